@@ -1,0 +1,92 @@
+// One build script for every bundle: node bundles (cli, bench, and the bundled unit tests).
+// Usage: node esbuild.mjs [--watch] [--production] [--tests]
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const onlyTests = process.argv.includes('--tests');
+
+/** Reports build errors in the `file:line:col: error` form VS Code's $esbuild-watch matcher reads. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => {
+      if (watch) console.log('[watch] build started');
+    });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log('[watch] build finished');
+    });
+  },
+};
+
+// tfjs-core's CommonJS entry lacks the gradient registry; its ESM build (the `module` field) has it
+// and needs a bundler for its extension-less imports. So everything that runs tfjs is bundled with
+// `module` first, which also guarantees one copy of tfjs-core per bundle.
+const nodeOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // Native or optional modules are loaded at run time, never bundled.
+  external: ['webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'vscode'],
+  plugins: [problemMatcher],
+};
+
+function listTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listTests(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const contexts = [];
+if (!onlyTests) {
+  mkdirSync('dist', { recursive: true });
+  // The wasm backend loads its .wasm files from next to the bundle (see src/worker/backend.ts).
+  for (const f of readdirSync('node_modules/@tensorflow/tfjs-backend-wasm/dist')) {
+    if (f.endsWith('.wasm')) cpSync(join('node_modules/@tensorflow/tfjs-backend-wasm/dist', f), join('dist', f));
+  }
+  contexts.push(
+    await esbuild.context({
+      ...nodeOptions,
+      entryPoints: { cli: 'src/cli/main.ts', bench: 'bench/main.ts' },
+      outdir: 'dist',
+    }),
+  );
+}
+// Unit tests run bundled, for the reason above; the tree under test/unit is mirrored in dist-test/.
+rmSync('dist-test', { recursive: true, force: true });
+const tests = listTests('test/unit');
+if (tests.length > 0) {
+  contexts.push(
+    await esbuild.context({
+      ...nodeOptions,
+      entryPoints: tests,
+      outbase: 'test',
+      outdir: 'dist-test',
+      outExtension: { '.js': '.cjs' },
+    }),
+  );
+}
+
+if (watch) {
+  for (const ctx of contexts) await ctx.watch();
+} else {
+  for (const ctx of contexts) {
+    await ctx.rebuild();
+    await ctx.dispose();
+  }
+}

@@ -1,0 +1,35 @@
+// Lint: typescript-eslint strict + type-aware promise checks, and the import arrows of ARCHITECTURE.md.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const forbid = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.bilevel/**', '**/*.mjs', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  // Invariant: core knows no vscode, node built-ins, store, worker, cli or UI.
+  {
+    files: ['src/core/**/*.ts'],
+    rules: forbid(['vscode', 'node:*', 'fs', 'path', 'child_process', '**/store/**', '**/worker/**', '**/cli/**', '**/extension/**', 'chart.js'],
+      'src/core uses tfjs-core only (ARCHITECTURE.md).'),
+  },
+  // Invariant: the protocol imports nothing but other protocol files.
+  { files: ['src/protocol/**/*.ts'], rules: forbid(['vscode', 'node:*', '@tensorflow/*', '**/core/**', '**/store/**'], 'src/protocol imports nothing (ARCHITECTURE.md).') },
+  // Invariant: the store is node fs only, no tfjs.
+  { files: ['src/store/**/*.ts'], rules: forbid(['vscode', '@tensorflow/*', '**/core/**', '**/worker/**', '**/cli/**'], 'src/store is node fs only (ARCHITECTURE.md).') },
+  // Invariant: the CLI never touches vscode.
+  { files: ['src/cli/**/*.ts'], rules: forbid(['vscode', '**/extension/**'], 'src/cli never imports vscode (ARCHITECTURE.md).') },
+  // Invariant: the extension host never imports core or tfjs.
+  { files: ['src/extension/**/*.ts'], rules: forbid(['**/core/**', '@tensorflow/*'], 'The extension never imports core (ARCHITECTURE.md).') },
+);
