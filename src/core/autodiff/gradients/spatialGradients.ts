@@ -1,0 +1,182 @@
+// Gradients of 2-D convolution and max pooling that nested tf.grad can differentiate on every backend.
+// In tfjs 4.22, Conv2DBackpropFilter (used by the filter gradient of Conv2D and Conv2DBackpropInput)
+// has no gradient, and the wasm backend has no Conv2DBackpropFilter kernel at all, so even first
+// derivatives with respect to a filter throw there. MaxPool's gradient runs MaxPoolGrad, which has
+// no gradient. Convolutions are bilinear, so each backprop kernel's gradient is another convolution;
+// MaxPoolGrad is linear in dy with a locally constant routing, so its gradient is that routing's
+// adjoint (pick ddx at each window's argmax) and zero for the pooled input.
+import * as tf from '@tensorflow/tfjs-core';
+import { floatZeros, single } from './gradHelpers';
+
+/** The attributes shared by Conv2D and its two backprop kernels. */
+interface ConvOptions {
+  strides: [number, number] | number;
+  pad: tf.Conv2DAttrs['pad'];
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function asAttrs(attrs: object): tf.NamedAttrMap {
+  return attrs as unknown as tf.NamedAttrMap;
+}
+
+function conv2d(x: tf.Tensor, filter: tf.Tensor, o: ConvOptions): tf.Tensor {
+  return tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, o.strides, o.pad, o.dataFormat, 1, o.dimRoundingMode);
+}
+
+/** d/dx of conv2d(x, filter) applied to dy (a transposed convolution); a kernel on every backend. */
+function conv2DBackpropInput(inputShape: readonly number[], dy: tf.Tensor, filter: tf.Tensor, o: ConvOptions): tf.Tensor {
+  const { strides, pad, dataFormat, dimRoundingMode } = o;
+  return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, asAttrs({ strides, pad, dataFormat, dimRoundingMode, inputShape }));
+}
+
+/** d/dfilter of conv2d(x, filter) applied to dy: the kernel where the backend has it, else im2col. */
+function conv2DBackpropFilter(x: tf.Tensor, dy: tf.Tensor, filterShape: readonly number[], o: ConvOptions): tf.Tensor {
+  const { strides, pad, dataFormat, dimRoundingMode } = o;
+  if (tf.getKernel(tf.Conv2DBackpropFilter, tf.getBackend()) != null) {
+    return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, asAttrs({ strides, pad, dataFormat, dimRoundingMode, filterShape }));
+  }
+  return conv2DBackpropFilterIm2col(x, dy, filterShape, o);
+}
+
+/**
+ * dW[kh, kw, c, co] = Σ_{n, oh, ow} x_padded[n, kh + sH·oh, kw + sW·ow, c] · dy[n, oh, ow, co], as one
+ * matMul of the strided input patches with dy. Built from pad, slice, reshape, concat and matMul
+ * only, so it runs on every backend and its own gradients are second-order correct.
+ */
+function conv2DBackpropFilterIm2col(x: tf.Tensor, dy: tf.Tensor, filterShape: readonly number[], o: ConvOptions): tf.Tensor {
+  const channelsFirst = o.dataFormat === 'NCHW';
+  const xs = channelsFirst ? tf.transpose(x, [0, 2, 3, 1]) : x;
+  const dys = channelsFirst ? tf.transpose(dy, [0, 2, 3, 1]) : dy;
+  const [n, h, w, c] = xs.shape as [number, number, number, number];
+  const [kh, kw, , co] = filterShape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(
+    [n, h, w, c], [kh, kw, c, co], o.strides, 1, o.pad, o.dimRoundingMode, false, 'channelsLast',
+  );
+  const { top, left } = info.padInfo;
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  // Pad so that every window start kh + sH·oh (and a whole stride block after it) is in range.
+  const hp = Math.max(h + top, kh - 1 + sh * oh);
+  const wp = Math.max(w + left, kw - 1 + sw * ow);
+  const xp = tf.pad(xs, [[0, 0], [top, hp - h - top], [left, wp - w - left], [0, 0]]);
+  const patches: tf.Tensor[] = [];
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      let p = tf.slice(xp, [0, i, j, 0], [n, sh * oh, sw * ow, c]);
+      // Keep every sH-th row and sW-th column by folding the stride into its own axis.
+      if (sh > 1) p = tf.slice(tf.reshape(p, [n * oh, sh, sw * ow * c]), [0, 0, 0], [n * oh, 1, sw * ow * c]);
+      if (sw > 1) p = tf.slice(tf.reshape(p, [n * oh * ow, sw, c]), [0, 0, 0], [n * oh * ow, 1, c]);
+      patches.push(tf.reshape(p, [n * oh * ow, c]));
+    }
+  }
+  const columns = patches.length === 1 ? patches[0]! : tf.concat(patches, 1);
+  const grad = tf.matMul(columns, tf.reshape(dys, [n * oh * ow, co]), true, false);
+  return tf.reshape(grad, [kh, kw, c, co]);
+}
+
+function assertNoDilation(dilations: [number, number] | number): void {
+  const d = typeof dilations === 'number' ? [dilations, dilations] : dilations;
+  if (d.some((v) => v !== 1)) {
+    throw new Error(`Error in gradient of conv2D: dilation rates greater than 1 are not yet supported in gradients. Got dilations '${String(d)}'`);
+  }
+}
+
+/** Conv2D: dx = conv2DBackpropInput(dy, filter), dfilter = conv2DBackpropFilter(x, dy). */
+export const conv2DGradConfig: tf.GradConfig = {
+  kernelName: tf.Conv2D,
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, filter] = saved as [tf.Tensor, tf.Tensor];
+    const o = attrs as unknown as tf.Conv2DAttrs;
+    assertNoDilation(o.dilations);
+    const g = single(dy);
+    return {
+      x: () => conv2DBackpropInput(x.shape, g, filter, o),
+      filter: () => conv2DBackpropFilter(x, g, filter.shape, o),
+    };
+  },
+};
+
+/** Conv2DBackpropInput (bilinear in dy and filter): d dy = conv2d(ddx, filter), d filter = conv2DBackpropFilter(ddx, dy). */
+export const conv2DBackpropInputGradConfig: tf.GradConfig = {
+  kernelName: tf.Conv2DBackpropInput,
+  inputsToSave: ['dy', 'filter'],
+  gradFunc: (ddx, saved, attrs) => {
+    const [dy, filter] = saved as [tf.Tensor, tf.Tensor];
+    const o = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    const g = single(ddx);
+    return {
+      dy: () => conv2d(g, filter, o),
+      filter: () => conv2DBackpropFilter(g, dy, filter.shape, o),
+    };
+  },
+};
+
+/** Conv2DBackpropFilter (bilinear in x and dy): d x = conv2DBackpropInput(dy, ddw), d dy = conv2d(x, ddw). */
+export const conv2DBackpropFilterGradConfig: tf.GradConfig = {
+  kernelName: tf.Conv2DBackpropFilter,
+  inputsToSave: ['x', 'dy'],
+  gradFunc: (ddw, saved, attrs) => {
+    const [x, dy] = saved as [tf.Tensor, tf.Tensor];
+    const o = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+    const g = single(ddw);
+    return {
+      x: () => conv2DBackpropInput(x.shape, dy, g, o),
+      dy: () => conv2d(x, g, o),
+    };
+  },
+};
+
+/**
+ * The adjoint of MaxPoolGrad's routing: for each pooling window, ddx at the window's first maximum
+ * in row-major order (the element tfjs's MaxPoolGrad sends dy to), found by comparing each strided
+ * window offset of the (−∞-padded) input with the pooled output.
+ */
+function pickAtWindowMax(ddx: tf.Tensor, x: tf.Tensor, y: tf.Tensor, o: tf.MaxPoolGradAttrs): tf.Tensor {
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const info = tf.backend_util.computePool2DInfo([n, h, w, c], o.filterSize, o.strides, 1, o.pad, o.dimRoundingMode);
+  const { top, left } = info.padInfo;
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  const hp = Math.max(h + top, fh + sh * (oh - 1));
+  const wp = Math.max(w + left, fw + sw * (ow - 1));
+  const paddings: [number, number][] = [[0, 0], [top, hp - h - top], [left, wp - w - left], [0, 0]];
+  // −∞ padding never equals a window's maximum, as padded positions never win in MaxPool itself.
+  const xp = tf.pad(x, paddings, -Infinity);
+  const dp = tf.pad(ddx, paddings);
+  let found = tf.zeros([n, oh, ow, c], 'bool');
+  let picked = tf.zeros([n, oh, ow, c], 'float32');
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      const begin = [0, i, j, 0];
+      const end = [n, i + sh * (oh - 1) + 1, j + sw * (ow - 1) + 1, c];
+      const step = [1, sh, sw, 1];
+      const hit = tf.logicalAnd(tf.equal(tf.stridedSlice(xp, begin, end, step), y), tf.logicalNot(found));
+      picked = tf.where(hit, tf.stridedSlice(dp, begin, end, step), picked);
+      found = tf.logicalOr(found, hit);
+    }
+  }
+  return picked;
+}
+
+/** MaxPoolGrad: d dy = ddx picked at each window's argmax; the pooled input and output get zero. */
+export const maxPoolGradGradConfig: tf.GradConfig = {
+  kernelName: tf.MaxPoolGrad,
+  inputsToSave: ['input', 'output'],
+  gradFunc: (ddx, saved, attrs) => {
+    const [input, output] = saved as [tf.Tensor, tf.Tensor];
+    const o = attrs as unknown as tf.MaxPoolGradAttrs;
+    return {
+      dy: () => pickAtWindowMax(single(ddx), input, output, o),
+      input: () => floatZeros(input),
+      output: () => floatZeros(output),
+    };
+  },
+};
+
+/** The convolution and pooling gradients above, in registration order. */
+export const spatialGradients: readonly tf.GradConfig[] = [
+  conv2DGradConfig,
+  conv2DBackpropInputGradConfig,
+  conv2DBackpropFilterGradConfig,
+  maxPoolGradGradConfig,
+];

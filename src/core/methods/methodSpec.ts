@@ -1,0 +1,46 @@
+// What a hypergradient method is to the solver: declared options plus one hypergradient step.
+import type { Counters } from '../derivatives';
+import type { CompiledProblem } from '../problem/compileProblem';
+import type { StatValue } from '../../protocol/metrics';
+import type { TensorList } from '../tensorList';
+import type { OptionSpec, ResolvedOptions } from './options';
+
+/** Inputs of one hypergradient evaluation; nothing here is disposed by the method. */
+export interface HypergradientContext {
+  readonly problem: CompiledProblem;
+  /** Current upper variables x_t. */
+  readonly x: TensorList;
+  /** Lower start y_0 for this outer step. */
+  readonly y0: TensorList;
+  /** Resolved run options (lowerSteps, lowerLr, …) merged with the method's own options. */
+  readonly options: ResolvedOptions;
+  readonly counters: Counters;
+}
+
+/** One hypergradient evaluation; the caller owns (and disposes) gx and yK. */
+export interface HypergradientResult {
+  /** Hypergradient estimate w.r.t. each upper tensor. */
+  readonly gx: TensorList;
+  /** Final lower iterate y_K (metrics and warm starts use it). */
+  readonly yK: TensorList;
+  readonly stats: Record<string, StatValue>;
+  /** Set when the method flags its own result as unreliable (e.g. CG on a singular Hessian). */
+  readonly warning?: string;
+  readonly forwardMs: number;
+  readonly backwardMs: number;
+}
+
+/** A named method: lower-level dynamics × hypergradient operator (spec §1.3–1.4). */
+export interface MethodSpec {
+  /** Command-line id, e.g. `t-rhg`. */
+  readonly id: string;
+  readonly title: string;
+  /** One line for `bilevel methods`. */
+  readonly summary: string;
+  /** Paper reference. */
+  readonly reference: string;
+  /** Method-specific options (the run options K, s, … are shared, see runOptions.ts). */
+  readonly options: readonly OptionSpec[];
+  /** Computes the hypergradient at ctx.x. */
+  hypergradient(ctx: HypergradientContext): Promise<HypergradientResult>;
+}

@@ -1,0 +1,17 @@
+// The methods a run can name, by id.
+import { conjugateGradientMethod } from './conjugateGradientMethod';
+import { firstOrderMethod } from './firstOrderMethod';
+import type { MethodSpec } from './methodSpec';
+import { neumannMethod } from './neumannMethod';
+import { rhg } from './rhg';
+import { truncatedRhg } from './truncatedRhg';
+
+/** Every built-in method, in the order `bilevel methods` lists them. */
+export const METHODS: readonly MethodSpec[] = [rhg, truncatedRhg, conjugateGradientMethod, neumannMethod, firstOrderMethod];
+
+/** Looks a method up by id; throws listing the valid ids. */
+export function getMethod(id: string): MethodSpec {
+  const method = METHODS.find((m) => m.id === id);
+  if (!method) throw new Error(`unknown method '${id}'; valid methods: ${METHODS.map((m) => m.id).join(', ')}`);
+  return method;
+}

@@ -1,0 +1,31 @@
+// T-RHG: RHG back-propagating only the last M of the K lower steps (spec §2.2).
+import type { MethodSpec } from './methodSpec';
+import { unrolledHypergradient } from './unrolledHypergradient';
+
+/**
+ * T-RHG: forward as RHG; backward through steps K−M..K−1 only, y_{K−M} treated as constant.
+ * M counts back-propagated steps (not skipped ones, unlike BOAT's truncate_iter; spec §11.10).
+ * Reference: Shaban, Cheng, Hatch, Boots, AISTATS 2019.
+ */
+export const truncatedRhg: MethodSpec = {
+  id: 't-rhg',
+  title: 'T-RHG (truncated back-propagation)',
+  summary: 'RHG through the last M of K steps only; memory O(M·m); M = K/2 by default.',
+  reference: 'Shaban et al., "Truncated back-propagation for bilevel optimization", AISTATS 2019',
+  options: [
+    {
+      key: 'truncation',
+      flag: 'M',
+      type: 'integer',
+      min: 1,
+      default: (o) => Math.max(1, Math.floor((o.lowerSteps as number) / 2)),
+      description: 'Back-propagated steps M (1 ≤ M ≤ K; default ⌊K/2⌋).',
+    },
+  ],
+  async hypergradient(ctx) {
+    const M = ctx.options.truncation as number;
+    const K = ctx.options.lowerSteps as number;
+    if (M > K) throw new Error(`--M (truncation) must be ≤ K = ${K}, got ${M}`);
+    return unrolledHypergradient(ctx, M);
+  },
+};

@@ -1,0 +1,150 @@
+// The problem API: what a researcher writes in a `*.bilevel.ts` file.
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../rng';
+
+/** Named tensors of one level, as the objectives receive them. */
+export type Vars = Record<string, tf.Tensor>;
+
+/** Initial value of a variable: a constant fill, a flat row-major array, or a seeded generator. */
+export type VariableInit = number | readonly number[] | Float32Array | ((rng: Rng) => ArrayLike<number>);
+
+/** One named tensor of a level. */
+export interface VariableSpec {
+  /** Tensor shape; `[]` for a scalar. */
+  readonly shape: readonly number[];
+  /** Initial value (x_0 for the upper level, y_0 for the lower level). */
+  readonly init: VariableInit;
+  /** Optional box constraint [lo, hi], applied by projection after every step (spec §1.4). */
+  readonly bounds?: readonly [number, number];
+}
+
+/** An objective of both levels' variables; `data` is what the problem's data loader returned. */
+export type Objective<D> = LevelDefinition<D>['objective'];
+
+/** One level of the problem: its variables and its objective. */
+export interface LevelDefinition<D> {
+  readonly variables: Readonly<Record<string, VariableSpec>>;
+  /** The level's scalar objective, written with tfjs ops. (Method syntax: bivariant in D.) */
+  objective(x: Vars, y: Vars, data: D): tf.Scalar;
+}
+
+/** Settings a problem suggests for its runs; command-line flags and settings override them. */
+export interface ProblemDefaults {
+  readonly method?: string;
+  readonly iterations?: number;
+  readonly lowerSteps?: number;
+  readonly lowerLr?: number;
+  readonly outerLr?: number;
+  readonly outerOptimizer?: 'sgd' | 'adam';
+  readonly tolerance?: number;
+  /** Any method option by its key (e.g. `truncation`, `cgIterations`). */
+  readonly methodOptions?: Readonly<Record<string, number | string | boolean>>;
+}
+
+/** A bi-level problem: min_x F(x, y*(x)) with y*(x) ∈ argmin_y f(x, y). */
+export interface ProblemDefinition<D = undefined> {
+  /** Stable id, used in run records and on the command line. */
+  readonly id: string;
+  readonly title?: string;
+  readonly description?: string;
+  /** Upper level: x and F(x, y). */
+  readonly upper: LevelDefinition<D>;
+  /** Lower level: y and f(x, y). */
+  readonly lower: LevelDefinition<D>;
+  /** Known solution (x*, y*) by variable name, for error curves; a number fills the whole tensor. */
+  readonly solution?: {
+    readonly upper?: Readonly<Record<string, number | readonly number[]>>;
+    readonly lower?: Readonly<Record<string, number | readonly number[]>>;
+  };
+  /** Builds the problem's data once per run (tensors it returns are disposed by the solver). */
+  data?(rng: Rng): D;
+  readonly defaults?: ProblemDefaults;
+}
+
+/** Declares a problem; checks its shape now and its numbers when a run compiles it (compileProblem). */
+export function defineProblem<D = undefined>(definition: ProblemDefinition<D>): ProblemDefinition<D> {
+  const errors = checkDefinition(definition as ProblemDefinition<unknown>);
+  if (errors.length > 0) throw new ProblemError(definition?.id, errors);
+  return definition;
+}
+
+/** A problem that failed validation; `issues` names each offending field. */
+export class ProblemError extends Error {
+  constructor(
+    readonly problemId: string | undefined,
+    readonly issues: readonly string[],
+  ) {
+    super(`Invalid problem${problemId ? ` '${problemId}'` : ''}:\n${issues.map((m) => `  - ${m}`).join('\n')}`);
+    this.name = 'ProblemError';
+  }
+}
+
+/** Structural checks that need no tensors: field presence, shapes, init lengths, bounds. */
+export function checkDefinition(def: ProblemDefinition<unknown>): string[] {
+  const issues: string[] = [];
+  if (def === null || typeof def !== 'object') return ['the problem must be an object made with defineProblem({...})'];
+  if (typeof def.id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(def.id)) {
+    issues.push(`id: must be a non-empty string of letters, digits, '-', '_' or '.', got ${JSON.stringify(def.id)}`);
+  }
+  for (const level of ['upper', 'lower'] as const) {
+    const spec = def[level];
+    if (!spec || typeof spec !== 'object') {
+      issues.push(`${level}: missing; expected { variables: {...}, objective: (x, y, data) => scalar }`);
+      continue;
+    }
+    if (typeof spec.objective !== 'function') issues.push(`${level}.objective: must be a function (x, y, data) => tf.Scalar`);
+    const vars = spec.variables;
+    if (!vars || typeof vars !== 'object' || Object.keys(vars).length === 0) {
+      issues.push(`${level}.variables: must name at least one variable, e.g. { ${level === 'upper' ? 'x' : 'y'}: { shape: [1], init: 0 } }`);
+      continue;
+    }
+    for (const [name, v] of Object.entries(vars)) issues.push(...checkVariable(`${level}.variables.${name}`, v));
+  }
+  for (const level of ['upper', 'lower'] as const) {
+    const known = def.solution?.[level];
+    const vars = def[level]?.variables;
+    if (!known || !vars) continue;
+    for (const [name, value] of Object.entries(known)) {
+      const v = vars[name];
+      if (!v) {
+        issues.push(`solution.${level}.${name}: no ${level} variable '${name}' (variables: ${Object.keys(vars).join(', ')})`);
+      } else if (typeof value !== 'number' && value.length !== sizeOf(v.shape)) {
+        issues.push(`solution.${level}.${name}: has ${value.length} values, shape [${v.shape.join(', ')}] needs ${sizeOf(v.shape)}`);
+      }
+    }
+  }
+  if (def.data !== undefined && typeof def.data !== 'function') issues.push('data: must be a function (rng) => data');
+  return issues;
+}
+
+function checkVariable(path: string, v: VariableSpec): string[] {
+  if (!v || typeof v !== 'object') return [`${path}: must be { shape: number[], init }`];
+  const issues: string[] = [];
+  if (!Array.isArray(v.shape) || !v.shape.every((d) => Number.isInteger(d) && d > 0)) {
+    issues.push(`${path}.shape: must be an array of positive integers, got ${JSON.stringify(v.shape)}`);
+    return issues;
+  }
+  const n = sizeOf(v.shape);
+  const init = v.init;
+  if (typeof init === 'number') {
+    if (!Number.isFinite(init)) issues.push(`${path}.init: must be finite, got ${init}`);
+  } else if (typeof init === 'function') {
+    // Checked when the run draws it (compileProblem), since it needs the run's seed.
+  } else if (init && typeof (init as ArrayLike<number>).length === 'number') {
+    if (init.length !== n) issues.push(`${path}.init: has ${init.length} values, shape [${v.shape.join(', ')}] needs ${n}`);
+  } else {
+    issues.push(`${path}.init: must be a number, an array of ${n} numbers or a function (rng) => values`);
+  }
+  if (v.bounds !== undefined) {
+    const [lo, hi] = v.bounds;
+    if (!(typeof lo === 'number' && typeof hi === 'number' && lo < hi)) {
+      issues.push(`${path}.bounds: must be [lo, hi] with lo < hi, got ${JSON.stringify(v.bounds)}`);
+    }
+  }
+  return issues;
+}
+
+/** Number of entries of a tensor of this shape. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,23 @@
+// The built-in problems, by id.
+import { resolveOptions } from '../methods/options';
+import type { ProblemDefinition } from '../problem/defineProblem';
+import type { BuiltinProblem } from './builtinProblem';
+import { toyNonconvex } from './toyNonconvex';
+import { toyNonsingleton } from './toyNonsingleton';
+import { toyQuadratic } from './toyQuadratic';
+
+/** Every built-in problem family, in the order `bilevel problems` lists them. */
+export const BUILTIN_PROBLEMS: readonly BuiltinProblem[] = [toyQuadratic, toyNonsingleton, toyNonconvex];
+
+/** Looks a family up by id; throws listing the valid ids. */
+export function getBuiltinProblem(id: string): BuiltinProblem {
+  const p = BUILTIN_PROBLEMS.find((b) => b.id === id);
+  if (!p) throw new Error(`unknown problem '${id}'; valid problems: ${BUILTIN_PROBLEMS.map((b) => b.id).join(', ')}`);
+  return p;
+}
+
+/** Builds a built-in problem from (partial, validated) parameters. */
+export function createBuiltinProblem(id: string, params: Readonly<Record<string, unknown>> = {}): ProblemDefinition<unknown> {
+  const family = getBuiltinProblem(id);
+  return family.create(resolveOptions(family.params, params));
+}

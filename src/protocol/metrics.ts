@@ -1,0 +1,57 @@
+// Plain-data records shared by core (producer), the run store, the CLI, the worker and the webview.
+// Imports nothing, so every process can use it.
+
+/** A value a method statistic may take; arrays hold per-inner-step traces (e.g. adjoint norms). */
+export type StatValue = number | boolean | string | readonly number[];
+
+/** Metrics of one outer iteration t, measured at (x_t, y_K(x_t)) before x is updated. */
+export interface IterationRecord {
+  /** Outer iteration index t (0-based). */
+  readonly iteration: number;
+  /** Upper objective F(x_t, y_K). */
+  readonly upperLoss: number;
+  /** Lower objective f(x_t, y_K). */
+  readonly lowerLoss: number;
+  /** Euclidean norm of the hypergradient estimate over all upper tensors. */
+  readonly hypergradNorm: number;
+  /** Lower-level stationarity ‖∇_y f(x_t, y_K)‖ (all lower tensors). */
+  readonly lowerStationarity: number;
+  /** ‖x_t − x*‖ when the problem knows x*. */
+  readonly upperDistance?: number;
+  /** ‖y_K − y*‖ when the problem knows y*. */
+  readonly lowerDistance?: number;
+  /** Wall time of the lower-level forward pass (ms). */
+  readonly forwardMs: number;
+  /** Wall time of the hypergradient (backward) computation (ms). */
+  readonly backwardMs: number;
+  /** Cumulative first-order gradient evaluations since the run started. */
+  readonly gradientEvals: number;
+  /** Cumulative second-order products (HVPs and mixed VJPs, each counted once) since the start. */
+  readonly hvpEvals: number;
+  /** Live tensors after the iteration (tf.memory().numTensors). */
+  readonly numTensors: number;
+  /** Bytes held by live tensors after the iteration (tf.memory().numBytes). */
+  readonly numBytes: number;
+  /** Method-specific statistics (spec §8), e.g. `cg.residual`, `trhg.M`. */
+  readonly stats: Readonly<Record<string, StatValue>>;
+}
+
+/** How a run ended; `running` is only ever seen while it runs or after a crash. */
+export type RunStatus = 'running' | 'completed' | 'diverged' | 'failed' | 'cancelled' | 'interrupted';
+
+/** The final state of a run: last metrics plus the final variables (flat arrays per named tensor). */
+export interface RunSummary {
+  readonly iterations: number;
+  readonly last?: IterationRecord;
+  /** Final upper variables by name, flattened row-major. */
+  readonly x: Readonly<Record<string, readonly number[]>>;
+  /** Final lower variables y_K by name, flattened row-major. */
+  readonly y: Readonly<Record<string, readonly number[]>>;
+  /** Median wall time of one outer iteration (ms). */
+  readonly msPerIteration: number;
+  /** Peak live tensors and bytes seen over the run. */
+  readonly peakTensors: number;
+  readonly peakBytes: number;
+  /** First iteration whose upperDistance (else hypergradNorm) fell below the tolerance, if any. */
+  readonly iterationsToTolerance?: number;
+}

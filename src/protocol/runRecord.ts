@@ -1,0 +1,53 @@
+// The run record (`.bilevel/runs/<id>/run.json`), shared by the store, CLI, worker and extension.
+// Format documented in docs/run-store.md.
+import type { RunStatus, RunSummary } from './metrics';
+
+/** Current run.json schema version; bump on incompatible changes. */
+export const RUN_SCHEMA_VERSION = 1;
+
+/** What was asked for: enough to re-run the experiment exactly. */
+export interface RunConfig {
+  /** Problem id (built-in id or `file.bilevel.ts#export`). */
+  readonly problem: string;
+  /** Problem parameters (e.g. `{ n: 100 }` for built-ins). */
+  readonly problemParams: Readonly<Record<string, number | string | boolean>>;
+  /** Method id (`rhg`, `cg`, …). */
+  readonly method: string;
+  /** Fully resolved method options (defaults filled in). */
+  readonly methodOptions: Readonly<Record<string, number | string | boolean>>;
+  /** Outer iterations requested. */
+  readonly iterations: number;
+  /** Seed of every random choice in the run. */
+  readonly seed: number;
+  /** Backend requested (`auto`, `wasm`, …). */
+  readonly backend: string;
+}
+
+/** The contents of run.json. */
+export interface RunRecord {
+  readonly schemaVersion: number;
+  readonly id: string;
+  /** Optional user label and note (set from the history view or CLI). */
+  readonly name?: string;
+  readonly note?: string;
+  readonly status: RunStatus;
+  /** Human-readable reason for diverged / failed / cancelled. */
+  readonly message?: string;
+  readonly config: RunConfig;
+  /** Backend that actually ran, with detail (adapter, simd/threads), and why others were skipped. */
+  readonly backend?: {
+    readonly name: string;
+    readonly detail: string;
+    /** Backends `auto` tried first and could not use, with the reason (absent for an explicit choice). */
+    readonly skipped?: readonly { readonly name: string; readonly reason: string }[];
+  };
+  readonly versions: Readonly<Record<string, string>>;
+  /** Process that writes the run; lets readers tell a crashed run (`interrupted`) from a live one. */
+  readonly pid: number;
+  readonly hostname: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly endedAt?: string;
+  readonly durationMs?: number;
+  readonly summary?: RunSummary;
+}
