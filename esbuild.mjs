@@ -1,5 +1,6 @@
 // One build script for every bundle: node bundles (cli, bench, and the bundled unit tests).
-// Usage: node esbuild.mjs [--watch] [--production] [--tests]
+// Usage: node esbuild.mjs [--watch] [--production]   (app bundles: dist/)
+//        node esbuild.mjs --tests                      (unit-test bundles: dist-test/)
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,8 +69,8 @@ if (!onlyTests) {
   );
 }
 // Unit tests run bundled, for the reason above; the tree under test/unit is mirrored in dist-test/.
-rmSync('dist-test', { recursive: true, force: true });
-const tests = listTests('test/unit');
+if (onlyTests) rmSync('dist-test', { recursive: true, force: true });
+const tests = onlyTests ? listTests('test/unit') : [];
 if (tests.length > 0) {
   contexts.push(
     await esbuild.context({

@@ -6,7 +6,7 @@ import { registerSecondOrderGradients } from './autodiff/registerSecondOrderGrad
 import { createCounters, gradY, sampleMemory } from './derivatives';
 import type { Counters } from './derivatives';
 import type { MethodSpec } from './methods/methodSpec';
-import { resolveOptions } from './methods/options';
+import { OptionsError, resolveOptions } from './methods/options';
 import type { OptionValue, ResolvedOptions } from './methods/options';
 import { getMethod } from './methods/registry';
 import { RUN_OPTIONS } from './methods/runOptions';
@@ -15,6 +15,7 @@ import type { GradientTransformation, TransformState } from './optim/gradientTra
 import { compileProblem } from './problem/compileProblem';
 import type { CompiledProblem } from './problem/compileProblem';
 import type { ProblemDefinition } from './problem/defineProblem';
+import { now } from './clock';
 import { createRng } from './rng';
 import { normList, readList, subLists } from './tensorList';
 import type { TensorList } from './tensorList';
@@ -44,7 +45,10 @@ export function resolveRunOptions(definition: ProblemDefinition<unknown>, method
     const valid = [...RUN_OPTIONS, ...method.options].map((s) => s.key).join(', ');
     throw new Error(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} for method '${method.id}'; valid options: ${valid}`);
   }
-  return { ...run, ...resolveOptions(method.options, methodGiven, run) };
+  const resolved = { ...run, ...resolveOptions(method.options, methodGiven, run) };
+  const relations = method.validate?.(resolved) ?? [];
+  if (relations.length > 0) throw new OptionsError(relations);
+  return resolved;
 }
 
 /** The end of a run. */
@@ -95,7 +99,7 @@ export class Solver {
   /** Runs one outer iteration; throws DivergenceError (with the record) when a quantity is non-finite. */
   async step(): Promise<IterationRecord> {
     const t = this.iteration;
-    const start = Date.now();
+    const start = now();
     const y0 = this.options.warmStart && this.previousLower ? this.previousLower.map((v) => tf.clone(v)) : this.problem.initialLower();
     const result = await this.method.hypergradient({ problem: this.problem, x: this.x, y0, options: this.options, counters: this.counters });
     tf.dispose(y0);
@@ -146,7 +150,7 @@ export class Solver {
       stats,
     };
     this.iteration++;
-    this.durations.push(Date.now() - start);
+    this.durations.push(now() - start);
     this.lastRecord = record;
     const tolMetric = p.upperSolution ? upperDistance! : gNorm!;
     if (this.reachedTolerance === undefined && tolMetric <= (this.options.tolerance as number)) this.reachedTolerance = t;
@@ -191,6 +195,7 @@ export class Solver {
       peakTensors: this.peakTensors,
       peakBytes: this.peakBytes,
       ...(this.reachedTolerance !== undefined ? { iterationsToTolerance: this.reachedTolerance + 1 } : {}),
+      ...(this.warningSet.size > 0 ? { warnings: this.warnings() } : {}),
     };
   }
 

@@ -26,7 +26,7 @@ export interface IterationRecord {
   readonly backwardMs: number;
   /** Cumulative first-order gradient evaluations since the run started. */
   readonly gradientEvals: number;
-  /** Cumulative second-order products (HVPs and mixed VJPs, each counted once) since the start. */
+  /** Cumulative second-order products since the start: one double backward (giving an HVP, a mixed VJP, or both) counts 1. */
   readonly hvpEvals: number;
   /** Live tensors after the iteration (tf.memory().numTensors). */
   readonly numTensors: number;
@@ -52,6 +52,8 @@ export interface RunSummary {
   /** Peak live tensors and bytes seen over the run. */
   readonly peakTensors: number;
   readonly peakBytes: number;
-  /** First iteration whose upperDistance (else hypergradNorm) fell below the tolerance, if any. */
+  /** Outer iterations until upperDistance (else hypergradNorm) first fell below the tolerance, if ever. */
   readonly iterationsToTolerance?: number;
+  /** Distinct warnings the method raised (e.g. CG on a singular Hessian), with where they first appeared. */
+  readonly warnings?: readonly string[];
 }

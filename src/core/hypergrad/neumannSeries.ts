@@ -28,10 +28,12 @@ export async function neumannHypergradient(
   counters: Counters,
 ): Promise<{ gx: TensorList; stats: Record<string, StatValue> }> {
   const lower = (a: TensorList, b: TensorList): tf.Scalar => problem.lowerObjective(a, b);
-  let { gxDirect, u, acc } = tf.tidy(() => {
+  const start = tf.tidy(() => {
     const { gx, gy } = gradXY((a, c) => problem.upperObjective(a, c), x, y, counters);
     return { gxDirect: gx, u: gy, acc: gy.map((t) => tf.clone(t)) };
   });
+  const gxDirect = start.gxDirect;
+  let { u, acc } = start;
   const termNorms: tf.Scalar[] = [tf.tidy(() => tf.mul(normList(u), lr) as tf.Scalar)];
   for (let j = 0; j < terms; j++) {
     const next = tf.tidy(() => {

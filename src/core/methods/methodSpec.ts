@@ -41,6 +41,8 @@ export interface MethodSpec {
   readonly reference: string;
   /** Method-specific options (the run options K, s, … are shared, see runOptions.ts). */
   readonly options: readonly OptionSpec[];
+  /** Checks relations between resolved options (e.g. M ≤ K); returns one message per problem, naming the flags. */
+  validate?(options: ResolvedOptions): string[];
   /** Computes the hypergradient at ctx.x. */
   hypergradient(ctx: HypergradientContext): Promise<HypergradientResult>;
 }

@@ -22,10 +22,6 @@ export const truncatedRhg: MethodSpec = {
       description: 'Back-propagated steps M (1 ≤ M ≤ K; default ⌊K/2⌋).',
     },
   ],
-  async hypergradient(ctx) {
-    const M = ctx.options.truncation as number;
-    const K = ctx.options.lowerSteps as number;
-    if (M > K) throw new Error(`--M (truncation) must be ≤ K = ${K}, got ${M}`);
-    return unrolledHypergradient(ctx, M);
-  },
+  validate: (o) => ((o.truncation as number) > (o.lowerSteps as number) ? [`--M (truncation): must be ≤ K = ${o.lowerSteps as number}, got ${o.truncation as number}`] : []),
+  hypergradient: (ctx) => unrolledHypergradient(ctx, ctx.options.truncation as number),
 };

@@ -55,5 +55,6 @@ describe('defineProblem validation', () => {
     await assert.rejects(Solver.create(good(), 'rhg', { lowerSteps: 0 }), /--K \(lowerSteps\): must be ≥ 1, got 0/);
     await assert.rejects(Solver.create(good(), 'rhg', { outerOptimizer: 'rmsprop' }), /must be one of sgd, adam/);
     await assert.rejects(Solver.create(good(), 'rhg', { cgIterations: 3 }), /unknown option 'cgIterations' for method 'rhg'/);
+    await assert.rejects(Solver.create(good(), 't-rhg', { lowerSteps: 5, truncation: 6 }), /--M \(truncation\): must be ≤ K = 5, got 6/);
   });
 });

@@ -12,7 +12,7 @@ describe('outer optimizers', () => {
   test('sgd and adam match manual loops on f(p) = ½‖p − c‖² (float64 reference, rtol 1e-5)', async () => {
     const c = [1, -2, 0.5];
     for (const [name, opt] of [['sgd', sgd(0.1)], ['adam', adam(0.1)]] as const) {
-      let p = [tf.tensor1d([0, 0, 0])];
+      let p: tf.Tensor[] = [tf.tensor1d([0, 0, 0])];
       let state = opt.init(p);
       const ref = [0, 0, 0];
       const m = [0, 0, 0];

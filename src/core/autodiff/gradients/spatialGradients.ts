@@ -2,11 +2,11 @@
 // In tfjs 4.22, Conv2DBackpropFilter (used by the filter gradient of Conv2D and Conv2DBackpropInput)
 // has no gradient, and the wasm backend has no Conv2DBackpropFilter kernel at all, so even first
 // derivatives with respect to a filter throw there. MaxPool's gradient runs MaxPoolGrad, which has
-// no gradient. Convolutions are bilinear, so each backprop kernel's gradient is another convolution;
-// MaxPoolGrad is linear in dy with a locally constant routing, so its gradient is that routing's
-// adjoint (pick ddx at each window's argmax) and zero for the pooled input.
+// no gradient (and is wrong on wasm, see maxPoolGradConfig). Convolutions are bilinear, so each
+// backprop kernel's gradient is another convolution; max pooling routes dy through a locally
+// constant mask, written here with differentiable ops.
 import * as tf from '@tensorflow/tfjs-core';
-import { floatZeros, single } from './gradHelpers';
+import { single } from './gradHelpers';
 
 /** The attributes shared by Conv2D and its two backprop kernels. */
 interface ConvOptions {
@@ -127,48 +127,82 @@ export const conv2DBackpropFilterGradConfig: tf.GradConfig = {
   },
 };
 
-/**
- * The adjoint of MaxPoolGrad's routing: for each pooling window, ddx at the window's first maximum
- * in row-major order (the element tfjs's MaxPoolGrad sends dy to), found by comparing each strided
- * window offset of the (−∞-padded) input with the pooled output.
- */
-function pickAtWindowMax(ddx: tf.Tensor, x: tf.Tensor, y: tf.Tensor, o: tf.MaxPoolGradAttrs): tf.Tensor {
+/** For each of the filterHeight·filterWidth window offsets, a float 0/1 mask of the outputs it is the max of. */
+function windowMaxMasks(x: tf.Tensor, o: tf.MaxPoolAttrs): tf.Tensor {
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const info = tf.backend_util.computePool2DInfo([n, h, w, c], o.filterSize, o.strides, 1, o.pad, o.dimRoundingMode);
   const { top, left } = info.padInfo;
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-  const hp = Math.max(h + top, fh + sh * (oh - 1));
-  const wp = Math.max(w + left, fw + sw * (ow - 1));
-  const paddings: [number, number][] = [[0, 0], [top, hp - h - top], [left, wp - w - left], [0, 0]];
-  // −∞ padding never equals a window's maximum, as padded positions never win in MaxPool itself.
-  const xp = tf.pad(x, paddings, -Infinity);
-  const dp = tf.pad(ddx, paddings);
-  let found = tf.zeros([n, oh, ow, c], 'bool');
-  let picked = tf.zeros([n, oh, ow, c], 'float32');
+  const y = tf.maxPool(x as tf.Tensor4D, o.filterSize, o.strides, o.pad, o.dimRoundingMode);
+  // −∞ padding never equals a window's max, just as padded positions never win in MaxPool itself.
+  const xp = tf.pad(x, [[0, 0], [top, Math.max(0, fh + sh * (oh - 1) - h - top)], [left, Math.max(0, fw + sw * (ow - 1) - w - left)], [0, 0]], -Infinity);
+  let found = tf.zeros(y.shape, 'bool');
+  const masks: tf.Tensor[] = [];
   for (let i = 0; i < fh; i++) {
     for (let j = 0; j < fw; j++) {
-      const begin = [0, i, j, 0];
-      const end = [n, i + sh * (oh - 1) + 1, j + sw * (ow - 1) + 1, c];
-      const step = [1, sh, sw, 1];
-      const hit = tf.logicalAnd(tf.equal(tf.stridedSlice(xp, begin, end, step), y), tf.logicalNot(found));
-      picked = tf.where(hit, tf.stridedSlice(dp, begin, end, step), picked);
+      const candidate = tf.stridedSlice(xp, [0, i, j, 0], [n, i + sh * (oh - 1) + 1, j + sw * (ow - 1) + 1, c], [1, sh, sw, 1]);
+      // The first maximum in row-major window order, the one tfjs's cpu MaxPoolGrad routes dy to.
+      const hit = tf.logicalAnd(tf.equal(candidate, y), tf.logicalNot(found));
+      masks.push(tf.cast(hit, 'float32'));
       found = tf.logicalOr(found, hit);
     }
   }
-  return picked;
+  return tf.stack(masks);
 }
 
-/** MaxPoolGrad: d dy = ddx picked at each window's argmax; the pooled input and output get zero. */
-export const maxPoolGradGradConfig: tf.GradConfig = {
-  kernelName: tf.MaxPoolGrad,
-  inputsToSave: ['input', 'output'],
-  gradFunc: (ddx, saved, attrs) => {
-    const [input, output] = saved as [tf.Tensor, tf.Tensor];
-    const o = attrs as unknown as tf.MaxPoolGradAttrs;
+/** Spreads a [n, oh, ow, c] tensor onto the stride grid: entry (oh, ow) lands at (sH·oh, sW·ow) of [n, sH·oh, sW·ow, c]. */
+function spreadOnStrideGrid(t: tf.Tensor, sh: number, sw: number): tf.Tensor {
+  const [n, oh, ow, c] = t.shape as [number, number, number, number];
+  let spread = t;
+  if (sw > 1) {
+    const column = tf.reshape(spread, [n * oh, ow, 1, c]);
+    spread = tf.reshape(tf.concat([column, tf.zeros([n * oh, ow, sw - 1, c])], 2), [n, oh, ow * sw, c]);
+  }
+  if (sh > 1) {
+    const row = tf.reshape(spread, [n, oh, 1, ow * sw * c]);
+    spread = tf.reshape(tf.concat([row, tf.zeros([n, oh, sh - 1, ow * sw * c])], 2), [n, oh * sh, ow * sw, c]);
+  }
+  return spread;
+}
+
+/**
+ * MaxPool: dx = Σ over window offsets of dy ⊙ mask, placed back at that offset. The masks (which
+ * input each window's max came from) are computed inside a customGrad forward pass with a zero
+ * gradient, as they are locally constant; the placement is pad/reshape/concat/add, linear in dy,
+ * so the outer tape differentiates it into "pick ddx at each argmax". tfjs's own gradient runs the
+ * MaxPoolGrad kernel, which has no gradient and which, on the wasm backend, drops dy for windows
+ * whose maximum is negative (wrong even at first order).
+ */
+export const maxPoolGradConfig: tf.GradConfig = {
+  kernelName: tf.MaxPool,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved as [tf.Tensor];
+    const o = attrs as unknown as tf.MaxPoolAttrs;
     return {
-      dy: () => pickAtWindowMax(single(ddx), input, output, o),
-      input: () => floatZeros(input),
-      output: () => floatZeros(output),
+      x: () => {
+        const [n, h, w, c] = x.shape as [number, number, number, number];
+        const info = tf.backend_util.computePool2DInfo([n, h, w, c], o.filterSize, o.strides, 1, o.pad, o.dimRoundingMode);
+        const { top, left } = info.padInfo;
+        const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+        const masks = tf.customGrad((input: tf.Tensor) => ({
+          value: windowMaxMasks(input, o),
+          gradFunc: () => tf.zeros(input.shape, 'float32'),
+        }))(x);
+        const maskPerOffset = tf.unstack(masks);
+        // The padded frame holds every window (top/left padding first) and the full stride grid.
+        const hp = Math.max(h + top, fh - 1 + sh * oh);
+        const wp = Math.max(w + left, fw - 1 + sw * ow);
+        let sum: tf.Tensor | null = null;
+        for (let i = 0; i < fh; i++) {
+          for (let j = 0; j < fw; j++) {
+            const routed = spreadOnStrideGrid(tf.mul(single(dy), maskPerOffset[i * fw + j]!), sh, sw);
+            const placed = tf.pad(routed, [[0, 0], [i, hp - i - sh * oh], [j, wp - j - sw * ow], [0, 0]]);
+            sum = sum == null ? placed : tf.add(sum, placed);
+          }
+        }
+        return tf.slice(sum!, [0, top, left, 0], [n, h, w, c]);
+      },
     };
   },
 };
@@ -178,5 +212,5 @@ export const spatialGradients: readonly tf.GradConfig[] = [
   conv2DGradConfig,
   conv2DBackpropInputGradConfig,
   conv2DBackpropFilterGradConfig,
-  maxPoolGradGradConfig,
+  maxPoolGradConfig,
 ];

@@ -1,0 +1,142 @@
+// The flags each command accepts. Run, method and problem flags are derived from the OptionSpec
+// declarations in core (RUN_OPTIONS, each method's options, each problem's params), so a new
+// option gets its flag, help line and validation without touching the CLI.
+import { BUILTIN_PROBLEMS, METHODS, parseOptionValue, RUN_OPTIONS } from '../core';
+import type { BuiltinProblem, MethodSpec, OptionSpec, OptionValue } from '../core';
+import { BACKEND_NAMES } from '../worker/backend';
+import { UsageError } from './usageError';
+
+/** One command-line flag as help texts and validation see it. */
+export interface FlagDef {
+  /** Name without dashes, e.g. `cg-iters`. */
+  readonly flag: string;
+  readonly description: string;
+  /** Default as shown in help, if any. */
+  readonly defaultText?: string;
+  /** Takes no value (`--json`). */
+  readonly boolean?: boolean;
+  /** Help section, e.g. `run options` or `method cg`. */
+  readonly group: string;
+}
+
+/** The commands, with one help line each, in the order `bilevel --help` lists them. */
+export const COMMANDS: readonly { readonly name: string; readonly summary: string; readonly usage: string }[] = [
+  { name: 'problems', summary: 'List the built-in problems and their parameters.', usage: 'bilevel problems' },
+  { name: 'methods', summary: 'List the hypergradient methods and their options.', usage: 'bilevel methods' },
+  { name: 'run', summary: 'Run one method on a problem and store the run.', usage: 'bilevel run --problem ID [--method ID] [flags]' },
+  { name: 'compare', summary: 'Run several methods on the same problem and print a table.', usage: 'bilevel compare --problem ID [--methods a,b,...] [flags]' },
+  { name: 'check', summary: 'Check a hypergradient against finite differences and RHG.', usage: 'bilevel check --problem ID --method ID [--x V] [flags]' },
+  { name: 'grad', summary: 'Print one hypergradient at a point as JSON.', usage: 'bilevel grad --problem ID --method ID [--x V] [--y0 V] [flags]' },
+];
+
+/** Flags every command accepts. */
+export const GLOBAL_FLAGS: readonly FlagDef[] = [
+  { flag: 'help', description: 'Print this help.', boolean: true, group: 'global' },
+];
+
+const BACKEND_FLAG: FlagDef = { flag: 'backend', description: `tfjs backend: ${BACKEND_NAMES.join(', ')}.`, defaultText: 'wasm', group: 'global' };
+const STORE_FLAG: FlagDef = { flag: 'store', description: 'Runs folder.', defaultText: '<cwd>/.bilevel/runs', group: 'global' };
+const JSON_FLAG: FlagDef = { flag: 'json', description: 'Print one JSON object instead of text.', boolean: true, group: 'global' };
+const PROBLEM_FLAG: FlagDef = { flag: 'problem', description: `Built-in problem: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}.`, group: 'command' };
+const METHOD_FLAG: FlagDef = { flag: 'method', description: `Method: ${METHODS.map((m) => m.id).join(', ')}.`, defaultText: "the problem's default, else rhg", group: 'command' };
+const X_FLAG: FlagDef = { flag: 'x', description: 'Upper point: one number for every entry, or a comma list of all entries.', defaultText: 'x_0', group: 'command' };
+
+/** Flags that belong to one command only. */
+export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagDef[]>> = {
+  problems: [JSON_FLAG],
+  methods: [JSON_FLAG],
+  run: [
+    PROBLEM_FLAG,
+    METHOD_FLAG,
+    BACKEND_FLAG,
+    STORE_FLAG,
+    JSON_FLAG,
+    { flag: 'no-store', description: 'Do not write the run to the store.', boolean: true, group: 'command' },
+    { flag: 'name', description: 'Label stored with the run.', group: 'command' },
+  ],
+  compare: [
+    PROBLEM_FLAG,
+    { flag: 'methods', description: 'Comma-separated method ids.', defaultText: METHODS.map((m) => m.id).join(','), group: 'command' },
+    BACKEND_FLAG,
+    STORE_FLAG,
+    JSON_FLAG,
+    { flag: 'no-store', description: 'Do not write the runs to the store.', boolean: true, group: 'command' },
+  ],
+  check: [
+    PROBLEM_FLAG,
+    METHOD_FLAG,
+    BACKEND_FLAG,
+    JSON_FLAG,
+    X_FLAG,
+    { flag: 'directions', description: 'Random directions besides the hypergradient direction.', defaultText: '2', group: 'command' },
+    { flag: 'rtol', description: 'Relative error that passes for exact methods.', defaultText: '1e-3', group: 'command' },
+  ],
+  grad: [
+    PROBLEM_FLAG,
+    METHOD_FLAG,
+    BACKEND_FLAG,
+    X_FLAG,
+    { flag: 'y0', description: 'Lower start y_0: one number for every entry, or a comma list of all entries.', defaultText: "the problem's y_0", group: 'command' },
+  ],
+};
+
+/** Help line for an option's default (computed defaults are described by the option itself). */
+export function defaultText(spec: OptionSpec): string {
+  return typeof spec.default === 'function' ? 'derived' : String(spec.default);
+}
+
+function fromSpec(spec: OptionSpec, group: string): FlagDef {
+  const choices = spec.type === 'choice' && spec.choices ? ` (${spec.choices.join('|')})` : '';
+  return { flag: spec.flag, description: spec.description + choices, defaultText: defaultText(spec), boolean: spec.type === 'boolean', group };
+}
+
+/**
+ * Every flag `command` accepts for this problem and these methods. A command flag shadows a
+ * problem parameter of the same name (grad's `--y0` takes a list; the parameter takes one number).
+ */
+export function flagsFor(command: string, problem: BuiltinProblem | undefined, methods: readonly MethodSpec[]): FlagDef[] {
+  const own = [...GLOBAL_FLAGS, ...(COMMAND_FLAGS[command] ?? [])];
+  if (command === 'problems' || command === 'methods') return own;
+  const taken = new Set(own.map((f) => f.flag));
+  const out = [...own];
+  const add = (def: FlagDef): void => {
+    if (taken.has(def.flag)) return;
+    taken.add(def.flag);
+    out.push(def);
+  };
+  const problems = problem ? [problem] : BUILTIN_PROBLEMS;
+  for (const p of problems) for (const s of p.params) add(fromSpec(s, `problem ${p.id}`));
+  for (const s of RUN_OPTIONS) add(fromSpec(s, 'run options'));
+  for (const m of methods) for (const s of m.options) add(fromSpec(s, `method ${m.id}`));
+  return out;
+}
+
+/** Every flag that takes no value, across all commands, problems and methods (for parseArgs). */
+export function booleanFlags(): Set<string> {
+  const out = new Set<string>();
+  for (const f of flagsFor('run', undefined, METHODS)) if (f.boolean) out.add(f.flag);
+  for (const list of Object.values(COMMAND_FLAGS)) for (const f of list) if (f.boolean) out.add(f.flag);
+  out.add('help');
+  return out;
+}
+
+/** Throws a UsageError naming the first flag not in `valid`, with the valid flags listed. */
+export function rejectUnknownFlags(command: string, given: ReadonlyMap<string, string>, valid: readonly FlagDef[]): void {
+  const names = new Set(valid.map((f) => f.flag));
+  for (const flag of given.keys()) {
+    if (!names.has(flag)) {
+      throw new UsageError(`unknown flag --${flag} for '${command}'; valid flags: ${valid.map((f) => `--${f.flag}`).join(', ')}`);
+    }
+  }
+}
+
+/** The values given for `specs`' flags, parsed to their types and keyed by option key (unchecked). */
+export function readOptions(given: ReadonlyMap<string, string>, specs: readonly OptionSpec[]): Record<string, OptionValue> {
+  const out: Record<string, OptionValue> = {};
+  for (const spec of specs) {
+    const text = given.get(spec.flag);
+    if (text === undefined) continue;
+    out[spec.key] = parseOptionValue(spec, text);
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+// `bilevel grad`: one hypergradient at one point, printed as JSON (for scripts and closed-form checks).
+import * as tf from '@tensorflow/tfjs-core';
+import { compileProblem, createRng, hypergradientAt, startingPoint } from '../../core';
+import type { ProblemDefinition, VariableSpec } from '../../core';
+import type { CliIo } from '../cliIo';
+import { resolveFor } from '../executeRun';
+import type { ParsedArgs } from '../parseArgs';
+import { parsePoint, prepareProblem, startBackend, variableSizes } from '../prepareProblem';
+
+/** Runs `bilevel grad`; prints `{ command, problem, method, backend, K, x, y0?, hypergradient, F, options }`. */
+export async function gradCommand(args: ParsedArgs, io: CliIo): Promise<number> {
+  const prepared = prepareProblem('grad', args);
+  const method = prepared.methods[0]!;
+  const xText = args.flags.get('x');
+  const xGiven = xText === undefined ? undefined : parsePoint('x', xText, variableSizes(prepared.definition.upper));
+  const y0Text = args.flags.get('y0');
+  const definition =
+    y0Text === undefined ? prepared.definition : withLowerStart(prepared.definition, parsePoint('y0', y0Text, variableSizes(prepared.definition.lower)));
+  const options = resolveFor({ ...prepared, definition }, method);
+  const backend = await startBackend(args.flags);
+  const problem = await compileProblem(definition, createRng(options.seed as number));
+  try {
+    const x = startingPoint(problem, xGiven);
+    try {
+      const { gx, upperLoss } = await hypergradientAt(problem, method, options, x);
+      const xFlat = (await Promise.all(x.map((t) => t.data()))).flatMap((d) => Array.from(d));
+      io.stdout.write(
+        JSON.stringify({
+          command: 'grad',
+          problem: prepared.family.id,
+          problemParams: prepared.params,
+          method: method.id,
+          backend: backend.name,
+          K: options.lowerSteps,
+          options,
+          x: xFlat,
+          ...(y0Text !== undefined ? { y0: Object.values(definition.lower.variables).flatMap((v) => flatInit(v)) } : {}),
+          hypergradient: gx.flat(),
+          F: upperLoss,
+        }) + '\n',
+      );
+    } finally {
+      tf.dispose(x);
+    }
+  } finally {
+    problem.dispose();
+  }
+  return 0;
+}
+
+/** A copy of `def` whose lower variables start at `values` (by name; a number fills the tensor). */
+export function withLowerStart(def: ProblemDefinition<unknown>, values: Readonly<Record<string, number | readonly number[]>>): ProblemDefinition<unknown> {
+  const variables: Record<string, VariableSpec> = {};
+  for (const [name, spec] of Object.entries(def.lower.variables)) {
+    const v = values[name];
+    variables[name] = v === undefined ? spec : { ...spec, init: v };
+  }
+  return { ...def, lower: { ...def.lower, variables } };
+}
+
+function flatInit(v: VariableSpec): number[] {
+  const size = v.shape.reduce((a, b) => a * b, 1);
+  return typeof v.init === 'number' ? new Array<number>(size).fill(v.init) : typeof v.init === 'function' ? [] : Array.from(v.init);
+}

@@ -1,0 +1,43 @@
+// `bilevel problems` and `bilevel methods`: the registries, with every option's flag and default.
+import { BUILTIN_PROBLEMS, METHODS } from '../../core';
+import type { OptionSpec } from '../../core';
+import type { CliIo } from '../cliIo';
+import { defaultText, rejectUnknownFlags, COMMAND_FLAGS, GLOBAL_FLAGS } from '../commandFlags';
+import type { ParsedArgs } from '../parseArgs';
+
+/** Runs `bilevel problems`. */
+export function problemsCommand(args: ParsedArgs, io: CliIo): number {
+  rejectUnknownFlags('problems', args.flags, [...GLOBAL_FLAGS, ...COMMAND_FLAGS.problems!]);
+  if (args.flags.has('json')) {
+    io.stdout.write(JSON.stringify(BUILTIN_PROBLEMS.map((p) => ({ id: p.id, title: p.title, summary: p.summary, params: p.params.map(specJson) }))) + '\n');
+    return 0;
+  }
+  const blocks = BUILTIN_PROBLEMS.map((p) => [`${p.id} — ${p.title}`, `  ${p.summary}`, ...optionLines(p.params)].join('\n'));
+  io.stdout.write(blocks.join('\n\n') + '\n');
+  return 0;
+}
+
+/** Runs `bilevel methods`. */
+export function methodsCommand(args: ParsedArgs, io: CliIo): number {
+  rejectUnknownFlags('methods', args.flags, [...GLOBAL_FLAGS, ...COMMAND_FLAGS.methods!]);
+  if (args.flags.has('json')) {
+    io.stdout.write(JSON.stringify(METHODS.map((m) => ({ id: m.id, title: m.title, summary: m.summary, reference: m.reference, options: m.options.map(specJson) }))) + '\n');
+    return 0;
+  }
+  const blocks = METHODS.map((m) =>
+    [`${m.id} — ${m.title}`, `  ${m.summary}`, `  Reference: ${m.reference}`, ...(m.options.length > 0 ? optionLines(m.options) : ['  (no options of its own; uses the run options)'])].join('\n'),
+  );
+  io.stdout.write(blocks.join('\n\n') + '\n\nEvery method also takes the run options; see `bilevel run --help`.\n');
+  return 0;
+}
+
+/** `  --flag VALUE  description (default: d)` lines, aligned. */
+export function optionLines(specs: readonly OptionSpec[], indent = '  '): string[] {
+  const heads = specs.map((s) => `--${s.flag}${s.type === 'boolean' ? '' : ` ${s.type === 'choice' ? (s.choices ?? []).join('|') : s.type === 'integer' ? 'INT' : 'NUM'}`}`);
+  const w = Math.max(0, ...heads.map((h) => h.length));
+  return specs.map((s, i) => `${indent}${heads[i]!.padEnd(w)}  ${s.description} (default: ${defaultText(s)})`);
+}
+
+function specJson(s: OptionSpec): Record<string, unknown> {
+  return { ...s, default: typeof s.default === 'function' ? 'derived' : s.default };
+}

@@ -1,0 +1,72 @@
+// `bilevel run`: one method on one problem, stored, with progress and a final summary.
+import { METHODS, RUN_OPTIONS } from '../../core';
+import type { CliIo } from '../cliIo';
+import { EXIT_INTERRUPTED } from '../cliIo';
+import { executeRun, resolveFor } from '../executeRun';
+import type { RunResult } from '../executeRun';
+import { formatBytes, formatNumber } from '../formatTable';
+import type { ParsedArgs } from '../parseArgs';
+import { prepareProblem, startBackend, storeDir } from '../prepareProblem';
+
+/** Runs `bilevel run`; returns the exit code. */
+export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
+  const prepared = prepareProblem('run', args);
+  const method = prepared.methods[0]!;
+  // Validate every option before the backend starts or a run folder appears.
+  const options = resolveFor(prepared, method);
+  const json = args.flags.has('json') && args.flags.get('json') !== 'false';
+  const noStore = args.flags.has('no-store') && args.flags.get('no-store') !== 'false';
+  const backend = await startBackend(args.flags);
+  const result = await executeRun(prepared, method, options, {
+    backend,
+    storeDir: noStore ? undefined : storeDir(args.flags),
+    ...(args.flags.get('name') !== undefined ? { name: args.flags.get('name')! } : {}),
+    progress: json ? undefined : io.stdout,
+    shouldStop: io.interrupted,
+  });
+  if (json) {
+    io.stdout.write(
+      JSON.stringify({
+        command: 'run',
+        problem: prepared.family.id,
+        problemParams: prepared.params,
+        method: method.id,
+        options: result.options,
+        backend: backend.name,
+        status: result.status,
+        ...(result.message !== undefined ? { message: result.message } : {}),
+        ...(result.runId !== undefined ? { runId: result.runId } : {}),
+        final: result.final,
+        warnings: result.warnings,
+      }) + '\n',
+    );
+  } else {
+    io.stdout.write(formatRunSummary(prepared.family.id, result, backend.detail) + '\n');
+  }
+  return result.status === 'cancelled' ? EXIT_INTERRUPTED : result.status === 'completed' ? 0 : 1;
+}
+
+/** The text summary printed after a run. */
+export function formatRunSummary(problem: string, r: RunResult, backendDetail: string): string {
+  const f = r.final;
+  const specs = [...RUN_OPTIONS, ...METHODS.flatMap((m) => m.options)];
+  const flagOf = (key: string): string => specs.find((s) => s.key === key)?.flag ?? key;
+  const lines = [
+    `${r.method} on ${problem}: ${r.status}${r.message ? ` — ${r.message}` : ''}`,
+    `  options          ${Object.entries(r.options)
+      .map(([k, v]) => `--${flagOf(k)} ${String(v)}`)
+      .join(' ')}`,
+    `  backend          ${backendDetail}`,
+    `  final F          ${formatNumber(f.upperLoss)}`,
+    `  ‖x − x*‖         ${formatNumber(f.upperDistance)}`,
+    `  ‖g‖              ${formatNumber(f.hypergradNorm)}`,
+    `  iterations       ${f.iterations}`,
+    `  to tolerance     ${f.iterationsToTolerance ?? 'not reached'}`,
+    `  ms/iteration     ${formatNumber(f.msPerIteration)}`,
+    `  peak tensors     ${f.peakTensors}`,
+    `  peak memory      ${formatBytes(f.peakBytes)}`,
+    `  warnings         ${r.warnings.length === 0 ? 'none' : r.warnings.join('; ')}`,
+    r.runId !== undefined ? `  run              ${r.runId}\n  folder           ${r.runDir}` : '  run              not stored (--no-store)',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,64 @@
+// Splits argv into a command and raw `--flag value` pairs; which flags are valid is decided later,
+// once the problem and method are known (their flags come from their OptionSpec declarations).
+import { UsageError } from './usageError';
+
+/** A parsed command line: flag values are still text (`''` for a bare boolean flag). */
+export interface ParsedArgs {
+  readonly command: string | undefined;
+  /** Flags by name without dashes, in the order given; a repeated flag keeps its last value. */
+  readonly flags: ReadonlyMap<string, string>;
+  readonly positionals: readonly string[];
+}
+
+/**
+ * Parses `bilevel <command> [--flag value | --flag=value | --bool | --no-bool]`. Flags named in
+ * `booleanFlags` never take the next argument unless it is literally `true` or `false`, so
+ * `--json --problem x` works; every other flag needs a value.
+ */
+export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<string>): ParsedArgs {
+  const flags = new Map<string, string>();
+  const positionals: string[] = [];
+  let command: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h') {
+      flags.set('help', '');
+      continue;
+    }
+    if (!arg.startsWith('--') || arg === '--') {
+      if (command === undefined && flags.size === 0 && !arg.startsWith('-')) command = arg;
+      else positionals.push(arg);
+      continue;
+    }
+    const body = arg.slice(2);
+    const eq = body.indexOf('=');
+    if (eq >= 0) {
+      flags.set(body.slice(0, eq), body.slice(eq + 1));
+      continue;
+    }
+    if (booleanFlags.has(body)) {
+      const next = argv[i + 1];
+      if (next === 'true' || next === 'false') {
+        flags.set(body, next);
+        i++;
+      } else flags.set(body, '');
+      continue;
+    }
+    if (body.startsWith('no-') && booleanFlags.has(body.slice(3))) {
+      flags.set(body.slice(3), 'false');
+      continue;
+    }
+    const next = argv[i + 1];
+    // A following `--word` is the next flag, not this flag's value; negative numbers (`-1`) are values.
+    if (next === undefined || (next.startsWith('--') && next.length > 2 && !/^--?\d/.test(next))) {
+      if (body === 'help') {
+        flags.set(body, '');
+        continue;
+      }
+      throw new UsageError(`flag --${body} needs a value`);
+    }
+    flags.set(body, next);
+    i++;
+  }
+  return { command, flags, positionals };
+}

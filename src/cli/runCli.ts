@@ -1,0 +1,62 @@
+// The `bilevel` command line without the process: parses argv, dispatches to a command, and maps
+// errors to exit codes (2: a mistake in the command line or options, printed without a stack; 1: an
+// internal error). main.ts wires it to the process.
+import { OptionsError, ProblemError } from '../core';
+import { BackendUnavailableError } from '../worker/backend';
+import type { CliIo } from './cliIo';
+import { booleanFlags, COMMANDS } from './commandFlags';
+import { checkCommand } from './commands/checkCommand';
+import { compareCommand } from './commands/compareCommand';
+import { gradCommand } from './commands/gradCommand';
+import { methodsCommand, problemsCommand } from './commands/listCommands';
+import { runCommand } from './commands/runCommand';
+import { parseArgs } from './parseArgs';
+import { commandUsage, mainUsage } from './usage';
+import { UsageError } from './usageError';
+import { version } from '../../package.json';
+
+type Command = (args: ReturnType<typeof parseArgs>, io: CliIo) => number | Promise<number>;
+
+const HANDLERS: Readonly<Record<string, Command>> = {
+  problems: problemsCommand,
+  methods: methodsCommand,
+  run: runCommand,
+  compare: compareCommand,
+  check: checkCommand,
+  grad: gradCommand,
+};
+
+/** Runs the CLI for `argv` (without node and script); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const args = parseArgs(argv, booleanFlags());
+    if (args.command === undefined) {
+      if (args.flags.has('version')) {
+        io.stdout.write(`${version}\n`);
+        return 0;
+      }
+      if (args.flags.has('help')) {
+        io.stdout.write(mainUsage() + '\n');
+        return 0;
+      }
+      io.stderr.write(mainUsage() + '\n');
+      return 2;
+    }
+    const handler = HANDLERS[args.command];
+    if (!handler) {
+      throw new UsageError(`unknown command '${args.command}'; valid commands: ${COMMANDS.map((c) => c.name).join(', ')} (see bilevel --help)`);
+    }
+    if (args.flags.has('help')) {
+      io.stdout.write(commandUsage(args.command, args.flags.get('method')) + '\n');
+      return 0;
+    }
+    return await handler(args, io);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof OptionsError || err instanceof ProblemError || err instanceof BackendUnavailableError) {
+      io.stderr.write(`bilevel: ${err.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`bilevel: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

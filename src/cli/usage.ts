@@ -1,0 +1,47 @@
+// Help texts, generated from the command table and the option declarations.
+import { BUILTIN_PROBLEMS, getMethod, METHODS, RUN_OPTIONS } from '../core';
+import { COMMAND_FLAGS, COMMANDS, GLOBAL_FLAGS } from './commandFlags';
+import type { FlagDef } from './commandFlags';
+import { optionLines } from './commands/listCommands';
+
+/** `bilevel --help`. */
+export function mainUsage(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: bilevel <command> [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Global flags:',
+    '  --backend NAME  tfjs backend: auto, tensorflow, webgpu, wasm, cpu (default: wasm)',
+    '  --seed INT      Seed of initial values, data and random directions (default: 0)',
+    '  --store DIR     Runs folder (default: <cwd>/.bilevel/runs)',
+    '  --help          Print help; `bilevel <command> --help` lists that command\'s flags.',
+    '',
+    `Problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}   Methods: ${METHODS.map((m) => m.id).join(', ')}`,
+    'Example: bilevel compare --problem toy-quadratic --methods rhg,t-rhg,cg,neumann,fom',
+  ].join('\n');
+}
+
+/** `bilevel <command> --help`; with a known `--method`, only that method's options are listed. */
+export function commandUsage(command: string, methodId?: string): string {
+  const info = COMMANDS.find((c) => c.name === command)!;
+  const lines = [`Usage: ${info.usage}`, '', info.summary, '', 'Flags:', ...flagLines([...GLOBAL_FLAGS, ...(COMMAND_FLAGS[command] ?? [])])];
+  if (command === 'problems' || command === 'methods') return lines.join('\n');
+  lines.push('', 'Run options (every method):', ...optionLines(RUN_OPTIONS));
+  const methods = methodId !== undefined && METHODS.some((m) => m.id === methodId) ? [getMethod(methodId)] : METHODS;
+  for (const m of methods) {
+    if (m.options.length > 0) lines.push('', `Method ${m.id} options:`, ...optionLines(m.options));
+  }
+  for (const p of BUILTIN_PROBLEMS) {
+    if (p.params.length > 0) lines.push('', `Problem ${p.id} parameters:`, ...optionLines(p.params));
+  }
+  return lines.join('\n');
+}
+
+function flagLines(flags: readonly FlagDef[]): string[] {
+  const heads = flags.map((f) => `--${f.flag}${f.boolean ? '' : ' V'}`);
+  const w = Math.max(...heads.map((h) => h.length));
+  return flags.map((f, i) => `  ${heads[i]!.padEnd(w)}  ${f.description}${f.defaultText !== undefined ? ` (default: ${f.defaultText})` : ''}`);
+}

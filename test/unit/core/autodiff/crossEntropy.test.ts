@@ -1,0 +1,102 @@
+// crossEntropy against float64 references: values at logits up to ±100 for both label forms and
+// every reduction, the Hessian in the logits, the mixed derivative in soft labels, and its errors.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { crossEntropy } from '../../../../src/core/autodiff';
+import type { CrossEntropyReduction } from '../../../../src/core/autodiff';
+import { assertAllClose } from '../../helpers/assertClose';
+import { TEST_BACKENDS, useBackend } from '../../helpers/backends';
+import { logSumExp64, rowsOf, softmax64, softmaxHessianTimes } from './float64Reference';
+
+const CLASSES = 4;
+const LOGITS = [100, 99, -100, 60.5, -100, -99.5, -101, -130, 3, -2, 0.5, 1];
+const LABELS = [2, 1, 3];
+const SOFT = [0.2, 0, 0.5, 0.3, 1, 0, 0, 0, 0.1, 0.4, 0.7, 0.2];
+const V = [0.5, -1, 0.25, 2, -0.75, 0.3, 1, -0.2, 0.6, -0.9, 0.1, 0.4];
+const EXAMPLES = LABELS.length;
+
+function read(t: tf.Tensor): number[] {
+  return Array.from(t.dataSync());
+}
+
+function oneHot(labels: readonly number[]): number[] {
+  return labels.flatMap((l) => Array.from({ length: CLASSES }, (_, k) => (k === l ? 1 : 0)));
+}
+
+/** Per-example losses −Σ_k t_k (z_k − lse(z)) in float64. */
+function losses64(targets: readonly number[]): number[] {
+  const ts = rowsOf(targets, CLASSES);
+  return rowsOf(LOGITS, CLASSES).map((z, b) => -ts[b]!.reduce((s, t, k) => s + t * (z[k]! - logSumExp64(z)), 0));
+}
+
+function reduce64(losses: number[], reduction: CrossEntropyReduction): number[] {
+  const sum = losses.reduce((s, l) => s + l, 0);
+  return reduction === 'none' ? losses : [reduction === 'sum' ? sum : sum / losses.length];
+}
+
+for (const backend of TEST_BACKENDS) {
+  describe(`crossEntropy (${backend})`, () => {
+    test('setup', async () => {
+      await useBackend(backend);
+    });
+
+    test('matches float64 for int32 labels, one-hot labels and soft labels, with every reduction', () => {
+      tf.tidy(() => {
+        const logits = tf.tensor2d(LOGITS, [EXAMPLES, CLASSES]);
+        const inputs: [string, tf.Tensor, number[]][] = [
+          ['int32 labels', tf.tensor1d(LABELS, 'int32'), oneHot(LABELS)],
+          ['one-hot labels', tf.tensor2d(oneHot(LABELS), [EXAMPLES, CLASSES]), oneHot(LABELS)],
+          ['soft labels', tf.tensor2d(SOFT, [EXAMPLES, CLASSES]), SOFT],
+        ];
+        for (const [what, labels, targets] of inputs) {
+          for (const reduction of ['mean', 'sum', 'none'] as const) {
+            const loss = crossEntropy(logits, labels, { reduction });
+            // Losses reach ~230 here; float32 logits of magnitude 100 carry ~1e-5 rounding each.
+            assertAllClose(read(loss), reduce64(losses64(targets), reduction), { rtol: 1e-6, atol: 1e-4 }, `${what}, ${reduction}`);
+          }
+        }
+        assert.deepEqual(crossEntropy(logits, tf.tensor1d(LABELS, 'int32')).shape, []);
+      });
+    });
+
+    test('H v in the logits is (Σ t)(diag p − p pᵀ) v / examples, for logits up to ±100', () => {
+      const exact = rowsOf(LOGITS, CLASSES).flatMap((z, b) => {
+        const mass = rowsOf(SOFT, CLASSES)[b]!.reduce((s, t) => s + t, 0);
+        return softmaxHessianTimes(softmax64(z), rowsOf(V, CLASSES)[b]!).map((h) => (mass * h) / EXAMPLES);
+      });
+      const hv = tf.tidy(() => {
+        const labels = tf.tensor2d(SOFT, [EXAMPLES, CLASSES]);
+        const v = tf.tensor2d(V, [EXAMPLES, CLASSES]);
+        const g = tf.grad((z: tf.Tensor) => crossEntropy(z, labels));
+        return read(tf.grad((z: tf.Tensor) => tf.sum(tf.mul(g(z), v)))(tf.tensor2d(LOGITS, [EXAMPLES, CLASSES])));
+      });
+      assertAllClose(hv, exact, { rtol: 1e-4, atol: 1e-7 }, 'H v');
+    });
+
+    test('∂/∂labels ⟨∇_logits loss, v⟩ is (p·v − v_j) / examples: soft labels stay differentiable', () => {
+      const ps = rowsOf(LOGITS, CLASSES).map(softmax64);
+      const exact = rowsOf(V, CLASSES).flatMap((v, b) => {
+        const pv = ps[b]!.reduce((s, p, k) => s + p * v[k]!, 0);
+        return v.map((vj) => (pv - vj) / EXAMPLES);
+      });
+      const mixed = tf.tidy(() => {
+        const logits = tf.tensor2d(LOGITS, [EXAMPLES, CLASSES]);
+        const v = tf.tensor2d(V, [EXAMPLES, CLASSES]);
+        const gradLogits = (t: tf.Tensor): tf.Tensor => tf.grad((z: tf.Tensor) => crossEntropy(z, t))(logits);
+        return read(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gradLogits(t), v)))(tf.tensor2d(SOFT, [EXAMPLES, CLASSES])));
+      });
+      assertAllClose(mixed, exact, { rtol: 1e-4, atol: 1e-7 }, '∂/∂labels ⟨∇ loss, v⟩');
+    });
+
+    test('rejects labels, logits and options that do not fit, naming the argument', () => {
+      tf.tidy(() => {
+        const logits = tf.tensor2d(LOGITS, [EXAMPLES, CLASSES]);
+        assert.throws(() => crossEntropy(logits, tf.tensor1d([1, 2], 'int32')), /int32 labels \(class indices\) must have shape \[3\]/);
+        assert.throws(() => crossEntropy(logits, tf.tensor1d([1, 2, 3])), /labels must be int32 class indices of shape \[3\] or float32 targets of shape \[3, 4\]/);
+        assert.throws(() => crossEntropy(tf.tensor1d(LABELS, 'int32'), tf.tensor1d(LABELS, 'int32')), /logits must be a float32 tensor/);
+        assert.throws(() => crossEntropy(logits, tf.tensor1d(LABELS, 'int32'), { reduction: 'avg' as CrossEntropyReduction }), /options.reduction must be one of mean, sum, none/);
+      });
+    });
+  });
+}
