@@ -1,26 +1,21 @@
 // A log-sum-exp whose derivatives of every order are correct under nested tf.grad.
 import * as tf from '@tensorflow/tfjs-core';
 import { registerSecondOrderGradients } from './registerSecondOrderGradients';
+import { withoutGradient } from './stopGradient';
 
 /**
  * The stabilizing shift max(x) over `axes` (keepDims), or 0 where that max is not finite, with a
- * zero gradient. Any constant shift c gives log Σ exp(x) = c + log Σ exp(x − c) exactly, so treating
- * it as a constant (as TensorFlow's reduce_logsumexp does) leaves every derivative exact, and the
- * tape never walks back through Max and its equal() mask. Computed inside a customGrad forward pass,
- * which the engine does not record.
+ * zero gradient. Any constant shift c gives log Σ exp(x) = c + log Σ exp(x − c) exactly, so holding
+ * it fixed (as TensorFlow's reduce_logsumexp does) leaves every derivative exact, and the tape
+ * never walks back through Max and its equal() mask.
  */
 export function maxShift(x: tf.Tensor, axes: number[]): tf.Tensor {
-  const shift = tf.customGrad((input: tf.Tensor) => ({
-    value: tf.tidy(() => {
-      const m = tf.max(input, axes, true);
-      // An all −∞ (or +∞/NaN) slice would make x − m NaN; shift it by 0 instead and let log Σ exp
-      // give −∞ (or propagate the NaN) on its own, as TensorFlow does.
-      return tf.where(tf.isFinite(m), m, tf.zerosLike(m));
-    }),
-    // The shape, not the tensor: `input` may be an intermediate that a caller's tidy has disposed.
-    gradFunc: () => tf.zeros(input.shape, 'float32'),
-  }));
-  return shift(x);
+  return withoutGradient(x, (input) => {
+    const m = tf.max(input, axes, true);
+    // An all −∞ (or +∞/NaN) slice would make x − m NaN; shift it by 0 instead and let log Σ exp
+    // give −∞ (or propagate the NaN) on its own, as TensorFlow does.
+    return tf.where(tf.isFinite(m), m, tf.zerosLike(m));
+  });
 }
 
 /**
@@ -30,7 +25,7 @@ export function maxShift(x: tf.Tensor, axes: number[]): tf.Tensor {
  */
 export function logSumExp(x: tf.Tensor, axis: number | number[] | null = null, keepDims = false): tf.Tensor {
   registerSecondOrderGradients();
-  const axes = tf.util.parseAxisParam(axis ?? null, x.shape);
+  const axes = axis == null ? x.shape.map((_, i) => i) : tf.util.parseAxisParam(axis, x.shape);
   return tf.tidy(() => {
     const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
     const m = maxShift(xf, axes);

@@ -2,15 +2,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Returns a copy of `x` that every tf.grad, at any nesting depth, treats as a constant: its
- * gradient is zero. The copy is computed inside a customGrad forward pass, which the engine never
- * records on the tape, and the zero it sends back is itself constant, so second derivatives through
- * it are zero as well. Does not dispose `x`.
+ * compute(x) with a zero gradient with respect to x, at every nesting depth of tf.grad: compute runs
+ * inside a customGrad forward pass, which the engine never records on the tape, and the zero it
+ * sends back is a constant. For values that are locally constant (masks, argmax shifts) or meant to
+ * be held fixed. Does not dispose `x`.
  */
+export function withoutGradient(x: tf.Tensor, compute: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
+    // The shape, not the tensor: `input` may be an intermediate that a caller's tidy has disposed
+    // by the time the backward pass runs.
+    const shape = input.shape;
+    return { value: compute(input), gradFunc: () => tf.zeros(shape, 'float32') };
+  });
+  return op(x);
+}
+
+/** A copy of `x` that every tf.grad, at any nesting depth, treats as a constant. Does not dispose `x`. */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
-  const barrier = tf.customGrad((input: tf.Tensor) => ({
-    value: tf.clone(input),
-    gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-  }));
-  return barrier(x) as T;
+  return withoutGradient(x, (t) => tf.clone(t)) as T;
 }

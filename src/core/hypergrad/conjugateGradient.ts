@@ -1,6 +1,6 @@
 // Implicit hypergradient through a linear solve by conjugate gradients (spec §2.3).
 import * as tf from '@tensorflow/tfjs-core';
-import { gradXY, hessianVectorProduct, mixedVectorProduct } from '../derivatives';
+import { gradXY, hessianVectorProduct, mixedVectorProduct, sampleMemory } from '../derivatives';
 import type { Counters } from '../derivatives';
 import type { CompiledProblem } from '../problem/compileProblem';
 import type { StatValue } from '../../protocol/metrics';
@@ -61,6 +61,7 @@ export async function conjugateGradientHypergradient(
   let relResidual = bNorm! > 0 ? 1 : 0;
   while (iterations < options.iterations && relResidual > options.tolerance) {
     const hp = tf.tidy(() => applyH(p));
+    sampleMemory(counters);
     const [pHp, pp] = await readScalars(tf.tidy(() => [dotLists(p, hp), dotLists(p, p)]));
     const curvature = pHp! / Math.max(pp!, Number.MIN_VALUE);
     minCurvature = Math.min(minCurvature, curvature);

@@ -1,6 +1,6 @@
 // Implicit hypergradient with the inverse Hessian replaced by a truncated Neumann series (spec §2.4).
 import * as tf from '@tensorflow/tfjs-core';
-import { gradXY, hessianVectorProduct, mixedVectorProduct } from '../derivatives';
+import { gradXY, hessianVectorProduct, mixedVectorProduct, sampleMemory } from '../derivatives';
 import type { Counters } from '../derivatives';
 import type { CompiledProblem } from '../problem/compileProblem';
 import type { StatValue } from '../../protocol/metrics';
@@ -40,6 +40,7 @@ export async function neumannHypergradient(
       const uNext = axpyList(u, -lr, hessianVectorProduct(lower, x, y, u, counters));
       return { u: uNext, acc: addLists(acc, uNext), norm: tf.mul(normList(uNext), lr) as tf.Scalar };
     });
+    sampleMemory(counters);
     tf.dispose([...u, ...acc]);
     u = next.u;
     acc = next.acc;

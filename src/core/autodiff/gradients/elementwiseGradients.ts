@@ -8,9 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { single, sumToShape, toFloat } from './gradHelpers';
 
-// SELU constants, as in tfjs-core/src/ops/selu_util.ts (Klambauer et al., 2017).
-const SELU_SCALE = 1.0507009873554804934193349852946;
-const SELU_SCALE_ALPHA = 1.7580993408473768599402175208123;
+// SELU's scale and scale·alpha, the constants tfjs's kernels use (Klambauer et al., 2017).
+const { SELU_SCALE, SELU_SCALEALPHA } = tf.backend_util;
 
 /** Exp: d/dx exp(x) = exp(x), recomputed from x. */
 export const expGradConfig: tf.GradConfig = {
@@ -69,7 +68,7 @@ export const seluGradConfig: tf.GradConfig = {
       x: () => {
         const xf = toFloat(x);
         // exp(min(x, 0)) stays finite in the branch where() discards, so its gradient is 0, not NaN.
-        const negative = tf.mul(tf.exp(tf.minimum(xf, 0)), SELU_SCALE_ALPHA);
+        const negative = tf.mul(tf.exp(tf.minimum(xf, 0)), SELU_SCALEALPHA);
         const slope = tf.where(tf.greater(xf, 0), tf.mul(tf.onesLike(xf), SELU_SCALE), negative);
         return tf.mul(single(dy), slope);
       },

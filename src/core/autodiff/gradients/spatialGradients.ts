@@ -6,6 +6,7 @@
 // backprop kernel's gradient is another convolution; max pooling routes dy through a locally
 // constant mask, written here with differentiable ops.
 import * as tf from '@tensorflow/tfjs-core';
+import { withoutGradient } from '../stopGradient';
 import { single } from './gradHelpers';
 
 /** The attributes shared by Conv2D and its two backprop kernels. */
@@ -167,8 +168,7 @@ function spreadOnStrideGrid(t: tf.Tensor, sh: number, sw: number): tf.Tensor {
 
 /**
  * MaxPool: dx = Σ over window offsets of dy ⊙ mask, placed back at that offset. The masks (which
- * input each window's max came from) are computed inside a customGrad forward pass with a zero
- * gradient, as they are locally constant; the placement is pad/reshape/concat/add, linear in dy,
+ * input each window's max came from) are locally constant, so they get a zero gradient; the placement is pad/reshape/concat/add, linear in dy,
  * so the outer tape differentiates it into "pick ddx at each argmax". tfjs's own gradient runs the
  * MaxPoolGrad kernel, which has no gradient and which, on the wasm backend, drops dy for windows
  * whose maximum is negative (wrong even at first order).
@@ -185,10 +185,7 @@ export const maxPoolGradConfig: tf.GradConfig = {
         const info = tf.backend_util.computePool2DInfo([n, h, w, c], o.filterSize, o.strides, 1, o.pad, o.dimRoundingMode);
         const { top, left } = info.padInfo;
         const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-        const masks = tf.customGrad((input: tf.Tensor) => ({
-          value: windowMaxMasks(input, o),
-          gradFunc: () => tf.zeros(input.shape, 'float32'),
-        }))(x);
+        const masks = withoutGradient(x, (input) => windowMaxMasks(input, o));
         const maskPerOffset = tf.unstack(masks);
         // The padded frame holds every window (top/left padding first) and the full stride grid.
         const hp = Math.max(h + top, fh - 1 + sh * oh);
