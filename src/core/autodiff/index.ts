@@ -3,7 +3,7 @@
 export { registerSecondOrderGradients, SECOND_ORDER_GRADIENTS } from './registerSecondOrderGradients';
 export { supportedOps, SECOND_ORDER_SAFE_KERNELS } from './supportedOps';
 export type { SupportedOp } from './supportedOps';
-export { stopGradient } from './stopGradient';
+export { stopGradient, withoutGradient } from './stopGradient';
 export { logSumExp } from './logSumExp';
 export { logSoftmax } from './logSoftmax';
 export { softmax } from './softmax';
