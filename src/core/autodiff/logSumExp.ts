@@ -30,6 +30,6 @@ export function logSumExp(x: tf.Tensor, axis: number | number[] | null = null, k
     const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
     const m = maxShift(xf, axes);
     const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(xf, m)), axes, true)), m);
-    return keepDims ? lse : tf.squeeze(lse, axes);
+    return keepDims ? lse : tf.reshape(lse, x.shape.filter((_, i) => !axes.includes(i)));
   });
 }

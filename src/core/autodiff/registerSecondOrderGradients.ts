@@ -2,6 +2,12 @@
 // tfjs-core's default gradients are registered by the side-effect import below; it only takes effect
 // because every entry point is bundled with `module` first (see esbuild.mjs). registerGradient with
 // an existing kernel name overrides, so the configs here replace the defaults they name.
+//
+// tfjs gradients that stay as they are, on purpose: Max and Min (their saved output only feeds
+// equal(x, max), which now has a zero gradient, so its disconnection is harmless), Sqrt, Rsqrt,
+// Reciprocal, Softplus, Expm1, Erf and the other unary ops written from their saved input, and
+// LogSoftmax (its gradient uses the saved output, but no backend implements that kernel: tf.logSoftmax
+// is a customGrad op; use logSoftmax from this folder). See supportedOps.ts for what remains unsafe.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { elementwiseGradients } from './gradients/elementwiseGradients';
