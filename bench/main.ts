@@ -9,7 +9,7 @@ import { syntheticHyperCleaning } from './syntheticHyperCleaning';
 interface Cell {
   readonly problem: string;
   readonly size: Record<string, number>;
-  readonly make: () => ProblemDefinition<unknown>;
+  readonly make: () => ProblemDefinition<unknown, unknown>;
   readonly method: string;
   readonly K: number;
   /** Timed outer iterations (after one untimed warm-up). */

@@ -61,6 +61,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagDef[]>> = {
     STORE_FLAG,
     JSON_FLAG,
     { flag: 'no-store', description: 'Do not write the runs to the store.', boolean: true, group: 'command' },
+    { flag: 'report', description: 'Also write one self-contained HTML page (table, options, charts of every metric) to FILE.', group: 'command' },
   ],
   check: [
     PROBLEM_FLAG,

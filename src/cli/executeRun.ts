@@ -37,6 +37,8 @@ export interface RunResult {
   readonly runDir?: string;
   readonly final: FinalState;
   readonly warnings: readonly string[];
+  /** Every record of the run, in order; only when {@link ExecuteRunOptions.collectRecords} was set. */
+  readonly records?: readonly IterationRecord[];
 }
 
 /** Settings of {@link executeRun}. */
@@ -49,6 +51,8 @@ export interface ExecuteRunOptions {
   readonly progress: ProgressSink | undefined;
   /** Polled before every outer iteration (SIGINT). */
   readonly shouldStop: () => boolean;
+  /** Also keep every record in memory and return it in {@link RunResult.records} (`compare --report`). */
+  readonly collectRecords?: boolean;
 }
 
 /** Resolves `method`'s options for the prepared problem (run options + that method's flags). */
@@ -83,6 +87,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
   }
   const bar = settings.progress ? new ProgressBar(settings.progress, options.iterations as number, method.id) : undefined;
   let pending: IterationRecord[] = [];
+  const collected: IterationRecord[] | undefined = settings.collectRecords ? [] : undefined;
   let lastFlush = Date.now();
   let lastYield = Date.now();
   const flush = (): void => {
@@ -94,6 +99,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
     const outcome = await runProblem(prepared.definition, method.id, given, {
       onRecord: async (record) => {
         pending.push(record);
+        collected?.push(record);
         if (pending.length >= BATCH_RECORDS || Date.now() - lastFlush >= BATCH_MS) flush();
         bar?.update(record);
         // Let the event loop run now and then, so a SIGINT handler can set the stop flag even when
@@ -116,6 +122,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
       ...(writer ? { runId: writer.id, runDir: writer.dir } : {}),
       final: finalState(outcome.summary),
       warnings: outcome.warnings,
+      ...(collected ? { records: collected } : {}),
     };
   } catch (err) {
     // An internal error still ends the stored run, as `failed`, before it propagates.

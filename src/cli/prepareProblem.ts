@@ -17,7 +17,7 @@ export interface PreparedProblem {
   readonly family: BuiltinProblem;
   /** Resolved problem parameters (defaults filled in). */
   readonly params: Record<string, OptionValue>;
-  readonly definition: ProblemDefinition<unknown>;
+  readonly definition: ProblemDefinition<unknown, unknown>;
   readonly methods: readonly MethodSpec[];
   /** Run + method option values given on the command line, by key, per method id. */
   readonly optionsFor: (method: MethodSpec) => Record<string, OptionValue>;
@@ -117,6 +117,6 @@ export function parsePoint(flag: string, text: string, sizes: readonly (readonly
 }
 
 /** [name, entry count] of each variable of a level, in declaration order. */
-export function variableSizes(level: ProblemDefinition<unknown>['upper']): [string, number][] {
+export function variableSizes(level: ProblemDefinition<unknown, unknown>['upper']): [string, number][] {
   return Object.entries(level.variables).map(([name, v]) => [name, v.shape.reduce((a, b) => a * b, 1)]);
 }

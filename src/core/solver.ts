@@ -4,25 +4,27 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { IterationRecord, RunStatus, RunSummary, StatValue } from '../protocol/metrics';
 import { registerSecondOrderGradients } from './autodiff/registerSecondOrderGradients';
 import { createCounters, gradY, sampleMemory } from './derivatives';
+import { addStartPath } from './methods/addStartPath';
 import type { Counters } from './derivatives';
-import type { MethodSpec } from './methods/methodSpec';
+import type { MethodSpec, MethodState } from './methods/methodSpec';
 import { OptionsError, resolveOptions } from './methods/options';
 import type { OptionValue, ResolvedOptions } from './methods/options';
 import { getMethod } from './methods/registry';
 import { RUN_OPTIONS } from './methods/runOptions';
 import { adam, applyUpdates, disposeState, sgd } from './optim/gradientTransformation';
-import type { GradientTransformation, TransformState } from './optim/gradientTransformation';
+import type { GradientTransformation, LearningRate, TransformState } from './optim/gradientTransformation';
 import { compileProblem } from './problem/compileProblem';
 import type { CompiledProblem } from './problem/compileProblem';
 import type { ProblemDefinition } from './problem/defineProblem';
 import { now } from './clock';
 import { createRng } from './rng';
-import { normList, readList, subLists } from './tensorList';
+import type { Rng } from './rng';
+import { addLists, normList, readList, subLists } from './tensorList';
 import type { TensorList } from './tensorList';
 import { readScalars } from './hypergrad/conjugateGradient';
 
 /** Resolves run options + method options, with problem defaults between the built-in defaults and `given`. */
-export function resolveRunOptions(definition: ProblemDefinition<unknown>, method: MethodSpec, given: Readonly<Record<string, unknown>>): ResolvedOptions {
+export function resolveRunOptions(definition: ProblemDefinition<unknown, unknown>, method: MethodSpec, given: Readonly<Record<string, unknown>>): ResolvedOptions {
   const d = definition.defaults ?? {};
   const fromProblem: Record<string, unknown> = {
     iterations: d.iterations,
@@ -64,8 +66,14 @@ export interface RunOutcome {
 export class Solver {
   private x: TensorList;
   private optState: TransformState;
+  /** The learned lower start z of IA methods (spec §4), with its own optimizer. */
+  private z: TensorList | undefined;
+  private zOptState: TransformState | undefined;
   private previousLower: TensorList | undefined;
   private readonly optimizer: GradientTransformation;
+  private readonly zOptimizer: GradientTransformation | undefined;
+  private readonly methodState: MethodState | undefined;
+  private readonly rng: Rng;
   private readonly counters: Counters = createCounters();
   private readonly durations: number[] = [];
   private readonly warningSet = new Map<string, number>();
@@ -81,14 +89,21 @@ export class Solver {
     readonly method: MethodSpec,
     readonly options: ResolvedOptions,
   ) {
+    this.rng = createRng(((options.seed as number) ^ 0x9e3779b9) >>> 0);
     this.x = problem.initialUpper();
-    const lr = options.outerLr as number;
-    this.optimizer = options.outerOptimizer === 'adam' ? adam(lr) : sgd(lr);
+    const lr = method.outerLrSchedule?.(options) ?? (options.outerLr as number);
+    this.optimizer = makeOptimizer(options.outerOptimizer as string, lr);
     this.optState = this.optimizer.init(this.x);
+    if (method.learnsLowerStart) {
+      this.z = problem.initialLower();
+      this.zOptimizer = makeOptimizer(options.outerOptimizer as string, (options.startLr as number | undefined) ?? (options.outerLr as number));
+      this.zOptState = this.zOptimizer.init(this.z);
+    }
+    this.methodState = method.createState?.(problem, options);
   }
 
   /** Validates the problem and options, builds the data, and places x_0. */
-  static async create(definition: ProblemDefinition<unknown>, methodId: string, given: Readonly<Record<string, unknown>> = {}): Promise<Solver> {
+  static async create(definition: ProblemDefinition<unknown, unknown>, methodId: string, given: Readonly<Record<string, unknown>> = {}): Promise<Solver> {
     registerSecondOrderGradients();
     const method = getMethod(methodId);
     const options = resolveRunOptions(definition, method, given);
@@ -100,39 +115,105 @@ export class Solver {
   async step(): Promise<IterationRecord> {
     const t = this.iteration;
     const start = now();
-    const y0 = this.options.warmStart && this.previousLower ? this.previousLower.map((v) => tf.clone(v)) : this.problem.initialLower();
-    const result = await this.method.hypergradient({ problem: this.problem, x: this.x, y0, options: this.options, counters: this.counters });
-    tf.dispose(y0);
-    sampleMemory(this.counters);
     const p = this.problem;
-    // Metric tensors, then the update, then one read for all scalars (one sync point).
-    const metricTensors = tf.tidy(() => [
-      p.upperObjective(this.x, result.yK),
-      p.lowerObjective(this.x, result.yK),
-      normList(result.gx),
-      normList(gradY((a, b) => p.lowerObjective(a, b), this.x, result.yK)),
-      p.upperSolution ? normList(subLists(this.x, p.upperSolution)) : tf.scalar(NaN),
-      p.lowerSolution ? normList(subLists(result.yK, p.lowerSolution)) : tf.scalar(NaN),
-    ]) as tf.Scalar[];
+    const tasks = p.hasTasks ? Array.from({ length: this.options.metaBatch as number }, () => p.sampleTask(this.rng)) : [undefined];
+    const needsStartGradient = this.z !== undefined || p.lowerStart !== undefined;
+    let gx: TensorList | undefined;
+    let gz: TensorList | undefined;
+    const taskMetrics: tf.Scalar[][] = [];
+    const stats: Record<string, StatValue> = {};
+    let forwardMs = 0;
+    let backwardMs = 0;
+    let lastLower: TensorList | undefined;
+    for (const task of tasks) {
+      const view = p.hasTasks ? p.withTask(task) : p;
+      const y0 = this.lowerStartFor(view);
+      const result = await this.method.hypergradient({
+        problem: view,
+        x: this.x,
+        y0,
+        options: this.options,
+        counters: this.counters,
+        ...(this.methodState ? { state: this.methodState } : {}),
+        rng: this.rng,
+        needsLowerStartGradient: needsStartGradient,
+      });
+      if (needsStartGradient && !result.gy0) {
+        tf.dispose([...y0, ...result.gx, ...result.yK]);
+        throw new Error(`method '${this.method.id}' returns no gradient for the lower start y_0, which this run needs (learned z or lower.start(x))`);
+      }
+      gx = accumulate(gx, addStartPath(view, this.x, result.gx, result.gy0));
+      tf.dispose(result.gx);
+      if (this.z) gz = accumulate(gz, result.gy0!);
+      else if (result.gy0) tf.dispose(result.gy0);
+      sampleMemory(this.counters);
+      taskMetrics.push(
+        tf.tidy(() => [
+          view.upperObjective(this.x, result.yK),
+          view.lowerObjective(this.x, result.yK),
+          normList(gradY((a, b) => view.lowerObjective(a, b), this.x, result.yK)),
+        ]) as tf.Scalar[],
+      );
+      Object.assign(stats, result.stats);
+      if (result.warning) {
+        stats['warning'] = result.warning;
+        if (!this.warningSet.has(result.warning)) this.warningSet.set(result.warning, t);
+      }
+      forwardMs += result.forwardMs;
+      backwardMs += result.backwardMs;
+      tf.dispose(y0);
+      if (lastLower) tf.dispose(lastLower);
+      lastLower = result.yK;
+    }
+    tf.dispose(tasks as tf.TensorContainer);
+    const scale = this.options.metaReduction === 'mean' ? 1 / tasks.length : 1;
+    // Metrics average over the meta-batch; distances use the last task's y_K.
+    const metricTensors = tf.tidy(() => {
+      const mean = (i: number): tf.Scalar => tf.div(tf.addN(taskMetrics.map((m) => m[i]!)), taskMetrics.length);
+      return [
+        mean(0),
+        mean(1),
+        tf.mul(normList(gx!), scale) as tf.Scalar,
+        mean(2),
+        p.upperSolution ? normList(subLists(this.x, p.upperSolution)) : tf.scalar(NaN),
+        p.lowerSolution ? normList(subLists(lastLower!, p.lowerSolution)) : tf.scalar(NaN),
+        this.z ? normList(this.z) : tf.scalar(NaN),
+        this.z ? normList(subLists(lastLower!, this.z)) : tf.scalar(NaN),
+      ];
+    });
+    tf.dispose(taskMetrics);
     const next = tf.tidy(() => {
-      const { updates, state } = this.optimizer.update(result.gx, this.optState);
+      const g = scale === 1 ? gx! : gx!.map((v) => tf.mul(v, scale));
+      const { updates, state } = this.optimizer.update(g, this.optState);
       const stepped = applyUpdates(this.x, updates);
       const x = p.upper.bounded ? p.projectUpper(stepped) : stepped;
-      return { x, state, xNorm: normList(x) };
+      let zNext: { z: TensorList; state: TransformState } | undefined;
+      if (this.z && this.zOptimizer && this.zOptState) {
+        const gzScaled = scale === 1 ? gz! : gz!.map((v) => tf.mul(v, scale));
+        const zu = this.zOptimizer.update(gzScaled, this.zOptState);
+        const zStepped = applyUpdates(this.z, zu.updates);
+        zNext = { z: p.lower.bounded ? p.projectLower(zStepped) : zStepped, state: zu.state };
+      }
+      return { x, state, xNorm: normList(x), ...(zNext ? { zNext } : {}) };
     });
-    const [F, f, gNorm, stationarity, upperDistance, lowerDistance, xNorm] = await readScalars([...metricTensors, next.xNorm]);
-    tf.dispose([...this.x, ...result.gx]);
+    const [F, f, gNorm, stationarity, upperDistance, lowerDistance, zNorm, yKMinusZ, xNorm] = await readScalars([...metricTensors, next.xNorm]);
+    tf.dispose([...this.x, ...gx!, ...(gz ?? [])]);
     disposeState(this.optState);
     this.x = next.x;
     this.optState = next.state;
+    if (next.zNext) {
+      tf.dispose(this.z);
+      disposeState(this.zOptState!);
+      this.z = next.zNext.z;
+      this.zOptState = next.zNext.state;
+      stats['ia.zNorm'] = zNorm!;
+      stats['ia.yKMinusZ'] = yKMinusZ!;
+    }
     if (this.previousLower) tf.dispose(this.previousLower);
-    this.previousLower = result.yK;
-    if (result.warning && !this.warningSet.has(result.warning)) this.warningSet.set(result.warning, t);
+    this.previousLower = lastLower;
     const memory = tf.memory();
     this.peakTensors = Math.max(this.peakTensors, this.counters.peakTensors, memory.numTensors);
     this.peakBytes = Math.max(this.peakBytes, this.counters.peakBytes, memory.numBytes);
-    const stats: Record<string, StatValue> = { ...result.stats };
-    if (result.warning) stats['warning'] = result.warning;
     const record: IterationRecord = {
       iteration: t,
       upperLoss: F!,
@@ -141,8 +222,8 @@ export class Solver {
       lowerStationarity: stationarity!,
       ...(p.upperSolution ? { upperDistance: upperDistance! } : {}),
       ...(p.lowerSolution ? { lowerDistance: lowerDistance! } : {}),
-      forwardMs: result.forwardMs,
-      backwardMs: result.backwardMs,
+      forwardMs,
+      backwardMs,
       gradientEvals: this.counters.gradientEvals,
       hvpEvals: this.counters.hvpEvals,
       numTensors: memory.numTensors,
@@ -161,10 +242,19 @@ export class Solver {
         ['hypergradient norm', gNorm],
         ['lower stationarity ‖∇_y f‖', stationarity],
         ['upper variable x after the update', xNorm],
+        ...(this.z ? ([['lower start z after the update', zNorm]] as const) : []),
       ] as const
     ).find(([, v]) => !Number.isFinite(v));
     if (bad) throw new DivergenceError(`${bad[0]} became ${bad[1]} at outer iteration ${t} (method ${this.method.id})`, record);
     return record;
+  }
+
+  /** y_0 for this outer step: the learned z, the previous y_K (warm start), start(x), or the lower init. */
+  private lowerStartFor(view: CompiledProblem): TensorList {
+    if (this.z) return this.z.map((v) => tf.clone(v));
+    if (this.options.warmStart && this.previousLower) return this.previousLower.map((v) => tf.clone(v));
+    if (view.lowerStart) return tf.tidy(() => view.lowerStart!(this.x).map((v) => tf.clone(v)));
+    return view.initialLower();
   }
 
   /** Current x (and the last y_K) by variable name, flattened. */
@@ -199,10 +289,13 @@ export class Solver {
     };
   }
 
-  /** Releases every tensor the solver holds (x, optimizer state, last y_K, data, solution). */
+  /** Releases every tensor the solver holds (x, z, optimizer states, method state, last y_K, data, solution). */
   dispose(): void {
     tf.dispose(this.x);
     disposeState(this.optState);
+    if (this.z) tf.dispose(this.z);
+    if (this.zOptState) disposeState(this.zOptState);
+    this.methodState?.dispose();
     if (this.previousLower) tf.dispose(this.previousLower);
     this.previousLower = undefined;
     this.problem.dispose();
@@ -230,7 +323,7 @@ export interface RunHooks {
 
 /** Runs a whole experiment; never throws for divergence (status `diverged`) or cancellation. */
 export async function runProblem(
-  definition: ProblemDefinition<unknown>,
+  definition: ProblemDefinition<unknown, unknown>,
   methodId: string,
   given: Readonly<Record<string, OptionValue | undefined>> = {},
   hooks: RunHooks = {},
@@ -263,6 +356,18 @@ export async function runProblem(
   } finally {
     solver.dispose();
   }
+}
+
+function makeOptimizer(kind: string, lr: LearningRate): GradientTransformation {
+  return kind === 'adam' ? adam(lr) : sgd(lr);
+}
+
+/** Adds b into a running sum (taking ownership of both); the first call returns b itself. */
+function accumulate(sum: TensorList | undefined, b: TensorList): TensorList {
+  if (!sum) return b;
+  const out = tf.tidy(() => addLists(sum, b));
+  tf.dispose([...sum, ...b]);
+  return out;
 }
 
 function dropUndefined(o: Readonly<Record<string, unknown>>): Record<string, unknown> {

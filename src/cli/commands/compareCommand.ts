@@ -1,4 +1,7 @@
-// `bilevel compare`: several methods on the same problem and seed, each stored, then one table.
+// `bilevel compare`: several methods on the same problem and seed, each stored, then one table
+// (and, with --report FILE, one self-contained HTML page of charts).
+import type { ReportInput } from '../../report/reportData';
+import { loadChartJs, writeReport } from '../../report/writeReport';
 import type { CliIo } from '../cliIo';
 import { EXIT_INTERRUPTED } from '../cliIo';
 import { executeRun, resolveFor } from '../executeRun';
@@ -6,6 +9,8 @@ import type { RunResult } from '../executeRun';
 import { formatBytes, formatNumber, formatTable } from '../formatTable';
 import type { ParsedArgs } from '../parseArgs';
 import { ignoredFlags, prepareProblem, startBackend, storeDir } from '../prepareProblem';
+import type { PreparedProblem } from '../prepareProblem';
+import { UsageError } from '../usageError';
 
 /** Runs `bilevel compare`; returns the exit code. */
 export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -14,6 +19,19 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
   const resolved = prepared.methods.map((m) => resolveFor(prepared, m));
   const json = args.flags.has('json') && args.flags.get('json') !== 'false';
   const noStore = args.flags.has('no-store') && args.flags.get('no-store') !== 'false';
+  const reportFile = args.flags.get('report');
+  if (reportFile === '') throw new UsageError('--report needs a file name, e.g. --report compare.html');
+  // Chart.js is read before any run starts, so a missing package costs no computation.
+  let chartJs: string | undefined;
+  if (reportFile !== undefined) {
+    try {
+      chartJs = loadChartJs();
+    } catch (err) {
+      io.stderr.write(`bilevel: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
+  const startedAt = new Date();
   for (const flag of ignoredFlags(args.flags, prepared.methods)) {
     io.stderr.write(`bilevel: note: --${flag} applies to none of ${prepared.methods.map((m) => m.id).join(', ')}; ignored\n`);
   }
@@ -27,6 +45,7 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
         storeDir: noStore ? undefined : storeDir(args.flags),
         progress: json ? undefined : io.stdout,
         shouldStop: io.interrupted,
+        collectRecords: reportFile !== undefined,
       }),
     );
   }
@@ -56,27 +75,64 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
       for (const w of r.warnings) io.stdout.write(`${r.method}: warning: ${w}\n`);
     }
   }
+  if (reportFile !== undefined && chartJs !== undefined) {
+    // The runs are already stored: a report that cannot be written is reported, and nothing is lost.
+    try {
+      writeReport(reportFile, reportInput(prepared, `${backend.name} (${backend.detail})`, startedAt, results), chartJs);
+      (json ? io.stderr : io.stdout).write(`report written to ${reportFile}\n`);
+    } catch (err) {
+      const stored = results.filter((r) => r.runId !== undefined).map((r) => r.runId);
+      io.stderr.write(`bilevel: could not write the report to ${reportFile}: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (stored.length > 0) io.stderr.write(`bilevel: the runs are stored in ${storeDir(args.flags)}: ${stored.join(', ')}\n`);
+      return 1;
+    }
+  }
   if (io.interrupted()) return EXIT_INTERRUPTED;
   // A diverged method is a finding of the comparison, not an error of the command.
   return results.some((r) => r.status === 'failed') ? 1 : 0;
 }
 
+/** Column headers of the comparison table (the CLI table and the report's). */
+export const COMPARE_COLUMNS: readonly string[] = ['method', 'status', 'final F', '‖x−x*‖', '‖g‖', 'iters to tol', 'ms/iter', 'peak tensors', 'peak bytes', 'warnings', 'run id'];
+
 /** The comparison table, one row per method. */
 export function formatCompareTable(results: readonly RunResult[]): string {
-  return formatTable(
-    ['method', 'status', 'final F', '‖x−x*‖', '‖g‖', 'iters to tol', 'ms/iter', 'peak tensors', 'peak bytes', 'warnings', 'run id'],
-    results.map((r) => [
-      r.method,
-      r.status,
-      formatNumber(r.final.upperLoss),
-      formatNumber(r.final.upperDistance),
-      formatNumber(r.final.hypergradNorm),
-      r.final.iterationsToTolerance !== undefined ? String(r.final.iterationsToTolerance) : '—',
-      formatNumber(r.final.msPerIteration),
-      String(r.final.peakTensors),
-      formatBytes(r.final.peakBytes),
-      String(r.warnings.length),
-      r.runId ?? '—',
-    ]),
-  );
+  return formatTable(COMPARE_COLUMNS, compareRows(results));
+}
+
+/** The formatted cells of the comparison table, one row per method, in {@link COMPARE_COLUMNS} order. */
+export function compareRows(results: readonly RunResult[]): string[][] {
+  return results.map((r) => [
+    r.method,
+    r.status,
+    formatNumber(r.final.upperLoss),
+    formatNumber(r.final.upperDistance),
+    formatNumber(r.final.hypergradNorm),
+    r.final.iterationsToTolerance !== undefined ? String(r.final.iterationsToTolerance) : '—',
+    formatNumber(r.final.msPerIteration),
+    String(r.final.peakTensors),
+    formatBytes(r.final.peakBytes),
+    String(r.warnings.length),
+    r.runId ?? '—',
+  ]);
+}
+
+/** What `--report` shows: the table as printed plus each method's options and records. */
+function reportInput(prepared: PreparedProblem, backend: string, startedAt: Date, results: readonly RunResult[]): ReportInput {
+  return {
+    problem: prepared.family.id,
+    problemParams: prepared.params,
+    backend,
+    date: startedAt.toISOString(),
+    table: { headers: COMPARE_COLUMNS, rows: compareRows(results) },
+    methods: results.map((r) => ({
+      method: r.method,
+      status: r.status,
+      ...(r.message !== undefined ? { message: r.message } : {}),
+      ...(r.runId !== undefined ? { runId: r.runId } : {}),
+      options: r.options,
+      warnings: r.warnings,
+      records: r.records ?? [],
+    })),
+  };
 }

@@ -49,7 +49,7 @@ export async function gradCommand(args: ParsedArgs, io: CliIo): Promise<number> 
 }
 
 /** A copy of `def` whose lower variables start at `values` (by name; a number fills the tensor). */
-export function withLowerStart(def: ProblemDefinition<unknown>, values: Readonly<Record<string, number | readonly number[]>>): ProblemDefinition<unknown> {
+export function withLowerStart(def: ProblemDefinition<unknown, unknown>, values: Readonly<Record<string, number | readonly number[]>>): ProblemDefinition<unknown, unknown> {
   const variables: Record<string, VariableSpec> = {};
   for (const [name, spec] of Object.entries(def.lower.variables)) {
     const v = values[name];

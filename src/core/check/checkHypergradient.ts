@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerSecondOrderGradients } from '../autodiff/registerSecondOrderGradients';
 import { createCounters } from '../derivatives';
+import { addStartPath } from '../methods/addStartPath';
 import { gradientDescent } from '../dynamics/gradientDescent';
 import { disposeTrajectory, unrollDynamics } from '../dynamics/unrollDynamics';
 import type { MethodSpec } from '../methods/methodSpec';
@@ -59,7 +60,7 @@ export interface CheckResult {
 }
 
 /** Runs the check; never trains (one hypergradient at one point). */
-export async function checkHypergradient(definition: ProblemDefinition<unknown>, methodId: string, check: CheckOptions = {}): Promise<CheckResult> {
+export async function checkHypergradient(definition: ProblemDefinition<unknown, unknown>, methodId: string, check: CheckOptions = {}): Promise<CheckResult> {
   registerSecondOrderGradients();
   const method = getMethod(methodId);
   const options = resolveRunOptions(definition, method, check.options ?? {});
@@ -104,9 +105,19 @@ export async function hypergradientAt(
   options: ResolvedOptions,
   x: TensorList,
 ): Promise<{ gx: number[][]; upperLoss: number }> {
-  const y0 = problem.initialLower();
-  const result = await method.hypergradient({ problem, x, y0, options, counters: createCounters() });
-  const gx = await readList(result.gx);
+  const y0 = problem.lowerStart ? tf.tidy(() => problem.lowerStart!(x).map((t) => tf.clone(t))) : problem.initialLower();
+  const result = await method.hypergradient({
+    problem,
+    x,
+    y0,
+    options,
+    counters: createCounters(),
+    rng: createRng(options.seed as number),
+    needsLowerStartGradient: problem.lowerStart !== undefined,
+  });
+  const total = addStartPath(problem, x, result.gx, result.gy0);
+  const gx = await readList(total);
+  tf.dispose([...total, ...(result.gy0 ?? [])]);
   const F = tf.tidy(() => problem.upperObjective(x, result.yK));
   const upperLoss = (await F.data())[0]!;
   tf.dispose([...y0, ...result.gx, ...result.yK, F]);
@@ -115,7 +126,7 @@ export async function hypergradientAt(
 
 /** φ_K(x) = F(x, y_K(x)) with y_K from K projected gradient-descent steps from y_0 (no graph). */
 export async function approximateObjective(problem: CompiledProblem, options: ResolvedOptions, x: TensorList): Promise<number> {
-  const y0 = problem.initialLower();
+  const y0 = problem.lowerStart ? tf.tidy(() => problem.lowerStart!(x).map((t) => tf.clone(t))) : problem.initialLower();
   const K = options.lowerSteps as number;
   const dynamics = gradientDescent(problem, { lr: options.lowerLr as number });
   const trajectory = await unrollDynamics(dynamics, x, y0, { steps: K }, createCounters());

@@ -1,6 +1,7 @@
 // CG: implicit hypergradient at y_K with the linear system solved by conjugate gradients (spec §2.3).
 import { now } from '../clock';
 import { conjugateGradientHypergradient } from '../hypergrad/conjugateGradient';
+import { zerosLikeList } from '../tensorList';
 import type { MethodSpec } from './methodSpec';
 import { solveLowerApproximately } from './unrolledHypergradient';
 
@@ -37,7 +38,8 @@ export const conjugateGradientMethod: MethodSpec = {
       },
       ctx.counters,
     );
-    const base = { gx: result.gx, yK, stats: result.stats, forwardMs, backwardMs: now() - t0 };
+    // The implicit solution y*(x) does not depend on where the lower loop started.
+    const base = { gx: result.gx, yK, stats: result.stats, forwardMs, backwardMs: now() - t0, ...(ctx.needsLowerStartGradient ? { gy0: zerosLikeList(ctx.y0) } : {}) };
     return result.warning ? { ...base, warning: result.warning } : base;
   },
 };

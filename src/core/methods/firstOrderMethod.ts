@@ -1,7 +1,7 @@
 // FOM: first-order approximation, every lower-step Jacobian treated as identity/zero (spec §2.5).
 import * as tf from '@tensorflow/tfjs-core';
 import { now } from '../clock';
-import { gradX } from '../derivatives';
+import { gradXY } from '../derivatives';
 import { normList } from '../tensorList';
 import { readScalars } from '../hypergrad/conjugateGradient';
 import type { MethodSpec } from './methodSpec';
@@ -21,8 +21,12 @@ export const firstOrderMethod: MethodSpec = {
   async hypergradient(ctx) {
     const { yK, forwardMs } = await solveLowerApproximately(ctx);
     const t0 = now();
-    const gx = tf.tidy(() => gradX((a, b) => ctx.problem.upperObjective(a, b), ctx.x, yK, ctx.counters));
+    // FOM: every lower-step Jacobian is I for y and 0 for x, so dL/dy_0 = ∇_yF(x, y_K) (FO-MAML).
+    const { gx, gy } = tf.tidy(() => gradXY((a, b) => ctx.problem.upperObjective(a, b), ctx.x, yK, ctx.counters));
     const [norm] = await readScalars([tf.tidy(() => normList(gx))]);
-    return { gx, yK, stats: { 'fom.gradNorm': norm! }, forwardMs, backwardMs: now() - t0 };
+    const base = { gx, yK, stats: { 'fom.gradNorm': norm! }, forwardMs, backwardMs: now() - t0 };
+    if (ctx.needsLowerStartGradient) return { ...base, gy0: gy };
+    tf.dispose(gy);
+    return base;
   },
 };

@@ -1,5 +1,6 @@
 // What a hypergradient method is to the solver: declared options plus one hypergradient step.
 import type { Counters } from '../derivatives';
+import type { Rng } from '../rng';
 import type { CompiledProblem } from '../problem/compileProblem';
 import type { StatValue } from '../../protocol/metrics';
 import type { TensorList } from '../tensorList';
@@ -15,6 +16,17 @@ export interface HypergradientContext {
   /** Resolved run options (lowerSteps, lowerLr, …) merged with the method's own options. */
   readonly options: ResolvedOptions;
   readonly counters: Counters;
+  /** The method's own state across outer iterations (from createState), if it has one. */
+  readonly state?: MethodState;
+  /** Seeded randomness for the method (e.g. UFOM's coins); the run's seed makes it replayable. */
+  readonly rng: Rng;
+  /** True when y_0 depends on a learned variable (IA's z, or x through lower.start): return gy0. */
+  readonly needsLowerStartGradient: boolean;
+}
+
+/** Tensors a method keeps across outer iterations; the solver disposes it at the end. */
+export interface MethodState {
+  dispose(): void;
 }
 
 /** One hypergradient evaluation; the caller owns (and disposes) gx and yK. */
@@ -23,6 +35,8 @@ export interface HypergradientResult {
   readonly gx: TensorList;
   /** Final lower iterate y_K (metrics and warm starts use it). */
   readonly yK: TensorList;
+  /** dL/dy_0, when ctx.needsLowerStartGradient (zeros where y_0 does not matter, e.g. implicit methods). */
+  readonly gy0?: TensorList;
   readonly stats: Record<string, StatValue>;
   /** Set when the method flags its own result as unreliable (e.g. CG on a singular Hessian). */
   readonly warning?: string;
@@ -41,6 +55,12 @@ export interface MethodSpec {
   readonly reference: string;
   /** Method-specific options (the run options K, s, … are shared, see runOptions.ts). */
   readonly options: readonly OptionSpec[];
+  /** True for initialization-auxiliary methods: y_0 = z is learned with its own optimizer (spec §4). */
+  readonly learnsLowerStart?: boolean;
+  /** Creates the per-run state (sl-BAMM's y and multiplier, UFOM's running estimates). */
+  createState?(problem: CompiledProblem, options: ResolvedOptions): MethodState;
+  /** λ_t when the method schedules the upper step itself (sl-BAMM's strategies); replaces outerLr. */
+  outerLrSchedule?(options: ResolvedOptions): (t: number) => number;
   /** Checks relations between resolved options (e.g. M ≤ K); returns one message per problem, naming the flags. */
   validate?(options: ResolvedOptions): string[];
   /** Computes the hypergradient at ctx.x. */

@@ -1,6 +1,7 @@
 // NS: implicit hypergradient at y_K with a truncated Neumann series for H⁻¹ (spec §2.4).
 import { now } from '../clock';
 import { neumannHypergradient } from '../hypergrad/neumannSeries';
+import { zerosLikeList } from '../tensorList';
 import type { MethodSpec } from './methodSpec';
 import { solveLowerApproximately } from './unrolledHypergradient';
 
@@ -34,6 +35,7 @@ export const neumannMethod: MethodSpec = {
       { terms: ctx.options.neumannTerms as number, lr: ctx.options.neumannLr as number },
       ctx.counters,
     );
-    return { gx, yK, stats, forwardMs, backwardMs: now() - t0 };
+    // The implicit solution y*(x) does not depend on where the lower loop started.
+    return { gx, yK, stats, forwardMs, backwardMs: now() - t0, ...(ctx.needsLowerStartGradient ? { gy0: zerosLikeList(ctx.y0) } : {}) };
   },
 };

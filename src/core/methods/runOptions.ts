@@ -11,4 +11,23 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'warmStart', flag: 'warm-start', type: 'boolean', default: false, description: 'Start each lower loop from the previous y_K instead of y_0.' },
   { key: 'seed', flag: 'seed', type: 'integer', default: 0, min: 0, description: 'Seed of initial values, data and random directions.' },
   { key: 'tolerance', flag: 'tol', type: 'number', default: 1e-3, greaterThan: 0, description: 'Tolerance for "iterations to tolerance" (on ‖x − x*‖, else on ‖g‖).' },
+  { key: 'metaBatch', flag: 'meta-batch', type: 'integer', default: 1, min: 1, description: 'Tasks per outer iteration (problems with a task sampler).' },
+  {
+    key: 'metaReduction',
+    flag: 'meta-reduction',
+    type: 'choice',
+    choices: ['mean', 'sum'],
+    default: 'mean',
+    description: 'Combine the tasks\' hypergradients by mean (UFOM code) or sum (IAPTT code), spec §1.3.',
+  },
 ];
+
+/** The step size of the learned lower start z, for methods that learn it (IA-GM, IAPTT-GM; spec §4). */
+export const START_LR_OPTION: OptionSpec = {
+  key: 'startLr',
+  flag: 'start-lr',
+  type: 'number',
+  greaterThan: 0,
+  default: (o) => o.outerLr as number,
+  description: 'Step size of the initialization auxiliary z (default: the outer step size).',
+};

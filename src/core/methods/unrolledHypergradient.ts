@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { now } from '../clock';
 import { gradientDescent } from '../dynamics/gradientDescent';
 import { disposeTrajectory, unrollDynamics } from '../dynamics/unrollDynamics';
+import { stepVectorJacobianProduct } from '../derivatives';
 import { readScalars } from '../hypergrad/conjugateGradient';
+import { zerosLikeList } from '../tensorList';
 import { reverseThroughDynamics } from '../hypergrad/reverseThroughDynamics';
 import type { HypergradientContext, HypergradientResult } from './methodSpec';
 
@@ -22,11 +24,16 @@ export async function unrolledHypergradient(ctx: HypergradientContext, truncatio
   await yK[0]!.data(); // Sync so the forward time is honest on asynchronous (GPU) backends.
   const t1 = now();
   const { gx, gState, adjointNorms } = reverseThroughDynamics(problem, dynamics, x, trajectory, { end: K, stop: K - M }, counters);
+  // dL/dy_0 through s_0 = init(y_0); steps before K − M are treated as constant, so then it is 0.
+  const gy0 = ctx.needsLowerStartGradient
+    ? tf.tidy(() => (M === K ? stepVectorJacobianProduct((_, y) => dynamics.init(y), x, y0, gState).ps : zerosLikeList(y0)))
+    : undefined;
   const norms = Array.from(await adjointNorms.data());
   const t2 = now();
   tf.dispose([...gState, adjointNorms]);
   disposeTrajectory(trajectory);
-  return { gx, yK, stats: { 'rhg.adjointNorms': norms, 'trhg.M': M }, forwardMs: t1 - t0, backwardMs: t2 - t1 };
+  const base = { gx, yK, stats: { 'rhg.adjointNorms': norms, 'trhg.M': M }, forwardMs: t1 - t0, backwardMs: t2 - t1 };
+  return gy0 ? { ...base, gy0 } : base;
 }
 
 /** Runs K plain gradient-descent steps without keeping a graph; returns a copy of y_K and the time. */

@@ -34,11 +34,17 @@ export function chain(...parts: GradientTransformation[]): GradientTransformatio
   };
 }
 
-/** Multiplies updates by −lr (descent). */
-export function scaleByLearningRate(lr: number): GradientTransformation {
+/** A step size, constant or scheduled by the step count t = 0, 1, … */
+export type LearningRate = number | ((t: number) => number);
+
+/** Multiplies updates by −lr_t (descent). */
+export function scaleByLearningRate(lr: LearningRate): GradientTransformation {
   return {
     init: () => ({ count: 0, slots: [] }),
-    update: (updates, state) => ({ updates: updates.map((u) => tf.mul(u, -lr)), state: { count: state.count + 1, slots: [] } }),
+    update: (updates, state) => {
+      const rate = typeof lr === 'number' ? lr : lr(state.count);
+      return { updates: updates.map((u) => tf.mul(u, -rate)), state: { count: state.count + 1, slots: [] } };
+    },
   };
 }
 
@@ -63,12 +69,12 @@ export function scaleByAdam(b1 = 0.9, b2 = 0.999, eps = 1e-8): GradientTransform
 }
 
 /** Plain SGD: x ← x − lr·g. */
-export function sgd(lr: number): GradientTransformation {
+export function sgd(lr: LearningRate): GradientTransformation {
   return chain(scaleByLearningRate(lr));
 }
 
 /** Adam: x ← x − lr·m̂/(√v̂ + ε). */
-export function adam(lr: number, b1 = 0.9, b2 = 0.999, eps = 1e-8): GradientTransformation {
+export function adam(lr: LearningRate, b1 = 0.9, b2 = 0.999, eps = 1e-8): GradientTransformation {
   return chain(scaleByAdam(b1, b2, eps), scaleByLearningRate(lr));
 }
 

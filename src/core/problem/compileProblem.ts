@@ -16,7 +16,7 @@ export interface CompiledLevel {
 
 /** A problem ready to run; owns `data` and the solution tensors (call dispose()). */
 export interface CompiledProblem<D = unknown> {
-  readonly definition: ProblemDefinition<D>;
+  readonly definition: ProblemDefinition<D, unknown>;
   readonly upper: CompiledLevel;
   readonly lower: CompiledLevel;
   readonly data: D;
@@ -31,6 +31,16 @@ export interface CompiledProblem<D = unknown> {
   /** Fresh initial x_0 and y_0 (drawn from the rng for generated inits). */
   initialUpper(): TensorList;
   initialLower(): TensorList;
+  /** True when the problem samples tasks (sampleTask); objectives then see the view's task. */
+  readonly hasTasks: boolean;
+  /** The task this view's objectives see (undefined without tasks). */
+  readonly task: unknown;
+  /** A view whose objectives see `task`; it shares data and solution (its dispose() does nothing). */
+  withTask(task: unknown): CompiledProblem<D>;
+  /** Draws a task; the caller disposes its tensors (tf.dispose). Throws when the problem has no sampler. */
+  sampleTask(rng: Rng): unknown;
+  /** y_0 = start(x) for MAML-type problems (differentiable in x); undefined when y_0 is the lower init. */
+  readonly lowerStart?: (x: TensorList) => TensorList;
   /** x* and y* when known (each tensor only if the solution names it), else undefined. */
   readonly upperSolution?: TensorList;
   readonly lowerSolution?: TensorList;
@@ -39,8 +49,8 @@ export interface CompiledProblem<D = unknown> {
 }
 
 /** Compiles and validates a problem: objectives must return finite scalars at (x_0, y_0). */
-export async function compileProblem<D>(definition: ProblemDefinition<D>, rng: Rng): Promise<CompiledProblem<D>> {
-  const structural = checkDefinition(definition as ProblemDefinition<unknown>);
+export async function compileProblem<D, T>(definition: ProblemDefinition<D, T>, rng: Rng): Promise<CompiledProblem<D>> {
+  const structural = checkDefinition(definition as ProblemDefinition<unknown, unknown>);
   if (structural.length > 0) throw new ProblemError(definition?.id, structural);
   const upper = compileLevel(definition.upper);
   const lower = compileLevel(definition.lower);
@@ -78,25 +88,54 @@ export async function compileProblem<D>(definition: ProblemDefinition<D>, rng: R
       return typeof value === 'number' ? tf.fill(shape, value) : tf.tensor(value as number[], shape, 'float32');
     });
   };
-  const compiled: CompiledProblem<D> = {
-    definition,
+  const upperSolution = solution('upper', upper);
+  const lowerSolution = solution('lower', lower);
+  const start = definition.lower.start;
+  const lowerStart = start
+    ? (x: TensorList): TensorList => {
+        const out = start(toVars(upper, x), data);
+        return lower.names.map((n) => {
+          const t = out[n];
+          if (!t) throw new ProblemError(definition.id, [`lower.start: returned no tensor for lower variable '${n}' (returned: ${Object.keys(out).join(', ')})`]);
+          return t;
+        });
+      }
+    : undefined;
+  const view = (task: unknown): CompiledProblem<D> => ({
+    definition: definition as ProblemDefinition<D, unknown>,
     upper,
     lower,
     data,
-    upperObjective: (x, y) => definition.upper.objective(toVars(upper, x), toVars(lower, y), data),
-    lowerObjective: (x, y) => definition.lower.objective(toVars(upper, x), toVars(lower, y), data),
+    hasTasks: definition.sampleTask !== undefined,
+    task,
+    withTask: (t) => view(t),
+    sampleTask(taskRng) {
+      if (!definition.sampleTask) throw new Error(`problem '${definition.id}' defines no sampleTask`);
+      return definition.sampleTask(taskRng, data);
+    },
+    upperObjective: (x, y) => definition.upper.objective(toVars(upper, x), toVars(lower, y), data, task as T),
+    lowerObjective: (x, y) => definition.lower.objective(toVars(upper, x), toVars(lower, y), data, task as T),
     projectUpper: (x) => project(upper, x),
     projectLower: (y) => project(lower, y),
     initialUpper: () => x0.map((t) => tf.clone(t)),
     initialLower: () => y0.map((t) => tf.clone(t)),
-    upperSolution: solution('upper', upper),
-    lowerSolution: solution('lower', lower),
+    ...(lowerStart ? { lowerStart } : {}),
+    ...(upperSolution ? { upperSolution } : {}),
+    ...(lowerSolution ? { lowerSolution } : {}),
+    // Only the root owns tensors; views share them.
+    dispose: () => undefined,
+  });
+  const compiled: CompiledProblem<D> = {
+    ...view(undefined),
     dispose() {
-      tf.dispose([...x0, ...y0, ...(compiled.upperSolution ?? []), ...(compiled.lowerSolution ?? [])]);
+      tf.dispose([...x0, ...y0, ...(upperSolution ?? []), ...(lowerSolution ?? [])]);
       tf.dispose(data as unknown as tf.TensorContainer);
     },
   };
-  const issues = await checkAtInitialPoint(compiled, x0, y0);
+  // Check the objectives on one task when the problem has tasks (objectives may need it).
+  const checkTask: { task: unknown; error?: string } = definition.sampleTask ? safeSample(definition, data, rng) : { task: undefined };
+  const issues: string[] = checkTask.error !== undefined ? [checkTask.error] : await checkAtInitialPoint(compiled.withTask(checkTask.task), x0, y0);
+  tf.dispose(checkTask.task as tf.TensorContainer);
   if (issues.length > 0) {
     compiled.dispose();
     throw new ProblemError(definition.id, issues);
@@ -104,7 +143,15 @@ export async function compileProblem<D>(definition: ProblemDefinition<D>, rng: R
   return compiled;
 }
 
-function compileLevel(level: LevelDefinition<unknown>): CompiledLevel {
+function safeSample<D, T>(definition: ProblemDefinition<D, T>, data: D, rng: Rng): { task: unknown; error?: string } {
+  try {
+    return { task: definition.sampleTask!(rng, data) };
+  } catch (e) {
+    return { task: undefined, error: `sampleTask: threw: ${messageOf(e)}` };
+  }
+}
+
+function compileLevel(level: LevelDefinition<unknown, unknown>): CompiledLevel {
   const names = Object.keys(level.variables);
   const specs = names.map((n) => level.variables[n]!);
   return { names, specs, bounded: specs.some((s) => s.bounds !== undefined) };

@@ -18,14 +18,23 @@ export interface VariableSpec {
   readonly bounds?: readonly [number, number];
 }
 
-/** An objective of both levels' variables; `data` is what the problem's data loader returned. */
-export type Objective<D> = LevelDefinition<D>['objective'];
+/** An objective of both levels' variables; `data` is what the data loader returned, `task` the sampled task. */
+export type Objective<D, T = undefined> = LevelDefinition<D, T>['objective'];
 
 /** One level of the problem: its variables and its objective. */
-export interface LevelDefinition<D> {
+export interface LevelDefinition<D, T = undefined> {
   readonly variables: Readonly<Record<string, VariableSpec>>;
-  /** The level's scalar objective, written with tfjs ops. (Method syntax: bivariant in D.) */
-  objective(x: Vars, y: Vars, data: D): tf.Scalar;
+  /** The level's scalar objective, written with tfjs ops. (Method syntax: bivariant in D and T.) */
+  objective(x: Vars, y: Vars, data: D, task: T): tf.Scalar;
+}
+
+/** The lower level, which may start from a function of x (MAML-type: u_0 = θ) instead of its inits. */
+export interface LowerLevelDefinition<D, T = undefined> extends LevelDefinition<D, T> {
+  /**
+   * y_0 as a differentiable function of x (e.g. `({ theta }) => ({ u: theta })`); hypergradients then
+   * include the path through the start (spec §6.1). Without it y_0 is the variables' init.
+   */
+  start?(x: Vars, data: D): Vars;
 }
 
 /** Settings a problem suggests for its runs; command-line flags and settings override them. */
@@ -42,15 +51,15 @@ export interface ProblemDefaults {
 }
 
 /** A bi-level problem: min_x F(x, y*(x)) with y*(x) ∈ argmin_y f(x, y). */
-export interface ProblemDefinition<D = undefined> {
+export interface ProblemDefinition<D = undefined, T = undefined> {
   /** Stable id, used in run records and on the command line. */
   readonly id: string;
   readonly title?: string;
   readonly description?: string;
   /** Upper level: x and F(x, y). */
-  readonly upper: LevelDefinition<D>;
+  readonly upper: LevelDefinition<D, T>;
   /** Lower level: y and f(x, y). */
-  readonly lower: LevelDefinition<D>;
+  readonly lower: LowerLevelDefinition<D, T>;
   /** Known solution (x*, y*) by variable name, for error curves; a number fills the whole tensor. */
   readonly solution?: {
     readonly upper?: Readonly<Record<string, number | readonly number[]>>;
@@ -58,12 +67,17 @@ export interface ProblemDefinition<D = undefined> {
   };
   /** Builds the problem's data once per run (tensors it returns are disposed by the solver). */
   data?(rng: Rng): D;
+  /**
+   * Draws one task (meta-learning, UFOM): each outer iteration averages or sums the hypergradients of
+   * `metaBatch` tasks. Tensors in a task are disposed by the solver after use.
+   */
+  sampleTask?(rng: Rng, data: D): T;
   readonly defaults?: ProblemDefaults;
 }
 
 /** Declares a problem; checks its shape now and its numbers when a run compiles it (compileProblem). */
-export function defineProblem<D = undefined>(definition: ProblemDefinition<D>): ProblemDefinition<D> {
-  const errors = checkDefinition(definition as ProblemDefinition<unknown>);
+export function defineProblem<D = undefined, T = undefined>(definition: ProblemDefinition<D, T>): ProblemDefinition<D, T> {
+  const errors = checkDefinition(definition as ProblemDefinition<unknown, unknown>);
   if (errors.length > 0) throw new ProblemError(definition?.id, errors);
   return definition;
 }
@@ -80,7 +94,7 @@ export class ProblemError extends Error {
 }
 
 /** Structural checks that need no tensors: field presence, shapes, init lengths, bounds. */
-export function checkDefinition(def: ProblemDefinition<unknown>): string[] {
+export function checkDefinition(def: ProblemDefinition<unknown, unknown>): string[] {
   const issues: string[] = [];
   if (def === null || typeof def !== 'object') return ['the problem must be an object made with defineProblem({...})'];
   if (typeof def.id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(def.id)) {
@@ -114,6 +128,8 @@ export function checkDefinition(def: ProblemDefinition<unknown>): string[] {
     }
   }
   if (def.data !== undefined && typeof def.data !== 'function') issues.push('data: must be a function (rng) => data');
+  if (def.sampleTask !== undefined && typeof def.sampleTask !== 'function') issues.push('sampleTask: must be a function (rng, data) => task');
+  if (def.lower?.start !== undefined && typeof def.lower.start !== 'function') issues.push('lower.start: must be a function (x, data) => { [lower variable]: tensor }');
   return issues;
 }
 

@@ -12,5 +12,5 @@ export interface BuiltinProblem {
   /** Parameters (flag `n` for the size, …). */
   readonly params: readonly OptionSpec[];
   /** Builds the problem for resolved parameters. */
-  create(params: ResolvedOptions): ProblemDefinition<unknown>;
+  create(params: ResolvedOptions): ProblemDefinition<unknown, unknown>;
 }

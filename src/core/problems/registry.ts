@@ -17,7 +17,7 @@ export function getBuiltinProblem(id: string): BuiltinProblem {
 }
 
 /** Builds a built-in problem from (partial, validated) parameters. */
-export function createBuiltinProblem(id: string, params: Readonly<Record<string, unknown>> = {}): ProblemDefinition<unknown> {
+export function createBuiltinProblem(id: string, params: Readonly<Record<string, unknown>> = {}): ProblemDefinition<unknown, unknown> {
   const family = getBuiltinProblem(id);
   return family.create(resolveOptions(family.params, params));
 }

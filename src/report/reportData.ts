@@ -1,0 +1,262 @@
+// Pure data side of the `compare --report` page: turns each method's IterationRecords into chart
+// specs (one overlay chart per metric and per numeric method statistic, plus k* histograms for PTT),
+// decimating long series. No DOM and no node built-ins, so unit tests call it directly; the browser
+// script (reportScript.ts) only draws what this module computed.
+import type { IterationRecord } from '../protocol/metrics';
+
+/** One method's run as the report shows it. */
+export interface ReportMethod {
+  readonly method: string;
+  readonly status: string;
+  readonly message?: string;
+  readonly runId?: string;
+  /** The method's resolved options (run options included). */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly warnings: readonly string[];
+  /** Every outer iteration's record, in order. */
+  readonly records: readonly IterationRecord[];
+}
+
+/** Everything the report page needs besides Chart.js itself. */
+export interface ReportInput {
+  readonly problem: string;
+  readonly problemParams: Readonly<Record<string, unknown>>;
+  /** Backend as the CLI prints it, e.g. `wasm (SIMD, 16 threads)`. */
+  readonly backend: string;
+  /** When the comparison ran (ISO 8601). */
+  readonly date: string;
+  /** The comparison table exactly as the CLI prints it: headers and formatted cells. */
+  readonly table: { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] };
+  readonly methods: readonly ReportMethod[];
+}
+
+/** One (x, y) point; Chart.js reads this shape directly with `parsing: false`. */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** One method's line in an overlay chart. */
+export interface LineSeries {
+  /** Method id (the legend label). */
+  readonly label: string;
+  /** The method's colour, the same in every chart ({@link methodColor}). */
+  readonly color: string;
+  readonly points: readonly Point[];
+  /** Points before decimation (equal to `points.length` when none happened). */
+  readonly rawLength: number;
+}
+
+/** One method's counts in a bar chart, aligned with {@link BarChartSpec.labels}. */
+export interface BarSeries {
+  readonly label: string;
+  readonly color: string;
+  readonly counts: readonly number[];
+}
+
+/** Where a chart goes on the page. */
+export type ChartSection = 'metrics' | 'stats' | 'ptt';
+
+/** A line chart over outer iterations overlaying every method that has the quantity. */
+export interface LineChartSpec {
+  readonly kind: 'line';
+  readonly id: string;
+  readonly section: ChartSection;
+  readonly title: string;
+  readonly yLabel: string;
+  readonly series: readonly LineSeries[];
+}
+
+/** A bar chart (histogram) over category labels. */
+export interface BarChartSpec {
+  readonly kind: 'bar';
+  readonly id: string;
+  readonly section: ChartSection;
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly labels: readonly string[];
+  readonly series: readonly BarSeries[];
+}
+
+/** Any chart of the report. */
+export type ChartSpec = LineChartSpec | BarChartSpec;
+
+/** Series longer than this are decimated (min/max per bucket) to at most this many points. */
+export const MAX_POINTS = 5000;
+
+/** Method colours, by position in {@link ReportInput.methods} (matplotlib's tab10). */
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+
+/** The colour of the method at `index` in every chart and legend of the report. */
+export function methodColor(index: number): string {
+  return PALETTE[index % PALETTE.length]!;
+}
+
+/** The stat whose presence marks a PTT method; it gets a histogram besides its trace. */
+export const PTT_KSTAR = 'ptt.kStar';
+
+/** A record-level metric: its key, chart title and how to read it from a record. */
+interface MetricDef {
+  readonly id: string;
+  readonly title: string;
+  readonly yLabel: string;
+  readonly read: (r: IterationRecord) => number | undefined;
+}
+
+/** The per-iteration metrics, in page order; absent or non-finite values make no point. */
+const METRICS: readonly MetricDef[] = [
+  { id: 'upperLoss', title: 'Upper loss F(x_t, y_K)', yLabel: 'F', read: (r) => r.upperLoss },
+  { id: 'lowerLoss', title: 'Lower loss f(x_t, y_K)', yLabel: 'f', read: (r) => r.lowerLoss },
+  { id: 'hypergradNorm', title: 'Hypergradient norm ‖g‖', yLabel: '‖g‖', read: (r) => r.hypergradNorm },
+  { id: 'lowerStationarity', title: 'Lower stationarity ‖∇_y f‖', yLabel: '‖∇_y f‖', read: (r) => r.lowerStationarity },
+  { id: 'upperDistance', title: 'Upper distance ‖x_t − x*‖', yLabel: '‖x − x*‖', read: (r) => r.upperDistance },
+  { id: 'lowerDistance', title: 'Lower distance ‖y_K − y*‖', yLabel: '‖y − y*‖', read: (r) => r.lowerDistance },
+  { id: 'iterationMs', title: 'Time per iteration (forward + backward)', yLabel: 'ms', read: (r) => r.forwardMs + r.backwardMs },
+  { id: 'gradientEvals', title: 'Cumulative gradient evaluations', yLabel: 'gradients', read: (r) => r.gradientEvals },
+  { id: 'hvpEvals', title: 'Cumulative second-order products (HVP / mixed VJP)', yLabel: 'products', read: (r) => r.hvpEvals },
+  { id: 'numTensors', title: 'Live tensors', yLabel: 'tensors', read: (r) => r.numTensors },
+];
+
+/** A stat value as a plotted number: numbers as they are, booleans 0/1, anything else none. */
+export function statNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return undefined;
+}
+
+/** The finite points (iteration, read(record)) of one method; records without a value are skipped. */
+export function buildSeries(records: readonly IterationRecord[], read: (r: IterationRecord) => number | undefined): Point[] {
+  const out: Point[] = [];
+  for (const r of records) {
+    const y = read(r);
+    // NaN and ±Infinity (a diverged run) cannot be drawn; the raw records keep them.
+    if (y !== undefined && Number.isFinite(y)) out.push({ x: r.iteration, y });
+  }
+  return out;
+}
+
+/**
+ * At most `maxPoints` points of `points` (sorted by x): the first and last point, and per bucket of
+ * consecutive points its minimum and maximum, in x order. Extremes therefore survive, which a
+ * stride would lose (a spike of the loss is exactly what one looks for).
+ */
+export function decimateMinMax(points: readonly Point[], maxPoints: number = MAX_POINTS): Point[] {
+  if (!Number.isInteger(maxPoints) || maxPoints < 4) throw new Error(`decimateMinMax: maxPoints must be an integer ≥ 4, got ${maxPoints}`);
+  if (points.length <= maxPoints) return points.slice();
+  // First and last are kept on their own, so the buckets cover the points in between.
+  const inner = points.length - 2;
+  const buckets = Math.floor((maxPoints - 2) / 2);
+  const out: Point[] = [points[0]!];
+  for (let b = 0; b < buckets; b++) {
+    const start = 1 + Math.floor((b * inner) / buckets);
+    const end = 1 + Math.floor(((b + 1) * inner) / buckets);
+    if (end <= start) continue;
+    let lo = start;
+    let hi = start;
+    for (let i = start + 1; i < end; i++) {
+      if (points[i]!.y < points[lo]!.y) lo = i;
+      if (points[i]!.y > points[hi]!.y) hi = i;
+    }
+    if (lo === hi) out.push(points[lo]!);
+    else if (lo < hi) out.push(points[lo]!, points[hi]!);
+    else out.push(points[hi]!, points[lo]!);
+  }
+  out.push(points[points.length - 1]!);
+  return out;
+}
+
+/** Counts of each distinct value, sorted by value. */
+export function histogram(values: readonly number[]): { readonly value: number; readonly count: number }[] {
+  const counts = new Map<number, number>();
+  for (const v of values) if (Number.isFinite(v)) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([value, count]) => ({ value, count }));
+}
+
+/** The stat keys with a number or boolean value in at least one record of any method, sorted. */
+export function numericStatKeys(methods: readonly ReportMethod[]): string[] {
+  const keys = new Set<string>();
+  for (const m of methods) {
+    for (const r of m.records) {
+      for (const [k, v] of Object.entries(r.stats)) if (statNumber(v) !== undefined) keys.add(k);
+    }
+  }
+  return [...keys].sort();
+}
+
+/** True when some record of `method` has a numeric `ptt.kStar`, i.e. the method is a PTT method. */
+export function isPttMethod(method: ReportMethod): boolean {
+  return method.records.some((r) => typeof r.stats[PTT_KSTAR] === 'number');
+}
+
+/** An overlay line chart; methods without any finite point are left out, and so is an empty chart. */
+function lineChart(
+  id: string,
+  section: ChartSection,
+  title: string,
+  yLabel: string,
+  methods: readonly ReportMethod[],
+  read: (r: IterationRecord) => number | undefined,
+  maxPoints: number,
+): LineChartSpec | undefined {
+  const series: LineSeries[] = [];
+  methods.forEach((m, methodIndex) => {
+    const raw = buildSeries(m.records, read);
+    if (raw.length > 0) series.push({ label: m.method, color: methodColor(methodIndex), points: decimateMinMax(raw, maxPoints), rawLength: raw.length });
+  });
+  return series.length > 0 ? { kind: 'line', id, section, title, yLabel, series } : undefined;
+}
+
+/** The histogram of k* over the PTT methods, one bar series per method, or undefined if none is PTT. */
+export function kStarHistogram(methods: readonly ReportMethod[]): BarChartSpec | undefined {
+  const perMethod: { label: string; color: string; counts: Map<number, number> }[] = [];
+  methods.forEach((m, methodIndex) => {
+    if (!isPttMethod(m)) return;
+    const values = m.records.map((r) => r.stats[PTT_KSTAR]).filter((v): v is number => typeof v === 'number');
+    perMethod.push({ label: m.method, color: methodColor(methodIndex), counts: new Map(histogram(values).map((h) => [h.value, h.count])) });
+  });
+  if (perMethod.length === 0) return undefined;
+  const values = [...new Set(perMethod.flatMap((p) => [...p.counts.keys()]))].sort((a, b) => a - b);
+  return {
+    kind: 'bar',
+    id: 'hist-ptt.kStar',
+    section: 'ptt',
+    title: 'Histogram of k* (ptt.kStar)',
+    xLabel: 'k*',
+    yLabel: 'iterations',
+    labels: values.map(String),
+    series: perMethod.map((p) => ({ label: p.label, color: p.color, counts: values.map((v) => p.counts.get(v) ?? 0) })),
+  };
+}
+
+/** Every chart of the report, in page order: metrics, method statistics, then PTT histograms. */
+export function buildCharts(methods: readonly ReportMethod[], maxPoints: number = MAX_POINTS): ChartSpec[] {
+  const charts: ChartSpec[] = [];
+  for (const m of METRICS) {
+    const chart = lineChart(m.id, 'metrics', m.title, m.yLabel, methods, m.read, maxPoints);
+    if (chart) charts.push(chart);
+  }
+  for (const key of numericStatKeys(methods)) {
+    const title = key === PTT_KSTAR ? `${key} (k* trace)` : key;
+    const chart = lineChart(`stat-${key}`, 'stats', title, key, methods, (r) => statNumber(r.stats[key]), maxPoints);
+    if (chart) charts.push(chart);
+  }
+  const hist = kStarHistogram(methods);
+  if (hist) charts.push(hist);
+  return charts;
+}
+
+/** The option keys of all methods, in first-seen order (rows of the options table). */
+export function optionKeys(methods: readonly ReportMethod[]): string[] {
+  const keys = new Set<string>();
+  for (const m of methods) for (const k of Object.keys(m.options)) keys.add(k);
+  return [...keys];
+}
+
+/** An option value as the options table prints it. */
+export function formatOption(value: unknown): string {
+  if (value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? String(value);
+}

@@ -1,0 +1,125 @@
+// The browser side of the `compare --report` page, as a plain script string that writeReport.ts
+// inlines after Chart.js. It only draws: the chart specs (series, decimation, histograms) were
+// computed in Node by reportData.ts and sit in the `report-charts` JSON block. Kept ES2017 and free
+// of template literals so it can live in this string unchanged.
+
+/** The page script: one Chart.js chart per spec, each with a linear/log toggle for its y axis. */
+export const REPORT_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  if (typeof Chart === 'undefined') {
+    document.getElementById('no-charts').hidden = false;
+    return;
+  }
+  Chart.defaults.animation = false;
+  Chart.defaults.font.size = 11;
+  var charts = JSON.parse(document.getElementById('report-charts').textContent);
+
+  // A log axis cannot show y <= 0: those points are dropped in log mode (zero counts too).
+  function lineData(series, log) {
+    return log ? series.points.filter(function (p) { return p.y > 0; }) : series.points;
+  }
+  function barData(series, log) {
+    return series.counts.map(function (c) { return log && c <= 0 ? null : c; });
+  }
+
+  function lineConfig(spec) {
+    return {
+      type: 'line',
+      data: {
+        datasets: spec.series.map(function (s) {
+          return {
+            label: s.label,
+            data: lineData(s, false),
+            borderColor: s.color,
+            backgroundColor: s.color,
+            borderWidth: 1.5,
+            pointRadius: s.points.length > 100 ? 0 : 2,
+            tension: 0,
+          };
+        }),
+      },
+      options: {
+        animation: false,
+        parsing: false,
+        normalized: true,
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'outer iteration' }, ticks: { precision: 0 } },
+          y: { type: 'linear', title: { display: true, text: spec.yLabel } },
+        },
+        plugins: { legend: { position: 'bottom' } },
+      },
+    };
+  }
+
+  function barConfig(spec) {
+    return {
+      type: 'bar',
+      data: {
+        labels: spec.labels,
+        datasets: spec.series.map(function (s) {
+          return { label: s.label, data: barData(s, false), backgroundColor: s.color };
+        }),
+      },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: {
+          x: { title: { display: true, text: spec.xLabel } },
+          y: { type: 'linear', beginAtZero: true, title: { display: true, text: spec.yLabel }, ticks: { precision: 0 } },
+        },
+        plugins: { legend: { position: 'bottom' } },
+      },
+    };
+  }
+
+  function setLog(chart, spec, log) {
+    chart.options.scales.y.type = log ? 'logarithmic' : 'linear';
+    chart.data.datasets.forEach(function (d, i) {
+      d.data = spec.kind === 'line' ? lineData(spec.series[i], log) : barData(spec.series[i], log);
+    });
+    chart.update('none');
+  }
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  charts.forEach(function (spec) {
+    var grid = document.getElementById('charts-' + spec.section);
+    if (!grid) return;
+    var card = el('figure', 'chart-card');
+    var head = el('figcaption', 'chart-head');
+    head.appendChild(el('span', 'chart-title', spec.title));
+    var toggle = el('label', 'log-toggle');
+    var box = document.createElement('input');
+    box.type = 'checkbox';
+    toggle.appendChild(box);
+    toggle.appendChild(document.createTextNode(' log y'));
+    head.appendChild(toggle);
+    card.appendChild(head);
+    if (spec.kind === 'line') {
+      var notes = spec.series.filter(function (s) { return s.rawLength > s.points.length; }).map(function (s) {
+        return s.label + ': ' + s.rawLength + ' \u2192 ' + s.points.length + ' points';
+      });
+      if (notes.length > 0) card.appendChild(el('div', 'chart-note', 'decimated (min/max per bucket) \u2014 ' + notes.join(', ')));
+    }
+    var holder = el('div', 'chart-canvas');
+    var canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', spec.title);
+    holder.appendChild(canvas);
+    card.appendChild(holder);
+    grid.appendChild(card);
+    var chart = new Chart(canvas, spec.kind === 'line' ? lineConfig(spec) : barConfig(spec));
+    box.addEventListener('change', function () { setLog(chart, spec, box.checked); });
+  });
+})();
+`;
