@@ -14,6 +14,7 @@ export const REPORT_SCRIPT = String.raw`
   Chart.defaults.animation = false;
   Chart.defaults.font.size = 11;
   var charts = JSON.parse(document.getElementById('report-charts').textContent);
+  var toggles = [];
 
   // A log axis cannot show y <= 0: those points are dropped in log mode (zero counts too).
   function lineData(series, log) {
@@ -23,18 +24,37 @@ export const REPORT_SCRIPT = String.raw`
     return series.counts.map(function (c) { return log && c <= 0 ? null : c; });
   }
 
+  // Chart.js prints tiny linear ticks as 9.0000000E-7; three significant digits read better.
+  function linearTick(value) {
+    var a = Math.abs(value);
+    if (value === 0) return '0';
+    return a < 1e-3 || a >= 1e5 ? value.toExponential(2) : String(Number(value.toPrecision(3)));
+  }
+
+  // Chart.js's own log labels are long (5.0000000000E-10); label 1, 2 and 5 times a power of ten,
+  // or every tick when the axis spans less than a decade (else it might show no label at all).
+  function logTick(value, index, ticks) {
+    var first = ticks[0].value;
+    var last = ticks[ticks.length - 1].value;
+    if (last / first < 10) return linearTick(value);
+    var m = Math.round((value / Math.pow(10, Math.floor(Math.log10(value)))) * 1000) / 1000;
+    return m === 1 || m === 2 || m === 5 || m === 10 ? linearTick(value) : '';
+  }
+
   function lineConfig(spec) {
     return {
       type: 'line',
       data: {
-        datasets: spec.series.map(function (s) {
+        // Chart.js draws the first dataset on top; widening the later ones keeps every method
+        // visible where exact methods give the same curve.
+        datasets: spec.series.map(function (s, i) {
           return {
             label: s.label,
             data: lineData(s, false),
             borderColor: s.color,
             backgroundColor: s.color,
-            borderWidth: 1.5,
-            pointRadius: s.points.length > 100 ? 0 : 2,
+            borderWidth: 1.5 + 0.75 * i,
+            pointRadius: s.points.length > 60 ? 0 : Math.min(1.5 + 0.5 * i, 3),
             tension: 0,
           };
         }),
@@ -48,7 +68,7 @@ export const REPORT_SCRIPT = String.raw`
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'outer iteration' }, ticks: { precision: 0 } },
-          y: { type: 'linear', title: { display: true, text: spec.yLabel } },
+          y: { type: 'linear', title: { display: true, text: spec.yLabel }, ticks: { callback: linearTick } },
         },
         plugins: { legend: { position: 'bottom' } },
       },
@@ -77,8 +97,19 @@ export const REPORT_SCRIPT = String.raw`
     };
   }
 
-  function setLog(chart, spec, log) {
+  function hiddenInLog(spec) {
+    var n = 0;
+    spec.series.forEach(function (s) {
+      if (spec.kind === 'line') n += s.points.filter(function (p) { return !(p.y > 0); }).length;
+    });
+    return n;
+  }
+
+  function setLog(chart, spec, log, note) {
+    var hidden = log ? hiddenInLog(spec) : 0;
+    note.textContent = hidden > 0 ? 'log scale: ' + hidden + ' point(s) \u2264 0 not shown' : '';
     chart.options.scales.y.type = log ? 'logarithmic' : 'linear';
+    if (spec.kind === 'line') chart.options.scales.y.ticks.callback = log ? logTick : linearTick;
     chart.data.datasets.forEach(function (d, i) {
       d.data = spec.kind === 'line' ? lineData(spec.series[i], log) : barData(spec.series[i], log);
     });
@@ -111,6 +142,8 @@ export const REPORT_SCRIPT = String.raw`
       });
       if (notes.length > 0) card.appendChild(el('div', 'chart-note', 'decimated (min/max per bucket) \u2014 ' + notes.join(', ')));
     }
+    var logNote = el('div', 'chart-note');
+    card.appendChild(logNote);
     var holder = el('div', 'chart-canvas');
     var canvas = document.createElement('canvas');
     canvas.setAttribute('role', 'img');
@@ -119,7 +152,20 @@ export const REPORT_SCRIPT = String.raw`
     card.appendChild(holder);
     grid.appendChild(card);
     var chart = new Chart(canvas, spec.kind === 'line' ? lineConfig(spec) : barConfig(spec));
-    box.addEventListener('change', function () { setLog(chart, spec, box.checked); });
+    box.addEventListener('change', function () { setLog(chart, spec, box.checked, logNote); });
+    toggles.push(box);
+  });
+
+  // One switch for every chart at once; each chart's own box still works afterwards.
+  var all = document.getElementById('log-all');
+  all.hidden = false;
+  all.querySelector('input').addEventListener('change', function (e) {
+    toggles.forEach(function (box) {
+      if (box.checked !== e.target.checked) {
+        box.checked = e.target.checked;
+        box.dispatchEvent(new Event('change'));
+      }
+    });
   });
 })();
 `;

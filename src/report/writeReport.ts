@@ -73,6 +73,8 @@ const STYLE = `
   .log-toggle { font-weight: normal; color: #444; cursor: pointer; user-select: none; }
   .chart-note { color: #888; font-size: 12px; }
   .chart-canvas { position: relative; height: 260px; }
+  .scroll { overflow-x: auto; max-width: 100%; }
+  #log-all { margin: 0 0 12px; cursor: pointer; user-select: none; }
   .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
 `;
 
@@ -84,7 +86,7 @@ function tableHtml(headers: readonly string[], rows: readonly (readonly string[]
       return `<tr${cls ? ` class="${cls}"` : ''}>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
     })
     .join('\n');
-  return `<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+  return `<div class="scroll"><table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }
 
 /** The comparison table, with each status cell marked so failures stand out. */
@@ -94,7 +96,7 @@ function comparisonHtml(input: ReportInput): string {
   const body = input.table.rows
     .map((row) => `<tr>${row.map((c, j) => `<td${j === statusCol ? ` class="status-${escapeHtml(c)}"` : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`)
     .join('\n');
-  return `<table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+  return `<div class="scroll"><table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }
 
 /** Rows = option keys, columns = methods; rows where the methods disagree are highlighted. */
@@ -143,6 +145,7 @@ ${notesHtml(input)}
 ${optionsHtml(input)}
 <p id="no-charts" hidden>The charts need JavaScript, and Chart.js failed to load.</p>
 <noscript><p>The charts need JavaScript.</p></noscript>
+<label id="log-all" hidden><input type="checkbox"> log y on every chart (points ≤ 0 are hidden in log mode)</label>
 ${sections.map((s) => `<h2>${sectionTitles[s]}</h2>\n<div class="charts" id="charts-${s}"></div>`).join('\n')}
 <script type="application/json" id="report-charts">${embedJson(charts)}</script>
 <script type="application/json" id="report-records">${embedJson(records)}</script>

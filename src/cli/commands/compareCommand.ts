@@ -78,7 +78,7 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
   if (reportFile !== undefined && chartJs !== undefined) {
     // The runs are already stored: a report that cannot be written is reported, and nothing is lost.
     try {
-      writeReport(reportFile, reportInput(prepared, `${backend.name} (${backend.detail})`, startedAt, results), chartJs);
+      writeReport(reportFile, reportInput(prepared, backend.detail, startedAt, results), chartJs);
       (json ? io.stderr : io.stdout).write(`report written to ${reportFile}\n`);
     } catch (err) {
       const stored = results.filter((r) => r.runId !== undefined).map((r) => r.runId);
