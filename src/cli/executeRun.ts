@@ -11,6 +11,8 @@ import type { PreparedProblem } from './prepareProblem';
 import { versions } from './prepareProblem';
 import { ProgressBar } from './progressBar';
 import type { ProgressSink } from './progressBar';
+import { StatsAccumulator } from './statsSummary';
+import type { StatSummary } from './statsSummary';
 
 /** The final state of a run as printed by `--json`. */
 export interface FinalState {
@@ -39,6 +41,8 @@ export interface RunResult {
   readonly warnings: readonly string[];
   /** Every record of the run, in order; only when {@link ExecuteRunOptions.collectRecords} was set. */
   readonly records?: readonly IterationRecord[];
+  /** Method statistics over the run (spec §8): last value, mean, k* histogram. */
+  readonly stats: readonly StatSummary[];
 }
 
 /** Settings of {@link executeRun}. */
@@ -88,6 +92,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
   const bar = settings.progress ? new ProgressBar(settings.progress, options.iterations as number, method.id) : undefined;
   let pending: IterationRecord[] = [];
   const collected: IterationRecord[] | undefined = settings.collectRecords ? [] : undefined;
+  const stats = new StatsAccumulator();
   let lastFlush = Date.now();
   let lastYield = Date.now();
   const flush = (): void => {
@@ -100,6 +105,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
       onRecord: async (record) => {
         pending.push(record);
         collected?.push(record);
+        stats.add(record);
         if (pending.length >= BATCH_RECORDS || Date.now() - lastFlush >= BATCH_MS) flush();
         bar?.update(record);
         // Let the event loop run now and then, so a SIGINT handler can set the stop flag even when
@@ -123,6 +129,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
       final: finalState(outcome.summary),
       warnings: outcome.warnings,
       ...(collected ? { records: collected } : {}),
+      stats: stats.summaries(),
     };
   } catch (err) {
     // An internal error still ends the stored run, as `failed`, before it propagates.

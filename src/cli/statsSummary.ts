@@ -24,7 +24,8 @@ export class StatsAccumulator {
   /** Adds one iteration's statistics (array-valued traces are skipped: they are per-step, not per-run). */
   add(record: IterationRecord): void {
     for (const [key, value] of Object.entries(record.stats)) {
-      if (Array.isArray(value)) continue;
+      // Traces are per inner step, not per run; warnings are reported on their own.
+      if (Array.isArray(value) || key === 'warning') continue;
       const v = value as number | boolean | string;
       this.lastValues.set(key, v);
       const n = typeof v === 'boolean' ? Number(v) : typeof v === 'number' ? v : NaN;
@@ -65,4 +66,14 @@ export function formatStatSummaries(summaries: readonly StatSummary[], format: (
     const hist = s.histogram ? `  histogram ${[...s.histogram.entries()].map(([k, c]) => `${k}:${c}`).join(' ')}` : '';
     return `${s.key.padEnd(width)}  last ${last}${mean}${hist}`;
   });
+}
+
+/** JSON form of the summaries (histograms as `{ "k": count }` objects). */
+export function statSummariesToJson(summaries: readonly StatSummary[]): Record<string, unknown>[] {
+  return summaries.map((s) => ({
+    key: s.key,
+    last: s.last,
+    ...(s.mean !== undefined ? { mean: s.mean } : {}),
+    ...(s.histogram ? { histogram: Object.fromEntries([...s.histogram.entries()].map(([k, c]) => [String(k), c])) } : {}),
+  }));
 }

@@ -8,6 +8,7 @@ import { executeRun, resolveFor } from '../executeRun';
 import type { RunResult } from '../executeRun';
 import { formatBytes, formatNumber, formatTable } from '../formatTable';
 import type { ParsedArgs } from '../parseArgs';
+import { formatStatSummaries, statSummariesToJson } from '../statsSummary';
 import { ignoredFlags, prepareProblem, startBackend, storeDir } from '../prepareProblem';
 import type { PreparedProblem } from '../prepareProblem';
 import { UsageError } from '../usageError';
@@ -63,6 +64,7 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
           ...(r.runId !== undefined ? { runId: r.runId } : {}),
           options: r.options,
           final: r.final,
+          statistics: statSummariesToJson(r.stats),
           warnings: r.warnings,
         })),
       }) + '\n',
@@ -73,6 +75,7 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     for (const r of results) {
       if (r.message) io.stdout.write(`${r.method}: ${r.message}\n`);
       for (const w of r.warnings) io.stdout.write(`${r.method}: warning: ${w}\n`);
+      for (const line of formatStatSummaries(r.stats, formatNumber)) io.stdout.write(`${r.method}: ${line}\n`);
     }
   }
   if (reportFile !== undefined && chartJs !== undefined) {

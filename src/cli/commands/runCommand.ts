@@ -5,6 +5,7 @@ import { EXIT_INTERRUPTED } from '../cliIo';
 import { executeRun, resolveFor } from '../executeRun';
 import type { RunResult } from '../executeRun';
 import { formatBytes, formatNumber } from '../formatTable';
+import { formatStatSummaries, statSummariesToJson } from '../statsSummary';
 import type { ParsedArgs } from '../parseArgs';
 import { prepareProblem, startBackend, storeDir } from '../prepareProblem';
 
@@ -37,6 +38,7 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
         ...(result.message !== undefined ? { message: result.message } : {}),
         ...(result.runId !== undefined ? { runId: result.runId } : {}),
         final: result.final,
+        statistics: statSummariesToJson(result.stats),
         warnings: result.warnings,
       }) + '\n',
     );
@@ -67,6 +69,7 @@ export function formatRunSummary(problem: string, r: RunResult, backendDetail: s
     `  peak memory      ${formatBytes(f.peakBytes)}`,
     `  warnings         ${r.warnings.length === 0 ? 'none' : r.warnings.join('; ')}`,
     r.runId !== undefined ? `  run              ${r.runId}\n  folder           ${r.runDir}` : '  run              not stored (--no-store)',
+    ...(r.stats.length > 0 ? ['  statistics', ...formatStatSummaries(r.stats, formatNumber).map((l) => `    ${l}`)] : []),
   ];
   return lines.join('\n');
 }

@@ -103,11 +103,12 @@ export async function conjugateGradientHypergradient(
     'cg.converged': converged,
     'cg.flag': flag,
   };
+  // Warnings carry no per-iteration numbers, so a run reports each kind once (numbers are in stats).
   const warning = nonPositive
-    ? `CG met non-positive curvature (pᵀHp/‖p‖² = ${minCurvature.toExponential(2)}) after ${iterations} iterations: the lower Hessian is singular or indefinite here, so the implicit hypergradient is unreliable`
+    ? 'CG met non-positive curvature (pᵀHp ≤ δ‖p‖², see cg.minCurvature): the lower Hessian is singular or indefinite here, so the implicit hypergradient is unreliable'
     : converged
       ? undefined
-      : `CG did not converge: relative residual ${relResidual.toExponential(2)} > ${options.acceptResidual} after ${iterations} iterations (singular or ill-conditioned lower Hessian?)`;
+      : `CG did not reach the accepted relative residual ${options.acceptResidual} (see cg.relativeResidual): singular or ill-conditioned lower Hessian?`;
   return warning ? { gx, stats, warning } : { gx, stats };
 }
 
