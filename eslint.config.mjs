@@ -38,6 +38,8 @@ export default tseslint.config(
   { files: ['src/protocol/**/*.ts'], rules: forbid(['vscode', 'node:*', '@tensorflow/*', '**/core/**', '**/store/**'], 'src/protocol imports nothing (ARCHITECTURE.md).') },
   // Invariant: the store is node fs only, no tfjs.
   { files: ['src/store/**/*.ts'], rules: forbid(['vscode', '@tensorflow/*', '**/core/**', '**/worker/**', '**/cli/**'], 'src/store is node fs only (ARCHITECTURE.md).') },
+  // Invariant: the report uses protocol + node fs only.
+  { files: ['src/report/**/*.ts'], rules: forbid(['vscode', '@tensorflow/*', '**/core/**', '**/worker/**', '**/cli/**'], 'src/report uses protocol and node fs only (ARCHITECTURE.md).') },
   // Invariant: the CLI never touches vscode.
   { files: ['src/cli/**/*.ts'], rules: forbid(['vscode', '**/extension/**'], 'src/cli never imports vscode (ARCHITECTURE.md).') },
   // Invariant: the extension host never imports core or tfjs.
