@@ -2,7 +2,7 @@
 // Usage: node esbuild.mjs [--watch] [--production]   (app bundles: dist/)
 //        node esbuild.mjs --tests                      (unit-test bundles: dist-test/)
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -60,13 +60,46 @@ if (!onlyTests) {
   for (const f of readdirSync('node_modules/@tensorflow/tfjs-backend-wasm/dist')) {
     if (f.endsWith('.wasm')) cpSync(join('node_modules/@tensorflow/tfjs-backend-wasm/dist', f), join('dist', f));
   }
-  contexts.push(
-    await esbuild.context({
-      ...nodeOptions,
-      entryPoints: { cli: 'src/cli/main.ts', bench: 'bench/main.ts' },
-      outdir: 'dist',
-    }),
+  // Node bundles: CLI, bench, the solver worker (child process) and the VS Code extension host.
+  // Entries are built when they exist, so the tree builds at every step of its history.
+  const nodeEntries = Object.fromEntries(
+    Object.entries({
+      cli: 'src/cli/main.ts',
+      bench: 'bench/main.ts',
+      worker: 'src/worker/main.ts',
+      extension: 'src/extension/extension.ts',
+    }).filter(([, file]) => existsSync(file)),
   );
+  contexts.push(await esbuild.context({ ...nodeOptions, entryPoints: nodeEntries, outdir: 'dist' }));
+  // The live run panel: a browser bundle with Chart.js inlined (no remote content; strict CSP).
+  if (existsSync('webview/main.ts')) {
+    contexts.push(
+      await esbuild.context({
+        bundle: true,
+        platform: 'browser',
+        format: 'iife',
+        target: 'es2022',
+        sourcemap: production ? false : 'linked',
+        minify: production,
+        logLevel: 'warning',
+        entryPoints: { webview: 'webview/main.ts' },
+        outdir: 'dist',
+        plugins: [problemMatcher],
+      }),
+    );
+  }
+  // Extension-host (mocha) suites for real VS Code: bundled like the extension, `vscode` external.
+  const suites = existsSync('test/integration/suite') ? readdirSync('test/integration/suite').filter((f) => f.endsWith('.ts')) : [];
+  if (suites.length > 0) {
+    contexts.push(
+      await esbuild.context({
+        ...nodeOptions,
+        entryPoints: suites.map((f) => join('test/integration/suite', f)),
+        outdir: 'dist/test/suite',
+        external: [...nodeOptions.external, 'mocha'],
+      }),
+    );
+  }
 }
 // Unit tests run bundled, for the reason above; the tree under test/unit is mirrored in dist-test/.
 if (onlyTests) rmSync('dist-test', { recursive: true, force: true });

@@ -1,0 +1,86 @@
+// The host ↔ webview channel of the live run panel. Shared by src/extension and webview/.
+import type { IterationRecord, RunStatus, RunSummary } from './metrics';
+
+/** A run as the panel shows it. */
+export interface RunView {
+  readonly runId: string;
+  /** Label in legends: method (and the run name, if any). */
+  readonly label: string;
+  readonly method: string;
+  readonly problem: string;
+  readonly status: RunStatus;
+  readonly message?: string;
+  /** Total outer iterations planned (for progress and ETA). */
+  readonly iterations: number;
+  /** Wall-clock start (ms since epoch), for elapsed time and ETA. */
+  readonly startedAt: number;
+  readonly records: readonly IterationRecord[];
+  readonly summary?: RunSummary;
+}
+
+/** Chart settings from the configuration (bilevel.charts.*). */
+export interface ChartDefaults {
+  readonly logScaleY: boolean;
+  readonly smoothing: number;
+  readonly maxPointsPerSeries: number;
+}
+
+// ---- host → webview ---------------------------------------------------------------------------
+
+/** Host, answering `ready`: everything the panel shows (runs to overlay, chart defaults). */
+export interface SnapshotMessage {
+  readonly type: 'snapshot';
+  readonly title: string;
+  readonly runs: readonly RunView[];
+  readonly chartDefaults: ChartDefaults;
+}
+
+/** Host: new records of a run shown in the panel. */
+export interface AppendMessage {
+  readonly type: 'append';
+  readonly runId: string;
+  readonly records: readonly IterationRecord[];
+}
+
+/** Host: a run's status changed (finished, cancelled, failed). */
+export interface StatusMessage {
+  readonly type: 'status';
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly message?: string;
+  readonly summary?: RunSummary;
+}
+
+/** Every message the host sends to the panel. */
+export type HostToWebview = SnapshotMessage | AppendMessage | StatusMessage;
+
+// ---- webview → host ---------------------------------------------------------------------------
+
+/** Webview, once its script has loaded: send me a snapshot. */
+export interface WebviewReadyMessage {
+  readonly type: 'ready';
+}
+
+/** Webview: the user pressed Cancel on a running run. */
+export interface WebviewCancelMessage {
+  readonly type: 'cancel';
+  readonly runId: string;
+}
+
+/** Webview: an exported chart image (PNG data URL or SVG text) to save. */
+export interface WebviewExportMessage {
+  readonly type: 'export';
+  readonly format: 'png' | 'svg';
+  readonly chart: string;
+  readonly data: string;
+}
+
+/** Webview, after drawing (tests wait for it): how many charts have non-blank pixels. */
+export interface WebviewDrawnMessage {
+  readonly type: 'drawn';
+  readonly charts: number;
+  readonly points: number;
+}
+
+/** Every message the panel sends to the host. */
+export type WebviewToHost = WebviewReadyMessage | WebviewCancelMessage | WebviewExportMessage | WebviewDrawnMessage;
