@@ -102,7 +102,9 @@ if (!onlyTests) {
   }
 }
 // Unit tests run bundled, for the reason above; the tree under test/unit is mirrored in dist-test/.
-if (onlyTests) rmSync('dist-test', { recursive: true, force: true });
+// BILEVEL_TEST_OUT lets two builds (e.g. parallel sessions) use separate folders.
+const testOut = process.env.BILEVEL_TEST_OUT ?? 'dist-test';
+if (onlyTests) rmSync(testOut, { recursive: true, force: true });
 const tests = onlyTests ? listTests('test/unit') : [];
 if (tests.length > 0) {
   contexts.push(
@@ -110,7 +112,7 @@ if (tests.length > 0) {
       ...nodeOptions,
       entryPoints: tests,
       outbase: 'test',
-      outdir: 'dist-test',
+      outdir: testOut,
       outExtension: { '.js': '.cjs' },
     }),
   );

@@ -7,7 +7,7 @@ const forbid = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.bilevel/**', '**/*.mjs', 'bin/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.bilevel/**', '**/*.mjs', 'bin/**', 'test/integration/fixtures/**', 'test/fixtures/**', '.lead-out/**', 'e2e/artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -44,4 +44,12 @@ export default tseslint.config(
   { files: ['src/cli/**/*.ts'], rules: forbid(['vscode', '**/extension/**'], 'src/cli never imports vscode (ARCHITECTURE.md).') },
   // Invariant: the extension host never imports core or tfjs.
   { files: ['src/extension/**/*.ts'], rules: forbid(['**/core/**', '@tensorflow/*'], 'The extension never imports core (ARCHITECTURE.md).') },
+  // Invariant: the webview is a browser bundle of protocol + chart.js: no vscode, no node, no core.
+  {
+    files: ['webview/**/*.ts'],
+    rules: forbid(
+      ['vscode', 'node:*', 'fs', 'path', 'os', 'crypto', 'child_process', '@tensorflow/*', '**/core/**', '**/store/**', '**/worker/**', '**/cli/**', '**/extension/**', '**/report/**'],
+      'webview/ uses src/protocol and chart.js only (ARCHITECTURE.md).',
+    ),
+  },
 );

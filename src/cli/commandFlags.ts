@@ -69,6 +69,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagDef[]>> = {
     BACKEND_FLAG,
     JSON_FLAG,
     X_FLAG,
+    { flag: 'z', description: 'Lower start z for methods that learn it (IA-GM, IAPTT-GM): one number or a comma list; also checks dφ_K/dz.', defaultText: "the problem's y_0", group: 'command' },
     { flag: 'directions', description: 'Random directions besides the hypergradient direction.', defaultText: '2', group: 'command' },
     { flag: 'rtol', description: 'Relative error that passes for exact methods.', defaultText: '1e-3', group: 'command' },
   ],

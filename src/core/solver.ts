@@ -32,6 +32,7 @@ export function resolveRunOptions(definition: ProblemDefinition<unknown, unknown
     lowerLr: d.lowerLr,
     outerLr: d.outerLr,
     outerOptimizer: d.outerOptimizer,
+    outerSchedule: d.outerSchedule,
     tolerance: d.tolerance,
     ...(d.methodOptions ?? {}),
   };
@@ -91,7 +92,7 @@ export class Solver {
   ) {
     this.rng = createRng(((options.seed as number) ^ 0x9e3779b9) >>> 0);
     this.x = problem.initialUpper();
-    const lr = method.outerLrSchedule?.(options) ?? (options.outerLr as number);
+    const lr = method.outerLrSchedule?.(options) ?? outerSchedule(options);
     this.optimizer = makeOptimizer(options.outerOptimizer as string, lr);
     this.optState = this.optimizer.init(this.x);
     if (method.learnsLowerStart) {
@@ -142,7 +143,8 @@ export class Solver {
         tf.dispose([...y0, ...result.gx, ...result.yK]);
         throw new Error(`method '${this.method.id}' returns no gradient for the lower start y_0, which this run needs (learned z or lower.start(x))`);
       }
-      gx = accumulate(gx, addStartPath(view, this.x, result.gx, result.gy0));
+      // y_0 = start(x) only when no learned z replaced it; then the upper gradient has that path too.
+      gx = accumulate(gx, this.z ? result.gx.map((g) => tf.clone(g)) : addStartPath(view, this.x, result.gx, result.gy0));
       tf.dispose(result.gx);
       if (this.z) gz = accumulate(gz, result.gy0!);
       else if (result.gy0) tf.dispose(result.gy0);
@@ -356,6 +358,12 @@ export async function runProblem(
   } finally {
     solver.dispose();
   }
+}
+
+/** λ_t from the run options: constant, or harmonic λ/(t+1). */
+function outerSchedule(options: ResolvedOptions): LearningRate {
+  const lr = options.outerLr as number;
+  return options.outerSchedule === 'harmonic' ? (t: number) => lr / (t + 1) : lr;
 }
 
 function makeOptimizer(kind: string, lr: LearningRate): GradientTransformation {

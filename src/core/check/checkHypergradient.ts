@@ -1,11 +1,14 @@
 // Compares a method's hypergradient with central finite differences of its approximate problem
-// φ_K(x) = F(x, y_K(x)) along a few directions, and with RHG's (the exact gradient of φ_K).
+// φ_K(x) = F(x, y_K(x)) along a few directions, and with RHG's (the exact gradient of φ_K). Methods
+// that state their own φ_K (BDA, IA-GM, IA-GM(A), PTT, IAPTT-GM) are differenced on that one, and
+// methods that learn the lower start z are also checked in z.
 import * as tf from '@tensorflow/tfjs-core';
 import { registerSecondOrderGradients } from '../autodiff/registerSecondOrderGradients';
 import { createCounters } from '../derivatives';
 import { addStartPath } from '../methods/addStartPath';
 import { gradientDescent } from '../dynamics/gradientDescent';
 import { disposeTrajectory, unrollDynamics } from '../dynamics/unrollDynamics';
+import { hasApproximateObjective } from '../methods/approximateObjective';
 import type { MethodSpec } from '../methods/methodSpec';
 import { getMethod } from '../methods/registry';
 import { compileProblem } from '../problem/compileProblem';
@@ -16,7 +19,7 @@ import type { Rng } from '../rng';
 import { resolveRunOptions } from '../solver';
 import type { ResolvedOptions } from '../methods/options';
 import type { TensorList } from '../tensorList';
-import { readList } from '../tensorList';
+import { cloneList, readList } from '../tensorList';
 
 /** Options of a hypergradient check. */
 export interface CheckOptions {
@@ -30,6 +33,8 @@ export interface CheckOptions {
   readonly epsilons?: readonly number[];
   /** Seed of the random directions (default 0). */
   readonly seed?: number;
+  /** For methods that learn the lower start: evaluate at this z (by lower variable name); default the lower init. */
+  readonly z?: Readonly<Record<string, number | readonly number[]>>;
 }
 
 /** One directional comparison: analytic g·d against the central difference (φ(x+εd) − φ(x−εd))/2ε. */
@@ -55,8 +60,18 @@ export interface CheckResult {
   readonly maxRelativeError: number;
   /** ‖g − g_RHG‖ / ‖g_RHG‖ (RHG is the exact gradient of φ_K); 0 for RHG itself. */
   readonly relativeErrorVsRhg: number;
-  /** True when the method's estimate is, by definition, the exact gradient of φ_K (RHG, T-RHG with M = K). */
+  /** True when the method's estimate is, by definition, the exact gradient of φ_K (RHG, T-RHG with M = K, methods stating their φ_K). */
   readonly exactForApproximateProblem: boolean;
+  /** For methods that learn the lower start z: dL/dz against central differences of φ_K(x, ·) at z. */
+  readonly lowerStart?: LowerStartCheck;
+}
+
+/** The check of dφ_K/dz for methods that learn the lower start (IA-GM, IA-GM(A), IAPTT-GM). */
+export interface LowerStartCheck {
+  /** dL/dz, flattened over the lower tensors in order. */
+  readonly hypergradient: number[];
+  readonly directions: readonly DirectionCheck[];
+  readonly maxRelativeError: number;
 }
 
 /** Runs the check; never trains (one hypergradient at one point). */
@@ -67,17 +82,26 @@ export async function checkHypergradient(definition: ProblemDefinition<unknown, 
   const problem = await compileProblem(definition, createRng(options.seed as number));
   try {
     const x = startingPoint(problem, check.x);
+    // Methods that learn z run from y_0 = z (the solver's rule), so φ_K is a function of (x, z).
+    const z = method.learnsLowerStart ? lowerPoint(problem, check.z) : undefined;
     try {
-      const g = await hypergradientAt(problem, method, options, x);
-      const rhg = method.id === 'rhg' ? g : await hypergradientAt(problem, getMethod('rhg'), resolveRunOptions(definition, getMethod('rhg'), pick(options, ['iterations', 'lowerSteps', 'lowerLr', 'outerLr', 'outerOptimizer', 'warmStart', 'seed', 'tolerance'])), x);
+      const g = await hypergradientAt(problem, method, options, x, z);
+      const rhg = method.id === 'rhg' ? g : await hypergradientAt(problem, getMethod('rhg'), resolveRunOptions(definition, getMethod('rhg'), pick(options, ['iterations', 'lowerSteps', 'lowerLr', 'outerLr', 'outerOptimizer', 'warmStart', 'seed', 'tolerance'])), x, z);
       const flat = g.gx.flat();
       const rhgFlat = rhg.gx.flat();
-      const phi = (xs: TensorList): Promise<number> => approximateObjective(problem, options, xs);
+      const objective = (xs: TensorList, zs?: TensorList): Promise<number> => methodObjective(problem, method, options, xs, zs);
       const rng = createRng(check.seed ?? 0);
       const dirs = directionsFor(flat, check.directions ?? 2, rng);
       const epsilons = check.epsilons ?? [1e-1, 3e-2, 1e-2, 3e-3, 1e-3];
       const results: DirectionCheck[] = [];
-      for (const d of dirs) results.push(await compareDirection(phi, x, flat, d, epsilons));
+      for (const d of dirs) results.push(await compareDirection((xs) => objective(xs, z), x, flat, d, epsilons));
+      let lowerStart: LowerStartCheck | undefined;
+      if (z && g.gy0) {
+        const gz = g.gy0.flat();
+        const zResults: DirectionCheck[] = [];
+        for (const d of directionsFor(gz, check.directions ?? 2, rng)) zResults.push(await compareDirection((zs) => objective(x, zs), z, gz, d, epsilons));
+        lowerStart = { hypergradient: gz, directions: zResults, maxRelativeError: Math.max(...zResults.map((r) => r.relativeError)) };
+      }
       const diff = Math.hypot(...flat.map((v, i) => v - rhgFlat[i]!));
       const rhgNorm = Math.hypot(...rhgFlat);
       return {
@@ -88,24 +112,31 @@ export async function checkHypergradient(definition: ProblemDefinition<unknown, 
         directions: results,
         maxRelativeError: Math.max(...results.map((r) => r.relativeError)),
         relativeErrorVsRhg: rhgNorm > 0 ? diff / rhgNorm : diff,
-        exactForApproximateProblem: method.id === 'rhg' || (method.id === 't-rhg' && options.truncation === options.lowerSteps),
+        exactForApproximateProblem: method.id === 'rhg' || (method.id === 't-rhg' && options.truncation === options.lowerSteps) || hasApproximateObjective(method),
+        ...(lowerStart ? { lowerStart } : {}),
       };
     } finally {
       tf.dispose(x);
+      if (z) tf.dispose(z);
     }
   } finally {
     problem.dispose();
   }
 }
 
-/** The method's hypergradient at x from y_0, read back as plain arrays. */
+/**
+ * The method's hypergradient at x, read back as plain arrays. With `z` (a learned lower start) the
+ * lower loop starts at y_0 = z and gy0 = dL/dz is returned too; otherwise y_0 is start(x) (with its
+ * path added to gx) or the lower init. Disposes nothing it was given.
+ */
 export async function hypergradientAt(
   problem: CompiledProblem,
   method: MethodSpec,
   options: ResolvedOptions,
   x: TensorList,
-): Promise<{ gx: number[][]; upperLoss: number }> {
-  const y0 = problem.lowerStart ? tf.tidy(() => problem.lowerStart!(x).map((t) => tf.clone(t))) : problem.initialLower();
+  z?: TensorList,
+): Promise<{ gx: number[][]; upperLoss: number; gy0?: number[][] }> {
+  const y0 = z ? cloneList(z) : lowerStartAt(problem, x);
   const result = await method.hypergradient({
     problem,
     x,
@@ -113,46 +144,78 @@ export async function hypergradientAt(
     options,
     counters: createCounters(),
     rng: createRng(options.seed as number),
-    needsLowerStartGradient: problem.lowerStart !== undefined,
+    needsLowerStartGradient: z !== undefined || problem.lowerStart !== undefined,
   });
-  const total = addStartPath(problem, x, result.gx, result.gy0);
+  // With y_0 = z fixed, φ_K does not depend on x through start(x), so no start path is added.
+  const total = z ? cloneList(result.gx) : addStartPath(problem, x, result.gx, result.gy0);
   const gx = await readList(total);
+  const gy0 = z && result.gy0 ? await readList(result.gy0) : undefined;
   tf.dispose([...total, ...(result.gy0 ?? [])]);
   const F = tf.tidy(() => problem.upperObjective(x, result.yK));
   const upperLoss = (await F.data())[0]!;
   tf.dispose([...y0, ...result.gx, ...result.yK, F]);
-  return { gx, upperLoss };
+  return gy0 ? { gx, upperLoss, gy0 } : { gx, upperLoss };
 }
 
-/** φ_K(x) = F(x, y_K(x)) with y_K from K projected gradient-descent steps from y_0 (no graph). */
-export async function approximateObjective(problem: CompiledProblem, options: ResolvedOptions, x: TensorList): Promise<number> {
-  const y0 = problem.lowerStart ? tf.tidy(() => problem.lowerStart!(x).map((t) => tf.clone(t))) : problem.initialLower();
+/**
+ * φ_K(x) = F(x, y_K(x)) with y_K from K projected gradient-descent steps from y_0 (no graph); y_0 is
+ * the given one (not disposed), else start(x) or the lower init.
+ */
+export async function approximateObjective(problem: CompiledProblem, options: ResolvedOptions, x: TensorList, y0?: TensorList): Promise<number> {
+  const start = y0 ?? lowerStartAt(problem, x);
   const K = options.lowerSteps as number;
   const dynamics = gradientDescent(problem, { lr: options.lowerLr as number });
-  const trajectory = await unrollDynamics(dynamics, x, y0, { steps: K }, createCounters());
+  const trajectory = await unrollDynamics(dynamics, x, start, { steps: K }, createCounters());
   const F = tf.tidy(() => problem.upperObjective(x, dynamics.lower(trajectory.states[K]!)));
   const value = (await F.data())[0]!;
-  tf.dispose([...y0, F]);
+  tf.dispose(F);
+  if (!y0) tf.dispose(start);
   disposeTrajectory(trajectory);
   return value;
 }
 
+/** The method's own φ_K when it states one (aggregated, accelerated or truncated dynamics), else the GD φ_K. */
+async function methodObjective(problem: CompiledProblem, method: MethodSpec, options: ResolvedOptions, x: TensorList, z?: TensorList): Promise<number> {
+  if (!hasApproximateObjective(method)) return approximateObjective(problem, options, x, z);
+  const y0 = z ? cloneList(z) : lowerStartAt(problem, x);
+  try {
+    return await method.approximateObjective(problem, options, x, y0);
+  } finally {
+    tf.dispose(y0);
+  }
+}
+
+/** y_0 = start(x) for MAML-type problems, else a fresh lower init. */
+function lowerStartAt(problem: CompiledProblem, x: TensorList): TensorList {
+  return problem.lowerStart ? tf.tidy(() => problem.lowerStart!(x).map((t) => tf.clone(t))) : problem.initialLower();
+}
+
+/** The lower init, or the given values of z (one number broadcasts to the whole tensor). */
+function lowerPoint(problem: CompiledProblem, given?: Readonly<Record<string, number | readonly number[]>>): TensorList {
+  return withValues(problem.lower.names, problem.initialLower(), given, 'lower');
+}
+
 /** x_0, or the given values (one number broadcasts to the whole tensor). */
 export function startingPoint(problem: CompiledProblem, given?: Readonly<Record<string, number | readonly number[]>>): TensorList {
-  const x0 = problem.initialUpper();
-  if (!given) return x0;
-  const unknown = Object.keys(given).filter((k) => !problem.upper.names.includes(k));
+  return withValues(problem.upper.names, problem.initialUpper(), given, 'upper');
+}
+
+/** Replaces the named tensors of `base` by the given values (takes ownership of base). */
+function withValues(names: readonly string[], base: TensorList, given: Readonly<Record<string, number | readonly number[]>> | undefined, level: 'upper' | 'lower'): TensorList {
+  if (!given) return base;
+  const unknown = Object.keys(given).filter((k) => !names.includes(k));
   if (unknown.length > 0) {
-    tf.dispose(x0);
-    throw new Error(`unknown upper variable(s) ${unknown.join(', ')}; the problem's upper variables are ${problem.upper.names.join(', ')}`);
+    tf.dispose(base);
+    throw new Error(`unknown ${level} variable(s) ${unknown.join(', ')}; the problem's ${level} variables are ${names.join(', ')}`);
   }
-  return x0.map((t, i) => {
-    const value = given[problem.upper.names[i]!];
+  const what = level === 'upper' ? 'x' : 'z';
+  return base.map((t, i) => {
+    const value = given[names[i]!];
     if (value === undefined) return t;
     t.dispose();
     if (typeof value === 'number') return tf.fill(t.shape, value);
     if (value.length !== t.size) {
-      throw new Error(`x value for '${problem.upper.names[i]}' has ${value.length} entries; its shape [${t.shape.join(', ')}] needs ${t.size} (or one number)`);
+      throw new Error(`${what} value for '${names[i]}' has ${value.length} entries; its shape [${t.shape.join(', ')}] needs ${t.size} (or one number)`);
     }
     return tf.tensor(value as number[], t.shape, 'float32');
   });

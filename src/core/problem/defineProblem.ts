@@ -45,6 +45,8 @@ export interface ProblemDefaults {
   readonly lowerLr?: number;
   readonly outerLr?: number;
   readonly outerOptimizer?: 'sgd' | 'adam';
+  /** Upper step schedule: constant λ or harmonic λ/(t+1). */
+  readonly outerSchedule?: 'constant' | 'harmonic';
   readonly tolerance?: number;
   /** Any method option by its key (e.g. `truncation`, `cgIterations`). */
   readonly methodOptions?: Readonly<Record<string, number | string | boolean>>;

@@ -2,12 +2,14 @@
 import { resolveOptions } from '../methods/options';
 import type { ProblemDefinition } from '../problem/defineProblem';
 import type { BuiltinProblem } from './builtinProblem';
+import { toyLlc } from './toyLlc';
 import { toyNonconvex } from './toyNonconvex';
 import { toyNonsingleton } from './toyNonsingleton';
 import { toyQuadratic } from './toyQuadratic';
+import { toyUfom } from './toyUfom';
 
 /** Every built-in problem family, in the order `bilevel problems` lists them. */
-export const BUILTIN_PROBLEMS: readonly BuiltinProblem[] = [toyQuadratic, toyNonsingleton, toyNonconvex];
+export const BUILTIN_PROBLEMS: readonly BuiltinProblem[] = [toyQuadratic, toyNonsingleton, toyNonconvex, toyUfom, toyLlc];
 
 /** Looks a family up by id; throws listing the valid ids. */
 export function getBuiltinProblem(id: string): BuiltinProblem {

@@ -32,7 +32,7 @@ export const toyNonconvex: BuiltinProblem = {
         objective: ({ x }, { y }) => tf.neg(tf.sum(tf.sin(tf.mul(x!, y!)))) as tf.Scalar,
       },
       solution: { upper: { x: X_STAR }, lower: { y: -2 } },
-      defaults: { method: 'rhg', iterations: 500, lowerSteps: 40, lowerLr: 0.0005, outerLr: 0.1, tolerance: 0.15 },
+      defaults: { method: 'iaptt-gm', iterations: 500, lowerSteps: 40, lowerLr: 0.0005, outerLr: 0.1, tolerance: 0.15 },
     });
   },
 };
