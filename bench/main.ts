@@ -14,6 +14,10 @@ interface Cell {
   readonly K: number;
   /** Timed outer iterations (after one untimed warm-up). */
   readonly iterations: number;
+  /** Extra method options (e.g. memoryMode), also printed. */
+  readonly options?: Readonly<Record<string, string | number | boolean>>;
+  /** Which part of the matrix: speed (every method) or memory (modes whose claim is about memory). */
+  readonly suite?: 'speed' | 'memory';
 }
 
 function matrix(quick: boolean): Cell[] {
@@ -21,27 +25,39 @@ function matrix(quick: boolean): Cell[] {
   const cells: Cell[] = [];
   const toy = (n: number) => () => createBuiltinProblem('toy-nonsingleton', { n });
   const clean = () => syntheticHyperCleaning();
+  // The memory claims (issue 3): IAPTT-GM's two-pass mode keeps k* states, not K; UFOM's recompute
+  // mode keeps O(1) states in r. Each mode runs beside its store-everything counterpart.
+  const memory = (make: () => ProblemDefinition<unknown, unknown>, problem: string, size: Record<string, number>, Ks: number[], iterations: number): Cell[] =>
+    Ks.flatMap((K) => [
+      ...['store', 'two-pass'].map((memoryMode) => ({ problem, size, make, method: 'iaptt-gm', K, iterations, options: { memoryMode }, suite: 'memory' as const })),
+      ...['store', 'recompute'].map((memoryMode) => ({ problem, size, make, method: 'ufom', K, iterations, options: { memoryMode, q: 1 }, suite: 'memory' as const })),
+    ]);
   if (quick) {
     for (const method of methods) cells.push({ problem: 'toy-nonsingleton', size: { n: 100 }, make: toy(100), method, K: 10, iterations: 3 });
     for (const method of ['rhg', 'fom']) cells.push({ problem: 'synthetic-hyperclean', size: { samples: 5000, features: 784 }, make: clean, method, K: 10, iterations: 2 });
+    cells.push(...memory(toy(100), 'toy-nonsingleton', { n: 100 }, [10, 40], 2));
     return cells;
   }
   for (const n of [100, 10000]) for (const K of [10, 50, 100]) for (const method of methods) cells.push({ problem: 'toy-nonsingleton', size: { n }, make: toy(n), method, K, iterations: 5 });
   for (const K of [10, 50, 100]) for (const method of methods) cells.push({ problem: 'synthetic-hyperclean', size: { samples: 5000, features: 784 }, make: clean, method, K, iterations: 3 });
+  cells.push(...memory(clean, 'synthetic-hyperclean', { samples: 5000, features: 784 }, [10, 50, 100], 2));
   return cells;
 }
 
 async function measure(cell: Cell): Promise<Record<string, unknown>> {
   // CG and NS use as many inner iterations as unrolled steps, so the K axis compares like with like.
   const extra: Record<string, number> = cell.method === 'cg' ? { cgIterations: cell.K } : cell.method === 'neumann' ? { neumannTerms: cell.K } : {};
-  const solver = await Solver.create(cell.make(), cell.method, { lowerSteps: cell.K, iterations: cell.iterations + 1, ...extra });
+  const solver = await Solver.create(cell.make(), cell.method, { lowerSteps: cell.K, iterations: cell.iterations + 1, ...extra, ...(cell.options ?? {}) });
   const seconds: number[] = [];
+  const kStars: number[] = [];
   try {
     await solver.step(); // Warm-up: kernel compilation, first allocations.
     for (let i = 0; i < cell.iterations; i++) {
       const t0 = performance.now();
-      await solver.step();
+      const record = await solver.step();
       seconds.push((performance.now() - t0) / 1000);
+      const kStar = record.stats['ptt.kStar'];
+      if (typeof kStar === 'number') kStars.push(kStar);
     }
     const summary = await solver.summary();
     seconds.sort((a, b) => a - b);
@@ -50,6 +66,8 @@ async function measure(cell: Cell): Promise<Record<string, unknown>> {
       minSecondsPerIteration: seconds[0],
       peakBytes: summary.peakBytes,
       peakTensors: summary.peakTensors,
+      // PTT's peak follows the largest k* it back-propagated, not K.
+      ...(kStars.length > 0 ? { maxKStar: Math.max(...kStars) } : {}),
     };
   } finally {
     solver.dispose();
@@ -63,7 +81,7 @@ async function main(): Promise<void> {
   const backend = await selectBackend(parseBackendName(backendFlag >= 0 ? (args[backendFlag + 1] ?? '') : 'wasm'));
   const started = Date.now();
   for (const cell of matrix(quick)) {
-    const base = { bench: 'outer-iteration', backend: backend.name, backendDetail: backend.detail, problem: cell.problem, ...cell.size, method: cell.method, K: cell.K, iterations: cell.iterations, tfjs: tf.version_core };
+    const base = { bench: 'outer-iteration', suite: cell.suite ?? 'speed', backend: backend.name, backendDetail: backend.detail, problem: cell.problem, ...cell.size, method: cell.method, ...(cell.options ?? {}), K: cell.K, iterations: cell.iterations, tfjs: tf.version_core };
     try {
       console.log(JSON.stringify({ ...base, ...(await measure(cell)) }));
     } catch (e) {
