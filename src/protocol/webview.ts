@@ -16,6 +16,16 @@ export interface RunView {
   readonly startedAt: number;
   readonly records: readonly IterationRecord[];
   readonly summary?: RunSummary;
+  /** The method's hypergradient check, when the comparison ran one (summary table column). */
+  readonly check?: CheckView;
+}
+
+/** A hypergradient check as the summary table shows it (from the worker's `checkResult`). */
+export interface CheckView {
+  /** `approximate`: the method is not exact for φ_K by design, so the errors are shown, not judged. */
+  readonly verdict: 'pass' | 'fail' | 'approximate';
+  readonly maxRelativeError: number;
+  readonly relativeErrorVsRhg: number;
 }
 
 /** Chart settings from the configuration (bilevel.charts.*). */
@@ -51,8 +61,16 @@ export interface StatusMessage {
   readonly summary?: RunSummary;
 }
 
+/** Host (Export Chart command): export every chart; answered by one `export` message per chart. */
+export interface ExportRequestMessage {
+  readonly type: 'exportRequest';
+  /** Echoed in the answers, so the host can tell them from exports the user started in the panel. */
+  readonly requestId: number;
+  readonly format: 'png' | 'svg';
+}
+
 /** Every message the host sends to the panel. */
-export type HostToWebview = SnapshotMessage | AppendMessage | StatusMessage;
+export type HostToWebview = SnapshotMessage | AppendMessage | StatusMessage | ExportRequestMessage;
 
 // ---- webview → host ---------------------------------------------------------------------------
 
@@ -73,6 +91,9 @@ export interface WebviewExportMessage {
   readonly format: 'png' | 'svg';
   readonly chart: string;
   readonly data: string;
+  /** Set when answering an `exportRequest`: its id and how many charts the answer has in all. */
+  readonly requestId?: number;
+  readonly total?: number;
 }
 
 /** Webview, after drawing (tests wait for it): how many charts have non-blank pixels. */

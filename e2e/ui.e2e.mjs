@@ -1,0 +1,266 @@
+// UI flows in a real VS Code workbench (code-server 4.139.1) driven by Debian chromium via playwright-core:
+// the packaged .vsix is installed into a temp extensions dir, the fixture workspace (a temp copy) is
+// opened, and the steps below click through the product as a user would. Each step is one test; later
+// steps still run after a failure (they may fail too). Screenshots go to e2e/artifacts/ (git-ignored;
+// CI keeps them as artifacts).
+//
+//   node e2e/ui.e2e.mjs                 # VSCODE_E2E_VSIX=path overrides dist/bilevel-lab.vsix
+//
+// Closing line: `ui: N passed, N failed`; exit code 0 only when every step passed.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  REPO, ARTIFACTS, DEBUG, assertTools, makeSandbox, copyWorkspace, installVsix, startCodeServer, launchBrowser, waitFor, sleep, onInterrupt,
+} from './lib.mjs';
+
+const VSIX = process.env.VSCODE_E2E_VSIX ?? join(REPO, 'dist/bilevel-lab.vsix');
+/** The two methods the comparison runs (ids of the method catalog = the quick pick's labels). */
+const COMPARE = ['rhg', 'cg'];
+
+const results = [];
+const shots = [];
+let page;
+
+async function shot(name) {
+  const file = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file }).then(() => shots.push(file)).catch((e) => console.log(`  (screenshot ${name} failed: ${e.message})`));
+}
+
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ✔ ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false, error: e });
+    console.log(`  ✘ ${name} (${Date.now() - t0} ms)\n      ${String(e.stack ?? e).split('\n').slice(0, 4).join('\n      ')}`);
+    await shot(`failed-${results.length}-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
+  }
+}
+
+/**
+ * State of the live panel inside one webview frame (the content sits in a nested cross-origin iframe,
+ * which playwright reaches through page.frames()). Reads every <canvas>'s pixels: a count of inked pixels
+ * and a hash, so two reads show whether the charts changed.
+ */
+function readPanel() {
+  const body = document.body;
+  if (!body || body.dataset.chartsDrawn === undefined || !document.getElementById('app')) return null;
+  let nonBlank = 0;
+  let hash = 2166136261;
+  const canvases = [...document.querySelectorAll('canvas')];
+  for (const c of canvases) {
+    if (c.width === 0 || c.height === 0) continue;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] > 0) {
+        nonBlank++;
+        hash = Math.imul(hash ^ (d[i] + 7 * d[i + 1] + 13 * d[i + 2] + 31 * (i >> 2)), 16777619) >>> 0;
+      }
+    }
+  }
+  const rows = [...document.querySelectorAll('.run-row')].map((r) => ({
+    id: r.dataset.runId,
+    label: r.querySelector('.run-label')?.textContent ?? '',
+    title: r.querySelector('.run-label')?.title ?? '',
+    status: r.querySelector('.run-status')?.textContent ?? '',
+    progress: r.querySelector('.run-progress')?.textContent ?? '',
+  }));
+  return {
+    chartsDrawn: Number(body.dataset.chartsDrawn),
+    points: Number(body.dataset.points ?? 0),
+    records: Number(body.dataset.records ?? 0),
+    canvases: canvases.length,
+    nonBlank,
+    hash,
+    rows,
+    summaryRows: document.querySelectorAll('.summary-table tbody tr').length,
+    text: (document.getElementById('app')?.innerText ?? '').slice(0, 2000),
+  };
+}
+
+/** All live panels currently in the page, each as { frame, state }. */
+async function panels() {
+  const out = [];
+  for (const frame of page.frames()) {
+    const state = await frame.evaluate(readPanel).catch(() => null);
+    if (state) out.push({ frame, state });
+  }
+  return out;
+}
+
+async function main() {
+  assertTools();
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const sandbox = makeSandbox('vscode-ui-');
+  const workspace = copyWorkspace(sandbox);
+  let server;
+  let context;
+  const cleanup = async () => {
+    await context?.close().catch(() => {});
+    await server?.stop();
+    sandbox.cleanup();
+  };
+  onInterrupt(cleanup);
+  const t0 = Date.now();
+  try {
+    console.log(`[ui] ${installVsix(sandbox, VSIX).split('\n').pop()}`);
+    server = await startCodeServer(sandbox);
+    context = await launchBrowser(sandbox);
+    page = context.pages()[0] ?? (await context.newPage());
+    if (DEBUG) page.on('console', (m) => console.log(`[browser:${m.type()}] ${m.text()}`));
+    await page.goto(server.url(workspace));
+
+    await step('workbench loads with the fixture workspace', async () => {
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sample.bilevel.ts' }).waitFor({ timeout: 60_000 });
+      await shot('01-workbench');
+    });
+
+    await step('open sample.bilevel.ts and click ▶ Run', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sample.bilevel.ts' }).click();
+      await page.locator('.tabs-container .tab', { hasText: 'sample.bilevel.ts' }).waitFor({ timeout: 30_000 });
+      await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+      const run = page.locator('.codelens-decoration a', { hasText: 'Run' }).first();
+      // Lenses can take a while on a busy extension host; an edit (space, then undo) makes VS Code ask again.
+      await waitFor('the ▶ Run code lens', async () => {
+        if (await run.isVisible()) return true;
+        await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+        await page.keyboard.type(' ');
+        await page.keyboard.press('Control+Z');
+        return run.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      }, { timeoutMs: 90_000, intervalMs: 500 });
+      await shot('02-code-lenses');
+      await run.click();
+    });
+
+    let first;
+    await step('the live panel draws its charts and they update while the run goes', async () => {
+      const p = await waitFor('a live panel with drawn charts', async () => {
+        const all = await panels();
+        return all.find((x) => x.state.chartsDrawn > 0 && x.state.nonBlank > 500);
+      }, { timeoutMs: 90_000, intervalMs: 300 });
+      first = p.state;
+      if (!first.rows.some((r) => r.status === 'running')) throw new Error(`the run was not running at the first read: ${JSON.stringify(first.rows)}`);
+      // Read again until the run has drawn more points: the pixels and data-points must both change
+      // while it is still running (the first iterations can be slow while the worker warms up).
+      const second = await waitFor('the charts to update while the run goes', async () => {
+        const s = await p.frame.evaluate(readPanel);
+        return s && s.points > first.points && s.hash !== first.hash && s.chartsDrawn > 0 ? s : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 500 });
+      await shot('03-live-panel');
+      console.log(`      t1: ${JSON.stringify({ ...first, text: undefined })}\n      t2: ${JSON.stringify({ ...second, text: undefined })}`);
+      if (!second.rows.some((r) => r.status === 'running')) throw new Error(`the charts only changed after the run ended: ${JSON.stringify(second.rows)}`);
+      await waitFor('the run to complete in the panel', async () => {
+        const s = await p.frame.evaluate(readPanel);
+        return s?.rows.length > 0 && s.rows.every((r) => r.status !== 'running' && r.status !== 'queued') ? s : undefined;
+      }, { timeoutMs: 180_000, intervalMs: 1000 });
+      await shot('04-live-panel-done');
+    });
+
+    await step('the run appears in the Bilevel history view', async () => {
+      await page.locator('.activitybar .action-label[aria-label^="Bilevel"]').first().click();
+      const sidebar = page.locator('.part.sidebar');
+      await waitFor('a history row for the sample run', async () => {
+        const rows = await sidebar.locator('.monaco-list-row').allInnerTexts();
+        // Rows are grouped by problem; expand a collapsed group so its runs show.
+        const collapsed = sidebar.locator('.monaco-list-row[aria-expanded="false"]', { hasText: 'sample' });
+        if ((await collapsed.count()) > 0) await collapsed.first().click();
+        return rows.some((t) => /sample/i.test(t)) ? rows : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 500 });
+      await shot('05-history');
+    });
+
+    await step(`Bilevel: Compare Methods from the palette (${COMPARE.join(' + ')}) shows both series`, async () => {
+      const before = new Set((await panels()).map((x) => x.frame));
+      await page.keyboard.press('F1');
+      // The workbench can hold more than one quick-input widget; use the one on screen.
+      const qi = page.locator('.quick-input-widget').filter({ visible: true }).first();
+      const input = qi.locator('.quick-input-box input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('>Bilevel: Compare Methods');
+      await qi.locator('.quick-input-list .monaco-list-row', { hasText: 'Compare Methods' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await answerPrompts(qi, input);
+      const p = await waitFor('a comparison panel with both methods drawn', async () => {
+        for (const x of await panels()) {
+          const methods = COMPARE.filter((m) => x.state.rows.some((r) => new RegExp(`(^|[^a-z-])${m}([^a-z-]|$)`, 'i').test(`${r.label} ${r.title}`)));
+          if (!before.has(x.frame) && x.state.rows.length >= 2 && methods.length === COMPARE.length && x.state.chartsDrawn > 0) return x;
+        }
+        return undefined;
+      }, { timeoutMs: 90_000, intervalMs: 500 });
+      const done = await waitFor('both comparison runs to finish', async () => {
+        const s = await p.frame.evaluate(readPanel);
+        return s.rows.every((r) => r.status !== 'running' && r.status !== 'queued') ? s : undefined;
+      }, { timeoutMs: 240_000, intervalMs: 1000 });
+      await shot('06-compare');
+      console.log(`      compare: ${JSON.stringify({ ...done, text: undefined })}`);
+      const bad = done.rows.filter((r) => r.status !== 'completed');
+      if (bad.length > 0) throw new Error(`comparison runs did not complete: ${JSON.stringify(bad)}`);
+    });
+  } catch (e) {
+    results.push({ name: 'setup', ok: false, error: e });
+    console.log(`  ✘ setup: ${e.stack ?? e}`);
+    if (server) console.log(`[ui] code-server log tail:\n${server.log.join('').slice(-3000)}`);
+  } finally {
+    await cleanup();
+  }
+
+  console.log(`[ui] ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots:`);
+  for (const s of shots) console.log(`  ${s}`);
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`ui: ${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+}
+
+/**
+ * Answers the comparison's quick picks: a single pick (problem) takes the row naming sample.bilevel.ts,
+ * the multi pick (methods) gets exactly COMPARE checked, an input box (options) is accepted as is.
+ */
+async function answerPrompts(qi, input) {
+  for (let i = 0; i < 6; i++) {
+    const visible = await waitFor('a quick input', () => qi.isVisible(), { timeoutMs: 3_000, intervalMs: 200 }).catch(() => false);
+    if (!visible) return;
+    await sleep(300);
+    const placeholder = (await input.getAttribute('placeholder')) ?? '';
+    const rows = qi.locator('.quick-input-list .monaco-list-row');
+    // Only visible checkboxes count: the widget keeps the last multi pick's (hidden) check-all in the DOM.
+    const multi = (await qi.locator('.quick-input-check-all, .quick-input-list .monaco-list-row [role="checkbox"], .quick-input-list input[type="checkbox"]').filter({ visible: true }).count()) > 0;
+    console.log(`      prompt ${i + 1}: "${placeholder}" (${multi ? 'multi' : (await rows.count()) > 0 ? 'single' : 'input'})`);
+    if (multi) {
+      for (const m of COMPARE) {
+        await input.fill(m);
+        const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${m}$`) }) }).first();
+        await row.waitFor({ timeout: 5_000 });
+        if ((await row.getAttribute('aria-checked')) !== 'true') await row.click();
+        await waitFor(`${m} checked`, async () => (await row.getAttribute('aria-checked')) === 'true', { timeoutMs: 3_000 });
+      }
+      await input.fill('');
+      await sleep(200);
+      // Uncheck anything preselected that is not one of ours.
+      const n = await rows.count();
+      for (let k = 0; k < n; k++) {
+        const r = rows.nth(k);
+        const name = (await r.locator('.label-name').first().innerText().catch(() => '')).trim();
+        if ((await r.getAttribute('aria-checked')) === 'true' && !COMPARE.includes(name)) await r.click();
+      }
+      await shot('06a-compare-methods-pick');
+      await page.keyboard.press('Enter');
+    } else if ((await rows.count()) > 0) {
+      const sample = rows.filter({ hasText: 'sample.bilevel.ts' });
+      await ((await sample.count()) > 0 ? sample.first() : rows.first()).click();
+    } else {
+      await page.keyboard.press('Enter');
+    }
+    await sleep(500);
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack ?? e);
+  console.log('ui: 0 passed, 1 failed');
+  process.exit(1);
+});

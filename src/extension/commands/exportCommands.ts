@@ -1,0 +1,88 @@
+// Export a run's metrics as CSV, and a panel's charts as PNG or SVG.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { metricsToCsv } from '../metricsCsv';
+import { problemDisplayName } from '../historyModel';
+import { runLabel } from '../runStores';
+import type { CommandContext } from './context';
+import { findStoredRun, idOf, messageOf, pickRunId } from './context';
+
+/** `bilevel.exportCsv(run?, targetUri?)`: metrics.jsonl as CSV (one row per outer iteration); resolves with the file. */
+export const exportCsv =
+  (ctx: CommandContext) =>
+  async (arg?: unknown, target?: unknown): Promise<vscode.Uri | undefined> => {
+    const id = idOf(arg) ?? (await pickRunId(ctx, 'Run whose metrics to export'));
+    if (!id) return undefined;
+    const found = findStoredRun(ctx, id);
+    if (!found) return undefined;
+    const runId = found.record.id;
+    let csv: string;
+    try {
+      csv = metricsToCsv(found.store.readMetrics(runId));
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Cannot read the metrics of ${runId}: ${messageOf(err)}`);
+      return undefined;
+    }
+    const uri =
+      target instanceof vscode.Uri
+        ? target
+        : await vscode.window.showSaveDialog({
+            defaultUri: vscode.Uri.file(path.join(found.folder, `${runId}.csv`)),
+            filters: { CSV: ['csv'] },
+            title: `Export the metrics of ${runLabel(found.record)} as CSV`,
+          });
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(csv, 'utf8'));
+    if (!(target instanceof vscode.Uri)) {
+      const open = 'Open';
+      void vscode.window.showInformationMessage(`Exported ${path.basename(uri.fsPath)}`, open).then((a) => {
+        if (a === open) void vscode.window.showTextDocument(uri);
+      });
+    }
+    return uri;
+  };
+
+/**
+ * `bilevel.exportChart(run?, format?, folderUri?)`: every chart of the run's panel (opened if needed)
+ * or of the focused panel, as PNG or SVG files in `<run folder>/charts/` unless a folder is given.
+ */
+export const exportChart =
+  (ctx: CommandContext) =>
+  async (arg?: unknown, formatArg?: unknown, folderArg?: unknown): Promise<vscode.Uri[]> => {
+    let panel = ctx.panels.active();
+    const id = idOf(arg);
+    if (id !== undefined || !panel) {
+      const runId = id ?? (await pickRunId(ctx, 'Run whose charts to export'));
+      if (!runId) return [];
+      const live = ctx.controller.get(runId);
+      const found = live && live.runId === undefined ? undefined : ctx.stores.find(live?.runId ?? runId);
+      const title = found ? `${runLabel(found.record)} · ${problemDisplayName(found.record.config.problem)}` : runId;
+      panel = ctx.panels.open([live?.runId ?? runId], title);
+    }
+    const format =
+      formatArg === 'png' || formatArg === 'svg'
+        ? formatArg
+        : (await vscode.window.showQuickPick([{ label: 'png', description: 'PNG images (as drawn)' }, { label: 'svg', description: 'SVG (vector)' }], { placeHolder: 'Export the charts as' }))?.label;
+    if (format !== 'png' && format !== 'svg') return [];
+    let folder = folderArg instanceof vscode.Uri ? folderArg : undefined;
+    if (!folder) {
+      const runDir = panel.ids.length === 1 ? panel.firstRunDir() : undefined;
+      if (runDir) folder = vscode.Uri.file(path.join(runDir, 'charts'));
+      else {
+        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export charts here', ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}) });
+        folder = picked?.[0];
+      }
+    }
+    if (!folder) return [];
+    const files = await panel.exportCharts(format, folder);
+    if (!(folderArg instanceof vscode.Uri)) {
+      if (files.length === 0) void vscode.window.showWarningMessage('No charts were exported (the panel has no data yet).');
+      else {
+        const reveal = 'Reveal';
+        void vscode.window.showInformationMessage(`Exported ${files.length} chart${files.length === 1 ? '' : 's'} as ${format.toUpperCase()} to ${vscode.workspace.asRelativePath(folder)}`, reveal).then((a) => {
+          if (a === reveal) void vscode.commands.executeCommand('revealInExplorer', files[0]);
+        });
+      }
+    }
+    return files;
+  };

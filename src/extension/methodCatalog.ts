@@ -1,0 +1,70 @@
+// The methods and built-in problems the pickers offer, as plain data: the extension never imports
+// core (ARCHITECTURE.md). Mirrors METHODS in src/core/methods/registry.ts and BUILTIN_PROBLEMS in
+// src/core/problems/registry.ts; test/unit/extension/methodCatalog.test.ts fails when they drift.
+
+/** A method as the quick picks show it. */
+export interface MethodEntry {
+  /** Method id (`rhg`, `t-rhg`, …), as in ExperimentSpec.method. */
+  readonly id: string;
+  readonly title: string;
+  /** One line describing the hypergradient and its memory. */
+  readonly summary: string;
+}
+
+/** A built-in problem family as the quick picks show it (run with its default parameters). */
+export interface BuiltinProblemEntry {
+  readonly id: string;
+  readonly title: string;
+  /** The problem's own default method (its `defaults.method`), used by ▶ Run. */
+  readonly defaultMethod: string;
+}
+
+/** Every method, in the order `bilevel methods` lists them. */
+export const METHOD_CATALOG: readonly MethodEntry[] = [
+  { id: 'rhg', title: 'RHG (reverse-mode unrolled hypergradient)', summary: 'Exact gradient of F(x, y_K(x)) through all K lower steps; memory O(K·m).' },
+  { id: 't-rhg', title: 'T-RHG (truncated back-propagation)', summary: 'RHG through the last M of K steps only; memory O(M·m); M = K/2 by default.' },
+  { id: 'cg', title: 'CG (implicit gradient, conjugate gradients)', summary: 'Implicit-function hypergradient at y_K; H v = ∇_yF solved by CG; memory O(m).' },
+  { id: 'neumann', title: 'NS (implicit gradient, Neumann series)', summary: 'Implicit-function hypergradient at y_K; H⁻¹ by J Neumann terms; memory O(m).' },
+  { id: 'fom', title: 'FOM (first-order approximation)', summary: 'Direct term ∇_xF(x, y_K) only; no second-order products; memory O(1) in K.' },
+  {
+    id: 'sl-bamm',
+    title: 'sl-BAMM (single-loop averaged method of multipliers)',
+    summary: 'Single loop: one step each of y on μF + (1−μ)f, of the multiplier z and of x; no inner loop (K ignored).',
+  },
+  {
+    id: 'ufom',
+    title: 'UFOM (unbiased first-order method)',
+    summary: 'FOM plus, with probability q, the exact reverse-mode correction re-weighted by 1/q: unbiased; memory O(1) in K (recompute).',
+  },
+  { id: 'bda', title: 'BDA (bi-level descent aggregation)', summary: 'Lower steps along α_k s_u ∇_yF + (1−α_k) s_l ∇_yf; exact reverse mode through them; memory O(K·m).' },
+  { id: 'ia-gm', title: 'IA-GM (initialization auxiliary)', summary: 'Learns the lower start z with x; exact reverse mode of F(x, y_K(x, z)) through K GD steps.' },
+  {
+    id: 'ia-gm-a',
+    title: 'IA-GM(A) (initialization auxiliary, accelerated lower loop)',
+    summary: 'IA-GM with FISTA (or Nesterov-momentum) lower steps; reverse mode through the augmented state.',
+  },
+  {
+    id: 'iaptt-gm',
+    title: 'IAPTT-GM (initialization auxiliary + pessimistic trajectory truncation)',
+    summary: 'Learns z with x; back-propagates the worst F(x, y_k*) along the trajectory through its first k* steps.',
+  },
+  {
+    id: 'ptt',
+    title: 'PTT (pessimistic trajectory truncation, fixed start)',
+    summary: 'Back-propagates the worst F(x, y_k*) along the GD trajectory through its first k* steps; y_0 not learned.',
+  },
+];
+
+/** Every built-in problem family, in the order `bilevel problems` lists them. */
+export const BUILTIN_PROBLEM_CATALOG: readonly BuiltinProblemEntry[] = [
+  { id: 'toy-quadratic', title: 'Strongly convex quadratic (sl-BAMM toy d2)', defaultMethod: 'rhg' },
+  { id: 'toy-nonsingleton', title: 'Non-singleton lower level (BDA toy)', defaultMethod: 'rhg' },
+  { id: 'toy-nonconvex', title: 'Non-convex lower level (IAPTT-GM Eq. 10)', defaultMethod: 'iaptt-gm' },
+  { id: 'toy-ufom', title: 'UFOM toy: FOM converges to a non-stationary point (toy.py)', defaultMethod: 'ufom' },
+  { id: 'toy-llc', title: 'LLC example of IA-GM(A) (IAPTT-GM Eq. 13)', defaultMethod: 'ia-gm-a' },
+];
+
+/** True when `id` names a catalogued method. */
+export function isKnownMethod(id: string): boolean {
+  return METHOD_CATALOG.some((m) => m.id === id);
+}

@@ -1,0 +1,29 @@
+// The solver worker: a child process the extension host forks for each run (dist/worker.js, next to
+// the wasm binaries). It speaks src/protocol/worker.ts over IPC and exits when its one job is done.
+import { releaseBackend } from './backend';
+import { createProcessPort } from './processPort';
+import { serveWorker } from './workerEndpoint';
+
+/** How long a run may take to stop after the host went away before the worker just exits (ms). */
+const ORPHAN_GRACE_MS = 10_000;
+
+const port = createProcessPort();
+const endpoint = serveWorker(port);
+
+// The host died or closed the channel: stop the run gracefully so run.json gets its final status,
+// and make sure an orphaned worker never outlives its grace period.
+process.on('disconnect', () => {
+  endpoint.cancel();
+  setTimeout(() => process.exit(1), ORPHAN_GRACE_MS).unref();
+});
+
+void endpoint.done.then(async (code) => {
+  // Dawn (webgpu) may hold handles that keep Node alive; the exit below ends the process regardless.
+  try {
+    releaseBackend();
+  } catch {
+    // Exiting matters more than a clean release.
+  }
+  await port.drain();
+  process.exit(code);
+});

@@ -1,0 +1,256 @@
+// The run panel's data side (webview/state.ts): series per metric and statistic, smoothing that
+// keeps the raw line, min/max decimation (fast with 10^5 points, extremes kept), zoom ranges, the
+// k* histogram, progress/ETA and the summary table.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { IterationRecord } from '../../../src/protocol/metrics';
+import type { RunView } from '../../../src/protocol/webview';
+import {
+  decimateMinMax,
+  estimateEta,
+  filterForAxes,
+  formatBytes,
+  formatCheck,
+  formatDuration,
+  KSTAR_HISTOGRAM,
+  PanelModel,
+  progressOf,
+  readPersistedState,
+  sliceRange,
+  smoothEma,
+  STAT_PREFIX,
+  type LineChartData,
+  type Point,
+} from '../../../webview/state';
+
+function record(t: number, extra: Partial<IterationRecord> = {}): IterationRecord {
+  return {
+    iteration: t,
+    upperLoss: 1 / (t + 1),
+    lowerLoss: -1,
+    hypergradNorm: 0.5,
+    lowerStationarity: 1e-6,
+    upperDistance: 2 / (t + 1),
+    forwardMs: 1,
+    backwardMs: 3,
+    gradientEvals: t,
+    hvpEvals: t,
+    numTensors: 10,
+    numBytes: 1000 + t,
+    stats: {},
+    ...extra,
+  };
+}
+
+function view(runId: string, records: IterationRecord[], extra: Partial<RunView> = {}): RunView {
+  return { runId, label: runId, method: runId, problem: 'toy', status: 'running', iterations: 10, startedAt: 0, records, ...extra };
+}
+
+const DEFAULTS = { logScaleY: false, smoothing: 0, maxPointsPerSeries: 2000 };
+const LINEAR = { logX: false, logY: false };
+
+describe('PanelModel', () => {
+  it('builds one series per metric and per numeric statistic, in page order, papers\u2019 stats first', () => {
+    const m = new PanelModel();
+    m.applySnapshot({
+      title: 't',
+      chartDefaults: DEFAULTS,
+      runs: [
+        view('ptt', [
+          record(0, { stats: { 'ptt.kStar': 3, 'zeta.other': 1, 'cg.flag': 'x', 'rhg.adjointNorms': [1, 2] } }),
+          record(1, { stats: { 'ptt.kStar': 5, 'zeta.other': 2, 'ufom.coin': true } }),
+        ]),
+      ],
+    });
+    const ids = m.chartIds();
+    // lowerDistance has no values and is left out; string and array stats make no chart.
+    assert.deepEqual(ids.slice(0, 7), ['upperLoss', 'lowerLoss', 'hypergradNorm', 'lowerStationarity', 'upperDistance', 'iterationMs', 'numBytes']);
+    assert.deepEqual(ids.slice(7), [`${STAT_PREFIX}ptt.kStar`, `${STAT_PREFIX}ufom.coin`, `${STAT_PREFIX}zeta.other`, KSTAR_HISTOGRAM]);
+    const coin = m.chart(`${STAT_PREFIX}ufom.coin`, LINEAR) as LineChartData;
+    assert.deepEqual(coin.datasets[0]!.points, [{ x: 1, y: 1 }]);
+    const time = m.chart('iterationMs', LINEAR) as LineChartData;
+    assert.deepEqual(time.datasets[0]!.points, [{ x: 0, y: 4 }, { x: 1, y: 4 }]);
+  });
+
+  it('appends only new iterations and skips non-finite values', () => {
+    const m = new PanelModel();
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', [record(0), record(1)])] });
+    assert.equal(m.append('a', [record(1), record(2, { upperLoss: Number.NaN }), record(3)]), true);
+    assert.equal(m.append('a', [record(2)]), false);
+    assert.equal(m.append('nope', [record(9)]), false);
+    const f = m.chart('upperLoss', LINEAR) as LineChartData;
+    assert.deepEqual(f.datasets[0]!.points.map((p) => p.x), [0, 1, 3]);
+    assert.equal(m.run('a')!.count, 4);
+    assert.equal(m.recordCount, 4);
+  });
+
+  it('keeps the raw line when smoothing and draws the EMA over it', () => {
+    const m = new PanelModel();
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', [0, 1, 2, 3].map((t) => record(t, { upperLoss: t % 2 })))] });
+    const chart = m.chart('upperLoss', LINEAR, 0.5) as LineChartData;
+    assert.deepEqual(
+      chart.datasets.map((d) => d.role),
+      ['raw', 'smoothed'],
+    );
+    assert.deepEqual(chart.datasets[0]!.points.map((p) => p.y), [0, 1, 0, 1]);
+    assert.notDeepEqual(chart.datasets[1]!.points.map((p) => p.y), [0, 1, 0, 1]);
+    assert.equal((m.chart('upperLoss', LINEAR, 0) as LineChartData).datasets.length, 1);
+  });
+
+  it('zooms by x range and drops what a log axis cannot show', () => {
+    const m = new PanelModel();
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', Array.from({ length: 20 }, (_, t) => record(t, { lowerLoss: t - 5 })))] });
+    const zoomed = m.chart('lowerLoss', { ...LINEAR, xRange: [5, 8] }) as LineChartData;
+    // One neighbour on each side so the line reaches the plot edges.
+    assert.deepEqual(zoomed.datasets[0]!.points.map((p) => p.x), [4, 5, 6, 7, 8, 9]);
+    const log = m.chart('lowerLoss', { logX: true, logY: true }) as LineChartData;
+    assert.ok(log.datasets[0]!.points.every((p) => p.x > 0 && p.y > 0));
+    assert.equal(log.datasets[0]!.points[0]!.x, 6);
+  });
+
+  it('histograms k* per run over the union of values', () => {
+    const m = new PanelModel();
+    m.applySnapshot({
+      title: 't',
+      chartDefaults: DEFAULTS,
+      runs: [view('a', [3, 3, 5].map((k, t) => record(t, { stats: { 'ptt.kStar': k } }))), view('b', [record(0)]), view('c', [record(0, { stats: { 'ptt.kStar': 1 } })])],
+    });
+    const h = m.kStarHistogram()!;
+    assert.deepEqual(h.labels, ['1', '3', '5']);
+    assert.deepEqual(
+      h.datasets.map((d) => [d.label, d.counts]),
+      [
+        ['a', [0, 2, 1]],
+        ['c', [1, 0, 0]],
+      ],
+    );
+  });
+
+  it('applies status changes and fills the summary table from the summary, else from the records', () => {
+    const m = new PanelModel();
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', [record(0), record(1)]), view('b', [], { check: { verdict: 'pass', maxRelativeError: 1e-6, relativeErrorVsRhg: 0 } })] });
+    const [before, b] = m.summaryRows();
+    let a = before;
+    assert.equal(a!.finalUpper, 0.5);
+    assert.equal(a!.upperDistance, 1);
+    assert.equal(a!.msPerIteration, 4);
+    assert.equal(a!.peakBytes, 1001);
+    assert.equal(b!.finalUpper, undefined);
+    assert.equal(formatCheck(b!.check), 'PASS 1.00e-6');
+    m.applyStatus({
+      runId: 'a',
+      status: 'completed',
+      summary: { iterations: 2, last: record(1), x: {}, y: {}, msPerIteration: 3.5, peakTensors: 10, peakBytes: 2048, iterationsToTolerance: 7 },
+    });
+    [a] = m.summaryRows();
+    assert.equal(a!.status, 'completed');
+    assert.equal(a!.msPerIteration, 3.5);
+    assert.equal(a!.peakBytes, 2048);
+    assert.equal(a!.iterationsToTolerance, 7);
+    assert.equal(m.applyStatus({ runId: 'zzz', status: 'failed' }), false);
+  });
+
+  it('reports progress with an ETA while running and none once finished', () => {
+    const m = new PanelModel();
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', [record(0), record(1)], { iterations: 10, startedAt: 1000 })] });
+    const p = m.progress('a', 3000)!;
+    assert.deepEqual(p, { done: 2, total: 10, fraction: 0.2, elapsedMs: 2000, etaMs: 8000 });
+    m.applyStatus({ runId: 'a', status: 'cancelled' });
+    const q = m.progress('a', 4000)!;
+    assert.equal(q.fraction, 1);
+    assert.equal(q.etaMs, undefined);
+  });
+});
+
+describe('series helpers', () => {
+  const line = (n: number, f: (i: number) => number): Point[] => Array.from({ length: n }, (_, i) => ({ x: i, y: f(i) }));
+
+  it('decimates 10^5 points to the limit fast and keeps the extremes, first and last', () => {
+    const points = line(100_000, (i) => Math.sin(i / 50));
+    points[31_337] = { x: 31_337, y: 1e6 };
+    points[77_777] = { x: 77_777, y: -1e6 };
+    const t0 = performance.now();
+    const out = decimateMinMax(points, 2000);
+    const ms = performance.now() - t0;
+    assert.ok(out.length <= 2000, `${out.length} points`);
+    assert.ok(ms < 250, `decimation took ${ms.toFixed(1)} ms`);
+    assert.deepEqual(out[0], points[0]);
+    assert.deepEqual(out.at(-1), points.at(-1));
+    assert.ok(out.some((p) => p.y === 1e6));
+    assert.ok(out.some((p) => p.y === -1e6));
+    for (let i = 1; i < out.length; i++) assert.ok(out[i]!.x > out[i - 1]!.x, 'x stays sorted');
+  });
+
+  it('the whole chart path stays fast with 10^5 records, smoothing on', () => {
+    const m = new PanelModel();
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', Array.from({ length: 100_000 }, (_, t) => record(t)))] });
+    const t0 = performance.now();
+    for (const id of m.chartIds()) m.chart(id, LINEAR, 0.9, 2000);
+    const ms = performance.now() - t0;
+    assert.ok(ms < 1500, `all charts took ${ms.toFixed(1)} ms`);
+    const chart = m.chart('upperLoss', LINEAR, 0.9, 2000) as LineChartData;
+    assert.ok(chart.datasets.every((d) => d.points.length <= 2000 && d.rawLength === 100_000));
+  });
+
+  it('leaves short series alone', () => {
+    const points = line(10, (i) => i);
+    assert.deepEqual(decimateMinMax(points, 2000), points);
+  });
+
+  it('smooths with a debiased EMA: a constant stays constant, weight 0 is the identity', () => {
+    assert.deepEqual(
+      smoothEma(line(5, () => 3), 0.9).map((p) => Number(p.y.toFixed(12))),
+      [3, 3, 3, 3, 3],
+    );
+    const raw = line(4, (i) => i * i);
+    assert.deepEqual(smoothEma(raw, 0), raw);
+    // s1 = 0.5·0 + 0.5·1 = 0.5 over debias 0.75 (= 1 − 0.5²): 2/3.
+    assert.ok(Math.abs(smoothEma(line(2, (i) => i), 0.5)[1]!.y - 2 / 3) < 1e-12);
+  });
+
+  it('slices x ranges with binary search and filters for log axes', () => {
+    const points = line(10, (i) => i - 2);
+    assert.deepEqual(
+      sliceRange(points, [3.5, 5.5]).map((p) => p.x),
+      [3, 4, 5, 6],
+    );
+    assert.equal(sliceRange(points, undefined), points);
+    assert.deepEqual(
+      filterForAxes(points, false, true).map((p) => p.y),
+      [1, 2, 3, 4, 5, 6, 7],
+    );
+    assert.deepEqual(
+      filterForAxes(points, true, false).map((p) => p.x),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+  });
+
+  it('estimates the ETA from the average pace', () => {
+    assert.equal(estimateEta(1000, 0, 10), undefined);
+    assert.equal(estimateEta(1000, 4, 10), 1500);
+    const p = progressOf({ status: 'running', iterations: 0, startedAt: 0, count: 3, lastIteration: 2 }, 600);
+    assert.equal(p.total, 3, 'an unknown total is at least what is done');
+  });
+
+  it('formats durations, bytes and check verdicts', () => {
+    assert.equal(formatDuration(undefined), '—');
+    assert.equal(formatDuration(1234), '1.2 s');
+    assert.equal(formatDuration(65_000), '1 min 05 s');
+    assert.equal(formatDuration(3_720_000), '1 h 02 min');
+    assert.equal(formatBytes(512), '512 B');
+    assert.equal(formatBytes(1536), '1.50 KiB');
+    assert.equal(formatBytes(undefined), '—');
+    assert.equal(formatCheck({ verdict: 'fail', maxRelativeError: 0.03, relativeErrorVsRhg: 0.03 }), 'FAIL 0.03');
+    assert.equal(formatCheck({ verdict: 'approximate', maxRelativeError: 0.12, relativeErrorVsRhg: 0.1 }), '≈ 0.12');
+  });
+
+  it('reads a persisted state defensively', () => {
+    assert.equal(readPersistedState(undefined), undefined);
+    assert.deepEqual(readPersistedState({ title: 'T', runIds: ['a', 3], charts: { upperLoss: { logY: true, xRange: [1, 2] }, bad: 5 }, smoothing: 0.3 }), {
+      title: 'T',
+      runIds: ['a'],
+      charts: { upperLoss: { logY: true, logX: false, xRange: [1, 2] } },
+      smoothing: 0.3,
+    });
+  });
+});

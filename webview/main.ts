@@ -1,0 +1,678 @@
+// The run panel's browser script: draws what state.ts computes with Chart.js (tree-shaken and
+// bundled by esbuild, no remote content), and talks to the host through the typed messages of
+// src/protocol/webview.ts. Handlers are registered per message type (vscode-hexeditor's
+// registerHandler); the panel's choices persist with getState/setState (webview-view-sample).
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Decimation,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartDataset,
+  type Scale,
+  type TooltipItem,
+} from 'chart.js';
+import type { ChartDefaults, HostToWebview, WebviewToHost } from '../src/protocol/webview';
+import {
+  type BarChartData,
+  type ChartData,
+  type ChartView,
+  formatBytes,
+  formatCheck,
+  formatDuration,
+  formatNumber,
+  type LineChartData,
+  PanelModel,
+  type PersistedState,
+  progressOf,
+  readPersistedState,
+  runColor,
+} from './state';
+import { renderSvg, type SvgBar, type SvgLine, type SvgTick } from './svgExport';
+
+Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend, Decimation);
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): unknown;
+  setState(state: PersistedState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const model = new PanelModel();
+const restored = readPersistedState(vscode.getState());
+const chartViews = new Map<string, ChartView>(Object.entries(restored?.charts ?? {}));
+let smoothing: number | undefined = restored?.smoothing;
+let snapshotSeen = false;
+/** Runs whose Cancel was pressed, so a redraw keeps the button disabled. */
+const cancelling = new Set<string>();
+
+/** One chart card: its canvas, Chart.js instance and the kind it was made for. */
+interface Card {
+  readonly id: string;
+  readonly kind: ChartData['kind'];
+  readonly root: HTMLElement;
+  readonly canvas: HTMLCanvasElement;
+  readonly title: HTMLElement;
+  readonly zoomBox: HTMLElement;
+  readonly buttons: Record<'logY' | 'logX' | 'reset', HTMLButtonElement>;
+  chart: Chart;
+  /** Points drawn at the last render. */
+  points: number;
+}
+const cards = new Map<string, Card>();
+
+// ---- page skeleton ------------------------------------------------------------------------------
+
+const app = document.getElementById('app')!;
+app.removeAttribute('aria-busy');
+app.textContent = '';
+const header = el('header', 'panel-header');
+const titleEl = el('h1', 'panel-title');
+const controls = el('div', 'panel-controls');
+const smoothingLabel = el('label', 'smoothing');
+smoothingLabel.append('Smoothing ');
+const smoothingInput = document.createElement('input');
+smoothingInput.type = 'range';
+smoothingInput.min = '0';
+smoothingInput.max = '0.99';
+smoothingInput.step = '0.01';
+smoothingInput.id = 'smoothing';
+const smoothingValue = el('span', 'smoothing-value');
+smoothingLabel.append(smoothingInput, smoothingValue);
+controls.append(smoothingLabel);
+header.append(titleEl, controls);
+const runsSection = el('section', 'runs');
+runsSection.id = 'runs';
+const summarySection = el('section', 'summary');
+summarySection.id = 'summary';
+const chartsSection = el('section', 'charts');
+chartsSection.id = 'charts';
+const emptyNote = el('p', 'empty-note');
+emptyNote.textContent = 'Waiting for the first metrics…';
+app.append(header, runsSection, summarySection, emptyNote, chartsSection);
+
+smoothingInput.addEventListener('input', () => {
+  smoothing = Number(smoothingInput.value);
+  persist();
+  scheduleRender(0);
+});
+
+// ---- messages -----------------------------------------------------------------------------------
+
+type Handlers = { [K in HostToWebview['type']]: (message: Extract<HostToWebview, { type: K }>) => void };
+
+const handlers: Handlers = {
+  snapshot(m) {
+    model.applySnapshot(m);
+    snapshotSeen = true;
+    applyDefaults(m.chartDefaults);
+    titleEl.textContent = m.title;
+    document.title = m.title;
+    persist();
+    scheduleRender(0);
+  },
+  append(m) {
+    if (model.append(m.runId, m.records)) scheduleRender();
+  },
+  status(m) {
+    if (model.applyStatus(m)) scheduleRender(0);
+  },
+  exportRequest(m) {
+    // Charts of a snapshot that has not been drawn yet are drawn first, so they can be exported.
+    if (renderTimer !== undefined) {
+      clearTimeout(renderTimer);
+      renderTimer = undefined;
+      render();
+    }
+    const ids = [...cards.keys()].filter((id) => chartsSection.contains(cards.get(id)!.root));
+    for (const id of ids) exportChart(id, m.format, m.requestId, ids.length);
+  },
+};
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const message = event.data;
+  if (typeof message !== 'object' || message === null || !(message.type in handlers)) return;
+  (handlers[message.type] as (m: HostToWebview) => void)(message);
+});
+
+function post(message: WebviewToHost): void {
+  vscode.postMessage(message);
+}
+
+function persist(): void {
+  vscode.setState({
+    title: model.title,
+    runIds: model.runs.map((r) => r.runId),
+    charts: Object.fromEntries(chartViews),
+    ...(smoothing !== undefined ? { smoothing } : {}),
+  });
+}
+
+function applyDefaults(defaults: ChartDefaults): void {
+  if (smoothing === undefined) smoothing = defaults.smoothing;
+  smoothingInput.value = String(smoothing);
+}
+
+function viewOf(id: string): ChartView {
+  let view = chartViews.get(id);
+  if (!view) {
+    view = { logY: model.chartDefaults.logScaleY, logX: false };
+    chartViews.set(id, view);
+  }
+  return view;
+}
+
+function setView(id: string, patch: Partial<ChartView> & { xRange?: readonly [number, number] | undefined }): void {
+  const next = { ...viewOf(id), ...patch };
+  if (patch.xRange === undefined && 'xRange' in patch) delete (next as { xRange?: unknown }).xRange;
+  chartViews.set(id, next);
+  persist();
+  scheduleRender(0);
+}
+
+// ---- rendering ----------------------------------------------------------------------------------
+
+let renderTimer: ReturnType<typeof setTimeout> | undefined;
+let lastRender = 0;
+/** Streaming appends redraw at most this often (ms); more rarely when a draw itself takes long. */
+const RENDER_INTERVAL = 120;
+let renderCost = 0;
+
+/** Draws soon: at once for user actions (`delay` 0), throttled for streaming metrics. */
+function scheduleRender(delay?: number): void {
+  if (renderTimer !== undefined) {
+    if (delay !== 0) return;
+    clearTimeout(renderTimer);
+  }
+  // Long series make a draw cost tens of ms; keep at least twice that idle, so input stays responsive.
+  const interval = Math.max(RENDER_INTERVAL, 3 * renderCost);
+  const wait = delay ?? Math.max(0, interval - (performance.now() - lastRender));
+  renderTimer = setTimeout(() => {
+    renderTimer = undefined;
+    render();
+  }, wait);
+}
+
+function render(): void {
+  lastRender = performance.now();
+  renderRuns();
+  renderSummary();
+  const ids = model.chartIds();
+  emptyNote.hidden = ids.length > 0 || !snapshotSeen;
+  emptyNote.textContent = model.runs.length === 0 ? 'No runs to show.' : 'Waiting for the first metrics…';
+  smoothingValue.textContent = (smoothing ?? 0).toFixed(2);
+  let points = 0;
+  for (const id of ids) {
+    const data = model.chart(id, viewOf(id), smoothing ?? 0, model.chartDefaults.maxPointsPerSeries);
+    if (!data) continue;
+    const card = cardFor(id, data.kind);
+    drawCard(card, data);
+    points += card.points;
+  }
+  // Cards of charts that have no data any more (a new snapshot) are removed; the rest keep page order.
+  for (const [id, card] of cards) {
+    if (!ids.includes(id)) {
+      card.chart.destroy();
+      card.root.remove();
+      cards.delete(id);
+    }
+  }
+  ids.forEach((id) => {
+    const card = cards.get(id);
+    if (card) chartsSection.append(card.root);
+  });
+  const drawn = [...cards.values()].filter((c) => c.points > 0 && canvasHasInk(c.canvas)).length;
+  document.body.dataset.chartsDrawn = String(drawn);
+  document.body.dataset.points = String(points);
+  document.body.dataset.records = String(model.recordCount);
+  post({ type: 'drawn', charts: drawn, points });
+  renderCost = performance.now() - lastRender;
+}
+
+/** True when the canvas has non-transparent pixels (sampled; the plot's lines are several pixels long). */
+function canvasHasInk(canvas: HTMLCanvasElement): boolean {
+  const ctx = canvas.getContext('2d');
+  if (!ctx || canvas.width === 0 || canvas.height === 0) return false;
+  const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let i = 3; i < data.length; i += 4 * 7) if (data[i]! > 0) return true;
+  return false;
+}
+
+function renderRuns(): void {
+  const now = Date.now();
+  runsSection.textContent = '';
+  model.runs.forEach((run, index) => {
+    const p = progressOf(run, now);
+    const row = el('div', `run-row status-${run.status}`);
+    row.dataset.runId = run.runId;
+    const swatch = el('span', 'swatch');
+    swatch.style.backgroundColor = runColor(index);
+    const label = el('span', 'run-label');
+    label.textContent = run.label;
+    label.title = `${run.runId} — ${run.method} on ${run.problem}`;
+    const status = el('span', 'run-status');
+    status.textContent = run.status;
+    const bar = document.createElement('progress');
+    bar.max = 1;
+    bar.value = p.fraction;
+    const text = el('span', 'run-progress');
+    const parts = [`iteration ${p.done} of ${p.total || '?'}`, `elapsed ${formatDuration(p.elapsedMs)}`];
+    if (run.status === 'running') parts.push(`ETA ${formatDuration(p.etaMs)}`);
+    text.textContent = parts.join(' · ');
+    row.append(swatch, label, status, bar, text);
+    if (run.status === 'running') {
+      const cancel = document.createElement('button');
+      cancel.className = 'cancel';
+      cancel.title = 'Stop after the current outer iteration';
+      const pressed = cancelling.has(run.runId);
+      cancel.textContent = pressed ? 'Cancelling…' : 'Cancel';
+      cancel.disabled = pressed;
+      cancel.addEventListener('click', () => {
+        cancelling.add(run.runId);
+        cancel.disabled = true;
+        cancel.textContent = 'Cancelling…';
+        post({ type: 'cancel', runId: run.runId });
+      });
+      row.append(cancel);
+    }
+    if (run.message) {
+      const msg = el('div', 'run-message');
+      msg.textContent = run.message;
+      row.append(msg);
+    }
+    runsSection.append(row);
+  });
+}
+
+function renderSummary(): void {
+  const rows = model.summaryRows();
+  summarySection.textContent = '';
+  if (rows.length === 0) return;
+  const table = el('table', 'summary-table');
+  const head = table.createTHead().insertRow();
+  for (const h of ['Run', 'Status', 'Iterations', 'Final F', '‖x − x*‖', 'Iter. to tol.', 'Time / iter.', 'Peak memory', 'Hypergradient check']) {
+    const th = document.createElement('th');
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const r of rows) {
+    const tr = body.insertRow();
+    const cells = [
+      r.label,
+      r.status,
+      String(r.iterations),
+      formatNumber(r.finalUpper),
+      formatNumber(r.upperDistance),
+      r.iterationsToTolerance !== undefined ? String(r.iterationsToTolerance) : '—',
+      r.msPerIteration !== undefined ? `${formatNumber(r.msPerIteration)} ms` : '—',
+      formatBytes(r.peakBytes),
+      formatCheck(r.check),
+    ];
+    cells.forEach((text, i) => {
+      const td = tr.insertCell();
+      td.textContent = text;
+      if (i === 0) td.style.borderLeft = `4px solid ${r.color}`;
+      if (i === 8 && r.check) td.className = `check-${r.check.verdict}`;
+    });
+  }
+  summarySection.append(table);
+}
+
+// ---- charts -------------------------------------------------------------------------------------
+
+function theme(): { foreground: string; background: string; grid: string } {
+  const style = getComputedStyle(document.body);
+  const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+  return {
+    foreground: v('--vscode-foreground', '#333333'),
+    background: v('--vscode-editor-background', '#ffffff'),
+    grid: v('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)'),
+  };
+}
+
+function cardFor(id: string, kind: ChartData['kind']): Card {
+  const existing = cards.get(id);
+  if (existing && existing.kind === kind) return existing;
+  if (existing) {
+    existing.chart.destroy();
+    existing.root.remove();
+  }
+  const root = el('div', 'card');
+  root.dataset.chart = id;
+  const head = el('div', 'card-head');
+  const title = el('span', 'card-title');
+  const tools = el('span', 'card-tools');
+  const button = (text: string, tip: string, onClick: () => void): HTMLButtonElement => {
+    const b = document.createElement('button');
+    b.textContent = text;
+    b.title = tip;
+    b.addEventListener('click', onClick);
+    tools.append(b);
+    return b;
+  };
+  const buttons = {
+    logY: button('log y', 'Logarithmic / linear y axis', () => setView(id, { logY: !viewOf(id).logY })),
+    logX: button('log x', 'Logarithmic / linear x axis', () => setView(id, { logX: !viewOf(id).logX })),
+    reset: button('reset zoom', 'Show every iteration (drag on the chart to zoom, shift-drag to pan)', () => setView(id, { xRange: undefined })),
+  };
+  button('PNG', 'Save this chart as PNG', () => exportChart(id, 'png'));
+  button('SVG', 'Save this chart as SVG', () => exportChart(id, 'svg'));
+  if (kind === 'bar') {
+    buttons.logX.hidden = true;
+    buttons.reset.hidden = true;
+  }
+  head.append(title, tools);
+  const wrap = el('div', 'canvas-wrap');
+  const canvas = document.createElement('canvas');
+  canvas.id = `chart-${id}`;
+  canvas.className = 'chart-canvas';
+  canvas.setAttribute('role', 'img');
+  const zoomBox = el('div', 'zoom-box');
+  zoomBox.hidden = true;
+  wrap.append(canvas, zoomBox);
+  root.append(head, wrap);
+  chartsSection.append(root);
+  // Cards hold either kind; drawLine/drawBar narrow it back.
+  const chart = kind === 'line' ? (new Chart(canvas, lineConfig()) as unknown as Chart) : (new Chart(canvas, barConfig()) as unknown as Chart);
+  const card: Card = { id, kind, root, canvas, title, zoomBox, buttons, chart, points: 0 };
+  if (kind === 'line') attachZoom(card);
+  cards.set(id, card);
+  return card;
+}
+
+function baseOptions(): NonNullable<ChartConfiguration['options']> {
+  const t = theme();
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    color: t.foreground,
+    plugins: {
+      legend: { position: 'bottom', labels: { color: t.foreground, boxWidth: 12 } },
+      tooltip: { enabled: true },
+    },
+  };
+}
+
+function lineConfig(): ChartConfiguration<'line', { x: number; y: number }[]> {
+  const t = theme();
+  const base = baseOptions();
+  return {
+    type: 'line',
+    data: { datasets: [] },
+    options: {
+      ...(base as ChartConfiguration<'line'>['options']),
+      parsing: false,
+      normalized: true,
+      spanGaps: true,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 'outer iteration', color: t.foreground }, ticks: { color: t.foreground, callback: tickLabel }, grid: { color: t.grid } },
+        y: { type: 'linear', title: { display: true, text: '', color: t.foreground }, ticks: { color: t.foreground, callback: tickLabel }, grid: { color: t.grid } },
+      },
+      plugins: {
+        ...base.plugins,
+        // Chart.js's own min/max decimation further thins what state.ts kept down to the canvas width.
+        decimation: { enabled: true, algorithm: 'min-max' },
+        legend: {
+          position: 'bottom',
+          labels: {
+            color: t.foreground,
+            boxWidth: 12,
+            // With smoothing on, the faded raw lines share their run's legend entry.
+            filter: (item, data) => (data.datasets[item.datasetIndex ?? 0] as { role?: string } | undefined)?.role !== 'raw' || !hasSmoothed(data.datasets),
+          },
+        },
+        tooltip: {
+          callbacks: {
+            title: (items: TooltipItem<'line'>[]) => (items[0] ? `iteration ${items[0].parsed.x}` : ''),
+            label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatNumber(item.parsed.y ?? undefined)}`,
+          },
+        },
+      },
+    },
+  };
+}
+
+function hasSmoothed(datasets: readonly unknown[]): boolean {
+  return datasets.some((d) => (d as { role?: string }).role === 'smoothed');
+}
+
+function barConfig(): ChartConfiguration<'bar', number[], string> {
+  const t = theme();
+  const base = baseOptions();
+  return {
+    type: 'bar',
+    data: { labels: [], datasets: [] },
+    options: {
+      ...(base as ChartConfiguration<'bar'>['options']),
+      scales: {
+        x: { type: 'category', title: { display: true, text: 'k*', color: t.foreground }, ticks: { color: t.foreground }, grid: { color: t.grid } },
+        y: { type: 'linear', title: { display: true, text: 'iterations', color: t.foreground }, ticks: { color: t.foreground, precision: 0 }, grid: { color: t.grid } },
+      },
+    },
+  };
+}
+
+function tickLabel(this: Scale, value: number | string): string {
+  const v = typeof value === 'number' ? value : Number(value);
+  if (this.type === 'logarithmic') {
+    // Label 1, 2 and 5 times a power of ten only; Chart.js would label every minor tick.
+    const m = Math.round((v / Math.pow(10, Math.floor(Math.log10(v)))) * 1000) / 1000;
+    return m === 1 || m === 2 || m === 5 ? formatNumber(v) : '';
+  }
+  return formatNumber(v);
+}
+
+function drawCard(card: Card, data: ChartData): void {
+  card.title.textContent = data.title;
+  if (data.kind === 'line') drawLine(card, data);
+  else drawBar(card, data);
+  card.chart.update('none');
+}
+
+function drawLine(card: Card, data: LineChartData): void {
+  const view = viewOf(card.id);
+  const chart = card.chart as Chart<'line', { x: number; y: number }[]>;
+  const smoothed = data.datasets.some((d) => d.role === 'smoothed');
+  const datasets: (ChartDataset<'line', { x: number; y: number }[]> & { role: string })[] = data.datasets.map((d, i) => {
+    const faded = smoothed && d.role === 'raw';
+    return {
+      label: faded ? `${d.label} (raw)` : d.label,
+      role: d.role,
+      data: d.points,
+      borderColor: faded ? withAlpha(d.color, 0.3) : d.color,
+      backgroundColor: d.color,
+      // Later runs are drawn wider, so exact methods with equal curves stay visible.
+      borderWidth: faded ? 1 : 1.5 + 0.5 * Math.min(i, 4),
+      pointRadius: d.points.length > 80 ? 0 : 2,
+      pointHoverRadius: 3,
+      tension: 0,
+    };
+  });
+  chart.data.datasets = datasets;
+  const x = chart.options.scales!.x!;
+  const y = chart.options.scales!.y!;
+  x.type = view.logX ? 'logarithmic' : 'linear';
+  y.type = view.logY ? 'logarithmic' : 'linear';
+  x.min = view.xRange?.[0];
+  x.max = view.xRange?.[1];
+  (y as { title: { text: string } }).title.text = data.yLabel;
+  card.buttons.logY.classList.toggle('on', view.logY);
+  card.buttons.logX.classList.toggle('on', view.logX);
+  card.buttons.reset.disabled = view.xRange === undefined;
+  card.points = data.datasets.reduce((n, d) => n + d.points.length, 0);
+}
+
+function drawBar(card: Card, data: BarChartData): void {
+  const view = viewOf(card.id);
+  const chart = card.chart as Chart<'bar', number[], string>;
+  chart.data.labels = data.labels;
+  chart.data.datasets = data.datasets.map((d) => ({ label: d.label, data: view.logY ? d.counts.map((c) => (c > 0 ? c : Number.NaN)) : d.counts, backgroundColor: d.color }));
+  chart.options.scales!.y!.type = view.logY ? 'logarithmic' : 'linear';
+  card.buttons.logY.classList.toggle('on', view.logY);
+  card.points = data.datasets.reduce((n, d) => n + d.counts.filter((c) => c > 0).length, 0);
+}
+
+/** Drag to zoom the x axis, shift-drag to pan a zoomed chart, double-click to reset. */
+function attachZoom(card: Card): void {
+  let drag: { startX: number; pan: boolean; range?: readonly [number, number] } | undefined;
+  const localX = (e: MouseEvent): number => e.clientX - card.canvas.getBoundingClientRect().left;
+  card.canvas.addEventListener('mousedown', (e) => {
+    const area = card.chart.chartArea;
+    const x = localX(e);
+    if (e.button !== 0 || !area || x < area.left || x > area.right) return;
+    const range = viewOf(card.id).xRange ?? currentRange(card);
+    drag = { startX: x, pan: e.shiftKey && range !== undefined, ...(range ? { range } : {}) };
+    e.preventDefault();
+  });
+  window.addEventListener('mousemove', (e) => {
+    if (!drag) return;
+    const area = card.chart.chartArea;
+    const x = Math.min(Math.max(localX(e), area.left), area.right);
+    if (drag.pan && drag.range) {
+      const perPixel = (drag.range[1] - drag.range[0]) / Math.max(1, area.width);
+      const dx = (x - drag.startX) * perPixel;
+      const next: [number, number] = [drag.range[0] - dx, drag.range[1] - dx];
+      chartViews.set(card.id, { ...viewOf(card.id), xRange: next });
+      scheduleRender();
+      return;
+    }
+    const left = Math.min(drag.startX, x);
+    card.zoomBox.hidden = false;
+    card.zoomBox.style.left = `${left}px`;
+    card.zoomBox.style.width = `${Math.abs(x - drag.startX)}px`;
+    card.zoomBox.style.top = `${area.top}px`;
+    card.zoomBox.style.height = `${area.height}px`;
+  });
+  window.addEventListener('mouseup', (e) => {
+    if (!drag) return;
+    const d = drag;
+    drag = undefined;
+    card.zoomBox.hidden = true;
+    if (d.pan) {
+      persist();
+      return;
+    }
+    const area = card.chart.chartArea;
+    const x = Math.min(Math.max(localX(e), area.left), area.right);
+    if (Math.abs(x - d.startX) < 5) return;
+    const scale = card.chart.scales.x!;
+    const a = scale.getValueForPixel(Math.min(d.startX, x));
+    const b = scale.getValueForPixel(Math.max(d.startX, x));
+    if (a === undefined || b === undefined || !(b > a)) return;
+    setView(card.id, { xRange: [a, b] });
+  });
+  card.canvas.addEventListener('dblclick', () => setView(card.id, { xRange: undefined }));
+}
+
+function currentRange(card: Card): [number, number] | undefined {
+  const scale = card.chart.scales.x;
+  return scale ? [scale.min, scale.max] : undefined;
+}
+
+// ---- export -------------------------------------------------------------------------------------
+
+function exportChart(id: string, format: 'png' | 'svg', requestId?: number, total?: number): void {
+  const card = cards.get(id);
+  if (!card) return;
+  const data = format === 'png' ? pngOf(card) : svgOf(card);
+  post({ type: 'export', format, chart: id, data, ...(requestId !== undefined ? { requestId, total: total ?? 1 } : {}) });
+}
+
+/** The canvas on the theme's background (a transparent PNG is unreadable in the other theme). */
+function pngOf(card: Card): string {
+  const out = document.createElement('canvas');
+  out.width = card.canvas.width;
+  out.height = card.canvas.height;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = theme().background;
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(card.canvas, 0, 0);
+  return out.toDataURL('image/png');
+}
+
+function svgOf(card: Card): string {
+  const chart = card.chart;
+  const t = theme();
+  const area = chart.chartArea;
+  const xScale = chart.scales.x!;
+  const yScale = chart.scales.y!;
+  const ticks = (scale: Scale, horizontal: boolean): SvgTick[] =>
+    scale.ticks
+      .map((tick, i) => ({ pos: horizontal ? scale.getPixelForTick(i) : scale.getPixelForTick(i), label: Array.isArray(tick.label) ? tick.label.join(' ') : String(tick.label ?? '') }))
+      .filter((tick) => tick.label !== '');
+  const lines: SvgLine[] = [];
+  const bars: SvgBar[] = [];
+  const legend: { label: string; color: string }[] = [];
+  chart.data.datasets.forEach((ds, i) => {
+    const meta = chart.getDatasetMeta(i);
+    const color = String(ds.borderColor ?? ds.backgroundColor ?? t.foreground);
+    const role = (ds as { role?: string }).role;
+    if (card.kind === 'line') {
+      const pts = (ds.data as { x: number; y: number }[])
+        .map((p): [number, number] => [xScale.getPixelForValue(p.x), yScale.getPixelForValue(p.y)])
+        .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+      lines.push({ label: String(ds.label ?? ''), color, width: Number(ds.borderWidth ?? 1.5), opacity: 1, points: pts });
+      if (role !== 'raw' || !hasSmoothed(chart.data.datasets)) legend.push({ label: String(ds.label ?? ''), color });
+    } else {
+      for (const element of meta.data) {
+        const e = element as unknown as { x: number; y: number; base: number; width: number };
+        if (!Number.isFinite(e.y) || !Number.isFinite(e.base)) continue;
+        bars.push({ color: String(ds.backgroundColor), x: e.x - e.width / 2, y: Math.min(e.y, e.base), width: e.width, height: Math.abs(e.base - e.y) });
+      }
+      legend.push({ label: String(ds.label ?? ''), color: String(ds.backgroundColor) });
+    }
+  });
+  const xTitle = (xScale.options as { title?: { text?: string } }).title?.text ?? '';
+  const yTitle = (yScale.options as { title?: { text?: string } }).title?.text ?? '';
+  return renderSvg({
+    width: chart.width,
+    height: chart.height,
+    title: card.title.textContent ?? card.id,
+    area,
+    xTicks: ticks(xScale, true),
+    yTicks: ticks(yScale, false),
+    xLabel: String(xTitle),
+    yLabel: String(yTitle),
+    lines,
+    bars,
+    legend,
+    foreground: t.foreground,
+    background: t.background,
+    gridColor: t.grid,
+  });
+}
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  return e;
+}
+
+/** `#rrggbb` with an alpha, as `rgba(...)`. */
+function withAlpha(hex: string, alpha: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) return hex;
+  return `rgba(${parseInt(m[1]!, 16)}, ${parseInt(m[2]!, 16)}, ${parseInt(m[3]!, 16)}, ${alpha})`;
+}
+
+// Elapsed time and ETA move on even when no metrics arrive.
+setInterval(() => {
+  if (model.runs.some((r) => r.status === 'running')) renderRuns();
+}, 1000);
+
+post({ type: 'ready' });

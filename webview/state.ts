@@ -1,0 +1,588 @@
+// The run panel's data side: the runs it shows, their series per metric and method statistic,
+// smoothing (EMA, the raw line kept), min/max decimation, the k* histogram, progress/ETA and the
+// summary table. No DOM and no node, so plain Node unit tests call it (test/unit/webview/); main.ts
+// only draws what this module computes (STYLE §5).
+import type { IterationRecord, RunStatus, RunSummary } from '../src/protocol/metrics';
+import type { ChartDefaults, CheckView, RunView, SnapshotMessage, StatusMessage } from '../src/protocol/webview';
+
+/** One (x, y) point; Chart.js reads this shape directly with `parsing: false`. */
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** A per-iteration quantity with its own chart. */
+export interface SeriesDef {
+  readonly id: string;
+  readonly title: string;
+  readonly yLabel: string;
+  readonly read: (r: IterationRecord) => number | undefined;
+}
+
+/** The record-level charts, in page order; absent or non-finite values make no point. */
+export const METRIC_SERIES: readonly SeriesDef[] = [
+  { id: 'upperLoss', title: 'Upper objective F(x_t, y_K)', yLabel: 'F', read: (r) => r.upperLoss },
+  { id: 'lowerLoss', title: 'Lower objective f(x_t, y_K)', yLabel: 'f', read: (r) => r.lowerLoss },
+  { id: 'hypergradNorm', title: 'Hypergradient norm ‖g‖', yLabel: '‖g‖', read: (r) => r.hypergradNorm },
+  { id: 'lowerStationarity', title: 'Lower-level stationarity ‖∇_y f‖', yLabel: '‖∇_y f‖', read: (r) => r.lowerStationarity },
+  { id: 'upperDistance', title: 'Distance to the solution ‖x_t − x*‖', yLabel: '‖x − x*‖', read: (r) => r.upperDistance },
+  { id: 'lowerDistance', title: 'Lower distance ‖y_K − y*‖', yLabel: '‖y − y*‖', read: (r) => r.lowerDistance },
+  { id: 'iterationMs', title: 'Time per iteration (forward + backward)', yLabel: 'ms', read: (r) => r.forwardMs + r.backwardMs },
+  { id: 'numBytes', title: 'Memory held by tensors', yLabel: 'bytes', read: (r) => r.numBytes },
+];
+
+/** Chart ids of method statistics are `stat:<key>`. */
+export const STAT_PREFIX = 'stat:';
+
+/** The stat of PTT methods (k*), which also gets a histogram. */
+export const KSTAR = 'ptt.kStar';
+
+/** Chart id of the k* histogram. */
+export const KSTAR_HISTOGRAM = 'hist:ptt.kStar';
+
+/** Titles of the statistics the source papers care about; they come first, other stats follow sorted. */
+export const STAT_TITLES: Readonly<Record<string, string>> = {
+  'ptt.kStar': 'k* trace (PTT: worst-case truncation step)',
+  'trhg.M': 'M (T-RHG: back-propagated steps)',
+  'bda.alpha': 'α_k (BDA aggregation weight)',
+  'slbamm.multiplierNorm': '‖z‖ (sl-BAMM multiplier norm)',
+  'ufom.coin': 'UFOM coin (1 = exact correction drawn)',
+  'ufom.q': 'q (UFOM correction probability)',
+};
+
+/** Run colours by position in the panel (matplotlib's tab10, as the CLI report uses). */
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+
+/** The colour of the run at `index` in every chart and table of the panel. */
+export function runColor(index: number): string {
+  return PALETTE[index % PALETTE.length]!;
+}
+
+/** A stat value as a plotted number: numbers as they are, booleans 0/1, anything else none. */
+export function statNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return undefined;
+}
+
+/** One run as the panel holds it: the view without records, plus its series. */
+export interface RunState {
+  readonly runId: string;
+  readonly label: string;
+  readonly method: string;
+  readonly problem: string;
+  status: RunStatus;
+  message?: string;
+  summary?: RunSummary;
+  check?: CheckView;
+  iterations: number;
+  startedAt: number;
+  /** Records received (after de-duplication). */
+  count: number;
+  /** Iteration of the last record, −1 before any. */
+  lastIteration: number;
+  /** Sum and count of forward + backward ms, for the time per iteration of live runs. */
+  msSum: number;
+  peakBytes: number;
+  lastRecord?: IterationRecord;
+  /** Finite points by series id (metric id or `stat:<key>`), in iteration order. */
+  readonly series: Map<string, Point[]>;
+  /** Counts of each k* value. */
+  readonly kStar: Map<number, number>;
+  /** EMA of each series for the current smoothing weight, extended as records arrive. */
+  readonly smoothed: Map<string, SmoothedSeries>;
+}
+
+/** A cached EMA: its weight, running state and points so far. */
+interface SmoothedSeries {
+  readonly weight: number;
+  s: number;
+  debias: number;
+  readonly points: Point[];
+}
+
+/** How one chart is shown (persisted in the webview state). */
+export interface ChartView {
+  readonly logY: boolean;
+  readonly logX: boolean;
+  /** Zoomed x range [min, max], or none for everything. */
+  readonly xRange?: readonly [number, number];
+}
+
+/** One line of a line chart. */
+export interface LineDataset {
+  readonly runId: string;
+  readonly label: string;
+  readonly color: string;
+  /** `raw` is the measured line; `smoothed` its EMA, drawn over a faded raw line. */
+  readonly role: 'raw' | 'smoothed';
+  readonly points: Point[];
+  /** Points in range before decimation. */
+  readonly rawLength: number;
+}
+
+/** What main.ts needs to draw one line chart. */
+export interface LineChartData {
+  readonly kind: 'line';
+  readonly id: string;
+  readonly title: string;
+  readonly yLabel: string;
+  readonly datasets: LineDataset[];
+}
+
+/** What main.ts needs to draw the k* histogram. */
+export interface BarChartData {
+  readonly kind: 'bar';
+  readonly id: string;
+  readonly title: string;
+  readonly xLabel: string;
+  readonly labels: string[];
+  readonly datasets: { readonly runId: string; readonly label: string; readonly color: string; readonly counts: number[] }[];
+}
+
+/** Either kind of chart. */
+export type ChartData = LineChartData | BarChartData;
+
+/** Progress of one run. */
+export interface Progress {
+  /** Outer iterations done and planned. */
+  readonly done: number;
+  readonly total: number;
+  /** 0–1 (1 once finished). */
+  readonly fraction: number;
+  readonly elapsedMs: number;
+  /** Remaining time at the current pace; undefined before the first iteration or once finished. */
+  readonly etaMs?: number;
+}
+
+/** One row of the summary table; undefined cells print as —. */
+export interface SummaryRow {
+  readonly runId: string;
+  readonly label: string;
+  readonly color: string;
+  readonly status: RunStatus;
+  readonly message?: string;
+  readonly iterations: number;
+  readonly finalUpper?: number;
+  readonly upperDistance?: number;
+  readonly iterationsToTolerance?: number;
+  readonly msPerIteration?: number;
+  readonly peakBytes?: number;
+  readonly check?: CheckView;
+}
+
+/** Defaults when the host sent none. */
+export const DEFAULT_CHART_DEFAULTS: ChartDefaults = { logScaleY: false, smoothing: 0, maxPointsPerSeries: 2000 };
+
+/** The runs of one panel and everything derived from them. */
+export class PanelModel {
+  title = '';
+  chartDefaults: ChartDefaults = DEFAULT_CHART_DEFAULTS;
+  runs: RunState[] = [];
+
+  /** Replaces everything with a snapshot (after `ready`, or when a queued run of the panel started). */
+  applySnapshot(msg: Pick<SnapshotMessage, 'title' | 'runs' | 'chartDefaults'>): void {
+    this.title = msg.title;
+    this.chartDefaults = msg.chartDefaults;
+    this.runs = msg.runs.map((view) => {
+      const state = newRunState(view);
+      appendRecords(state, view.records);
+      return state;
+    });
+  }
+
+  /** Adds records to a run; records at or before its last iteration are ignored. True if any was new. */
+  append(runId: string, records: readonly IterationRecord[]): boolean {
+    const run = this.run(runId);
+    return run ? appendRecords(run, records) > 0 : false;
+  }
+
+  /** A run's status change. True if the run is in the panel. */
+  applyStatus(msg: Omit<StatusMessage, 'type'>): boolean {
+    const run = this.run(msg.runId);
+    if (!run) return false;
+    run.status = msg.status;
+    if (msg.message !== undefined) run.message = msg.message;
+    if (msg.summary !== undefined) run.summary = msg.summary;
+    return true;
+  }
+
+  run(runId: string): RunState | undefined {
+    return this.runs.find((r) => r.runId === runId);
+  }
+
+  /** Total records held over all runs. */
+  get recordCount(): number {
+    return this.runs.reduce((n, r) => n + r.count, 0);
+  }
+
+  /**
+   * The charts with data, in page order: the metrics, then the method statistics (the papers'
+   * ones first, then the others sorted), then the k* histogram.
+   */
+  chartIds(): string[] {
+    const has = (id: string): boolean => this.runs.some((r) => (r.series.get(id)?.length ?? 0) > 0);
+    const ids = METRIC_SERIES.map((m) => m.id).filter(has);
+    const statKeys = new Set<string>();
+    for (const r of this.runs) for (const id of r.series.keys()) if (id.startsWith(STAT_PREFIX) && has(id)) statKeys.add(id.slice(STAT_PREFIX.length));
+    const known = Object.keys(STAT_TITLES).filter((k) => statKeys.has(k));
+    const others = [...statKeys].filter((k) => !(k in STAT_TITLES)).sort();
+    ids.push(...[...known, ...others].map((k) => STAT_PREFIX + k));
+    if (this.runs.some((r) => r.kStar.size > 0)) ids.push(KSTAR_HISTOGRAM);
+    return ids;
+  }
+
+  /** The data of chart `id` as shown with `view`; undefined for an unknown or empty chart. */
+  chart(id: string, view: ChartView, smoothing: number = this.chartDefaults.smoothing, maxPoints: number = this.chartDefaults.maxPointsPerSeries): ChartData | undefined {
+    if (id === KSTAR_HISTOGRAM) return this.kStarHistogram();
+    const def = seriesDef(id);
+    if (!def) return undefined;
+    const datasets: LineDataset[] = [];
+    const keep = axisFilter(view.logX, view.logY);
+    this.runs.forEach((run, index) => {
+      const raw = run.series.get(id);
+      if (!raw || raw.length === 0) return;
+      const color = runColor(index);
+      // No copies of the (up to 10^5-point) series: the range is an index window, the log-axis
+      // filter is applied while decimating, and the EMA is cached and extended as records arrive.
+      const shown = (points: readonly Point[]): { points: Point[]; rawLength: number } => {
+        const [lo, hi] = rangeIndices(points, view.xRange);
+        const d = decimateRange(points, lo, hi, maxPoints, keep);
+        return { points: d.points, rawLength: d.count };
+      };
+      datasets.push({ runId: run.runId, label: run.label, color, role: 'raw', ...shown(raw) });
+      if (smoothing > 0) datasets.push({ runId: run.runId, label: run.label, color, role: 'smoothed', ...shown(smoothedSeries(run, id, smoothing)) });
+    });
+    if (datasets.length === 0) return undefined;
+    return { kind: 'line', id, title: def.title, yLabel: def.yLabel, datasets };
+  }
+
+  /** The k* histogram over the runs that have k*, one bar series per run. */
+  kStarHistogram(): BarChartData | undefined {
+    const withK = this.runs.map((r, index) => ({ r, index })).filter(({ r }) => r.kStar.size > 0);
+    if (withK.length === 0) return undefined;
+    const values = [...new Set(withK.flatMap(({ r }) => [...r.kStar.keys()]))].sort((a, b) => a - b);
+    return {
+      kind: 'bar',
+      id: KSTAR_HISTOGRAM,
+      title: 'Histogram of k* (PTT)',
+      xLabel: 'k*',
+      labels: values.map(String),
+      datasets: withK.map(({ r, index }) => ({ runId: r.runId, label: r.label, color: runColor(index), counts: values.map((v) => r.kStar.get(v) ?? 0) })),
+    };
+  }
+
+  /** Progress of run `runId` at time `now`. */
+  progress(runId: string, now: number): Progress | undefined {
+    const run = this.run(runId);
+    return run ? progressOf(run, now) : undefined;
+  }
+
+  /** The summary table: final F, distance, iterations to tolerance, time per iteration, peak memory, check. */
+  summaryRows(): SummaryRow[] {
+    return this.runs.map((r, index) => {
+      const s = r.summary;
+      const last = s?.last ?? r.lastRecord;
+      const msPerIteration = s?.msPerIteration ?? (r.count > 0 ? r.msSum / r.count : undefined);
+      const peakBytes = s?.peakBytes ?? (r.count > 0 ? r.peakBytes : undefined);
+      return {
+        runId: r.runId,
+        label: r.label,
+        color: runColor(index),
+        status: r.status,
+        ...(r.message !== undefined ? { message: r.message } : {}),
+        iterations: s?.iterations ?? r.count,
+        ...(last ? { finalUpper: last.upperLoss } : {}),
+        ...(last?.upperDistance !== undefined ? { upperDistance: last.upperDistance } : {}),
+        ...(s?.iterationsToTolerance !== undefined ? { iterationsToTolerance: s.iterationsToTolerance } : {}),
+        ...(msPerIteration !== undefined ? { msPerIteration } : {}),
+        ...(peakBytes !== undefined ? { peakBytes } : {}),
+        ...(r.check ? { check: r.check } : {}),
+      };
+    });
+  }
+}
+
+/** The definition of a metric or `stat:<key>` chart. */
+export function seriesDef(id: string): SeriesDef | undefined {
+  const metric = METRIC_SERIES.find((m) => m.id === id);
+  if (metric) return metric;
+  if (!id.startsWith(STAT_PREFIX)) return undefined;
+  const key = id.slice(STAT_PREFIX.length);
+  return { id, title: STAT_TITLES[key] ?? key, yLabel: key, read: (r) => statNumber(r.stats[key]) };
+}
+
+function newRunState(view: RunView): RunState {
+  return {
+    runId: view.runId,
+    label: view.label,
+    method: view.method,
+    problem: view.problem,
+    status: view.status,
+    ...(view.message !== undefined ? { message: view.message } : {}),
+    ...(view.summary !== undefined ? { summary: view.summary } : {}),
+    ...(view.check !== undefined ? { check: view.check } : {}),
+    iterations: view.iterations,
+    startedAt: view.startedAt,
+    count: 0,
+    lastIteration: -1,
+    msSum: 0,
+    peakBytes: 0,
+    series: new Map(),
+    kStar: new Map(),
+    smoothed: new Map(),
+  };
+}
+
+/** The EMA of a run's series at `weight` (same rule as {@link smoothEma}), computed once and extended. */
+function smoothedSeries(run: RunState, id: string, weight: number): readonly Point[] {
+  const raw = run.series.get(id) ?? [];
+  const a = Math.min(weight, 0.999);
+  let cache = run.smoothed.get(id);
+  if (!cache || cache.weight !== a) {
+    cache = { weight: a, s: 0, debias: 0, points: [] };
+    run.smoothed.set(id, cache);
+  }
+  for (let i = cache.points.length; i < raw.length; i++) {
+    const p = raw[i]!;
+    cache.s = a * cache.s + (1 - a) * p.y;
+    cache.debias = a * cache.debias + (1 - a);
+    cache.points.push({ x: p.x, y: cache.s / cache.debias });
+  }
+  return cache.points;
+}
+
+/** Appends records in iteration order, skipping ones already seen; returns how many were new. */
+function appendRecords(run: RunState, records: readonly IterationRecord[]): number {
+  let added = 0;
+  for (const r of records) {
+    if (r.iteration <= run.lastIteration) continue;
+    run.lastIteration = r.iteration;
+    run.lastRecord = r;
+    run.count++;
+    added++;
+    run.msSum += r.forwardMs + r.backwardMs;
+    if (r.numBytes > run.peakBytes) run.peakBytes = r.numBytes;
+    for (const m of METRIC_SERIES) push(run.series, m.id, r.iteration, m.read(r));
+    for (const [key, value] of Object.entries(r.stats ?? {})) {
+      const y = statNumber(value);
+      push(run.series, STAT_PREFIX + key, r.iteration, y);
+      if (key === KSTAR && y !== undefined && Number.isFinite(y)) run.kStar.set(y, (run.kStar.get(y) ?? 0) + 1);
+    }
+  }
+  return added;
+}
+
+function push(series: Map<string, Point[]>, id: string, x: number, y: number | undefined): void {
+  // NaN and ±Infinity (a diverged run) cannot be drawn; the status message says what happened.
+  if (y === undefined || !Number.isFinite(y)) return;
+  const list = series.get(id);
+  if (list) list.push({ x, y });
+  else series.set(id, [{ x, y }]);
+}
+
+/** Progress of a run: iterations done of planned, elapsed time and, while running, the ETA. */
+export function progressOf(run: Pick<RunState, 'status' | 'iterations' | 'startedAt' | 'count' | 'lastIteration' | 'summary'>, now: number): Progress {
+  const done = run.lastIteration + 1;
+  const total = Math.max(run.iterations, done);
+  const finished = run.status !== 'running';
+  const elapsedMs = Math.max(0, now - run.startedAt);
+  const fraction = finished ? 1 : total > 0 ? done / total : 0;
+  const eta = finished ? undefined : estimateEta(elapsedMs, done, total);
+  return { done, total, fraction, elapsedMs, ...(eta !== undefined ? { etaMs: eta } : {}) };
+}
+
+/** Remaining time at the average pace so far; undefined before the first iteration. */
+export function estimateEta(elapsedMs: number, done: number, total: number): number | undefined {
+  if (done <= 0 || total <= 0 || elapsedMs <= 0) return undefined;
+  return Math.max(0, (elapsedMs / done) * (total - done));
+}
+
+/**
+ * Exponential moving average with TensorBoard's debiasing (the first points are not pulled to 0):
+ * s_i = a·s_{i−1} + (1−a)·y_i, shown as s_i / (1 − a^{i+1}). `weight` a in [0, 1); 0 returns a copy.
+ */
+export function smoothEma(points: readonly Point[], weight: number): Point[] {
+  if (!(weight > 0)) return points.slice();
+  const a = Math.min(weight, 0.999);
+  const out: Point[] = new Array<Point>(points.length);
+  let s = 0;
+  let debias = 0;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    s = a * s + (1 - a) * p.y;
+    debias = a * debias + (1 - a);
+    out[i] = { x: p.x, y: s / debias };
+  }
+  return out;
+}
+
+/** The points with x in [min, max] plus one neighbour on each side, so lines reach the edges (x sorted). */
+export function sliceRange(points: readonly Point[], range: readonly [number, number] | undefined): readonly Point[] {
+  if (!range) return points;
+  const [lo, hi] = rangeIndices(points, range);
+  return points.slice(lo, hi);
+}
+
+/** The index window [lo, hi) of {@link sliceRange}. */
+export function rangeIndices(points: readonly Point[], range: readonly [number, number] | undefined): [number, number] {
+  if (!range) return [0, points.length];
+  const lo = Math.max(0, lowerBound(points, range[0]) - 1);
+  const hi = Math.min(points.length, lowerBound(points, range[1], true) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
+/** First index with x ≥ value (or > value when `after`), by binary search. */
+function lowerBound(points: readonly Point[], value: number, after = false): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = points[mid]!.x;
+    if (x < value || (after && x === value)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Which points a log axis can show (y > 0 on log y, x > 0 on log x); undefined when both are linear. */
+export function axisFilter(logX: boolean, logY: boolean): ((p: Point) => boolean) | undefined {
+  if (!logX && !logY) return undefined;
+  return (p) => (!logX || p.x > 0) && (!logY || p.y > 0);
+}
+
+/** Drops points a log axis cannot show (y ≤ 0 on log y, x ≤ 0 on log x). */
+export function filterForAxes(points: readonly Point[], logX: boolean, logY: boolean): readonly Point[] {
+  const keep = axisFilter(logX, logY);
+  return keep ? points.filter(keep) : points;
+}
+
+/**
+ * At most `maxPoints` points (x sorted): the first and last point, and per bucket of consecutive
+ * points its minimum and maximum, in x order. Extremes survive, which a stride would lose (a loss
+ * spike is exactly what one looks for). O(n); 10^5 points take about a millisecond.
+ */
+export function decimateMinMax(points: readonly Point[], maxPoints: number): Point[] {
+  return decimateRange(points, 0, points.length, maxPoints).points;
+}
+
+/**
+ * {@link decimateMinMax} of the points in the index window [lo, hi) that pass `keep`, without
+ * copying the window first; `count` is how many points passed (before decimation).
+ */
+export function decimateRange(points: readonly Point[], lo: number, hi: number, maxPoints: number, keep?: (p: Point) => boolean): { points: Point[]; count: number } {
+  const limit = Math.max(4, Math.floor(maxPoints));
+  let first = -1;
+  let last = -1;
+  let count = 0;
+  if (keep) {
+    for (let i = lo; i < hi; i++) {
+      if (!keep(points[i]!)) continue;
+      if (first < 0) first = i;
+      last = i;
+      count++;
+    }
+  } else if (hi > lo) {
+    first = lo;
+    last = hi - 1;
+    count = hi - lo;
+  }
+  if (count === 0) return { points: [], count: 0 };
+  if (count <= limit) {
+    const out: Point[] = [];
+    for (let i = first; i <= last; i++) if (!keep || keep(points[i]!)) out.push(points[i]!);
+    return { points: out, count };
+  }
+  // First and last are kept on their own; the buckets split the index range between them.
+  const inner = last - first - 1;
+  const buckets = Math.floor((limit - 2) / 2);
+  const out: Point[] = [points[first]!];
+  for (let b = 0; b < buckets; b++) {
+    const start = first + 1 + Math.floor((b * inner) / buckets);
+    const end = first + 1 + Math.floor(((b + 1) * inner) / buckets);
+    let minI = -1;
+    let maxI = -1;
+    for (let i = start; i < end; i++) {
+      const p = points[i]!;
+      if (keep && !keep(p)) continue;
+      if (minI < 0 || p.y < points[minI]!.y) minI = i;
+      if (maxI < 0 || p.y > points[maxI]!.y) maxI = i;
+    }
+    if (minI < 0) continue;
+    if (minI === maxI) out.push(points[minI]!);
+    else if (minI < maxI) out.push(points[minI]!, points[maxI]!);
+    else out.push(points[maxI]!, points[minI]!);
+  }
+  out.push(points[last]!);
+  return { points: out, count };
+}
+
+/** `12 s`, `3 min 05 s`, `1 h 02 min`; `—` for undefined. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return ms < 10000 ? `${(ms / 1000).toFixed(1)} s` : `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** Three significant digits, exponent form for very small or large magnitudes; `—` for undefined. */
+export function formatNumber(v: number | undefined): string {
+  if (v === undefined) return '—';
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a < 1e-3 || a >= 1e5 ? v.toExponential(2) : String(Number(v.toPrecision(3)));
+}
+
+/** `812 B`, `1.5 KiB`, `12.3 MiB`; `—` for undefined. */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '—';
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+}
+
+/** The check column: `PASS 2.1e-6`, `FAIL 0.03`, `≈ 0.12` (approximate methods are not judged). */
+export function formatCheck(check: CheckView | undefined): string {
+  if (!check) return '—';
+  const err = formatNumber(check.maxRelativeError);
+  return check.verdict === 'pass' ? `PASS ${err}` : check.verdict === 'fail' ? `FAIL ${err}` : `≈ ${err}`;
+}
+
+/** What the webview persists with setState, so a reload or a VS Code restart restores the panel. */
+export interface PersistedState {
+  readonly title: string;
+  readonly runIds: readonly string[];
+  readonly charts: Readonly<Record<string, ChartView>>;
+  /** Smoothing chosen with the slider, if the user moved it. */
+  readonly smoothing?: number;
+}
+
+/** Reads a persisted state defensively (it may come from an older version of the panel). */
+export function readPersistedState(value: unknown): PersistedState | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const runIds = Array.isArray(v.runIds) ? v.runIds.filter((id): id is string => typeof id === 'string') : [];
+  const charts: Record<string, ChartView> = {};
+  if (typeof v.charts === 'object' && v.charts !== null) {
+    for (const [id, c] of Object.entries(v.charts as Record<string, unknown>)) {
+      if (typeof c !== 'object' || c === null) continue;
+      const cv = c as Record<string, unknown>;
+      const range = Array.isArray(cv.xRange) && cv.xRange.length === 2 && cv.xRange.every((n) => typeof n === 'number') ? (cv.xRange as [number, number]) : undefined;
+      charts[id] = { logY: cv.logY === true, logX: cv.logX === true, ...(range ? { xRange: range } : {}) };
+    }
+  }
+  return {
+    title: typeof v.title === 'string' ? v.title : '',
+    runIds,
+    charts,
+    ...(typeof v.smoothing === 'number' && Number.isFinite(v.smoothing) ? { smoothing: v.smoothing } : {}),
+  };
+}
