@@ -44,7 +44,20 @@ export default tseslint.config(
   { files: ['src/cli/**/*.ts'], rules: forbid(['vscode', '**/extension/**'], 'src/cli never imports vscode (ARCHITECTURE.md).') },
   // Invariant: the extension host never imports core or tfjs.
   // Of src/worker, only the pure findProblemLocations may be imported (the rest pulls in tfjs).
-  { files: ['src/extension/**/*.ts'], rules: forbid(['**/core/**', '@tensorflow/*', '**/worker/*', '!**/worker/findProblemLocations'], 'The extension never imports core or the worker, except worker/findProblemLocations (ARCHITECTURE.md).') },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/core/**', '@tensorflow/*'], message: 'The extension never imports core or tfjs (ARCHITECTURE.md).' },
+            { group: ['**/worker/*', '!**/worker/findProblemLocations'], message: 'Of src/worker the extension may import only findProblemLocations (ARCHITECTURE.md).' },
+          ],
+        },
+      ],
+    },
+  },
   // Invariant: the webview is a browser bundle of protocol + chart.js: no vscode, no node, no core.
   {
     files: ['webview/**/*.ts'],
