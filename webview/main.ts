@@ -20,7 +20,7 @@ import {
   type Scale,
   type TooltipItem,
 } from 'chart.js';
-import type { ChartDefaults, HostToWebview, WebviewToHost } from '../src/protocol/webview';
+import type { ChartDefaults, CheckView, HostToWebview, WebviewToHost } from '../src/protocol/webview';
 import {
   type BarChartData,
   type ChartData,
@@ -36,7 +36,7 @@ import {
   readPersistedState,
   runColor,
 } from './state';
-import { renderSvg, type SvgBar, type SvgLine, type SvgTick } from './svgExport';
+import { renderSvg, TITLE_BAND, type SvgBar, type SvgLine, type SvgTick } from './svgExport';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend, Decimation);
 
@@ -52,6 +52,8 @@ const model = new PanelModel();
 const restored = readPersistedState(vscode.getState());
 const chartViews = new Map<string, ChartView>(Object.entries(restored?.charts ?? {}));
 let smoothing: number | undefined = restored?.smoothing;
+/** Check results seen by this panel, kept across reloads (the run store has none). */
+const checks = new Map<string, CheckView>(Object.entries(restored?.checks ?? {}));
 let snapshotSeen = false;
 /** Runs whose Cancel was pressed, so a redraw keeps the button disabled. */
 const cancelling = new Set<string>();
@@ -114,6 +116,10 @@ type Handlers = { [K in HostToWebview['type']]: (message: Extract<HostToWebview,
 const handlers: Handlers = {
   snapshot(m) {
     model.applySnapshot(m);
+    for (const run of model.runs) {
+      if (run.check) checks.set(run.runId, run.check);
+      else if (checks.has(run.runId)) run.check = checks.get(run.runId);
+    }
     snapshotSeen = true;
     applyDefaults(m.chartDefaults);
     titleEl.textContent = m.title;
@@ -155,6 +161,8 @@ function persist(): void {
     runIds: model.runs.map((r) => r.runId),
     charts: Object.fromEntries(chartViews),
     ...(smoothing !== undefined ? { smoothing } : {}),
+    // Only the checks of the runs shown, so the state does not grow without bound.
+    checks: Object.fromEntries([...checks].filter(([id]) => model.run(id) !== undefined)),
   });
 }
 
@@ -493,10 +501,10 @@ function drawLine(card: Card, data: LineChartData): void {
       role: d.role,
       data: d.points,
       borderColor: faded ? withAlpha(d.color, 0.3) : d.color,
-      backgroundColor: d.color,
+      backgroundColor: faded ? withAlpha(d.color, 0.3) : d.color,
       // Later runs are drawn wider, so exact methods with equal curves stay visible.
       borderWidth: faded ? 1 : 1.5 + 0.5 * Math.min(i, 4),
-      pointRadius: d.points.length > 80 ? 0 : 2,
+      pointRadius: faded || d.points.length > 80 ? 0 : 2,
       pointHoverRadius: 3,
       tension: 0,
     };
@@ -572,7 +580,9 @@ function attachZoom(card: Card): void {
     const a = scale.getValueForPixel(Math.min(d.startX, x));
     const b = scale.getValueForPixel(Math.max(d.startX, x));
     if (a === undefined || b === undefined || !(b > a)) return;
-    setView(card.id, { xRange: [a, b] });
+    // Iterations are whole numbers; a wide range snaps to them so the axis ends read cleanly.
+    const range: [number, number] = b - a >= 10 ? [Math.floor(a), Math.ceil(b)] : [a, b];
+    setView(card.id, { xRange: range });
   });
   card.canvas.addEventListener('dblclick', () => setView(card.id, { xRange: undefined }));
 }
@@ -591,15 +601,25 @@ function exportChart(id: string, format: 'png' | 'svg', requestId?: number, tota
   post({ type: 'export', format, chart: id, data, ...(requestId !== undefined ? { requestId, total: total ?? 1 } : {}) });
 }
 
-/** The canvas on the theme's background (a transparent PNG is unreadable in the other theme). */
+/**
+ * The canvas under a title band, on the theme's background (a transparent PNG is unreadable in the
+ * other theme); the same layout as the SVG export.
+ */
 function pngOf(card: Card): string {
+  const t = theme();
+  const scale = card.canvas.width / Math.max(1, card.chart.width);
+  const band = TITLE_BAND * scale;
   const out = document.createElement('canvas');
   out.width = card.canvas.width;
-  out.height = card.canvas.height;
+  out.height = card.canvas.height + band;
   const ctx = out.getContext('2d')!;
-  ctx.fillStyle = theme().background;
+  ctx.fillStyle = t.background;
   ctx.fillRect(0, 0, out.width, out.height);
-  ctx.drawImage(card.canvas, 0, 0);
+  ctx.fillStyle = t.foreground;
+  ctx.font = `600 ${13 * scale}px sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.fillText(card.title.textContent ?? card.id, out.width / 2, 16 * scale);
+  ctx.drawImage(card.canvas, 0, band);
   return out.toDataURL('image/png');
 }
 

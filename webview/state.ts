@@ -77,6 +77,8 @@ export interface RunState {
   check?: CheckView;
   iterations: number;
   startedAt: number;
+  /** When a finished run ended (ms since epoch), if known. */
+  endedAt?: number;
   /** Records received (after de-duplication). */
   count: number;
   /** Iteration of the last record, −1 before any. */
@@ -197,10 +199,11 @@ export class PanelModel {
     return run ? appendRecords(run, records) > 0 : false;
   }
 
-  /** A run's status change. True if the run is in the panel. */
-  applyStatus(msg: Omit<StatusMessage, 'type'>): boolean {
+  /** A run's status change (at time `now`). True if the run is in the panel. */
+  applyStatus(msg: Omit<StatusMessage, 'type'>, now: number = Date.now()): boolean {
     const run = this.run(msg.runId);
     if (!run) return false;
+    if (msg.status !== 'running') run.endedAt ??= now;
     run.status = msg.status;
     if (msg.message !== undefined) run.message = msg.message;
     if (msg.summary !== undefined) run.summary = msg.summary;
@@ -324,6 +327,7 @@ function newRunState(view: RunView): RunState {
     ...(view.check !== undefined ? { check: view.check } : {}),
     iterations: view.iterations,
     startedAt: view.startedAt,
+    ...(view.endedAt !== undefined ? { endedAt: view.endedAt } : {}),
     count: 0,
     lastIteration: -1,
     msSum: 0,
@@ -382,12 +386,14 @@ function push(series: Map<string, Point[]>, id: string, x: number, y: number | u
 }
 
 /** Progress of a run: iterations done of planned, elapsed time and, while running, the ETA. */
-export function progressOf(run: Pick<RunState, 'status' | 'iterations' | 'startedAt' | 'count' | 'lastIteration' | 'summary'>, now: number): Progress {
+export function progressOf(run: Pick<RunState, 'status' | 'iterations' | 'startedAt' | 'endedAt' | 'count' | 'lastIteration' | 'summary'>, now: number): Progress {
   const done = run.lastIteration + 1;
   const total = Math.max(run.iterations, done);
   const finished = run.status !== 'running';
-  const elapsedMs = Math.max(0, now - run.startedAt);
-  const fraction = finished ? 1 : total > 0 ? done / total : 0;
+  // A finished run's clock stops when it ended (known from the store, or when the panel saw it end).
+  const elapsedMs = Math.max(0, (finished ? (run.endedAt ?? now) : now) - run.startedAt);
+  // A completed run is full; a cancelled or failed one shows how far it got.
+  const fraction = run.status === 'completed' ? 1 : total > 0 ? done / total : 0;
   const eta = finished ? undefined : estimateEta(elapsedMs, done, total);
   return { done, total, fraction, elapsedMs, ...(eta !== undefined ? { etaMs: eta } : {}) };
 }
@@ -563,6 +569,8 @@ export interface PersistedState {
   readonly charts: Readonly<Record<string, ChartView>>;
   /** Smoothing chosen with the slider, if the user moved it. */
   readonly smoothing?: number;
+  /** Hypergradient checks by run id: the store does not keep them, so a restored panel shows them from here. */
+  readonly checks?: Readonly<Record<string, CheckView>>;
 }
 
 /** Reads a persisted state defensively (it may come from an older version of the panel). */
@@ -579,10 +587,24 @@ export function readPersistedState(value: unknown): PersistedState | undefined {
       charts[id] = { logY: cv.logY === true, logX: cv.logX === true, ...(range ? { xRange: range } : {}) };
     }
   }
+  const checks = readChecks(v.checks);
   return {
     title: typeof v.title === 'string' ? v.title : '',
     runIds,
     charts,
     ...(typeof v.smoothing === 'number' && Number.isFinite(v.smoothing) ? { smoothing: v.smoothing } : {}),
+    ...(checks ? { checks } : {}),
   };
+}
+
+function readChecks(value: unknown): Record<string, CheckView> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const out: Record<string, CheckView> = {};
+  for (const [id, c] of Object.entries(value as Record<string, unknown>)) {
+    const cv = c as Partial<CheckView> | null;
+    if (cv && (cv.verdict === 'pass' || cv.verdict === 'fail' || cv.verdict === 'approximate') && typeof cv.maxRelativeError === 'number' && typeof cv.relativeErrorVsRhg === 'number') {
+      out[id] = { verdict: cv.verdict, maxRelativeError: cv.maxRelativeError, relativeErrorVsRhg: cv.relativeErrorVsRhg };
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -45,14 +45,20 @@ export interface SvgChart {
   readonly gridColor: string;
 }
 
-/** The chart as a standalone SVG document. */
+/** Height of the band above the plot that holds the title (CSS pixels). */
+export const TITLE_BAND = 24;
+
+/** The chart as a standalone SVG document: the title band, then the chart as drawn. */
 export function renderSvg(c: SvgChart): string {
   const { left, top, right, bottom } = c.area;
   const parts: string[] = [];
+  // The chart's title sits in a band above the canvas area (on the page it is the card's heading).
+  const height = c.height + TITLE_BAND;
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${r(c.width)}" height="${r(c.height)}" viewBox="0 0 ${r(c.width)} ${r(c.height)}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${r(c.width)}" height="${r(height)}" viewBox="0 0 ${r(c.width)} ${r(height)}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="${esc(c.background)}"/>`,
-    `<text x="${r(c.width / 2)}" y="14" text-anchor="middle" font-size="13" fill="${esc(c.foreground)}">${esc(c.title)}</text>`,
+    `<text x="${r(c.width / 2)}" y="16" text-anchor="middle" font-size="13" font-weight="600" fill="${esc(c.foreground)}">${esc(c.title)}</text>`,
+    `<g transform="translate(0 ${TITLE_BAND})">`,
   );
   for (const t of c.yTicks) {
     parts.push(`<line x1="${r(left)}" x2="${r(right)}" y1="${r(t.pos)}" y2="${r(t.pos)}" stroke="${esc(c.gridColor)}" stroke-width="1"/>`);
@@ -86,7 +92,7 @@ export function renderSvg(c: SvgChart): string {
     parts.push(`<text x="${r(lx + 14)}" y="${r(ly)}" fill="${esc(c.foreground)}">${esc(item.label)}</text>`);
     lx += 24 + item.label.length * 6.5;
   }
-  parts.push('</svg>');
+  parts.push('</g>', '</svg>');
   return parts.join('\n') + '\n';
 }
 

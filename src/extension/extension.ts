@@ -25,6 +25,8 @@ export interface BilevelApi {
   lastDrawn(): { readonly charts: number; readonly points: number } | undefined;
   /** Called after every draw of any run panel. */
   onDidDraw(listener: (e: { readonly charts: number; readonly points: number }) => void): vscode.Disposable;
+  /** Run ids (or handles of queued runs) the history view shows now, newest first per problem. */
+  historyRunIds(): string[];
   /** Command ids the extension registered. */
   readonly commands: readonly string[];
 }
@@ -32,6 +34,7 @@ export interface BilevelApi {
 let manager: RunManager | undefined;
 
 export function activate(context: vscode.ExtensionContext): BilevelApi {
+  const activationStart = Date.now();
   const subscriptions = context.subscriptions;
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
   subscriptions.push(output);
@@ -123,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): BilevelApi {
   const ctx: CommandContext = { extension: context, controller, stores, panels, history, diagnostics, output, config: () => config };
   for (const [id, handler] of createCommands(ctx)) subscriptions.push(vscode.commands.registerCommand(id, handler));
   void vscode.commands.executeCommand('setContext', ContextKeys.running, false);
+  output.appendLine(`Bilevel Lab ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${Date.now() - activationStart} ms`);
 
   return {
     waitForRun: async (id) => {
@@ -131,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): BilevelApi {
     },
     lastDrawn: () => (panels.lastDrawn ? { charts: panels.lastDrawn.charts, points: panels.lastDrawn.points } : undefined),
     onDidDraw: (listener) => panels.onDidDraw((e) => listener({ charts: e.charts, points: e.points })),
+    historyRunIds: () => history.allRuns().map((r) => r.runOrHandle),
     commands: Object.keys(COMMAND_FACTORIES),
   };
 }

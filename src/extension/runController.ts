@@ -31,6 +31,8 @@ export interface LiveRun {
   /** Planned outer iterations (0 until known). */
   iterations: number;
   startedAt?: number;
+  /** When it finished (ms since epoch). */
+  endedAt?: number;
   /** Every record received so far, in order (dropped once the run finished with a record: the store has them). */
   records: IterationRecord[];
   /** Iterations received so far (kept when records are dropped). */
@@ -215,6 +217,7 @@ export class RunController implements Disposable {
     }
     if (result.runDir !== undefined) run.runDir ??= result.runDir;
     run.state = 'finished';
+    run.endedAt = this.now();
     run.status = result.status;
     if (result.message !== undefined) run.message = result.message;
     if (result.summary !== undefined) run.summary = result.summary;

@@ -382,6 +382,7 @@ export function liveView(live: LiveRun): RunView {
     ...(live.state === 'queued' ? { message: 'queued: waiting for a free worker' } : live.message !== undefined ? { message: live.message } : {}),
     iterations: live.iterations,
     startedAt: live.startedAt ?? live.queuedAt,
+    ...(live.endedAt !== undefined ? { endedAt: live.endedAt } : {}),
     records: live.records,
     ...(live.summary !== undefined ? { summary: live.summary } : {}),
     ...(live.check !== undefined ? { check: live.check } : {}),

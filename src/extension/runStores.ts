@@ -108,6 +108,7 @@ export function storedRunView(found: FoundRun, check?: CheckView): RunView {
     ...(r.message !== undefined ? { message: r.message } : {}),
     iterations: r.config.iterations,
     startedAt: Date.parse(r.createdAt),
+    ...(r.endedAt !== undefined ? { endedAt: Date.parse(r.endedAt) } : {}),
     records: found.store.readMetrics(r.id),
     ...(r.summary !== undefined ? { summary: r.summary } : {}),
     ...(check ? { check } : {}),

@@ -14,6 +14,8 @@ export interface RunView {
   readonly iterations: number;
   /** Wall-clock start (ms since epoch), for elapsed time and ETA. */
   readonly startedAt: number;
+  /** Wall-clock end (ms since epoch) of a finished run, so its elapsed time stops there. */
+  readonly endedAt?: number;
   readonly records: readonly IterationRecord[];
   readonly summary?: RunSummary;
   /** The method's hypergradient check, when the comparison ran one (summary table column). */

@@ -155,10 +155,14 @@ describe('PanelModel', () => {
     m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', [record(0), record(1)], { iterations: 10, startedAt: 1000 })] });
     const p = m.progress('a', 3000)!;
     assert.deepEqual(p, { done: 2, total: 10, fraction: 0.2, elapsedMs: 2000, etaMs: 8000 });
-    m.applyStatus({ runId: 'a', status: 'cancelled' });
-    const q = m.progress('a', 4000)!;
-    assert.equal(q.fraction, 1);
+    m.applyStatus({ runId: 'a', status: 'cancelled' }, 3500);
+    const q = m.progress('a', 9000)!;
+    assert.equal(q.fraction, 0.2, 'a cancelled run shows how far it got');
     assert.equal(q.etaMs, undefined);
+    assert.equal(q.elapsedMs, 2500, 'the clock stops when the run ended');
+    // A stored run brings its end time along.
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('b', [record(0)], { status: 'completed', startedAt: 1000, endedAt: 1800 })] });
+    assert.equal(m.progress('b', 99_000)!.elapsedMs, 800);
   });
 });
 
@@ -246,11 +250,16 @@ describe('series helpers', () => {
 
   it('reads a persisted state defensively', () => {
     assert.equal(readPersistedState(undefined), undefined);
-    assert.deepEqual(readPersistedState({ title: 'T', runIds: ['a', 3], charts: { upperLoss: { logY: true, xRange: [1, 2] }, bad: 5 }, smoothing: 0.3 }), {
-      title: 'T',
-      runIds: ['a'],
-      charts: { upperLoss: { logY: true, logX: false, xRange: [1, 2] } },
-      smoothing: 0.3,
-    });
+    const check = { verdict: 'pass', maxRelativeError: 1e-6, relativeErrorVsRhg: 0 } as const;
+    assert.deepEqual(
+      readPersistedState({ title: 'T', runIds: ['a', 3], charts: { upperLoss: { logY: true, xRange: [1, 2] }, bad: 5 }, smoothing: 0.3, checks: { a: check, b: { verdict: 'maybe' } } }),
+      {
+        title: 'T',
+        runIds: ['a'],
+        charts: { upperLoss: { logY: true, logX: false, xRange: [1, 2] } },
+        smoothing: 0.3,
+        checks: { a: check },
+      },
+    );
   });
 });

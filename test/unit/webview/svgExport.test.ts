@@ -21,7 +21,7 @@ describe('renderSvg', () => {
       background: '#fff',
       gridColor: '#ccc',
     });
-    assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="400" height="200"/);
+    assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="400" height="224"/);
     assert.match(svg, /F &lt;upper&gt; &amp; &quot;more&quot;/);
     assert.match(svg, /<polyline [^>]*points="40,20 215.12,100 390,170"/);
     assert.match(svg, /<rect x="50" y="60" width="10" height="110" fill="#d62728"\/>/);
