@@ -27,20 +27,20 @@ function matrix(quick: boolean): Cell[] {
   const clean = () => syntheticHyperCleaning();
   // The memory claims (issue 3): IAPTT-GM's two-pass mode keeps k* states, not K; UFOM's recompute
   // mode keeps O(1) states in r. Each mode runs beside its store-everything counterpart.
-  const memory = (make: () => ProblemDefinition<unknown, unknown>, problem: string, size: Record<string, number>, Ks: number[], iterations: number): Cell[] =>
-    Ks.flatMap((K) => [
-      ...['store', 'two-pass'].map((memoryMode) => ({ problem, size, make, method: 'iaptt-gm', K, iterations, options: { memoryMode }, suite: 'memory' as const })),
-      ...['store', 'recompute'].map((memoryMode) => ({ problem, size, make, method: 'ufom', K, iterations, options: { memoryMode, q: 1 }, suite: 'memory' as const })),
-    ]);
+  // UFOM's recompute pass costs r(r+1)/2 steps, so its r axis stops at 20 on the data-sized shape.
+  const memory = (make: () => ProblemDefinition<unknown, unknown>, problem: string, size: Record<string, number>, pttKs: number[], ufomRs: number[], iterations: number): Cell[] => [
+    ...pttKs.flatMap((K) => ['store', 'two-pass'].map((memoryMode) => ({ problem, size, make, method: 'iaptt-gm', K, iterations, options: { memoryMode }, suite: 'memory' as const }))),
+    ...ufomRs.flatMap((K) => ['store', 'recompute'].map((memoryMode) => ({ problem, size, make, method: 'ufom', K, iterations, options: { memoryMode, q: 1 }, suite: 'memory' as const }))),
+  ];
   if (quick) {
     for (const method of methods) cells.push({ problem: 'toy-nonsingleton', size: { n: 100 }, make: toy(100), method, K: 10, iterations: 3 });
     for (const method of ['rhg', 'fom']) cells.push({ problem: 'synthetic-hyperclean', size: { samples: 5000, features: 784 }, make: clean, method, K: 10, iterations: 2 });
-    cells.push(...memory(toy(100), 'toy-nonsingleton', { n: 100 }, [10, 40], 2));
+    cells.push(...memory(toy(100), 'toy-nonsingleton', { n: 100 }, [10, 40], [10, 40], 2));
     return cells;
   }
   for (const n of [100, 10000]) for (const K of [10, 50, 100]) for (const method of methods) cells.push({ problem: 'toy-nonsingleton', size: { n }, make: toy(n), method, K, iterations: 5 });
   for (const K of [10, 50, 100]) for (const method of methods) cells.push({ problem: 'synthetic-hyperclean', size: { samples: 5000, features: 784 }, make: clean, method, K, iterations: 3 });
-  cells.push(...memory(clean, 'synthetic-hyperclean', { samples: 5000, features: 784 }, [10, 50, 100], 2));
+  cells.push(...memory(clean, 'synthetic-hyperclean', { samples: 5000, features: 784 }, [10, 50, 100], [5, 10, 20], 1));
   return cells;
 }
 
