@@ -79,8 +79,11 @@ async function main(): Promise<void> {
   const quick = args.includes('--quick');
   const backendFlag = args.indexOf('--backend');
   const backend = await selectBackend(parseBackendName(backendFlag >= 0 ? (args[backendFlag + 1] ?? '') : 'wasm'));
+  const suiteFlag = args.indexOf('--suite');
+  const suite = suiteFlag >= 0 ? args[suiteFlag + 1] : undefined;
+  if (suite !== undefined && suite !== 'speed' && suite !== 'memory') throw new Error(`--suite: must be speed or memory, got ${suite}`);
   const started = Date.now();
-  for (const cell of matrix(quick)) {
+  for (const cell of matrix(quick).filter((c) => suite === undefined || (c.suite ?? 'speed') === suite)) {
     const base = { bench: 'outer-iteration', suite: cell.suite ?? 'speed', backend: backend.name, backendDetail: backend.detail, problem: cell.problem, ...cell.size, method: cell.method, ...(cell.options ?? {}), K: cell.K, iterations: cell.iterations, tfjs: tf.version_core };
     try {
       console.log(JSON.stringify({ ...base, ...(await measure(cell)) }));
