@@ -259,6 +259,14 @@ export class Solver {
     return view.initialLower();
   }
 
+  /** Starts the peak-memory measurement afresh (benchmarks exclude their warm-up iteration this way). */
+  resetPeakMemory(): void {
+    this.peakTensors = 0;
+    this.peakBytes = 0;
+    this.counters.peakTensors = 0;
+    this.counters.peakBytes = 0;
+  }
+
   /** Current x (and the last y_K) by variable name, flattened. */
   async variables(): Promise<{ x: Record<string, number[]>; y: Record<string, number[]> }> {
     const x = await readList(this.x);
