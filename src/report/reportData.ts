@@ -2,6 +2,8 @@
 // specs (one overlay chart per metric and per numeric method statistic, plus k* histograms for PTT),
 // decimating long series. No DOM and no node built-ins, so unit tests call it directly; the browser
 // script (reportScript.ts) only draws what this module computed.
+import { decimateRange, seriesColor, statNumber } from '../protocol/chartData';
+import type { Point } from '../protocol/chartData';
 import type { IterationRecord } from '../protocol/metrics';
 
 /** One method's run as the report shows it. */
@@ -30,11 +32,7 @@ export interface ReportInput {
   readonly methods: readonly ReportMethod[];
 }
 
-/** One (x, y) point; Chart.js reads this shape directly with `parsing: false`. */
-export interface Point {
-  readonly x: number;
-  readonly y: number;
-}
+export type { Point };
 
 /** One method's line in an overlay chart. */
 export interface LineSeries {
@@ -85,13 +83,8 @@ export type ChartSpec = LineChartSpec | BarChartSpec;
 /** Series longer than this are decimated (min/max per bucket) to at most this many points. */
 export const MAX_POINTS = 5000;
 
-/** Method colours, by position in {@link ReportInput.methods} (matplotlib's tab10). */
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
-
-/** The colour of the method at `index` in every chart and legend of the report. */
-export function methodColor(index: number): string {
-  return PALETTE[index % PALETTE.length]!;
-}
+/** The colour of the method at `index` in every chart and legend of the report (as in the live panel). */
+export const methodColor = seriesColor;
 
 /** The stat whose presence marks a PTT method; it gets a histogram besides its trace. */
 export const PTT_KSTAR = 'ptt.kStar';
@@ -118,12 +111,7 @@ const METRICS: readonly MetricDef[] = [
   { id: 'numTensors', title: 'Live tensors', yLabel: 'tensors', read: (r) => r.numTensors },
 ];
 
-/** A stat value as a plotted number: numbers as they are, booleans 0/1, anything else none. */
-export function statNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return undefined;
-}
+export { statNumber };
 
 /** The finite points (iteration, read(record)) of one method; records without a value are skipped. */
 export function buildSeries(records: readonly IterationRecord[], read: (r: IterationRecord) => number | undefined): Point[] {
@@ -143,27 +131,7 @@ export function buildSeries(records: readonly IterationRecord[], read: (r: Itera
  */
 export function decimateMinMax(points: readonly Point[], maxPoints: number = MAX_POINTS): Point[] {
   if (!Number.isInteger(maxPoints) || maxPoints < 4) throw new Error(`decimateMinMax: maxPoints must be an integer ≥ 4, got ${maxPoints}`);
-  if (points.length <= maxPoints) return points.slice();
-  // First and last are kept on their own, so the buckets cover the points in between.
-  const inner = points.length - 2;
-  const buckets = Math.floor((maxPoints - 2) / 2);
-  const out: Point[] = [points[0]!];
-  for (let b = 0; b < buckets; b++) {
-    const start = 1 + Math.floor((b * inner) / buckets);
-    const end = 1 + Math.floor(((b + 1) * inner) / buckets);
-    if (end <= start) continue;
-    let lo = start;
-    let hi = start;
-    for (let i = start + 1; i < end; i++) {
-      if (points[i]!.y < points[lo]!.y) lo = i;
-      if (points[i]!.y > points[hi]!.y) hi = i;
-    }
-    if (lo === hi) out.push(points[lo]!);
-    else if (lo < hi) out.push(points[lo]!, points[hi]!);
-    else out.push(points[hi]!, points[lo]!);
-  }
-  out.push(points[points.length - 1]!);
-  return out;
+  return decimateRange(points, 0, points.length, maxPoints).points;
 }
 
 /** Counts of each distinct value, sorted by value. */
