@@ -227,19 +227,26 @@ async function main() {
 }
 
 /**
- * Answers the comparison's quick picks: a single pick (problem) takes the row naming sample.bilevel.ts,
- * the multi pick (methods) gets exactly COMPARE checked, an input box (options) is accepted as is.
+ * Answers the comparison's prompts in order: a single pick (problem) takes the row naming
+ * sample.bilevel.ts, the multi pick (methods) gets exactly COMPARE checked, and the options input box,
+ * always the last prompt, is accepted as is. Each next prompt is awaited by its placeholder: on a loaded
+ * machine the extension host can take seconds to open it, and a short wait would leave it unanswered.
  */
 async function answerPrompts(qi, input) {
+  let last;
   for (let i = 0; i < 6; i++) {
-    const visible = await waitFor('a quick input', () => qi.isVisible(), { timeoutMs: 3_000, intervalMs: 200 }).catch(() => false);
-    if (!visible) return;
+    const placeholder = await waitFor(`prompt ${i + 1} of Compare Methods (after "${last ?? 'the command'}")`, async () => {
+      if (!(await qi.isVisible())) return undefined;
+      const p = (await input.getAttribute('placeholder')) ?? '';
+      return p !== last ? p || ' ' : undefined;
+    }, { timeoutMs: 45_000, intervalMs: 200 });
+    last = placeholder;
     await sleep(300);
-    const placeholder = (await input.getAttribute('placeholder')) ?? '';
     const rows = qi.locator('.quick-input-list .monaco-list-row');
     // Only visible checkboxes count: the widget keeps the last multi pick's (hidden) check-all in the DOM.
     const multi = (await qi.locator('.quick-input-check-all, .quick-input-list .monaco-list-row [role="checkbox"], .quick-input-list input[type="checkbox"]').filter({ visible: true }).count()) > 0;
-    console.log(`      prompt ${i + 1}: "${placeholder}" (${multi ? 'multi' : (await rows.count()) > 0 ? 'single' : 'input'})`);
+    const single = !multi && (await rows.filter({ visible: true }).count()) > 0;
+    console.log(`      prompt ${i + 1}: "${placeholder.trim()}" (${multi ? 'multi' : single ? 'single' : 'input'})`);
     if (multi) {
       for (const m of COMPARE) {
         await input.fill(m);
@@ -258,15 +265,18 @@ async function answerPrompts(qi, input) {
         if ((await r.getAttribute('aria-checked')) === 'true' && !COMPARE.includes(name)) await r.click();
       }
       await shot('06a-compare-methods-pick');
+      await input.focus();
       await page.keyboard.press('Enter');
-    } else if ((await rows.count()) > 0) {
+    } else if (single) {
       const sample = rows.filter({ hasText: 'sample.bilevel.ts' });
       await ((await sample.count()) > 0 ? sample.first() : rows.first()).click();
     } else {
+      await input.focus();
       await page.keyboard.press('Enter');
+      return;
     }
-    await sleep(500);
   }
+  throw new Error(`Compare Methods asked more than 6 questions (last: "${last}")`);
 }
 
 main().catch((e) => {
