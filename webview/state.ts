@@ -3,7 +3,7 @@
 // summary table. No DOM and no node, so plain Node unit tests call it (test/unit/webview/); main.ts
 // only draws what this module computes (STYLE §5).
 import type { IterationRecord, RunStatus, RunSummary } from '../src/protocol/metrics';
-import { decimateRange, seriesColor, statNumber } from '../src/protocol/chartData';
+import { baselineColor, baselineLabel, baselinesFor, CI95_SUFFIX, decimateRange, evalTitle, flatLine, isBaseline, isEvalMetric, seriesColor, statNumber } from '../src/protocol/chartData';
 import type { Point } from '../src/protocol/chartData';
 import type { ChartDefaults, CheckView, RunView, SnapshotMessage, StatusMessage } from '../src/protocol/webview';
 
@@ -29,6 +29,9 @@ export const METRIC_SERIES: readonly SeriesDef[] = [
   { id: 'iterationMs', title: 'Time per iteration (forward + backward)', yLabel: 'ms', read: (r) => r.forwardMs + r.backwardMs },
   { id: 'numBytes', title: 'Memory held by tensors', yLabel: 'bytes', read: (r) => r.numBytes },
 ];
+
+/** Chart ids of held-out evaluation metrics (IterationRecord.evals) are `eval:<name>`. */
+export const EVAL_PREFIX = 'eval:';
 
 /** Chart ids of method statistics are `stat:<key>`. */
 export const STAT_PREFIX = 'stat:';
@@ -74,7 +77,11 @@ export interface RunState {
   msSum: number;
   peakBytes: number;
   lastRecord?: IterationRecord;
-  /** Finite points by series id (metric id or `stat:<key>`), in iteration order. */
+  /** The last `baseline.*` value seen per name (records, then the summary): dashed lines on eval charts. */
+  readonly baselines: Map<string, number>;
+  /** The last evaluation seen in the records (the summary's, once the run ends, takes precedence). */
+  lastEvals?: Readonly<Record<string, number>>;
+  /** Finite points by series id (metric id, `eval:<name>` or `stat:<key>`), in iteration order. */
   readonly series: Map<string, Point[]>;
   /** Counts of each k* value. */
   readonly kStar: Map<number, number>;
@@ -103,8 +110,11 @@ export interface LineDataset {
   readonly runId: string;
   readonly label: string;
   readonly color: string;
-  /** `raw` is the measured line; `smoothed` its EMA, drawn over a faded raw line. */
-  readonly role: 'raw' | 'smoothed';
+  /**
+   * `raw` is the measured line; `smoothed` its EMA, drawn over a faded raw line; `baseline` a flat
+   * dashed reference line (a `baseline.*` eval) over the plotted iterations.
+   */
+  readonly role: 'raw' | 'smoothed' | 'baseline';
   readonly points: Point[];
   /** Points in range before decimation. */
   readonly rawLength: number;
@@ -158,6 +168,8 @@ export interface SummaryRow {
   readonly msPerIteration?: number;
   readonly peakBytes?: number;
   readonly check?: CheckView;
+  /** The last evaluation's held-out metrics (with `.ci95` and `baseline.*` entries), if any. */
+  readonly evals?: Readonly<Record<string, number>>;
 }
 
 /** Defaults when the host sent none. */
@@ -176,6 +188,7 @@ export class PanelModel {
     this.runs = msg.runs.map((view) => {
       const state = newRunState(view);
       appendRecords(state, view.records);
+      addBaselines(state, view.summary?.evals);
       return state;
     });
   }
@@ -193,7 +206,10 @@ export class PanelModel {
     if (msg.status !== 'running') run.endedAt ??= now;
     run.status = msg.status;
     if (msg.message !== undefined) run.message = msg.message;
-    if (msg.summary !== undefined) run.summary = msg.summary;
+    if (msg.summary !== undefined) {
+      run.summary = msg.summary;
+      addBaselines(run, msg.summary.evals);
+    }
     return true;
   }
 
@@ -207,12 +223,18 @@ export class PanelModel {
   }
 
   /**
-   * The charts with data, in page order: the metrics, then the method statistics (the papers'
-   * ones first, then the others sorted), then the k* histogram.
+   * The charts with data, in page order: the losses, the held-out evaluations (sorted by name), the
+   * other metrics, then the method statistics (the papers' ones first, then the others sorted), then
+   * the k* histogram.
    */
   chartIds(): string[] {
     const has = (id: string): boolean => this.runs.some((r) => (r.series.get(id)?.length ?? 0) > 0);
     const ids = METRIC_SERIES.map((m) => m.id).filter(has);
+    const evalIds = new Set<string>();
+    for (const r of this.runs) for (const id of r.series.keys()) if (id.startsWith(EVAL_PREFIX) && has(id)) evalIds.add(id);
+    // Accuracy and F1 curves sit next to the losses, where one looks first.
+    const afterLosses = ids.filter((id) => id === 'upperLoss' || id === 'lowerLoss').length;
+    ids.splice(afterLosses, 0, ...[...evalIds].sort());
     const statKeys = new Set<string>();
     for (const r of this.runs) for (const id of r.series.keys()) if (id.startsWith(STAT_PREFIX) && has(id)) statKeys.add(id.slice(STAT_PREFIX.length));
     const known = Object.keys(STAT_TITLES).filter((k) => statKeys.has(k));
@@ -244,7 +266,31 @@ export class PanelModel {
       if (smoothing > 0) datasets.push({ runId: run.runId, label: run.label, color, role: 'smoothed', ...shown(smoothedSeries(run, id, smoothing)) });
     });
     if (datasets.length === 0) return undefined;
+    if (id.startsWith(EVAL_PREFIX)) datasets.push(...this.baselineDatasets(id.slice(EVAL_PREFIX.length), datasets, keep));
     return { kind: 'line', id, title: def.title, yLabel: def.yLabel, datasets };
+  }
+
+  /**
+   * The dashed baselines of eval `metric` (see baselinesFor) across the x span of `shown`. A baseline
+   * is a constant of the problem, so runs that agree on its value share one line; runs that disagree
+   * get one line each, labelled with the run.
+   */
+  baselineDatasets(metric: string, shown: readonly LineDataset[], keep?: (p: Point) => boolean): LineDataset[] {
+    const xs = shown.flatMap((d) => (d.points.length > 0 ? [d.points[0]!.x, d.points[d.points.length - 1]!.x] : []));
+    if (xs.length === 0) return [];
+    const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+    const lines: { name: string; value: number; run: RunState }[] = [];
+    for (const run of this.runs) {
+      for (const name of baselinesFor(metric, run.baselines.keys())) {
+        const value = run.baselines.get(name)!;
+        if (!lines.some((l) => l.name === name && l.value === value)) lines.push({ name, value, run });
+      }
+    }
+    return lines.map((l, i) => {
+      const points = flatLine(l.value, lo, hi).filter((p) => !keep || keep(p));
+      const shared = lines.filter((o) => o.name === l.name).length === 1;
+      return { runId: l.run.runId, label: shared ? baselineLabel(l.name) : `${baselineLabel(l.name)} (${l.run.label})`, color: baselineColor(i), role: 'baseline' as const, points, rawLength: points.length };
+    }).filter((d) => d.points.length > 0);
   }
 
   /** The k* histogram over the runs that have k*, one bar series per run. */
@@ -288,15 +334,35 @@ export class PanelModel {
         ...(msPerIteration !== undefined ? { msPerIteration } : {}),
         ...(peakBytes !== undefined ? { peakBytes } : {}),
         ...(r.check ? { check: r.check } : {}),
+        ...((s?.evals ?? r.lastEvals) ? { evals: s?.evals ?? r.lastEvals } : {}),
       };
     });
   }
+}
+
+/** The eval metrics the summary table gets a column for (not baselines, not `.ci95`), sorted. */
+export function evalColumns(rows: readonly Pick<SummaryRow, 'evals'>[]): string[] {
+  const names = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r.evals ?? {})) if (isEvalMetric(k)) names.add(k);
+  return [...names].sort();
+}
+
+/** A summary cell of eval `name`: `0.912 ± 0.004` with its 95% half-width when known, `—` when missing. */
+export function formatEval(evals: Readonly<Record<string, number>> | undefined, name: string): string {
+  const v = evals?.[name];
+  if (v === undefined) return '—';
+  const ci = evals?.[name + CI95_SUFFIX];
+  return ci === undefined ? formatNumber(v) : `${formatNumber(v)} ± ${formatNumber(ci)}`;
 }
 
 /** The definition of a metric or `stat:<key>` chart. */
 export function seriesDef(id: string): SeriesDef | undefined {
   const metric = METRIC_SERIES.find((m) => m.id === id);
   if (metric) return metric;
+  if (id.startsWith(EVAL_PREFIX)) {
+    const name = id.slice(EVAL_PREFIX.length);
+    return { id, title: evalTitle(name), yLabel: name, read: (r) => r.evals?.[name] };
+  }
   if (!id.startsWith(STAT_PREFIX)) return undefined;
   const key = id.slice(STAT_PREFIX.length);
   return { id, title: STAT_TITLES[key] ?? key, yLabel: key, read: (r) => statNumber(r.stats[key]) };
@@ -319,6 +385,7 @@ function newRunState(view: RunView): RunState {
     lastIteration: -1,
     msSum: 0,
     peakBytes: 0,
+    baselines: new Map(),
     series: new Map(),
     kStar: new Map(),
     smoothed: new Map(),
@@ -355,6 +422,11 @@ function appendRecords(run: RunState, records: readonly IterationRecord[]): numb
     run.msSum += r.forwardMs + r.backwardMs;
     if (r.numBytes > run.peakBytes) run.peakBytes = r.numBytes;
     for (const m of METRIC_SERIES) push(run.series, m.id, r.iteration, m.read(r));
+    if (r.evals) {
+      run.lastEvals = r.evals;
+      for (const [name, value] of Object.entries(r.evals)) if (isEvalMetric(name)) push(run.series, EVAL_PREFIX + name, r.iteration, value);
+      addBaselines(run, r.evals);
+    }
     for (const [key, value] of Object.entries(r.stats ?? {})) {
       const y = statNumber(value);
       push(run.series, STAT_PREFIX + key, r.iteration, y);
@@ -362,6 +434,11 @@ function appendRecords(run: RunState, records: readonly IterationRecord[]): numb
     }
   }
   return added;
+}
+
+/** Keeps the finite `baseline.*` values of `evals` as the run's latest. */
+function addBaselines(run: RunState, evals: Readonly<Record<string, number>> | undefined): void {
+  for (const [name, value] of Object.entries(evals ?? {})) if (isBaseline(name) && Number.isFinite(value)) run.baselines.set(name, value);
 }
 
 function push(series: Map<string, Point[]>, id: string, x: number, y: number | undefined): void {

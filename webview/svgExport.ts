@@ -14,6 +14,8 @@ export interface SvgLine {
   readonly color: string;
   readonly width: number;
   readonly opacity: number;
+  /** Dash pattern in pixels (a baseline's `[6, 4]`); solid when absent. */
+  readonly dash?: readonly number[];
   readonly points: readonly (readonly [number, number])[];
 }
 
@@ -81,7 +83,7 @@ export function renderSvg(c: SvgChart): string {
     if (line.points.length === 0) continue;
     const pts = line.points.map(([x, y]) => `${r(x)},${r(y)}`).join(' ');
     parts.push(
-      `<polyline fill="none" stroke="${esc(line.color)}" stroke-width="${r(line.width)}" stroke-opacity="${r(line.opacity)}" stroke-linejoin="round" points="${pts}"><title>${esc(line.label)}</title></polyline>`,
+      `<polyline fill="none" stroke="${esc(line.color)}" stroke-width="${r(line.width)}" stroke-opacity="${r(line.opacity)}"${line.dash ? ` stroke-dasharray="${line.dash.map(r).join(' ')}"` : ''} stroke-linejoin="round" points="${pts}"><title>${esc(line.label)}</title></polyline>`,
     );
   }
   parts.push('</g>');

@@ -2,6 +2,7 @@
 // declarations in core (RUN_OPTIONS, each method's options, each problem's params), so a new
 // option gets its flag, help line and validation without touching the CLI.
 import { BUILTIN_PROBLEMS, METHODS, parseOptionValue, RUN_OPTIONS } from '../core';
+import { PRESETS } from '../protocol/presets';
 import type { BuiltinProblem, MethodSpec, OptionSpec, OptionValue } from '../core';
 import { BACKEND_NAMES } from '../worker/backend';
 import { UsageError } from './usageError';
@@ -23,8 +24,9 @@ export interface FlagDef {
 export const COMMANDS: readonly { readonly name: string; readonly summary: string; readonly usage: string }[] = [
   { name: 'problems', summary: 'List the built-in problems and their parameters.', usage: 'bilevel problems' },
   { name: 'methods', summary: 'List the hypergradient methods and their options.', usage: 'bilevel methods' },
-  { name: 'run', summary: 'Run one method on a problem and store the run.', usage: 'bilevel run --problem ID [--method ID] [flags]' },
-  { name: 'compare', summary: 'Run several methods on the same problem and print a table.', usage: 'bilevel compare --problem ID [--methods a,b,...] [flags]' },
+  { name: 'presets', summary: "List the paper presets (problem, methods and options as a paper ran them).", usage: 'bilevel presets' },
+  { name: 'run', summary: 'Run one method on a problem and store the run.', usage: 'bilevel run (--problem ID [--method ID] | --preset ID) [flags]' },
+  { name: 'compare', summary: 'Run several methods on the same problem and print a table.', usage: 'bilevel compare (--problem ID [--methods a,b,...] | --preset ID) [flags]' },
   { name: 'check', summary: 'Check a hypergradient against finite differences and RHG.', usage: 'bilevel check --problem ID --method ID [--x V] [flags]' },
   { name: 'grad', summary: 'Print one hypergradient at a point as JSON.', usage: 'bilevel grad --problem ID --method ID [--x V] [--y0 V] [flags]' },
 ];
@@ -39,15 +41,22 @@ const STORE_FLAG: FlagDef = { flag: 'store', description: 'Runs folder.', defaul
 const JSON_FLAG: FlagDef = { flag: 'json', description: 'Print one JSON object instead of text.', boolean: true, group: 'global' };
 const PROBLEM_FLAG: FlagDef = { flag: 'problem', description: `Built-in problem: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}.`, group: 'command' };
 const METHOD_FLAG: FlagDef = { flag: 'method', description: `Method: ${METHODS.map((m) => m.id).join(', ')}.`, defaultText: "the problem's default, else rhg", group: 'command' };
+const PRESET_FLAG: FlagDef = {
+  flag: 'preset',
+  description: `Paper preset (see bilevel presets): ${PRESETS.map((p) => p.id).join(', ')}. Sets the problem, its parameters, the method(s) and options; flags given besides it win, and preset options a method does not take are dropped for it.`,
+  group: 'command',
+};
 const X_FLAG: FlagDef = { flag: 'x', description: 'Upper point: one number for every entry, or a comma list of all entries.', defaultText: 'x_0', group: 'command' };
 
 /** Flags that belong to one command only. */
 export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagDef[]>> = {
   problems: [JSON_FLAG],
   methods: [JSON_FLAG],
+  presets: [JSON_FLAG],
   run: [
     PROBLEM_FLAG,
     METHOD_FLAG,
+    PRESET_FLAG,
     BACKEND_FLAG,
     STORE_FLAG,
     JSON_FLAG,
@@ -56,7 +65,8 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagDef[]>> = {
   ],
   compare: [
     PROBLEM_FLAG,
-    { flag: 'methods', description: 'Comma-separated method ids.', defaultText: METHODS.map((m) => m.id).join(','), group: 'command' },
+    { flag: 'methods', description: 'Comma-separated method ids.', defaultText: `the preset's methods, else ${METHODS.map((m) => m.id).join(',')}`, group: 'command' },
+    PRESET_FLAG,
     BACKEND_FLAG,
     STORE_FLAG,
     JSON_FLAG,
@@ -98,7 +108,7 @@ function fromSpec(spec: OptionSpec, group: string): FlagDef {
  */
 export function flagsFor(command: string, problem: BuiltinProblem | undefined, methods: readonly MethodSpec[]): FlagDef[] {
   const own = [...GLOBAL_FLAGS, ...(COMMAND_FLAGS[command] ?? [])];
-  if (command === 'problems' || command === 'methods') return own;
+  if (command === 'problems' || command === 'methods' || command === 'presets') return own;
   const taken = new Set(own.map((f) => f.flag));
   const out = [...own];
   const add = (def: FlagDef): void => {

@@ -27,6 +27,10 @@ export interface FinalState {
   readonly peakTensors: number;
   readonly peakBytes: number;
   readonly iterationsToTolerance?: number;
+  /** The last evaluation's held-out metrics (RunSummary.evals), when the problem has `evaluate`. */
+  readonly evals?: Readonly<Record<string, number>>;
+  /** The outer iteration of that evaluation. */
+  readonly evalIteration?: number;
 }
 
 /** What one run produced. */
@@ -81,6 +85,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
       iterations: options.iterations as number,
       seed: options.seed as number,
       backend: settings.backend.requested,
+      ...(prepared.preset ? { preset: prepared.preset.id } : {}),
     };
     const b = settings.backend;
     writer = new RunStore(settings.storeDir).create(config, {
@@ -93,6 +98,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
   let pending: IterationRecord[] = [];
   const collected: IterationRecord[] | undefined = settings.collectRecords ? [] : undefined;
   const stats = new StatsAccumulator();
+  let evalIteration: number | undefined;
   let lastFlush = Date.now();
   let lastYield = Date.now();
   const flush = (): void => {
@@ -106,6 +112,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
         pending.push(record);
         collected?.push(record);
         stats.add(record);
+        if (record.evals) evalIteration = record.iteration;
         if (pending.length >= BATCH_RECORDS || Date.now() - lastFlush >= BATCH_MS) flush();
         bar?.update(record);
         // Let the event loop run now and then, so a SIGINT handler can set the stop flag even when
@@ -126,7 +133,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
       status: outcome.status,
       ...(outcome.message !== undefined ? { message: outcome.message } : {}),
       ...(writer ? { runId: writer.id, runDir: writer.dir } : {}),
-      final: finalState(outcome.summary),
+      final: { ...finalState(outcome.summary), ...(outcome.summary.evals && evalIteration !== undefined ? { evalIteration } : {}) },
       warnings: outcome.warnings,
       ...(collected ? { records: collected } : {}),
       stats: stats.summaries(),
@@ -158,5 +165,6 @@ export function finalState(s: RunSummary): FinalState {
     peakTensors: s.peakTensors,
     peakBytes: s.peakBytes,
     ...(s.iterationsToTolerance !== undefined ? { iterationsToTolerance: s.iterationsToTolerance } : {}),
+    ...(s.evals ? { evals: s.evals } : {}),
   };
 }

@@ -3,6 +3,10 @@ import { releaseBackend } from '../worker/backend';
 import type { CliIo } from './cliIo';
 import { EXIT_INTERRUPTED } from './cliIo';
 import { runCli } from './runCli';
+import { registerNodeDatasets } from '../datasets/registerNodeDatasets';
+
+// Built-in workloads (hyperclean-mnist, fewshot-mnist) load MNIST through core's dataset registry.
+registerNodeDatasets();
 
 let interrupted = false;
 // The first Ctrl-C asks the run to stop after the current iteration (the record ends `cancelled`);

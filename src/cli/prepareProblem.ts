@@ -4,11 +4,13 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { BUILTIN_PROBLEMS, createBuiltinProblem, getMethod, METHODS, resolveOptions, RUN_OPTIONS } from '../core';
 import type { BuiltinProblem, MethodSpec, OptionValue, ProblemDefinition } from '../core';
+import type { Preset } from '../protocol/presets';
 import { runsDir } from '../store/runStore';
 import type { BackendInfo } from '../worker/backend';
 import { parseBackendName, selectBackend } from '../worker/backend';
 import { COMMAND_FLAGS, flagsFor, readOptions, rejectUnknownFlags } from './commandFlags';
 import type { ParsedArgs } from './parseArgs';
+import { findPreset, presetOptionsFor } from './resolvePreset';
 import { UsageError } from './usageError';
 import { version as packageVersion } from '../../package.json';
 
@@ -19,32 +21,47 @@ export interface PreparedProblem {
   readonly params: Record<string, OptionValue>;
   readonly definition: ProblemDefinition<unknown, unknown>;
   readonly methods: readonly MethodSpec[];
-  /** Run + method option values given on the command line, by key, per method id. */
+  /** Run + method option values given (the preset's that the method declares, then the command line's), by key. */
   readonly optionsFor: (method: MethodSpec) => Record<string, OptionValue>;
+  /** The `--preset` the problem, methods and options came from, if one was given. */
+  readonly preset?: Preset;
 }
 
-/** Looks up `--problem`, `--method`/`--methods`, rejects unknown flags and builds the definition. */
-export function prepareProblem(command: string, args: ParsedArgs): PreparedProblem {
+/**
+ * Looks up `--preset`, `--problem`, `--method`/`--methods`, rejects unknown flags and builds the
+ * definition. A preset fills whatever the command line leaves out: the problem, its parameters (only
+ * when the problem is the preset's), the method (run: the preset's first; compare: all of them) and
+ * options. `presets` is the list `--preset` looks in (tests pass their own).
+ */
+export function prepareProblem(command: string, args: ParsedArgs, presets?: readonly Preset[]): PreparedProblem {
   const flags = args.flags;
-  const problemId = flags.get('problem');
+  const presetId = flags.get('preset');
+  const preset = presetId !== undefined ? findPreset(presetId, presets) : undefined;
+  const problemId = flags.get('problem') ?? preset?.problem;
   if (problemId === undefined || problemId === '') {
-    throw new UsageError(`'${command}' needs --problem ID; valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}`);
+    throw new UsageError(`'${command}' needs --problem ID or --preset ID; valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}`);
   }
   const family = BUILTIN_PROBLEMS.find((p) => p.id === problemId);
-  if (!family) throw new UsageError(`unknown problem '${problemId}' (--problem); valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}`);
+  if (!family) {
+    const source = flags.has('problem') ? '--problem' : `from preset '${preset!.id}'`;
+    throw new UsageError(`unknown problem '${problemId}' (${source}); valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}`);
+  }
   // Problem parameters shadowed by a command flag (grad's --y0) are the command's.
   const commandFlagNames = new Set((COMMAND_FLAGS[command] ?? []).map((f) => f.flag));
   const paramSpecs = family.params.filter((s) => !commandFlagNames.has(s.flag));
-  const params = resolveOptions(family.params, readOptions(flags, paramSpecs));
+  const presetParams = preset && preset.problem === family.id ? preset.params : {};
+  const params = resolveOptions(family.params, { ...presetParams, ...readOptions(flags, paramSpecs) });
   const definition = createBuiltinProblem(family.id, params);
   let methods: MethodSpec[];
   if (command === 'compare') {
     const list = flags.get('methods');
-    const ids = list === undefined ? METHODS.map((m) => m.id) : list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const ids = list !== undefined ? list.split(',').map((s) => s.trim()).filter((s) => s !== '') : (preset?.methods ?? METHODS.map((m) => m.id));
     if (ids.length === 0) throw new UsageError(`--methods is empty; valid methods: ${METHODS.map((m) => m.id).join(', ')}`);
-    methods = ids.map((id) => methodById(id, '--methods'));
+    methods = ids.map((id) => methodById(id, list !== undefined ? '--methods' : `preset '${preset!.id}'`));
   } else {
-    methods = [methodById(flags.get('method') ?? definition.defaults?.method ?? 'rhg', '--method')];
+    const given = flags.get('method');
+    const id = given ?? preset?.methods[0] ?? definition.defaults?.method ?? 'rhg';
+    methods = [methodById(id, given === undefined && preset ? `preset '${preset.id}'` : '--method')];
   }
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' for '${command}'; flags are written --name value`);
   // compare accepts every method's flags: each applies to the methods that declare it (see ignoredFlags).
@@ -54,7 +71,8 @@ export function prepareProblem(command: string, args: ParsedArgs): PreparedProbl
     params,
     definition,
     methods,
-    optionsFor: (method) => readOptions(flags, [...RUN_OPTIONS, ...method.options]),
+    optionsFor: (method) => ({ ...presetOptionsFor(preset, method), ...readOptions(flags, [...RUN_OPTIONS, ...method.options]) }),
+    ...(preset ? { preset } : {}),
   };
 }
 

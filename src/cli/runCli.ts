@@ -8,7 +8,7 @@ import { booleanFlags, COMMANDS } from './commandFlags';
 import { checkCommand } from './commands/checkCommand';
 import { compareCommand } from './commands/compareCommand';
 import { gradCommand } from './commands/gradCommand';
-import { methodsCommand, problemsCommand } from './commands/listCommands';
+import { methodsCommand, presetsCommand, problemsCommand } from './commands/listCommands';
 import { runCommand } from './commands/runCommand';
 import { parseArgs } from './parseArgs';
 import { commandUsage, mainUsage } from './usage';
@@ -20,6 +20,7 @@ type Command = (args: ReturnType<typeof parseArgs>, io: CliIo) => number | Promi
 const HANDLERS: Readonly<Record<string, Command>> = {
   problems: problemsCommand,
   methods: methodsCommand,
+  presets: (args, io) => presetsCommand(args, io),
   run: runCommand,
   compare: compareCommand,
   check: checkCommand,

@@ -1,5 +1,6 @@
 // Help texts, generated from the command table and the option declarations.
 import { BUILTIN_PROBLEMS, getMethod, METHODS, RUN_OPTIONS } from '../core';
+import { PRESETS } from '../protocol/presets';
 import { COMMAND_FLAGS, COMMANDS, GLOBAL_FLAGS } from './commandFlags';
 import type { FlagDef } from './commandFlags';
 import { optionLines } from './commands/listCommands';
@@ -20,7 +21,9 @@ export function mainUsage(): string {
     '  --help          Print help; `bilevel <command> --help` lists that command\'s flags.',
     '',
     `Problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}   Methods: ${METHODS.map((m) => m.id).join(', ')}`,
+    `Presets: ${PRESETS.map((p) => p.id).join(', ')}`,
     'Example: bilevel compare --problem toy-quadratic --methods rhg,t-rhg,cg,neumann,fom',
+    ...(PRESETS.length > 0 ? [`         bilevel compare --preset ${PRESETS[0]!.id} --iterations 50`] : []),
   ].join('\n');
 }
 
@@ -28,7 +31,17 @@ export function mainUsage(): string {
 export function commandUsage(command: string, methodId?: string): string {
   const info = COMMANDS.find((c) => c.name === command)!;
   const lines = [`Usage: ${info.usage}`, '', info.summary, '', 'Flags:', ...flagLines([...GLOBAL_FLAGS, ...(COMMAND_FLAGS[command] ?? [])])];
-  if (command === 'problems' || command === 'methods') return lines.join('\n');
+  if (command === 'problems' || command === 'methods' || command === 'presets') return lines.join('\n');
+  if (command === 'run' || command === 'compare') {
+    lines.push(
+      '',
+      'Presets (--preset ID; `bilevel presets` shows sources and scaling):',
+      ...PRESETS.map((p) => `  ${p.id.padEnd(Math.max(...PRESETS.map((q) => q.id.length)))}  ${p.problem}, ${command === 'run' ? p.methods[0] : p.methods.join(',')}`),
+      '',
+      'Held-out evaluations (problems with evaluate, e.g. test accuracy, F1) run every --eval-every iterations',
+      'and at the last one; the last evaluation is printed after the run (name  value ± 95% CI).',
+    );
+  }
   lines.push('', 'Run options (every method):', ...optionLines(RUN_OPTIONS));
   const methods = methodId !== undefined && METHODS.some((m) => m.id === methodId) ? [getMethod(methodId)] : METHODS;
   for (const m of methods) {

@@ -7,7 +7,8 @@ registerSecondOrderGradients();
 
 export * from './autodiff';
 export { defineProblem, ProblemError, checkDefinition } from './problem/defineProblem';
-export type { ProblemDefinition, ProblemDefaults, LevelDefinition, VariableSpec, VariableInit, Vars, Objective } from './problem/defineProblem';
+export type { ProblemDefinition, ProblemDefaults, LevelDefinition, VariableSpec, VariableInit, Vars, Objective, EvaluationContext } from './problem/defineProblem';
+export { evaluateProblem } from './problem/evaluateProblem';
 export { compileProblem } from './problem/compileProblem';
 export type { CompiledProblem } from './problem/compileProblem';
 export { Solver, DivergenceError, runProblem, resolveRunOptions } from './solver';
@@ -27,3 +28,10 @@ export type { Rng } from './rng';
 export { sgd, adam, chain, scaleByAdam, scaleByLearningRate, applyUpdates } from './optim/gradientTransformation';
 export type { GradientTransformation, TransformState } from './optim/gradientTransformation';
 export type { IterationRecord, RunSummary, RunStatus, StatValue } from '../protocol/metrics';
+export * from './data';
+// Workload families and their pieces, so problem files can build variants of them.
+export { hypercleanMnist, accuracyOf, cleaningF1 } from './problems/hypercleanMnist';
+export type { HypercleanData } from './problems/hypercleanMnist';
+export { fewShotSinusoid, drawSinusoid, sinusoidTask } from './problems/fewShotSinusoid';
+export { fewShotDigits, splitDigits, drawDigitsTask } from './problems/fewShotDigits';
+export { lqPenalty } from './problems/fewShotNetwork';

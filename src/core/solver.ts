@@ -22,6 +22,7 @@ import type { Rng } from './rng';
 import { addLists, normList, readList, subLists } from './tensorList';
 import type { TensorList } from './tensorList';
 import { readScalars } from './hypergrad/conjugateGradient';
+import { evaluateProblem } from './problem/evaluateProblem';
 
 /** Resolves run options + method options, with problem defaults between the built-in defaults and `given`. */
 export function resolveRunOptions(definition: ProblemDefinition<unknown, unknown>, method: MethodSpec, given: Readonly<Record<string, unknown>>): ResolvedOptions {
@@ -34,6 +35,8 @@ export function resolveRunOptions(definition: ProblemDefinition<unknown, unknown
     outerOptimizer: d.outerOptimizer,
     outerSchedule: d.outerSchedule,
     tolerance: d.tolerance,
+    metaBatch: d.metaBatch,
+    evalEvery: d.evalEvery,
     ...(d.methodOptions ?? {}),
   };
   const merged = { ...dropUndefined(fromProblem), ...dropUndefined(given) };
@@ -82,6 +85,7 @@ export class Solver {
   private peakTensors = 0;
   private peakBytes = 0;
   private reachedTolerance: number | undefined;
+  private lastEvals: Record<string, number> | undefined;
   /** Outer iterations done so far. */
   iteration = 0;
 
@@ -97,7 +101,7 @@ export class Solver {
     this.optState = this.optimizer.init(this.x);
     if (method.learnsLowerStart) {
       this.z = problem.initialLower();
-      this.zOptimizer = makeOptimizer(options.outerOptimizer as string, (options.startLr as number | undefined) ?? (options.outerLr as number));
+      this.zOptimizer = makeOptimizer((options.startOptimizer as string | undefined) ?? (options.outerOptimizer as string), (options.startLr as number | undefined) ?? (options.outerLr as number));
       this.zOptState = this.zOptimizer.init(this.z);
     }
     this.methodState = method.createState?.(problem, options);
@@ -184,6 +188,25 @@ export class Solver {
       ];
     });
     tf.dispose(taskMetrics);
+    // Held-out metrics at (x_t, y_K, z_t), before the update; their time is not the method's.
+    const evalStart = now();
+    const evals = this.shouldEvaluate(t)
+      ? await evaluateProblem(p, {
+          x: this.x,
+          y: lastLower!,
+          ...(this.z ? { z: this.z } : {}),
+          iteration: t,
+          final: t === (this.options.iterations as number) - 1,
+          seed: this.options.seed as number,
+          lowerSteps: this.options.lowerSteps as number,
+          lowerLr: this.options.lowerLr as number,
+        }).catch((e: unknown) => {
+          tf.dispose([...metricTensors, ...(gx ?? []), ...(gz ?? []), ...(lastLower ?? [])]);
+          throw e;
+        })
+      : undefined;
+    const evalMs = now() - evalStart;
+    if (evals) this.lastEvals = evals;
     const next = tf.tidy(() => {
       const g = scale === 1 ? gx! : gx!.map((v) => tf.mul(v, scale));
       const { updates, state } = this.optimizer.update(g, this.optState);
@@ -231,9 +254,10 @@ export class Solver {
       numTensors: memory.numTensors,
       numBytes: memory.numBytes,
       stats,
+      ...(evals ? { evals } : {}),
     };
     this.iteration++;
-    this.durations.push(now() - start);
+    this.durations.push(now() - start - evalMs);
     this.lastRecord = record;
     const tolMetric = p.upperSolution ? upperDistance! : gNorm!;
     if (this.reachedTolerance === undefined && tolMetric <= (this.options.tolerance as number)) this.reachedTolerance = t;
@@ -249,6 +273,13 @@ export class Solver {
     ).find(([, v]) => !Number.isFinite(v));
     if (bad) throw new DivergenceError(`${bad[0]} became ${bad[1]} at outer iteration ${t} (method ${this.method.id})`, record);
     return record;
+  }
+
+  /** Evaluates at every evalEvery-th iteration (0: none of them) and always at the last one. */
+  private shouldEvaluate(t: number): boolean {
+    if (!this.problem.definition.evaluate) return false;
+    const every = this.options.evalEvery as number;
+    return t === (this.options.iterations as number) - 1 || (every > 0 && t % every === 0);
   }
 
   /** y_0 for this outer step: the learned z, the previous y_K (warm start), start(x), or the lower init. */
@@ -296,6 +327,7 @@ export class Solver {
       peakBytes: this.peakBytes,
       ...(this.reachedTolerance !== undefined ? { iterationsToTolerance: this.reachedTolerance + 1 } : {}),
       ...(this.warningSet.size > 0 ? { warnings: this.warnings() } : {}),
+      ...(this.lastEvals ? { evals: this.lastEvals } : {}),
     };
   }
 

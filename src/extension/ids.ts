@@ -6,6 +6,7 @@
 export const Commands = {
   runProblem: 'bilevel.runProblem',
   compareMethods: 'bilevel.compareMethods',
+  runPreset: 'bilevel.runPreset',
   checkHypergradient: 'bilevel.checkHypergradient',
   newProblemFile: 'bilevel.newProblemFile',
   cancelRun: 'bilevel.cancelRun',

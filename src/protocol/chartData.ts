@@ -74,3 +74,77 @@ export function decimateRange(points: readonly Point[], lo: number, hi: number, 
   out.push(points[last]!);
   return { points: out, count };
 }
+
+// ---- held-out evaluation metrics (IterationRecord.evals, RunSummary.evals) ---------------------
+
+/** Prefix of constant reference values (e.g. `baseline.noisy.accuracy`), drawn as flat dashed lines. */
+export const BASELINE_PREFIX = 'baseline.';
+
+/** Suffix of a per-item metric's 95% confidence half-width (`test.accuracy.ci95`). */
+export const CI95_SUFFIX = '.ci95';
+
+/** True for an eval that gets its own chart: neither a `baseline.*` constant nor a `.ci95` half-width. */
+export function isEvalMetric(name: string): boolean {
+  return !name.startsWith(BASELINE_PREFIX) && !name.endsWith(CI95_SUFFIX);
+}
+
+/** True for a `baseline.*` reference value (not its `.ci95`). */
+export function isBaseline(name: string): boolean {
+  return name.startsWith(BASELINE_PREFIX) && !name.endsWith(CI95_SUFFIX);
+}
+
+/**
+ * The baselines of `names` drawn on the chart of `metric`: those whose last dotted part equals the
+ * metric's (`baseline.noisy.accuracy` and `baseline.clean.accuracy` go with `test.accuracy`,
+ * `baseline.randomInit.mse` with `test.mse`; nothing goes with `test.accuracyOfZ`). Sorted.
+ */
+export function baselinesFor(metric: string, names: Iterable<string>): string[] {
+  const tail = lastPart(metric);
+  return [...new Set(names)].filter((n) => isBaseline(n) && lastPart(n) === tail).sort();
+}
+
+/** The eval metrics (charted names) in `evals` lists, in a stable order: sorted by name. */
+export function evalMetricNames(evals: Iterable<Readonly<Record<string, number>> | undefined>): string[] {
+  const names = new Set<string>();
+  for (const e of evals) if (e) for (const k of Object.keys(e)) if (isEvalMetric(k)) names.add(k);
+  return [...names].sort();
+}
+
+/** Titles of the evals the built-in problems report; others are titled by their name. */
+const EVAL_TITLES: Readonly<Record<string, string>> = {
+  'test.accuracy': 'Test accuracy',
+  'test.accuracyOfZ': 'Test accuracy from the learned start z',
+  f1: 'F1 of clean-sample identification (×100)',
+  'test.mse': 'Test mean squared error',
+};
+
+/** The chart title of eval `name`, e.g. `Test accuracy (test.accuracy)`. */
+export function evalTitle(name: string): string {
+  const known = EVAL_TITLES[name];
+  return known ? `${known} (${name})` : `Evaluation: ${name}`;
+}
+
+/** The legend label of a baseline: `baseline.noisy.accuracy` → `baseline: noisy`. */
+export function baselineLabel(name: string): string {
+  const middle = name.slice(BASELINE_PREFIX.length).split('.').slice(0, -1).join('.');
+  return `baseline: ${middle || name.slice(BASELINE_PREFIX.length)}`;
+}
+
+/** Colours of baseline reference lines by position: greys and black, apart from the run palette. */
+const BASELINE_PALETTE = ['#444444', '#999999', '#000000', '#bbbbbb'];
+
+/** The colour of the baseline at `index` on one chart. */
+export function baselineColor(index: number): string {
+  return BASELINE_PALETTE[index % BASELINE_PALETTE.length]!;
+}
+
+/** A flat reference line at `y` over [xMin, xMax] (two points), or none for an empty span. */
+export function flatLine(y: number, xMin: number, xMax: number): Point[] {
+  if (!Number.isFinite(y) || !Number.isFinite(xMin) || !Number.isFinite(xMax)) return [];
+  return xMax > xMin ? [{ x: xMin, y }, { x: xMax, y }] : [{ x: xMin, y }];
+}
+
+function lastPart(name: string): string {
+  const i = name.lastIndexOf('.');
+  return i < 0 ? name : name.slice(i + 1);
+}

@@ -21,6 +21,8 @@ export interface ExperimentSpec {
   readonly options: Readonly<Record<string, number | string | boolean>>;
   /** Optional label shown in the history. */
   readonly name?: string;
+  /** The paper preset (protocol/presets.ts) this experiment came from; kept in the run record. */
+  readonly preset?: string;
 }
 
 /** A problem found in a problem file (for code lenses and quick picks). */

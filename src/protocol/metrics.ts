@@ -34,6 +34,8 @@ export interface IterationRecord {
   readonly numBytes: number;
   /** Method-specific statistics (spec §8), e.g. `cg.residual`, `trhg.M`. */
   readonly stats: Readonly<Record<string, StatValue>>;
+  /** Held-out metrics of the problem's `evaluate` (test accuracy, F1, …), on evaluation iterations only. */
+  readonly evals?: Readonly<Record<string, number>>;
 }
 
 /** How a run ended; `running` is only ever seen while it runs or after a crash. */
@@ -56,4 +58,6 @@ export interface RunSummary {
   readonly iterationsToTolerance?: number;
   /** Distinct warnings the method raised (e.g. CG on a singular Hessian), with where they first appeared. */
   readonly warnings?: readonly string[];
+  /** The last evaluation's held-out metrics (`name.ci95`: 95% confidence half-width of `name`). */
+  readonly evals?: Readonly<Record<string, number>>;
 }

@@ -21,6 +21,8 @@ export interface RunConfig {
   readonly seed: number;
   /** Backend requested (`auto`, `wasm`, …). */
   readonly backend: string;
+  /** The paper preset (`bilevel run --preset ID`, protocol/presets.ts) the problem, method and options came from. */
+  readonly preset?: string;
 }
 
 /** The contents of run.json. */

@@ -2,7 +2,7 @@
 // specs (one overlay chart per metric and per numeric method statistic, plus k* histograms for PTT),
 // decimating long series. No DOM and no node built-ins, so unit tests call it directly; the browser
 // script (reportScript.ts) only draws what this module computed.
-import { decimateRange, seriesColor, statNumber } from '../protocol/chartData';
+import { baselineColor, baselineLabel, baselinesFor, decimateRange, evalMetricNames, evalTitle, flatLine, isBaseline, seriesColor, statNumber } from '../protocol/chartData';
 import type { Point } from '../protocol/chartData';
 import type { IterationRecord } from '../protocol/metrics';
 
@@ -17,18 +17,24 @@ export interface ReportMethod {
   readonly warnings: readonly string[];
   /** Every outer iteration's record, in order. */
   readonly records: readonly IterationRecord[];
+  /** The last evaluation's held-out metrics (RunSummary.evals), if the problem has `evaluate`. */
+  readonly evals?: Readonly<Record<string, number>>;
 }
 
 /** Everything the report page needs besides Chart.js itself. */
 export interface ReportInput {
   readonly problem: string;
   readonly problemParams: Readonly<Record<string, unknown>>;
+  /** The `--preset` the comparison came from, if any. */
+  readonly preset?: string;
   /** Backend as the CLI prints it, e.g. `wasm (SIMD, 16 threads)`. */
   readonly backend: string;
   /** When the comparison ran (ISO 8601). */
   readonly date: string;
   /** The comparison table exactly as the CLI prints it: headers and formatted cells. */
   readonly table: { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] };
+  /** The final evaluation table as the CLI prints it (methods × eval metrics, then baselines), if any. */
+  readonly evalTable?: { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] };
   readonly methods: readonly ReportMethod[];
 }
 
@@ -43,6 +49,8 @@ export interface LineSeries {
   readonly points: readonly Point[];
   /** Points before decimation (equal to `points.length` when none happened). */
   readonly rawLength: number;
+  /** A constant reference line (a `baseline.*` eval), drawn dashed without points. */
+  readonly dashed?: boolean;
 }
 
 /** One method's counts in a bar chart, aligned with {@link BarChartSpec.labels}. */
@@ -53,7 +61,7 @@ export interface BarSeries {
 }
 
 /** Where a chart goes on the page. */
-export type ChartSection = 'metrics' | 'stats' | 'ptt';
+export type ChartSection = 'metrics' | 'evals' | 'stats' | 'ptt';
 
 /** A line chart over outer iterations overlaying every method that has the quantity. */
 export interface LineChartSpec {
@@ -197,13 +205,50 @@ export function kStarHistogram(methods: readonly ReportMethod[]): BarChartSpec |
   };
 }
 
-/** Every chart of the report, in page order: metrics, method statistics, then PTT histograms. */
+/**
+ * The held-out metrics' charts: one per eval name (not `baseline.*`, not `.ci95`) overlaying the
+ * methods at the iterations that were evaluated, with each matching `baseline.*` value (see
+ * baselinesFor) as a flat dashed line across the plotted iterations.
+ */
+export function evalCharts(methods: readonly ReportMethod[], maxPoints: number = MAX_POINTS): LineChartSpec[] {
+  const names = evalMetricNames(methods.flatMap((m) => [...m.records.map((r) => r.evals), m.evals]));
+  const baselines = baselineValues(methods);
+  const charts: LineChartSpec[] = [];
+  for (const name of names) {
+    const chart = lineChart(`eval-${name}`, 'evals', evalTitle(name), name, methods, (r) => r.evals?.[name], maxPoints);
+    if (!chart) continue;
+    const xs = chart.series.flatMap((s) => [s.points[0]!.x, s.points[s.points.length - 1]!.x]);
+    const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+    const refs: LineSeries[] = baselinesFor(name, baselines.keys()).map((b, i) => {
+      const points = flatLine(baselines.get(b)!, lo, hi);
+      return { label: baselineLabel(b), color: baselineColor(i), points, rawLength: points.length, dashed: true };
+    });
+    charts.push({ ...chart, series: [...chart.series, ...refs.filter((r) => r.points.length > 0)] });
+  }
+  return charts;
+}
+
+/** Each `baseline.*` value, from the first method that reports it (its last value). */
+export function baselineValues(methods: readonly ReportMethod[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of methods) {
+    const own = new Map<string, number>();
+    for (const e of [...m.records.map((r) => r.evals), m.evals]) {
+      for (const [k, v] of Object.entries(e ?? {})) if (isBaseline(k) && Number.isFinite(v)) own.set(k, v);
+    }
+    for (const [k, v] of own) if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+
+/** Every chart of the report, in page order: metrics, held-out evaluations, method statistics, then PTT histograms. */
 export function buildCharts(methods: readonly ReportMethod[], maxPoints: number = MAX_POINTS): ChartSpec[] {
   const charts: ChartSpec[] = [];
   for (const m of METRICS) {
     const chart = lineChart(m.id, 'metrics', m.title, m.yLabel, methods, m.read, maxPoints);
     if (chart) charts.push(chart);
   }
+  charts.push(...evalCharts(methods, maxPoints));
   for (const key of numericStatKeys(methods)) {
     const title = key === PTT_KSTAR ? `${key} (k* trace)` : key;
     const chart = lineChart(`stat-${key}`, 'stats', title, key, methods, (r) => statNumber(r.stats[key]), maxPoints);

@@ -48,6 +48,10 @@ export const REPORT_SCRIPT = String.raw`
         // Chart.js draws the first dataset on top; widening the later ones keeps every method
         // visible where exact methods give the same curve.
         datasets: spec.series.map(function (s, i) {
+          // Baselines are constants: a thin dashed line without points.
+          if (s.dashed) {
+            return { label: s.label, data: lineData(s, false), borderColor: s.color, backgroundColor: s.color, borderWidth: 1.25, borderDash: [6, 4], pointRadius: 0, tension: 0 };
+          }
           return {
             label: s.label,
             data: lineData(s, false),

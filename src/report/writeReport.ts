@@ -64,6 +64,8 @@ const STYLE = `
   th { background: #f0f0f0; }
   td:first-child, th:first-child { text-align: left; }
   tr.differs td { background: #fff8e1; }
+  tr.baseline td { color: #666; font-style: italic; }
+  h3 { font-size: 14px; margin: 18px 0 8px; }
   .status-failed, .status-diverged { color: #b00020; font-weight: 600; }
   .status-cancelled { color: #a66400; }
   ul.notes { margin: 8px 0; padding-left: 20px; }
@@ -99,6 +101,13 @@ function comparisonHtml(input: ReportInput): string {
   return `<div class="scroll"><table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }
 
+/** The final evaluation (methods × eval metrics, value ± ci95, baselines last), when the runs have one. */
+function evalTableHtml(input: ReportInput): string {
+  const t = input.evalTable;
+  if (!t || t.rows.length === 0) return '';
+  return `<h3>Final evaluation</h3>\n${tableHtml(t.headers, t.rows, (i) => (t.rows[i]![0]!.startsWith('baseline') ? 'baseline' : ''))}`;
+}
+
 /** Rows = option keys, columns = methods; rows where the methods disagree are highlighted. */
 function optionsHtml(input: ReportInput): string {
   const keys = optionKeys(input.methods);
@@ -120,13 +129,13 @@ export function renderReportHtml(input: ReportInput, chartJs: string): string {
   const charts = buildCharts(input.methods);
   const params = Object.entries(input.problemParams).map(([k, v]) => `${k}=${formatOption(v)}`).join(', ');
   const title = `${input.problem}${params ? ` (${params})` : ''}`;
-  const sections = (['metrics', 'stats', 'ptt'] as const).filter((s) => charts.some((c) => c.section === s));
-  const sectionTitles = { metrics: 'Metrics per outer iteration', stats: 'Method statistics', ptt: 'PTT: distribution of k*' } as const;
+  const sections = (['metrics', 'evals', 'stats', 'ptt'] as const).filter((s) => charts.some((c) => c.section === s));
+  const sectionTitles = { metrics: 'Metrics per outer iteration', evals: 'Held-out evaluation (dashed: baselines)', stats: 'Method statistics', ptt: 'PTT: distribution of k*' } as const;
   const legend = input.methods
     .map((m, i) => `<span class="swatch" style="background:${methodColor(i)}"></span>${escapeHtml(m.method)}`)
     .join(' &nbsp; ');
   // The raw records are the data of the page: the charts are derived (and possibly decimated) from them.
-  const records = input.methods.map((m) => ({ method: m.method, status: m.status, ...(m.runId !== undefined ? { runId: m.runId } : {}), records: m.records }));
+  const records = input.methods.map((m) => ({ method: m.method, status: m.status, ...(m.runId !== undefined ? { runId: m.runId } : {}), ...(m.evals ? { evals: m.evals } : {}), records: m.records }));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -137,9 +146,10 @@ export function renderReportHtml(input: ReportInput, chartJs: string): string {
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p class="meta">backend ${escapeHtml(input.backend)} · ${escapeHtml(input.date)} · methods: ${legend}</p>
+<p class="meta">${input.preset !== undefined ? `preset ${escapeHtml(input.preset)} · ` : ''}backend ${escapeHtml(input.backend)} · ${escapeHtml(input.date)} · methods: ${legend}</p>
 <h2>Comparison</h2>
 ${comparisonHtml(input)}
+${evalTableHtml(input)}
 ${notesHtml(input)}
 <h2>Resolved options</h2>
 ${optionsHtml(input)}

@@ -2,6 +2,7 @@
 // (STYLE.md §2); whoever runs core calls selectBackend() once before building any tensor.
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { patchWasmMatMul } from './kernels/patchWasmMatMul';
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -261,6 +262,7 @@ async function activateWasm(options: SelectBackendOptions): Promise<string> {
     setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
   }
   await setBackendOrThrow('wasm');
+  patchWasmMatMul();
   return `tfjs-backend-wasm ${version_wasm}, ${simd ? 'simd' : 'no simd'}, single-threaded (threaded wasm needs blob: workers, which Node rejects), binaries: ${dir}`;
 }
 

@@ -3,9 +3,13 @@
 import { releaseBackend } from './backend';
 import { createProcessPort } from './processPort';
 import { serveWorker } from './workerEndpoint';
+import { registerNodeDatasets } from '../datasets/registerNodeDatasets';
 
 /** How long a run may take to stop after the host went away before the worker just exits (ms). */
 const ORPHAN_GRACE_MS = 10_000;
+
+// Built-in workloads and problem files load MNIST through core's dataset registry.
+registerNodeDatasets();
 
 const port = createProcessPort();
 const endpoint = serveWorker(port);

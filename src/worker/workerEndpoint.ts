@@ -137,6 +137,7 @@ export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, optio
       iterations: options.iterations as number,
       seed: options.seed as number,
       backend: initMessage.backend,
+      ...(spec.preset !== undefined ? { preset: spec.preset } : {}),
     };
     let writer: RunWriter;
     try {

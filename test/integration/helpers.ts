@@ -45,8 +45,8 @@ export interface StoredRun {
   readonly id: string;
   readonly status: string;
   readonly message?: string;
-  readonly config?: { readonly problem?: string; readonly method?: string; readonly iterations?: number };
-  readonly summary?: { readonly iterations?: number };
+  readonly config?: { readonly problem?: string; readonly method?: string; readonly iterations?: number; readonly preset?: string };
+  readonly summary?: { readonly iterations?: number; readonly evals?: Readonly<Record<string, number>> };
 }
 
 /** Every run in `<workspace>/.bilevel/runs`, read straight from the files the extension writes. */

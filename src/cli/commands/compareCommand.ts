@@ -8,8 +8,10 @@ import { executeRun, resolveFor } from '../executeRun';
 import type { RunResult } from '../executeRun';
 import { formatBytes, formatNumber, formatTable } from '../formatTable';
 import type { ParsedArgs } from '../parseArgs';
+import { evalTable } from '../evalSummary';
 import { formatStatSummaries, statSummariesToJson } from '../statsSummary';
 import { ignoredFlags, prepareProblem, startBackend, storeDir } from '../prepareProblem';
+import { unusedPresetOptions } from '../resolvePreset';
 import type { PreparedProblem } from '../prepareProblem';
 import { UsageError } from '../usageError';
 
@@ -36,6 +38,10 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
   for (const flag of ignoredFlags(args.flags, prepared.methods)) {
     io.stderr.write(`bilevel: note: --${flag} applies to none of ${prepared.methods.map((m) => m.id).join(', ')}; ignored\n`);
   }
+  const unused = unusedPresetOptions(prepared.preset, prepared.methods);
+  if (unused.length > 0) {
+    io.stderr.write(`bilevel: note: none of ${prepared.methods.map((m) => m.id).join(', ')} takes ${unused.join(', ')} of preset '${prepared.preset!.id}'; left out\n`);
+  }
   const backend = await startBackend(args.flags);
   const results: RunResult[] = [];
   for (const [i, method] of prepared.methods.entries()) {
@@ -56,6 +62,7 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
         command: 'compare',
         problem: prepared.family.id,
         problemParams: prepared.params,
+        ...(prepared.preset ? { preset: prepared.preset.id } : {}),
         backend: backend.name,
         results: results.map((r) => ({
           method: r.method,
@@ -70,8 +77,11 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
       }) + '\n',
     );
   } else {
-    io.stdout.write(`\n${prepared.family.id} (${Object.entries(prepared.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')}) on ${backend.detail}\n\n`);
+    const presetNote = prepared.preset ? `, preset ${prepared.preset.id}` : '';
+    io.stdout.write(`\n${prepared.family.id} (${Object.entries(prepared.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')})${presetNote} on ${backend.detail}\n\n`);
     io.stdout.write(formatCompareTable(results) + '\n');
+    const evals = formatEvalTable(results);
+    if (evals !== undefined) io.stdout.write(`\nFinal evaluation (± 95% CI half-width where per-item)\n${evals}\n`);
     for (const r of results) {
       if (r.message) io.stdout.write(`${r.method}: ${r.message}\n`);
       for (const w of r.warnings) io.stdout.write(`${r.method}: warning: ${w}\n`);
@@ -103,6 +113,12 @@ export function formatCompareTable(results: readonly RunResult[]): string {
   return formatTable(COMPARE_COLUMNS, compareRows(results));
 }
 
+/** The final-evaluation table (methods × eval metrics, baselines last), or undefined when no run has evals. */
+export function formatEvalTable(results: readonly RunResult[]): string | undefined {
+  const t = evalTable(results.map((r) => ({ method: r.method, evals: r.final.evals })), formatNumber);
+  return t ? formatTable(t.headers, t.rows) : undefined;
+}
+
 /** The formatted cells of the comparison table, one row per method, in {@link COMPARE_COLUMNS} order. */
 export function compareRows(results: readonly RunResult[]): string[][] {
   return results.map((r) => [
@@ -122,12 +138,15 @@ export function compareRows(results: readonly RunResult[]): string[][] {
 
 /** What `--report` shows: the table as printed plus each method's options and records. */
 function reportInput(prepared: PreparedProblem, backend: string, startedAt: Date, results: readonly RunResult[]): ReportInput {
+  const evals = evalTable(results.map((r) => ({ method: r.method, evals: r.final.evals })), formatNumber);
   return {
     problem: prepared.family.id,
     problemParams: prepared.params,
+    ...(prepared.preset ? { preset: prepared.preset.id } : {}),
     backend,
     date: startedAt.toISOString(),
     table: { headers: COMPARE_COLUMNS, rows: compareRows(results) },
+    ...(evals ? { evalTable: evals } : {}),
     methods: results.map((r) => ({
       method: r.method,
       status: r.status,
@@ -136,6 +155,7 @@ function reportInput(prepared: PreparedProblem, backend: string, startedAt: Date
       options: r.options,
       warnings: r.warnings,
       records: r.records ?? [],
+      ...(r.final.evals ? { evals: r.final.evals } : {}),
     })),
   };
 }

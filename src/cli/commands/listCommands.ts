@@ -1,6 +1,9 @@
-// `bilevel problems` and `bilevel methods`: the registries, with every option's flag and default.
-import { BUILTIN_PROBLEMS, METHODS } from '../../core';
+// `bilevel problems`, `bilevel methods` and `bilevel presets`: the registries, with every option's
+// flag and default.
+import { BUILTIN_PROBLEMS, METHODS, RUN_OPTIONS } from '../../core';
 import type { OptionSpec } from '../../core';
+import { PRESETS } from '../../protocol/presets';
+import type { Preset } from '../../protocol/presets';
 import type { CliIo } from '../cliIo';
 import { defaultText, rejectUnknownFlags, COMMAND_FLAGS, GLOBAL_FLAGS } from '../commandFlags';
 import type { ParsedArgs } from '../parseArgs';
@@ -29,6 +32,40 @@ export function methodsCommand(args: ParsedArgs, io: CliIo): number {
   );
   io.stdout.write(blocks.join('\n\n') + '\n\nEvery method also takes the run options; see `bilevel run --help`.\n');
   return 0;
+}
+
+/** Runs `bilevel presets` (`presets` is the list shown; tests pass their own). */
+export function presetsCommand(args: ParsedArgs, io: CliIo, presets: readonly Preset[] = PRESETS): number {
+  rejectUnknownFlags('presets', args.flags, [...GLOBAL_FLAGS, ...COMMAND_FLAGS.presets!]);
+  if (args.flags.has('json') && args.flags.get('json') !== 'false') {
+    io.stdout.write(JSON.stringify(presets) + '\n');
+    return 0;
+  }
+  io.stdout.write(presets.map(formatPreset).join('\n\n') + '\n\nRun one with `bilevel run --preset ID` or all its methods with `bilevel compare --preset ID`; flags given besides it win.\n');
+  return 0;
+}
+
+/** One preset as `bilevel presets` prints it: id and title, source, what it runs, scaling. */
+export function formatPreset(p: Preset): string {
+  const params = Object.entries(p.params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  return [
+    `${p.id} — ${p.title}`,
+    `  source   ${p.source}`,
+    `  problem  ${p.problem}${params ? ` (${params})` : ''}`,
+    `  methods  ${p.methods.join(', ')}`,
+    `  options  ${flagsText(p.options) || '(problem defaults)'}`,
+    ...Object.entries(p.methodOptions ?? {}).map(([m, o]) => `    ${m}: ${flagsText(o)}`),
+    `  scaling  ${p.scaling || 'none: as in the paper'}`,
+  ].join('\n');
+}
+
+function flagsText(options: Readonly<Record<string, string | number | boolean>>): string {
+  return Object.entries(options).map(([k, v]) => `--${flagOf(k)} ${String(v)}`).join(' ');
+}
+
+/** The command-line flag of option `key` (run or any method option), else the key itself. */
+function flagOf(key: string): string {
+  return [...RUN_OPTIONS, ...METHODS.flatMap((m) => m.options)].find((s) => s.key === key)?.flag ?? key;
 }
 
 /** `  --flag VALUE  description (default: d)` lines, aligned. */

@@ -5,9 +5,11 @@ import { EXIT_INTERRUPTED } from '../cliIo';
 import { executeRun, resolveFor } from '../executeRun';
 import type { RunResult } from '../executeRun';
 import { formatBytes, formatNumber } from '../formatTable';
+import { formatEvalLines } from '../evalSummary';
 import { formatStatSummaries, statSummariesToJson } from '../statsSummary';
 import type { ParsedArgs } from '../parseArgs';
 import { prepareProblem, startBackend, storeDir } from '../prepareProblem';
+import { unusedPresetOptions } from '../resolvePreset';
 
 /** Runs `bilevel run`; returns the exit code. */
 export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -17,6 +19,8 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const options = resolveFor(prepared, method);
   const json = args.flags.has('json') && args.flags.get('json') !== 'false';
   const noStore = args.flags.has('no-store') && args.flags.get('no-store') !== 'false';
+  const unused = unusedPresetOptions(prepared.preset, [method]);
+  if (unused.length > 0) io.stderr.write(`bilevel: note: ${method.id} takes no ${unused.join(', ')} of preset '${prepared.preset!.id}'; left out\n`);
   const backend = await startBackend(args.flags);
   const result = await executeRun(prepared, method, options, {
     backend,
@@ -31,6 +35,7 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
         command: 'run',
         problem: prepared.family.id,
         problemParams: prepared.params,
+        ...(prepared.preset ? { preset: prepared.preset.id } : {}),
         method: method.id,
         options: result.options,
         backend: backend.name,
@@ -43,18 +48,18 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
       }) + '\n',
     );
   } else {
-    io.stdout.write(formatRunSummary(prepared.family.id, result, backend.detail) + '\n');
+    io.stdout.write(formatRunSummary(prepared.family.id, result, backend.detail, prepared.preset?.id) + '\n');
   }
   return result.status === 'cancelled' ? EXIT_INTERRUPTED : result.status === 'completed' ? 0 : 1;
 }
 
-/** The text summary printed after a run. */
-export function formatRunSummary(problem: string, r: RunResult, backendDetail: string): string {
+/** The text summary printed after a run (with the preset it came from, if any). */
+export function formatRunSummary(problem: string, r: RunResult, backendDetail: string, preset?: string): string {
   const f = r.final;
   const specs = [...RUN_OPTIONS, ...METHODS.flatMap((m) => m.options)];
   const flagOf = (key: string): string => specs.find((s) => s.key === key)?.flag ?? key;
   const lines = [
-    `${r.method} on ${problem}: ${r.status}${r.message ? ` — ${r.message}` : ''}`,
+    `${r.method} on ${problem}${preset !== undefined ? ` (preset ${preset})` : ''}: ${r.status}${r.message ? ` — ${r.message}` : ''}`,
     `  options          ${Object.entries(r.options)
       .map(([k, v]) => `--${flagOf(k)} ${String(v)}`)
       .join(' ')}`,
@@ -64,6 +69,7 @@ export function formatRunSummary(problem: string, r: RunResult, backendDetail: s
     `  ‖g‖              ${formatNumber(f.hypergradNorm)}`,
     `  iterations       ${f.iterations}`,
     `  to tolerance     ${f.iterationsToTolerance ?? 'not reached'}`,
+    ...(f.evals ? [`  evaluation       ${f.evalIteration !== undefined ? `at iteration ${f.evalIteration}` : 'last'}`, ...formatEvalLines(f.evals, formatNumber).map((l) => `    ${l}`)] : []),
     `  ms/iteration     ${formatNumber(f.msPerIteration)}`,
     `  peak tensors     ${f.peakTensors}`,
     `  peak memory      ${formatBytes(f.peakBytes)}`,

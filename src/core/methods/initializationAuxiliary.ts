@@ -14,7 +14,7 @@ import type { MethodWithObjective } from './approximateObjective';
 import { unrolledObjective } from './approximateObjective';
 import type { HypergradientContext, HypergradientResult } from './methodSpec';
 import type { OptionSpec, ResolvedOptions } from './options';
-import { START_LR_OPTION } from './runOptions';
+import { START_LR_OPTION, START_OPTIMIZER_OPTION } from './runOptions';
 import { TRACE_EVERY_OPTION, createTraceSchedule, shouldTrace } from './traceSchedule';
 import { unrollAndReverse } from './unrolledHypergradient';
 
@@ -84,7 +84,7 @@ export const iaGm: MethodWithObjective = {
   title: 'IA-GM (initialization auxiliary)',
   summary: 'Learns the lower start z with x; exact reverse mode of F(x, y_K(x, z)) through K GD steps.',
   reference: IAPTT_REFERENCE,
-  options: [START_LR_OPTION, TRACE_EVERY_OPTION],
+  options: [START_LR_OPTION, START_OPTIMIZER_OPTION, TRACE_EVERY_OPTION],
   learnsLowerStart: true,
   createState: () => createTraceSchedule(),
   hypergradient: (ctx) => unrolledFromStart(ctx, plainDynamics(ctx.problem, ctx.options), 'iagm', {}),
@@ -105,6 +105,7 @@ export const iaGmA: MethodWithObjective = {
   reference: IAPTT_REFERENCE,
   options: [
     START_LR_OPTION,
+    START_OPTIMIZER_OPTION,
     { key: 'acceleration', flag: 'acceleration', type: 'choice', choices: ['fista', 'nesterov-momentum'], default: 'fista', description: 'fista: Beck–Teboulle τ_k schedule; nesterov-momentum: SGD(μ, nesterov) as in the hyper-cleaning code.' },
     { key: 'momentum', flag: 'momentum', type: 'number', default: 0.9, min: 0, max: 1, description: 'μ of nesterov-momentum (ignored by fista).' },
     TRACE_EVERY_OPTION,
@@ -134,7 +135,7 @@ export const iapttGm: MethodWithObjective = {
   title: 'IAPTT-GM (initialization auxiliary + pessimistic trajectory truncation)',
   summary: 'Learns z with x; back-propagates the worst F(x, y_k*) along the trajectory through its first k* steps.',
   reference: IAPTT_REFERENCE,
-  options: [START_LR_OPTION, MEMORY_MODE_OPTION, TRACE_EVERY_OPTION],
+  options: [START_LR_OPTION, START_OPTIMIZER_OPTION, MEMORY_MODE_OPTION, TRACE_EVERY_OPTION],
   learnsLowerStart: true,
   createState: () => createTraceSchedule(),
   hypergradient: truncatedFromStart,

@@ -21,6 +21,14 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { key: 'tolerance', flag: 'tol', type: 'number', default: 1e-3, greaterThan: 0, description: 'Tolerance for "iterations to tolerance" (on ‖x − x*‖, else on ‖g‖).' },
   { key: 'metaBatch', flag: 'meta-batch', type: 'integer', default: 1, min: 1, description: 'Tasks per outer iteration (problems with a task sampler).' },
   {
+    key: 'evalEvery',
+    flag: 'eval-every',
+    type: 'integer',
+    default: 10,
+    min: 0,
+    description: 'Outer iterations between evaluations of held-out metrics (problems with evaluate; 0: only the last). The last iteration is always evaluated.',
+  },
+  {
     key: 'metaReduction',
     flag: 'meta-reduction',
     type: 'choice',
@@ -38,4 +46,14 @@ export const START_LR_OPTION: OptionSpec = {
   greaterThan: 0,
   default: (o) => o.outerLr as number,
   description: 'Step size of the initialization auxiliary z (default: the outer step size).',
+};
+
+/** The optimizer of z: the paper's text says Adam for x and z; the IAPTT hyper-cleaning code uses SGD for z (spec §9f). */
+export const START_OPTIMIZER_OPTION: OptionSpec = {
+  key: 'startOptimizer',
+  flag: 'start-optimizer',
+  type: 'choice',
+  choices: ['sgd', 'adam'],
+  default: (o) => o.outerOptimizer as string,
+  description: 'Optimizer of the initialization auxiliary z (default: the outer optimizer).',
 };

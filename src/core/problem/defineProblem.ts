@@ -48,6 +48,10 @@ export interface ProblemDefaults {
   /** Upper step schedule: constant λ or harmonic λ/(t+1). */
   readonly outerSchedule?: 'constant' | 'harmonic';
   readonly tolerance?: number;
+  /** Tasks per outer iteration (problems with a task sampler). */
+  readonly metaBatch?: number;
+  /** Outer iterations between two evaluations (problems with `evaluate`); 0 turns them off. */
+  readonly evalEvery?: number;
   /** Any method option by its key (e.g. `truncation`, `cgIterations`). */
   readonly methodOptions?: Readonly<Record<string, number | string | boolean>>;
 }
@@ -74,7 +78,38 @@ export interface ProblemDefinition<D = undefined, T = undefined> {
    * `metaBatch` tasks. Tensors in a task are disposed by the solver after use.
    */
   sampleTask?(rng: Rng, data: D): T;
+  /**
+   * Held-out metrics (test accuracy, F1, error after adaptation, …), measured every `evalEvery` outer
+   * iterations and at the last one, at x_t and the y_K it produced. Runs inside tf.tidy. Return
+   * numbers or scalar tensors; a 1-D tensor of per-item values (e.g. one accuracy per test task) is
+   * reported as its mean under `name` and its 95% confidence half-width under `name.ci95`.
+   */
+  evaluate?(context: EvaluationContext<D, T>): Readonly<Record<string, tf.Tensor | number>>;
   readonly defaults?: ProblemDefaults;
+}
+
+/** What `evaluate` sees: the current variables, the data, and helpers to adapt on new tasks. */
+export interface EvaluationContext<D, T> {
+  /** Upper variables x_t. */
+  readonly x: Vars;
+  /** y_K of this outer iteration (of the last task of the meta-batch when the problem has tasks). */
+  readonly y: Vars;
+  /** The learned lower start z of IA methods (IA-GM, IAPTT-GM); undefined for other methods. */
+  readonly z?: Vars;
+  readonly data: D;
+  /** Outer iteration t. */
+  readonly iteration: number;
+  /** True at the run's last outer iteration (spend more on it, e.g. 500 test tasks instead of 50). */
+  readonly final: boolean;
+  /** Re-seeded identically at every evaluation, so every evaluation sees the same held-out tasks. */
+  readonly rng: Rng;
+  /** The run's lower start y_0 for a task at x_t: z when the method learns it, else lower.start(x), else the lower init. */
+  start(task?: T): Vars;
+  /**
+   * Runs plain gradient descent on the lower objective f(x_t, ·) (of `task`, if given) from `from`:
+   * `steps` (default: the run's K) steps of size `lr` (default: the run's lower step size).
+   */
+  adapt(from: Vars, options?: { readonly task?: T; readonly steps?: number; readonly lr?: number }): Vars;
 }
 
 /** Declares a problem; checks its shape now and its numbers when a run compiles it (compileProblem). */
@@ -131,6 +166,7 @@ export function checkDefinition(def: ProblemDefinition<unknown, unknown>): strin
   }
   if (def.data !== undefined && typeof def.data !== 'function') issues.push('data: must be a function (rng) => data');
   if (def.sampleTask !== undefined && typeof def.sampleTask !== 'function') issues.push('sampleTask: must be a function (rng, data) => task');
+  if (def.evaluate !== undefined && typeof def.evaluate !== 'function') issues.push('evaluate: must be a function (context) => { metric: value }');
   if (def.lower?.start !== undefined && typeof def.lower.start !== 'function') issues.push('lower.start: must be a function (x, data) => { [lower variable]: tensor }');
   return issues;
 }

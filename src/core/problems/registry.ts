@@ -2,14 +2,17 @@
 import { resolveOptions } from '../methods/options';
 import type { ProblemDefinition } from '../problem/defineProblem';
 import type { BuiltinProblem } from './builtinProblem';
+import { hypercleanMnist } from './hypercleanMnist';
 import { toyLlc } from './toyLlc';
 import { toyNonconvex } from './toyNonconvex';
 import { toyNonsingleton } from './toyNonsingleton';
 import { toyQuadratic } from './toyQuadratic';
 import { toyUfom } from './toyUfom';
+import { fewShotSinusoid } from './fewShotSinusoid';
+import { fewShotDigits } from './fewShotDigits';
 
 /** Every built-in problem family, in the order `bilevel problems` lists them. */
-export const BUILTIN_PROBLEMS: readonly BuiltinProblem[] = [toyQuadratic, toyNonsingleton, toyNonconvex, toyUfom, toyLlc];
+export const BUILTIN_PROBLEMS: readonly BuiltinProblem[] = [toyQuadratic, toyNonsingleton, toyNonconvex, toyUfom, toyLlc, hypercleanMnist, fewShotSinusoid, fewShotDigits];
 
 /** Looks a family up by id; throws listing the valid ids. */
 export function getBuiltinProblem(id: string): BuiltinProblem {

@@ -6,11 +6,13 @@ import { exportChart, exportCsv } from './exportCommands';
 import { addNote, compareSelected, deleteRun, openRun, refreshHistory, renameRun, revealRunFolder } from './historyCommands';
 import { newProblemFile } from './newProblemFile';
 import { cancelRun, checkHypergradient, compareMethods, rerun, runProblem } from './runCommands';
+import { runPreset } from './runPreset';
 
 /** The factory of each command. */
 export const COMMAND_FACTORIES: Readonly<Record<CommandId, CommandFactory>> = {
   [Commands.runProblem]: runProblem,
   [Commands.compareMethods]: compareMethods,
+  [Commands.runPreset]: runPreset,
   [Commands.checkHypergradient]: checkHypergradient,
   [Commands.newProblemFile]: newProblemFile,
   [Commands.cancelRun]: cancelRun,

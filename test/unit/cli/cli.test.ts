@@ -116,7 +116,9 @@ describe('bilevel CLI', () => {
 
   it('rejects unknown commands, flags, methods and problems with exit 2 and the valid choices', () => {
     const cases: [string[], RegExp][] = [
-      [['frobnicate'], /unknown command 'frobnicate'.*problems, methods, run, compare, check, grad/],
+      [['frobnicate'], /unknown command 'frobnicate'.*problems, methods, presets, run, compare, check, grad/],
+      [['compare', '--preset', 'nope'], /unknown preset 'nope' \(--preset\); valid presets: .*ufom-sinusoid/],
+      [['run'], /'run' needs --problem ID or --preset ID/],
       [['run', '--problem', 'toy-quadratic', '--foo', '1'], /unknown flag --foo for 'run'; valid flags: .*--K.*--inner-lr/],
       [['run', '--problem', 'toy-quadratic', '--method', 'nope'], /unknown method 'nope'.*rhg, t-rhg, cg, neumann, fom/],
       [['run', '--problem', 'nope'], /unknown problem 'nope'.*toy-quadratic, toy-nonsingleton, toy-nonconvex/],

@@ -14,6 +14,7 @@ import { parseRecord } from '../../../src/store/recordJson';
 import { METRICS_FILE, RunStore } from '../../../src/store/runStore';
 import { problemFileLabel, serveWorker } from '../../../src/worker/workerEndpoint';
 import { createMemoryPortPair } from './memoryPort';
+import { registerNodeDatasets } from '../../../src/datasets/registerNodeDatasets';
 
 const FIXTURE = path.resolve(__dirname, '../../../test/fixtures/problems/fixture.bilevel.ts');
 
@@ -182,6 +183,26 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
     assert.ok(s.records().every((r) => r.upperDistance !== undefined), 'the known solution gives distances');
     const record = new RunStore(s.storeDir).read(started.runId);
     assert.equal(record.config.problem, `${FIXTURE}#default`, 'a store outside the workspace records the absolute path');
+  });
+
+  void it('runs a problem file that builds on a built-in workload (hyperclean-mnist) and reports its evaluations', async () => {
+    // The worker's main registers the datasets; this in-process endpoint needs it done here.
+    registerNodeDatasets();
+    const file = path.join(tmp, 'cleaning.bilevel.ts');
+    writeFileSync(
+      file,
+      "import { createBuiltinProblem, defineProblem } from 'bilevel-lab';\n" +
+        "const base = createBuiltinProblem('hyperclean-mnist', { train: 100, validation: 50, test: 50, model: 'two-layer', activation: 'relu', hidden: 8 });\n" +
+        "export default defineProblem({ ...base, id: 'my-cleaning', defaults: { ...base.defaults, iterations: 3, lowerSteps: 2, evalEvery: 1 } });\n",
+    );
+    const s = new Session();
+    await s.next('ready');
+    s.host.send({ type: 'run', spec: { problem: { kind: 'file', path: file, exportName: 'default' }, method: 'rhg', options: {} } });
+    const finished = await s.next('runFinished');
+    assert.equal(finished.status, 'completed', finished.message);
+    assert.deepEqual(s.records().map((r) => Object.keys(r.evals ?? {}).includes('test.accuracy')), [true, true, true]);
+    const summary = new RunStore(s.storeDir).read(finished.runId).summary!;
+    assert.ok(Number.isFinite(summary.evals?.['f1']), JSON.stringify(summary.evals));
   });
 
   void it('lists the available problem exports when the export is missing', async () => {

@@ -1,0 +1,47 @@
+// `Bilevel: Run Paper Preset…`: a paper's setting of a built-in workload, its methods raced on one
+// seed in one comparison panel (the extension's `bilevel compare --preset ID`).
+import * as vscode from 'vscode';
+import { PRESETS } from '../../protocol/presets';
+import type { Preset, PresetValue } from '../../protocol/presets';
+import { presetSpecs } from '../presetSpecs';
+import type { CommandContext } from './context';
+import { requireTrust, startRuns } from './context';
+import type { StartedRuns } from './runCommands';
+
+/**
+ * `bilevel.runPreset(presetId?, methods?, { options? }?)`: asks for the preset and its methods when
+ * not given; `options` override the preset's for every method (e.g. fewer iterations).
+ */
+export const runPreset =
+  (ctx: CommandContext) =>
+  async (arg0?: unknown, methodsArg?: unknown, extra?: unknown): Promise<StartedRuns | undefined> => {
+    if (!(await requireTrust())) return undefined;
+    let preset: Preset | undefined;
+    if (typeof arg0 === 'string') {
+      preset = PRESETS.find((p) => p.id === arg0);
+      if (!preset) {
+        void vscode.window.showErrorMessage(`Unknown preset '${arg0}'; valid presets: ${PRESETS.map((p) => p.id).join(', ')}.`);
+        return undefined;
+      }
+    } else {
+      const picked = await vscode.window.showQuickPick(
+        PRESETS.map((p) => ({ label: p.id, description: p.title, detail: `${p.source}. ${p.scaling}`, preset: p })),
+        { placeHolder: 'Paper preset to run', matchOnDescription: true, matchOnDetail: true },
+      );
+      if (!picked) return undefined;
+      preset = picked.preset;
+    }
+    let methods = Array.isArray(methodsArg) ? methodsArg.filter((m): m is string => typeof m === 'string') : undefined;
+    if (!methods || methods.length === 0) {
+      const picked = await vscode.window.showQuickPick(
+        preset.methods.map((m) => ({ label: m, picked: true })),
+        { placeHolder: `Methods of ${preset.id} to race on one seed`, canPickMany: true },
+      );
+      if (!picked || picked.length === 0) return undefined;
+      methods = picked.map((p) => p.label);
+    }
+    const overrides = typeof extra === 'object' && extra !== null ? (extra as { options?: Record<string, PresetValue> }).options : undefined;
+    const specs = presetSpecs(preset, ctx.config().runs.defaultOptions, methods).map((s) => (overrides ? { ...s, options: { ...s.options, ...overrides } } : s));
+    const runs = startRuns(ctx, specs, `${preset.id} · ${methods.join(', ')}`);
+    return runs ? { handles: runs.map((r) => r.handle) } : undefined;
+  };
