@@ -80,6 +80,7 @@ if (!onlyTests) {
     Object.entries({
       cli: 'src/cli/main.ts',
       bench: 'bench/main.ts',
+      'bench-compare': 'bench/compare.ts',
       worker: 'src/worker/main.ts',
       extension: 'src/extension/extension.ts',
     }).filter(([, file]) => existsSync(file)),

@@ -117,9 +117,9 @@ interface DigitsData {
   readonly fixedTask: DigitsTask;
 }
 
-/** Fraction of rows whose largest logit is the label, as a scalar. */
+/** Percentage of rows whose largest logit is the label (percent, as hyperclean-mnist reports it). */
 function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'));
+  return tf.mul(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')), 100) as tf.Scalar;
 }
 
 /**

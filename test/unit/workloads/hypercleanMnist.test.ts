@@ -1,9 +1,11 @@
 // Issue 5 acceptance, data hyper-cleaning on real MNIST digits (spec §9f), at a size CI affords:
 // 1000/500/1000 train/validation/test digits, 50% of training labels corrupted to a different label.
 // The settings differ from the paper preset (`--preset iaptt-hyperclean`: 4000/2000/4000, K = 50,
-// inner 0.03, Adam 0.01, T = 300) only to fit CI: a larger inner step (0.3, still stable: the
-// CE Hessian's top eigenvalue at the start is about 2) and outer step (Adam 0.1) reach in 60 outer
-// iterations what the preset reaches in a few hundred. Measured values are in the README.
+// inner 0.03, Adam 0.01, T = 300) only to fit CI: a larger inner step (0.8; training on the ideal
+// weights at that step is stable and gives the clean baseline) and outer step (Adam 0.1) reach in
+// 50 outer iterations what the preset reaches in a few hundred. IAPTT-GM's z follows its code (SGD
+// 0.03). Baselines run the same K inner steps with weights σ(x_0) = 0.5 on every sample (unweighted)
+// and with the ideal weights (1 clean, 0 corrupted). Measured values are in the README.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,7 +15,9 @@ import { registerNodeDatasets } from '../../../src/datasets/registerNodeDatasets
 import { useBackend } from '../helpers/backends';
 
 const SIZE = { train: 1000, validation: 500, test: 1000 };
-const OPTIONS = { iterations: 60, lowerSteps: 40, lowerLr: 0.3, outerLr: 0.1, outerOptimizer: 'adam', evalEvery: 20, seed: 0 };
+const OPTIONS = { iterations: 50, lowerSteps: 40, lowerLr: 0.8, outerLr: 0.1, outerOptimizer: 'adam', evalEvery: 10, seed: 0 };
+/** IAPTT-GM's z as in its hyper-cleaning code (spec §9f): SGD 0.03. */
+const IA_OPTIONS = { startOptimizer: 'sgd', startLr: 0.03 };
 
 async function run(method: string, params: Record<string, unknown>, options: Record<string, unknown> = OPTIONS) {
   const records: IterationRecord[] = [];
@@ -49,7 +53,7 @@ describe('hyperclean-mnist on wasm', () => {
   // Measured (seed 0): see README "Results". Asserted: F1 ≥ 80 and accuracy ≥ noisy baseline + 5.
   for (const method of ['rhg', 't-rhg', 'bda', 'iaptt-gm']) {
     test(`${method}: F1 of clean-sample identification ≥ 80 and test accuracy ≥ unweighted baseline + 5 points`, async (t) => {
-      const { evals, seconds } = await run(method, { model: 'linear' });
+      const { evals, seconds } = await run(method, { model: 'linear' }, method === 'iaptt-gm' ? { ...OPTIONS, ...IA_OPTIONS } : OPTIONS);
       t.diagnostic(`${method}: ${show(evals)}${evals['test.accuracyOfZ'] !== undefined ? `, acc(z) ${evals['test.accuracyOfZ'].toFixed(1)}` : ''} in ${seconds.toFixed(0)} s`);
       assert.ok(evals['f1']! >= 80, `F1 ${evals['f1']}`);
       assert.ok(evals['test.accuracy']! >= evals['baseline.noisy.accuracy']! + 5, show(evals));
@@ -57,9 +61,10 @@ describe('hyperclean-mnist on wasm', () => {
   }
 
   test('two-layer lower level (no activation, IAPTT code): IAPTT-GM beats the unweighted baseline', async (t) => {
-    const { evals, seconds } = await run('iaptt-gm', { model: 'two-layer', activation: 'none', hidden: 32 }, { ...OPTIONS, lowerLr: 0.1 });
+    // Inner step 0.1: the product of two layers is not stable at 0.8. Measured +9 points at 40 iterations.
+    const { evals, seconds } = await run('iaptt-gm', { model: 'two-layer', activation: 'none', hidden: 32 }, { ...OPTIONS, ...IA_OPTIONS, lowerLr: 0.1 });
     t.diagnostic(`iaptt-gm two-layer: ${show(evals)} in ${seconds.toFixed(0)} s`);
-    assert.ok(evals['test.accuracy']! > evals['baseline.noisy.accuracy']!, show(evals));
+    assert.ok(evals['test.accuracy']! >= evals['baseline.noisy.accuracy']! + 3, show(evals));
   });
 
   test('keeps numTensors flat across iterations with evaluations and frees everything at the end', async () => {

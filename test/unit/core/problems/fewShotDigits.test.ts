@@ -13,11 +13,11 @@ import { useBackend } from '../../helpers/backends';
  * Measured on wasm, seed 1, iaptt-gm in head mode, 5-way 1-shot, 15 queries, K = 10, s = 0.1,
  * meta-batch 4, 150 meta-iterations with Adam 0.01 for x and z (ten times the default 1e−3, to fit
  * a unit test), 200 meta-test tasks on digits 5–9 (about 22–29 s on this 2-core machine):
- *   test.accuracy 0.387 ± 0.012 (95% CI), test.accuracyBeforeAdapt 0.209 ± 0.012.
- * (Adam 1e−3: 0.314 ± 0.011 after 100 iterations; 0.003: 0.368 ± 0.011 after 150.)
- * Chance is 0.2; the assertion asks for ≥ 0.30 with the CI's lower end above chance.
+ *   test.accuracy 38.7 ± 1.2 % (95% CI), test.accuracyBeforeAdapt 20.9 ± 1.2 %.
+ * (Adam 1e−3: 31.4 ± 1.1 % after 100 iterations; 0.003: 36.8 ± 1.1 % after 150.)
+ * Chance is 20 %; the assertion asks for ≥ 30 % with the CI's lower end above chance.
  */
-const MIN_ACCURACY = 0.3;
+const MIN_ACCURACY = 30;
 
 describe('fewshot-mnist (wasm)', () => {
   test('setup', async () => {
@@ -32,11 +32,11 @@ describe('fewshot-mnist (wasm)', () => {
     const e = out.summary.evals!;
     const acc = e['test.accuracy']!;
     const ci = e['test.accuracy.ci95']!;
-    t.diagnostic(`test.accuracy ${acc.toFixed(3)} ± ${ci.toFixed(3)} (95% CI, 200 tasks), before adapting ${e['test.accuracyBeforeAdapt']!.toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    t.diagnostic(`test.accuracy ${acc.toFixed(1)} ± ${ci.toFixed(1)} % (95% CI, 200 tasks), before adapting ${e['test.accuracyBeforeAdapt']!.toFixed(1)} %, ${((Date.now() - started) / 1000).toFixed(1)} s`);
     assert.equal(out.status, 'completed', out.message);
     assert.ok(acc >= MIN_ACCURACY, JSON.stringify(e));
-    assert.ok(acc - ci > 0.2, 'the 95% interval lies above chance');
-    assert.ok(acc > e['test.accuracyBeforeAdapt']! + 0.05, 'adaptation helps');
+    assert.ok(acc - ci > 20, 'the 95% interval lies above chance');
+    assert.ok(acc > e['test.accuracyBeforeAdapt']! + 5, 'adaptation helps');
   });
 
   test('numTensors is flat over outer iterations with evaluations (ℓ_q on), and dispose() releases everything', async () => {

@@ -1,0 +1,319 @@
+// `npm run bench:compare [-- flags]`: our methods beside the PyTorch reference script
+// (../shared/bench/torch_blo_bench.py) on the same machine in one run, with a ratio table
+// ours / PyTorch per workload × method × K and peak memory. Without PyTorch (or the script) it says
+// so and prints our numbers alone. Method settings are matched to the script's (docs/performance.md):
+// T-RHG M = K/2, CG 10 iterations (no early exit), NS 10 terms, FOM in both of the script's modes,
+// IAPTT-GM with its own k*, l2 = 0 on both sides.
+//
+// Flags: --quick (linear K = 10, 2 iterations), --workloads linear,mlp, --methods rhg,t-rhg,…,
+//        --K 10,50,100, --iterations N (ours, timed), --torch-iters N, --no-torch,
+//        --torch-script PATH (env BILEVEL_TORCH_BENCH), --python PATH (env BILEVEL_PYTHON),
+//        --torch-threads N (torch intra-op, default 1), --openblas-threads N (default: OpenBLAS's own),
+//        --backend NAME (ours, default wasm), --stock-kernels (skip the kernel patches beyond what
+//        selectBackend applies, to measure them), --no-matmul-memo (all patches but the product
+//        memo), --profile (per-kernel time table of one RHG outer
+//        iteration on the linear workload at each K instead of the comparison).
+import * as tf from '@tensorflow/tfjs-core';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Solver } from '../src/core';
+import { parseBackendName, releaseBackend, selectBackend } from '../src/worker/backend';
+import { startKernelTimer } from '../src/worker/kernels/kernelTimer';
+import { memoizeWasmMatMul } from '../src/worker/kernels/memoizeWasmMatMul';
+import { patchWasmKernels } from '../src/worker/kernels/patchWasmKernels';
+import { REFERENCE_WORKLOADS } from './referenceWorkloads';
+import type { ReferenceWorkload } from './referenceWorkloads';
+import { defaultTorchScript, probeTorch, runTorch } from './torchReference';
+import type { TorchReferenceConfig, TorchRun } from './torchReference';
+
+/** One method as both sides run it. */
+interface MethodPair {
+  /** Row name in the table. */
+  readonly name: string;
+  /** Our method id and options for a given K. */
+  readonly ours: string;
+  readonly options: (K: number) => Record<string, number>;
+  /** The script's method and extra flags. */
+  readonly torch: string;
+  readonly torchExtra?: readonly string[];
+}
+
+/** The reference matrix's methods, matched setting by setting (see the header). */
+const METHOD_PAIRS: readonly MethodPair[] = [
+  { name: 'rhg', ours: 'rhg', options: () => ({}), torch: 'rhg' },
+  { name: 't-rhg', ours: 't-rhg', options: (K) => ({ truncation: Math.max(1, Math.floor(K / 2)) }), torch: 'trhg' },
+  // A tolerance no float32 residual reaches, so both sides run exactly 10 iterations.
+  { name: 'cg', ours: 'cg', options: () => ({ cgIterations: 10, cgTolerance: 1e-30 }), torch: 'cg' },
+  { name: 'neumann', ours: 'neumann', options: () => ({ neumannTerms: 10 }), torch: 'ns' },
+  // Our FOM is the direct term ∇_xF(x, y_K), which is 0 for hyper-cleaning; the script's `direct` mode is the same.
+  { name: 'fom', ours: 'fom', options: () => ({}), torch: 'fom', torchExtra: ['--fom-mode', 'direct'] },
+  // The script's hyper-cleaning default (`last-step`) is T-RHG with M = 1.
+  { name: 'fom last-step', ours: 't-rhg', options: () => ({ truncation: 1 }), torch: 'fom', torchExtra: ['--fom-mode', 'last-step'] },
+  { name: 'iaptt-gm', ours: 'iaptt-gm', options: () => ({}), torch: 'iaptt' },
+];
+
+interface Cell {
+  readonly workload: ReferenceWorkload;
+  readonly pair: MethodPair;
+  readonly K: number;
+}
+
+interface Args {
+  readonly quick: boolean;
+  readonly profile: boolean;
+  readonly workloads: string[];
+  readonly methods: string[] | undefined;
+  readonly Ks: number[] | undefined;
+  readonly iterations: number;
+  readonly torchIters: number;
+  readonly noTorch: boolean;
+  readonly stockKernels: boolean;
+  readonly noMemo: boolean;
+  readonly backend: string;
+  readonly torch: TorchReferenceConfig;
+}
+
+function parseArgs(argv: string[]): Args {
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag}: needs a value`);
+    return v;
+  };
+  const list = (flag: string): string[] | undefined => value(flag)?.split(',').filter((s) => s !== '');
+  const int = (flag: string, fallback: number): number => {
+    const v = value(flag);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag}: must be a non-negative integer, got ${v}`);
+    return n;
+  };
+  const quick = argv.includes('--quick');
+  const workloads = list('--workloads') ?? (quick ? ['linear'] : ['linear', 'mlp']);
+  for (const w of workloads) if (w !== 'linear' && w !== 'mlp') throw new Error(`--workloads: linear or mlp, got ${w}`);
+  const methods = list('--methods');
+  for (const m of methods ?? []) if (!METHOD_PAIRS.some((p) => p.name === m)) throw new Error(`--methods: one of ${METHOD_PAIRS.map((p) => p.name).join(', ')}; got ${m}`);
+  const Ks = list('--K')?.map((k) => {
+    const n = Number(k);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--K: positive integers, got ${k}`);
+    return n;
+  });
+  const repoRoot = path.resolve(__dirname, '..');
+  const openblas = value('--openblas-threads');
+  return {
+    quick,
+    profile: argv.includes('--profile'),
+    workloads,
+    methods,
+    Ks,
+    iterations: int('--iterations', quick ? 2 : 3),
+    torchIters: int('--torch-iters', quick ? 3 : 5),
+    noTorch: argv.includes('--no-torch'),
+    stockKernels: argv.includes('--stock-kernels'),
+    noMemo: argv.includes('--no-matmul-memo'),
+    backend: value('--backend') ?? 'wasm',
+    torch: {
+      script: value('--torch-script') ?? process.env['BILEVEL_TORCH_BENCH'] ?? defaultTorchScript(repoRoot),
+      python: value('--python') ?? process.env['BILEVEL_PYTHON'] ?? '/usr/bin/python3',
+      threads: int('--torch-threads', 1),
+      ...(openblas !== undefined ? { openblasThreads: int('--openblas-threads', 0) } : {}),
+    },
+  };
+}
+
+/** The reference matrix (issue 6): linear K = 10, 50, 100 × every method; MLP K = 10 × RHG, T-RHG. */
+function matrix(args: Args): Cell[] {
+  const cells: Cell[] = [];
+  for (const workload of REFERENCE_WORKLOADS) {
+    const short = workload.id === 'hyperclean-linear' ? 'linear' : 'mlp';
+    if (!args.workloads.includes(short)) continue;
+    const Ks = args.Ks ?? (args.quick || short === 'mlp' ? [10] : [10, 50, 100]);
+    const names = args.methods ?? (short === 'mlp' ? ['rhg', 't-rhg'] : METHOD_PAIRS.map((p) => p.name));
+    for (const K of Ks) for (const pair of METHOD_PAIRS) if (names.includes(pair.name)) cells.push({ workload, pair, K });
+  }
+  return cells;
+}
+
+/** Our side of a cell: median seconds per outer iteration and peak bytes over the timed iterations. */
+async function measureOurs(cell: Cell, iterations: number): Promise<Record<string, number>> {
+  // Two spare iterations past the timed ones, as in bench/main.ts: a run's last iteration may evaluate.
+  const solver = await Solver.create(cell.workload.make(), cell.pair.ours, { lowerSteps: cell.K, iterations: iterations + 2, evalEvery: 0, ...cell.pair.options(cell.K) });
+  try {
+    await solver.step(); // Warm-up: first allocations, XNNPACK operator creation.
+    solver.resetPeakMemory();
+    const baseBytes = tf.memory().numBytes;
+    const seconds: number[] = [];
+    const kStars: number[] = [];
+    for (let i = 0; i < iterations; i++) {
+      const t0 = performance.now();
+      const record = await solver.step();
+      seconds.push((performance.now() - t0) / 1000);
+      const kStar = record.stats['ptt.kStar'];
+      if (typeof kStar === 'number') kStars.push(kStar);
+    }
+    const summary = await solver.summary();
+    seconds.sort((a, b) => a - b);
+    return {
+      medianSeconds: seconds[Math.floor(seconds.length / 2)]!,
+      minSeconds: seconds[0]!,
+      peakBytes: summary.peakBytes,
+      peakExtraBytes: summary.peakBytes - baseBytes,
+      ...(kStars.length > 0 ? { kStar: kStars[kStars.length - 1]! } : {}),
+    };
+  } finally {
+    solver.dispose();
+  }
+}
+
+/** The script invocations of one workload × K: methods sharing flags go in one call. */
+function torchRuns(cells: Cell[], iters: number): TorchRun[] {
+  const groups = new Map<string, TorchRun>();
+  for (const c of cells) {
+    const key = (c.pair.torchExtra ?? []).join(' ');
+    const g = groups.get(key);
+    const methods = g ? [...g.methods, c.pair.torch] : [c.pair.torch];
+    groups.set(key, { workload: c.workload.id, methods, Ks: [c.K], iters, ...(c.pair.torchExtra ? { extra: c.pair.torchExtra } : {}) });
+  }
+  return [...groups.values()];
+}
+
+function torchRecordFor(records: Record<string, unknown>[], cell: Cell): Record<string, unknown> | undefined {
+  const mode = cell.pair.torchExtra?.[1];
+  return records.find((r) => r['workload'] === cell.workload.id && r['method'] === cell.pair.torch && r['K'] === cell.K && (mode === undefined || r['fom_mode'] === mode));
+}
+
+const mb = (bytes: number | undefined): string => (bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(1));
+const secs = (s: number | undefined): string => (s === undefined ? '–' : s < 0.1 ? s.toFixed(4) : s.toFixed(3));
+
+interface Row {
+  readonly cell: Cell;
+  readonly ours?: Record<string, number>;
+  readonly oursError?: string;
+  readonly torch?: Record<string, unknown>;
+}
+
+function printTable(rows: Row[], torchNote: string): void {
+  console.log('');
+  console.log(`| workload | method | K | ours s/it | PyTorch s/it | ours / PyTorch | ours peak extra MB | PyTorch peak MB | k* ours / PyTorch |`);
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const { cell, ours, oursError, torch } of rows) {
+    const t = torch && typeof torch['median_s'] === 'number' ? (torch['median_s'] as number) : undefined;
+    const ratio = ours && t ? (ours['medianSeconds']! / t).toFixed(2) : '–';
+    const kStar = ours?.['kStar'] !== undefined || torch?.['kstar_median'] !== undefined ? `${ours?.['kStar'] ?? '–'} / ${String(torch?.['kstar_median'] ?? '–')}` : '';
+    const oursCell = oursError ? `error: ${oursError}` : secs(ours?.['medianSeconds']);
+    const tMem = typeof torch?.['peak_mem_mb'] === 'number' ? (torch['peak_mem_mb'] as number).toFixed(1) : '–';
+    console.log(`| ${cell.workload.label} | ${cell.pair.name} | ${cell.K} | ${oursCell} | ${secs(t)} | ${ratio} | ${mb(ours?.['peakExtraBytes'])} | ${tMem} | ${kStar} |`);
+  }
+  console.log('');
+  console.log(torchNote);
+}
+
+/** `--profile`: one RHG outer iteration per K on the linear workload, timed kernel by kernel. */
+async function profile(args: Args, backendName: string): Promise<void> {
+  const workload = REFERENCE_WORKLOADS[0]!;
+  for (const K of args.Ks ?? [10, 50]) {
+    const solver = await Solver.create(workload.make(), 'rhg', { lowerSteps: K, iterations: 4, evalEvery: 0 });
+    try {
+      await solver.step();
+      // memoizeWasmMatMul() returns the installed memo's live statistics (undefined when it is off).
+      const memo = args.noMemo || args.stockKernels || backendName !== 'wasm' ? undefined : memoizeWasmMatMul();
+      const memoBefore = memo ? { ...memo } : undefined;
+      const timer = startKernelTimer(backendName);
+      const t0 = performance.now();
+      try {
+        await solver.step();
+      } finally {
+        timer.stop();
+      }
+      const totalMs = performance.now() - t0;
+      const rows = timer.table();
+      const kernelMs = rows.reduce((s, r) => s + r.totalMs, 0);
+      const calls = rows.reduce((s, r) => s + r.calls, 0);
+      const byKernel = new Map<string, { ms: number; calls: number }>();
+      for (const r of rows) {
+        const k = byKernel.get(r.kernel) ?? { ms: 0, calls: 0 };
+        byKernel.set(r.kernel, { ms: k.ms + r.totalMs, calls: k.calls + r.calls });
+      }
+      console.log(`\nRHG, ${workload.label}, K = ${K}, one outer iteration on ${backendName}: ${totalMs.toFixed(0)} ms, of which ${kernelMs.toFixed(0)} ms in ${calls} kernel calls (the rest: tfjs engine, tape, JS).`);
+      console.log('| kernel | input shapes | calls | total ms | share |');
+      console.log('|---|---|---|---|---|');
+      for (const r of rows.slice(0, 15)) console.log(`| ${r.kernel} | ${r.signature} | ${r.calls} | ${r.totalMs.toFixed(1)} | ${((100 * r.totalMs) / totalMs).toFixed(1)}% |`);
+      if (memo && memoBefore) console.log(`\nBatchMatMul memo: ${memo.hits - memoBefore.hits} hits, ${memo.misses - memoBefore.misses} misses in this iteration.`);
+      console.log(`\nBy kernel: ${[...byKernel].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${v.ms.toFixed(0)} ms (${v.calls})`).join(', ')}`);
+      console.log(JSON.stringify({ bench: 'compare-profile', backend: backendName, workload: workload.id, method: 'rhg', K, totalMs, kernelMs, calls, byKernel: Object.fromEntries([...byKernel].map(([k, v]) => [k, { ms: +v.ms.toFixed(2), calls: v.calls }])) }));
+    } finally {
+      solver.dispose();
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const backend = await selectBackend(parseBackendName(args.backend));
+  if (backend.name === 'wasm' && !args.stockKernels) patchWasmKernels({ memoizeMatMul: !args.noMemo });
+  const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, node ${process.version}`;
+  console.log(JSON.stringify({ bench: 'compare-start', backend: backend.name, backendDetail: backend.detail, kernels: args.stockKernels ? 'stock' : args.noMemo ? 'patched, no matmul memo' : 'patched', machine, tfjs: tf.version_core, date: new Date().toISOString() }));
+  if (args.profile) {
+    await profile(args, backend.name);
+    releaseBackend();
+    return;
+  }
+  const torch = args.noTorch ? ({ ok: false, reason: 'skipped (--no-torch)' } as const) : probeTorch(args.torch);
+  const torchNote = torch.ok
+    ? `PyTorch ${torch.version} (${args.torch.python} ${args.torch.script}): torch intra-op threads ${args.torch.threads}, OPENBLAS_NUM_THREADS ${args.torch.openblasThreads ?? 'unset (OpenBLAS uses every core)'}; ours: ${backend.name}, single-threaded. Times: median seconds per outer iteration.`
+    : `PyTorch reference not run: ${torch.reason}. Our numbers only.`;
+  if (!torch.ok) console.log(JSON.stringify({ bench: 'compare-torch', available: false, reason: torch.reason }));
+  const cells = matrix(args);
+  const rows: Row[] = [];
+  const started = Date.now();
+  // One workload × K at a time, ours then PyTorch, so both sides see the same machine load.
+  const groups = new Map<string, Cell[]>();
+  for (const c of cells) groups.set(`${c.workload.id}|${c.K}`, [...(groups.get(`${c.workload.id}|${c.K}`) ?? []), c]);
+  for (const group of groups.values()) {
+    const ours = new Map<Cell, Row>();
+    for (const cell of group) {
+      try {
+        ours.set(cell, { cell, ours: await measureOurs(cell, args.iterations) });
+      } catch (e) {
+        ours.set(cell, { cell, oursError: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    let records: Record<string, unknown>[] = [];
+    let torchError: string | undefined;
+    if (torch.ok) {
+      try {
+        for (const run of torchRuns(group, args.torchIters)) records.push(...runTorch(args.torch, run));
+      } catch (e) {
+        torchError = e instanceof Error ? e.message : String(e);
+      }
+    }
+    for (const cell of group) {
+      const row: Row = { ...ours.get(cell)!, ...(torch.ok ? { torch: torchRecordFor(records, cell) } : {}) };
+      rows.push(row);
+      const t = row.torch;
+      const ratio = row.ours && typeof t?.['median_s'] === 'number' ? row.ours['medianSeconds']! / (t['median_s'] as number) : undefined;
+      console.log(
+        JSON.stringify({
+          bench: 'compare',
+          workload: cell.workload.id,
+          method: cell.pair.name,
+          K: cell.K,
+          ours: { method: cell.pair.ours, options: cell.pair.options(cell.K), backend: backend.name, ...(row.ours ?? { error: row.oursError }) },
+          ...(torch.ok
+            ? { torch: t ? { method: cell.pair.torch, extra: cell.pair.torchExtra ?? [], median_s: t['median_s'], min_s: t['min_s'], peak_mem_mb: t['peak_mem_mb'], kstar_median: t['kstar_median'], error: t['error'] } : { error: torchError ?? 'no record' } }
+            : {}),
+          ...(ratio !== undefined ? { ratio } : {}),
+        }),
+      );
+    }
+  }
+  printTable(rows, torchNote);
+  console.log(JSON.stringify({ bench: 'compare-done', seconds: (Date.now() - started) / 1000, torch: torch.ok }));
+  releaseBackend();
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
