@@ -72,6 +72,7 @@ function readPanel() {
     points: Number(body.dataset.points ?? 0),
     records: Number(body.dataset.records ?? 0),
     canvases: canvases.length,
+    chartIds: canvases.map((c) => c.id),
     nonBlank,
     hash,
     rows,
@@ -168,6 +169,9 @@ async function main() {
         return s?.rows.length > 0 && s.rows.every((r) => r.status !== 'running' && r.status !== 'queued') ? s : undefined;
       }, { timeoutMs: 180_000, intervalMs: 1000 });
       await shot('04-live-panel-done');
+      // The fixture's evaluate hook reports test.error every 20 iterations: it gets its own chart.
+      const done = await p.frame.evaluate(readPanel);
+      if (!done.chartIds.includes('chart-eval:test.error')) throw new Error(`no chart of the evaluation metric test.error; charts: ${done.chartIds.join(', ')}`);
     });
 
     await step('the run appears in the Bilevel history view', async () => {
