@@ -172,6 +172,10 @@ async function main() {
       // The fixture's evaluate hook reports test.error every 20 iterations: it gets its own chart.
       const done = await p.frame.evaluate(readPanel);
       if (!done.chartIds.includes('chart-eval:test.error')) throw new Error(`no chart of the evaluation metric test.error; charts: ${done.chartIds.join(', ')}`);
+      await p.frame.evaluate(() => document.getElementById('chart-eval:test.error')?.closest('.card')?.scrollIntoView());
+      await sleep(500);
+      await shot('04b-live-panel-eval-chart');
+      await p.frame.evaluate(() => window.scrollTo(0, 0));
     });
 
     await step('the run appears in the Bilevel history view', async () => {
