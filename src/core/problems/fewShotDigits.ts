@@ -9,8 +9,8 @@ import { defineProblem } from '../problem/defineProblem';
 import type { EvaluationContext, Vars } from '../problem/defineProblem';
 import type { Rng } from '../rng';
 import type { BuiltinProblem } from './builtinProblem';
-import { LQ_PARAMS, applyLayers, layerNames, layerVariables, lqPenalty, perTask } from './fewShotNetwork';
-import type { LqOptions, MlpSizes } from './fewShotNetwork';
+import { LQ_PARAMS, adaptationMetrics, fewShotModel, fewShotSettings } from './fewShotNetwork';
+import type { MlpSizes } from './fewShotNetwork';
 
 /** One N-way task: support and query images [n, 784] with labels 0..ways−1 (int32), class-major. */
 export interface DigitsTask {
@@ -156,29 +156,15 @@ export const fewShotDigits: BuiltinProblem = {
     { key: 'testLr', flag: 'test-lr', type: 'number', default: 0.1, greaterThan: 0, description: 'Step size of the evaluation’s adaptation (IAPTT code: 0.1).' },
   ],
   create(params) {
-    const mode = params.mode as 'head' | 'maml';
+    const settings = fewShotSettings(params);
+    const { mode, hidden, testTasks, finalTestTasks } = settings;
     const ways = params.ways as number;
     const shots = params.shots as number;
     const queries = params.queries as number;
     const split = params.split as 'classes' | 'images';
-    const hidden = params.hidden as number;
-    const headInit = params.headInit as 'random' | 'zero';
-    const lq: LqOptions = { weight: params.lq as number, q: params.lqQ as number, eps: params.lqEps as number };
-    const testTasks = params.testTasks as number;
-    const finalTestTasks = Math.max(testTasks, params.finalTestTasks as number);
-    const testSteps = params.testSteps as number;
-    const testLr = params.testLr as number;
     const sizes: MlpSizes = [784, hidden, hidden, ways];
-    const upperTo = mode === 'maml' ? 3 : 2;
-    const lowerFrom = mode === 'maml' ? 1 : 3;
-    const lowerNames = layerNames(lowerFrom, 3);
-    const logits = (x: Vars, y: Vars, input: tf.Tensor): tf.Tensor2D =>
-      mode === 'maml' ? applyLayers(y, input, sizes, 1, 3) : applyLayers(y, applyLayers(x, input, sizes, 1, 2), sizes, 3, 3);
-    const lowerLoss = (x: Vars, y: Vars, task: DigitsTask): tf.Scalar => {
-      const fit = crossEntropy(logits(x, y, task.supportX), task.supportY) as tf.Scalar;
-      return lq.weight > 0 ? tf.add(fit, lqPenalty(lowerNames.map((n) => y[n]!), lq)) : fit;
-    };
-    const upperLoss = (x: Vars, y: Vars, task: DigitsTask): tf.Scalar => crossEntropy(logits(x, y, task.queryX), task.queryY) as tf.Scalar;
+    const model = fewShotModel<DigitsTask>(sizes, settings, (logits, labels) => crossEntropy(logits, labels) as tf.Scalar);
+    const testAccuracy = (x: Vars, y: Vars, task: DigitsTask): tf.Scalar => accuracy(model.predict(x, y, task.queryX), task.queryY);
 
     return defineProblem<DigitsData, DigitsTask>({
       id: 'fewshot-mnist',
@@ -187,13 +173,13 @@ export const fewShotDigits: BuiltinProblem = {
         `${this.summary} Split ${split === 'classes' ? 'by classes: digits 0–4 meta-train, 5–9 meta-test' : 'by images: all digits, disjoint image halves'}; mode ${mode}. ` +
         'Inner step 0.1 (seed Table 5 and the code’s test-time value) rather than the code’s 0.01→0.001 training schedule: with a few hundred meta-iterations instead of 80000, ten steps at 0.01 barely move the head from z.',
       upper: {
-        variables: layerVariables(sizes, 1, upperTo),
-        objective: (x, y, d, task) => upperLoss(x, y, task ?? d.fixedTask),
+        variables: model.upperVariables,
+        objective: (x, y, d, task) => model.upperLoss(x, y, task ?? d.fixedTask),
       },
       lower: {
-        variables: layerVariables(sizes, lowerFrom, 3, mode === 'head' ? headInit : 'random'),
-        objective: (x, y, d, task) => lowerLoss(x, y, task ?? d.fixedTask),
-        ...(mode === 'maml' ? { start: (x: Vars) => Object.fromEntries(lowerNames.map((n) => [n, tf.clone(x[n]!)])) } : {}),
+        variables: model.lowerVariables,
+        objective: (x, y, d, task) => model.lowerLoss(x, y, task ?? d.fixedTask),
+        ...(model.start ? { start: model.start } : {}),
       },
       data(rng) {
         const set = loadDataset('mnist');
@@ -210,25 +196,14 @@ export const fewShotDigits: BuiltinProblem = {
       evaluate(context: EvaluationContext<DigitsData, DigitsTask>) {
         const pools = context.data.pools();
         const n = context.final ? finalTestTasks : testTasks;
-        const before: tf.Scalar[] = [];
-        const after: tf.Scalar[] = [];
-        for (let i = 0; i < n; i++) {
-          const [b, a] = tf.tidy(() => {
-            const task = drawDigitsTask(pools, pools.test, ways, shots, queries, context.rng);
-            const start = context.start(task);
-            const adapted = context.adapt(start, { task, steps: testSteps, lr: testLr });
-            return [accuracy(logits(context.x, start, task.queryX), task.queryY), accuracy(logits(context.x, adapted, task.queryX), task.queryY)];
-          });
-          before.push(b!);
-          after.push(a!);
-        }
-        return { 'test.accuracy': perTask(after), 'test.accuracyBeforeAdapt': perTask(before) };
+        const { before, after } = adaptationMetrics(context, n, () => drawDigitsTask(pools, pools.test, ways, shots, queries, context.rng), testAccuracy, settings);
+        return { 'test.accuracy': after, 'test.accuracyBeforeAdapt': before };
       },
       defaults: {
         method: mode === 'head' ? 'iaptt-gm' : 'fom',
         iterations: 300,
-        lowerSteps: testSteps,
-        lowerLr: testLr,
+        lowerSteps: settings.testSteps,
+        lowerLr: settings.testLr,
         outerOptimizer: 'adam',
         outerLr: 0.001,
         metaBatch: 4,

@@ -2,8 +2,8 @@
 // whose layers are named variables, its split into feature extractor (x) and head (y), the ℓ_q
 // regularizer of spec §9g, the per-task evaluation loop, and a plain-GD adaptation for baselines.
 import * as tf from '@tensorflow/tfjs-core';
-import type { OptionSpec } from '../methods/options';
-import type { VariableSpec, Vars } from '../problem/defineProblem';
+import type { OptionSpec, ResolvedOptions } from '../methods/options';
+import type { EvaluationContext, VariableSpec, Vars } from '../problem/defineProblem';
 import type { Rng } from '../rng';
 
 /** Layer sizes [in, hidden…, out] of a fully connected ReLU network; layer i has `w{i}` and `b{i}`. */
@@ -120,4 +120,108 @@ export function descend(loss: (vars: Vars) => tf.Scalar, start: Vars, steps: num
 /** Per-task metric values as one 1-D tensor (the solver reports mean and 95% half-width). */
 export function perTask(values: tf.Scalar[]): tf.Tensor1D {
   return tf.stack(values) as tf.Tensor1D;
+}
+
+/** The settings both few-shot families read from their parameters. */
+export interface FewShotSettings {
+  readonly mode: 'maml' | 'head';
+  readonly hidden: number;
+  readonly headInit: 'random' | 'zero';
+  readonly lq: LqOptions;
+  readonly testTasks: number;
+  /** Tasks of the last evaluation (never fewer than testTasks). */
+  readonly finalTestTasks: number;
+  readonly testSteps: number;
+  readonly testLr: number;
+}
+
+/** Reads the parameters the two families share (mode, hidden, headInit, ℓ_q, evaluation). */
+export function fewShotSettings(params: ResolvedOptions): FewShotSettings {
+  const testTasks = params.testTasks as number;
+  return {
+    mode: params.mode as 'maml' | 'head',
+    hidden: params.hidden as number,
+    headInit: params.headInit as 'random' | 'zero',
+    lq: { weight: params.lq as number, q: params.lqQ as number, eps: params.lqEps as number },
+    testTasks,
+    finalTestTasks: Math.max(testTasks, params.finalTestTasks as number),
+    testSteps: params.testSteps as number,
+    testLr: params.testLr as number,
+  };
+}
+
+/** A task's support (lower level) and query (upper level) sets. */
+export interface SupportQuery {
+  readonly supportX: tf.Tensor;
+  readonly supportY: tf.Tensor;
+  readonly queryX: tf.Tensor;
+  readonly queryY: tf.Tensor;
+}
+
+/** How a family's network is split into x and y, and its two losses. */
+export interface FewShotModel<T extends SupportQuery> {
+  /** Layers 1..upperTo are x; layers lowerFrom..last are y (all of them in maml mode). */
+  readonly upperVariables: Record<string, VariableSpec>;
+  readonly lowerVariables: Record<string, VariableSpec>;
+  readonly lowerNames: readonly string[];
+  /** The network's output for `input` with features from x (head mode) and the rest from y. */
+  predict(x: Vars, y: Vars, input: tf.Tensor): tf.Tensor2D;
+  /** f: the fit on the support set (+ ℓ_q on y). */
+  lowerLoss(x: Vars, y: Vars, task: T): tf.Scalar;
+  /** F: the fit on the query set. */
+  upperLoss(x: Vars, y: Vars, task: T): tf.Scalar;
+  /** y_0 = x in maml mode (MAML-type start, spec §6.1); undefined in head mode. */
+  readonly start?: (x: Vars) => Vars;
+}
+
+/**
+ * The split of a 3-layer network for few-shot learning: mode `maml` makes every layer both x (the
+ * initialization) and y (y_0 = x); mode `head` makes the two hidden layers x and the last layer y.
+ */
+export function fewShotModel<T extends SupportQuery>(sizes: MlpSizes, settings: FewShotSettings, fit: (output: tf.Tensor2D, target: tf.Tensor) => tf.Scalar): FewShotModel<T> {
+  const maml = settings.mode === 'maml';
+  const upperTo = maml ? 3 : 2;
+  const lowerFrom = maml ? 1 : 3;
+  const lowerNames = layerNames(lowerFrom, 3);
+  const predict = (x: Vars, y: Vars, input: tf.Tensor): tf.Tensor2D =>
+    maml ? applyLayers(y, input, sizes, 1, 3) : applyLayers(y, applyLayers(x, input, sizes, 1, 2), sizes, 3, 3);
+  const { lq } = settings;
+  return {
+    upperVariables: layerVariables(sizes, 1, upperTo),
+    lowerVariables: layerVariables(sizes, lowerFrom, 3, maml ? 'random' : settings.headInit),
+    lowerNames,
+    predict,
+    lowerLoss(x, y, task) {
+      const loss = fit(predict(x, y, task.supportX), task.supportY);
+      return lq.weight > 0 ? tf.add(loss, lqPenalty(lowerNames.map((n) => y[n]!), lq)) : loss;
+    },
+    upperLoss: (x, y, task) => fit(predict(x, y, task.queryX), task.queryY),
+    ...(maml ? { start: (x: Vars) => Object.fromEntries(lowerNames.map((n) => [n, tf.clone(x[n]!)])) } : {}),
+  };
+}
+
+/**
+ * A metric per test task before and after adapting from the run's start (`testSteps` GD steps of
+ * `testLr`), as 1-D tensors; `makeTask(i)` builds task i (inside a tidy that frees its tensors).
+ */
+export function adaptationMetrics<D, T>(
+  context: EvaluationContext<D, T>,
+  count: number,
+  makeTask: (i: number) => T,
+  metric: (x: Vars, y: Vars, task: T) => tf.Scalar,
+  settings: FewShotSettings,
+): { before: tf.Tensor1D; after: tf.Tensor1D } {
+  const before: tf.Scalar[] = [];
+  const after: tf.Scalar[] = [];
+  for (let i = 0; i < count; i++) {
+    const [b, a] = tf.tidy(() => {
+      const task = makeTask(i);
+      const start = context.start(task);
+      const adapted = context.adapt(start, { task, steps: settings.testSteps, lr: settings.testLr });
+      return [metric(context.x, start, task), metric(context.x, adapted, task)];
+    });
+    before.push(b!);
+    after.push(a!);
+  }
+  return { before: perTask(before), after: perTask(after) };
 }

@@ -7,8 +7,8 @@ import type { EvaluationContext, Vars } from '../problem/defineProblem';
 import { createRng } from '../rng';
 import type { Rng } from '../rng';
 import type { BuiltinProblem } from './builtinProblem';
-import { LQ_PARAMS, applyLayers, descend, layerNames, randomLayers, layerVariables, lqPenalty, perTask } from './fewShotNetwork';
-import type { LqOptions, MlpSizes } from './fewShotNetwork';
+import { LQ_PARAMS, adaptationMetrics, descend, fewShotModel, fewShotSettings, layerNames, perTask, randomLayers } from './fewShotNetwork';
+import type { MlpSizes } from './fewShotNetwork';
 
 /** One regression task: K support and Q query points of a·sin(t − φ), inputs and targets as [n, 1]. */
 export interface SinusoidTask {
@@ -85,41 +85,26 @@ export const fewShotSinusoid: BuiltinProblem = {
     },
   ],
   create(params) {
-    const mode = params.mode as 'maml' | 'head';
+    const settings = fewShotSettings(params);
+    const { mode, hidden, headInit, testTasks, finalTestTasks } = settings;
     const support = params.support as number;
     const query = params.query as number;
-    const hidden = params.hidden as number;
-    const headInit = params.headInit as 'random' | 'zero';
-    const lq: LqOptions = { weight: params.lq as number, q: params.lqQ as number, eps: params.lqEps as number };
-    const testTasks = params.testTasks as number;
-    const finalTestTasks = Math.max(testTasks, params.finalTestTasks as number);
-    const testSteps = params.testSteps as number;
-    const testLr = params.testLr as number;
     const sizes: MlpSizes = [1, hidden, hidden, 1];
-    // Layers 1..upperTo are x; layers lowerFrom..3 are y (all three in maml mode).
-    const upperTo = mode === 'maml' ? 3 : 2;
-    const lowerFrom = mode === 'maml' ? 1 : 3;
-    const predict = (x: Vars, y: Vars, input: tf.Tensor): tf.Tensor2D =>
-      mode === 'maml' ? applyLayers(y, input, sizes, 1, 3) : applyLayers(y, applyLayers(x, input, sizes, 1, 2), sizes, 3, 3);
     const mse = (prediction: tf.Tensor, target: tf.Tensor): tf.Scalar => tf.mean(tf.square(tf.sub(prediction, target)));
-    const lowerNames = layerNames(lowerFrom, 3);
-    const lowerLoss = (x: Vars, y: Vars, task: SinusoidTask): tf.Scalar => {
-      const fit = mse(predict(x, y, task.supportX), task.supportY);
-      return lq.weight > 0 ? tf.add(fit, lqPenalty(lowerNames.map((n) => y[n]!), lq)) : fit;
-    };
-    const upperLoss = (x: Vars, y: Vars, task: SinusoidTask): tf.Scalar => mse(predict(x, y, task.queryX), task.queryY);
+    const model = fewShotModel<SinusoidTask>(sizes, settings, mse);
+    const upperNames = layerNames(1, mode === 'maml' ? 3 : 2);
 
     /** Query MSE per task after GD from a fresh random network (or head on random features), same steps and lr. */
     const randomInitBaseline = (draws: readonly SinusoidDraw[], seed: number): tf.Tensor1D => {
       const all = randomLayers(sizes, 1, 3, createRng(seed));
-      const xr: Vars = Object.fromEntries(layerNames(1, upperTo).map((n) => [n, all[n]!]));
-      const yr: Vars = Object.fromEntries(lowerNames.map((n) => [n, mode === 'head' && headInit === 'zero' ? tf.zerosLike(all[n]!) : all[n]!]));
+      const xr: Vars = Object.fromEntries(upperNames.map((n) => [n, all[n]!]));
+      const yr: Vars = Object.fromEntries(model.lowerNames.map((n) => [n, mode === 'head' && headInit === 'zero' ? tf.zerosLike(all[n]!) : all[n]!]));
       return perTask(
         draws.map((d) =>
           tf.tidy(() => {
             const task = sinusoidTask(d);
-            const adapted = descend((y) => lowerLoss(xr, y, task), yr, testSteps, testLr);
-            return upperLoss(xr, adapted, task);
+            const adapted = descend((y) => model.lowerLoss(xr, y, task), yr, settings.testSteps, settings.testLr);
+            return model.upperLoss(xr, adapted, task);
           }),
         ),
       );
@@ -130,13 +115,13 @@ export const fewShotSinusoid: BuiltinProblem = {
       title: this.title,
       description: `${this.summary} Mode ${mode}. The random-initialization baseline adapts the same lower variables (${mode === 'maml' ? 'all weights' : 'the head, on random features'}) from a fresh seeded init.`,
       upper: {
-        variables: layerVariables(sizes, 1, upperTo),
-        objective: (x, y, d, task) => upperLoss(x, y, task ?? d.fixedTask),
+        variables: model.upperVariables,
+        objective: (x, y, d, task) => model.upperLoss(x, y, task ?? d.fixedTask),
       },
       lower: {
-        variables: layerVariables(sizes, lowerFrom, 3, mode === 'head' ? headInit : 'random'),
-        objective: (x, y, d, task) => lowerLoss(x, y, task ?? d.fixedTask),
-        ...(mode === 'maml' ? { start: (x: Vars) => Object.fromEntries(lowerNames.map((n) => [n, tf.clone(x[n]!)])) } : {}),
+        variables: model.lowerVariables,
+        objective: (x, y, d, task) => model.lowerLoss(x, y, task ?? d.fixedTask),
+        ...(model.start ? { start: model.start } : {}),
       },
       data: (rng) => ({ baselines: {}, fixedTask: sinusoidTask(drawSinusoid(rng, support, query)) }),
       sampleTask: (rng) => sinusoidTask(drawSinusoid(rng, support, query)),
@@ -145,31 +130,20 @@ export const fewShotSinusoid: BuiltinProblem = {
         const baselineSeed = Math.floor(context.rng.uniform() * 2 ** 32);
         const n = context.final ? finalTestTasks : testTasks;
         const draws = Array.from({ length: n }, () => drawSinusoid(context.rng, support, query));
-        const before: tf.Scalar[] = [];
-        const after: tf.Scalar[] = [];
-        for (const d of draws) {
-          const [b, a] = tf.tidy(() => {
-            const task = sinusoidTask(d);
-            const start = context.start(task);
-            const adapted = context.adapt(start, { task, steps: testSteps, lr: testLr });
-            return [upperLoss(context.x, start, task), upperLoss(context.x, adapted, task)];
-          });
-          before.push(b!);
-          after.push(a!);
-        }
+        const { before, after } = adaptationMetrics(context, n, (i) => sinusoidTask(draws[i]!), model.upperLoss, settings);
         const key = `${n}`;
         const cache = context.data.baselines;
         // Kept across evaluations (it does not depend on x_t); the solver disposes it with the data.
         cache[key] ??= tf.keep(randomInitBaseline(draws, baselineSeed));
-        return { 'test.mse': perTask(after), 'test.mseBeforeAdapt': perTask(before), 'baseline.randomInit.mse': tf.clone(cache[key]) };
+        return { 'test.mse': after, 'test.mseBeforeAdapt': before, 'baseline.randomInit.mse': tf.clone(cache[key]) };
       },
       // Adam 0.01 rather than MAML's 1e−3: at 200 meta-iterations it already cuts the random-init
       // baseline's post-adaptation MSE by a third or more (test/unit/core/problems/fewShotSinusoid.test.ts).
       defaults: {
         method: mode === 'maml' ? 'fom' : 'iaptt-gm',
         iterations: 500,
-        lowerSteps: testSteps,
-        lowerLr: testLr,
+        lowerSteps: settings.testSteps,
+        lowerLr: settings.testLr,
         outerOptimizer: 'adam',
         outerLr: 0.01,
         metaBatch: 4,
