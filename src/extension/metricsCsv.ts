@@ -1,8 +1,9 @@
 // Metrics → CSV for `Bilevel: Export Metrics as CSV`: one row per outer iteration, the record's
-// fields first and then every method statistic seen in the run. Pure, so it is unit-tested.
+// fields first, then every method statistic and every held-out evaluation seen in the run (empty on
+// iterations without an evaluation). Pure, so it is unit-tested.
 import type { IterationRecord, StatValue } from '../protocol/metrics';
 
-/** The record fields, in column order (stats follow, as `stats.<key>`). */
+/** The record fields, in column order (stats and evals follow, as `stats.<key>` and `evals.<name>`). */
 export const CSV_FIELDS = [
   'iteration',
   'upperLoss',
@@ -26,10 +27,11 @@ export const CSV_FIELDS = [
  */
 export function metricsToCsv(records: readonly IterationRecord[]): string {
   const statKeys = [...new Set(records.flatMap((r) => Object.keys(r.stats ?? {})))].sort();
-  const header = [...CSV_FIELDS, ...statKeys.map((k) => `stats.${k}`)];
+  const evalKeys = [...new Set(records.flatMap((r) => Object.keys(r.evals ?? {})))].sort();
+  const header = [...CSV_FIELDS, ...statKeys.map((k) => `stats.${k}`), ...evalKeys.map((k) => `evals.${k}`)];
   const lines = [header.map(csvCell).join(',')];
   for (const r of records) {
-    const cells = [...CSV_FIELDS.map((f) => formatValue(r[f])), ...statKeys.map((k) => formatValue(r.stats?.[k]))];
+    const cells = [...CSV_FIELDS.map((f) => formatValue(r[f])), ...statKeys.map((k) => formatValue(r.stats?.[k])), ...evalKeys.map((k) => formatValue(r.evals?.[k]))];
     lines.push(cells.map(csvCell).join(','));
   }
   return lines.join('\r\n') + '\r\n';

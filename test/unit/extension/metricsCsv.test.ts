@@ -36,6 +36,13 @@ describe('metricsToCsv', () => {
     assert.equal(lines.length, 4);
   });
 
+  it('adds a column per held-out evaluation, empty on iterations without one', () => {
+    const csv = metricsToCsv([record(0, {}, { evals: { 'test.accuracy': 75.5, f1: 66.7 } }), record(1, {}), record(2, {}, { evals: { 'test.accuracy': 80 } })]);
+    const [header, ...rows] = csv.trimEnd().split('\r\n');
+    assert.deepEqual(header!.split(',').slice(-2), ['evals.f1', 'evals.test.accuracy']);
+    assert.deepEqual(rows.map((r) => r.split(',').slice(-2)), [['66.7', '75.5'], ['', ''], ['', '80']]);
+  });
+
   it('writes just the header for a run without metrics', () => {
     assert.equal(metricsToCsv([]), CSV_FIELDS.join(',') + '\r\n');
   });
