@@ -62,6 +62,8 @@ interface Args {
   readonly quick: boolean;
   readonly profile: boolean;
   readonly workloads: string[];
+  /** Whether --workloads was given (--profile defaults to the linear workload alone). */
+  readonly workloadsGiven: boolean;
   readonly methods: string[] | undefined;
   readonly Ks: number[] | undefined;
   readonly iterations: number;
@@ -105,6 +107,7 @@ function parseArgs(argv: string[]): Args {
     quick,
     profile: argv.includes('--profile'),
     workloads,
+    workloadsGiven: argv.includes('--workloads'),
     methods,
     Ks,
     iterations: int('--iterations', quick ? 2 : 3),
@@ -209,42 +212,47 @@ function printTable(rows: Row[], torchNote: string): void {
   console.log(torchNote);
 }
 
-/** `--profile`: one RHG outer iteration per K on the linear workload, timed kernel by kernel. */
+/** `--profile`: one RHG outer iteration per K (default 10, 50) on the linear workload (or --workloads), timed kernel by kernel. */
 async function profile(args: Args, backendName: string): Promise<void> {
-  const workload = REFERENCE_WORKLOADS[0]!;
-  for (const K of args.Ks ?? [10, 50]) {
-    const solver = await Solver.create(workload.make(), 'rhg', { lowerSteps: K, iterations: 4, evalEvery: 0 });
+  const workloads = args.workloadsGiven ? REFERENCE_WORKLOADS.filter((w) => args.workloads.includes(w.id === 'hyperclean-linear' ? 'linear' : 'mlp')) : [REFERENCE_WORKLOADS[0]!];
+  for (const workload of workloads) {
+    for (const K of args.Ks ?? [10, 50]) await profileOne(args, backendName, workload, K);
+  }
+}
+
+/** Times one RHG outer iteration (after a warm-up one) kernel by kernel and prints the table. */
+async function profileOne(args: Args, backendName: string, workload: ReferenceWorkload, K: number): Promise<void> {
+  const solver = await Solver.create(workload.make(), 'rhg', { lowerSteps: K, iterations: 4, evalEvery: 0 });
+  try {
+    await solver.step();
+    // memoizeWasmMatMul() returns the installed memo's live statistics (undefined when it is off).
+    const memo = args.noMemo || args.stockKernels || backendName !== 'wasm' ? undefined : memoizeWasmMatMul();
+    const memoBefore = memo ? { ...memo } : undefined;
+    const timer = startKernelTimer(backendName);
+    const t0 = performance.now();
     try {
       await solver.step();
-      // memoizeWasmMatMul() returns the installed memo's live statistics (undefined when it is off).
-      const memo = args.noMemo || args.stockKernels || backendName !== 'wasm' ? undefined : memoizeWasmMatMul();
-      const memoBefore = memo ? { ...memo } : undefined;
-      const timer = startKernelTimer(backendName);
-      const t0 = performance.now();
-      try {
-        await solver.step();
-      } finally {
-        timer.stop();
-      }
-      const totalMs = performance.now() - t0;
-      const rows = timer.table();
-      const kernelMs = rows.reduce((s, r) => s + r.totalMs, 0);
-      const calls = rows.reduce((s, r) => s + r.calls, 0);
-      const byKernel = new Map<string, { ms: number; calls: number }>();
-      for (const r of rows) {
-        const k = byKernel.get(r.kernel) ?? { ms: 0, calls: 0 };
-        byKernel.set(r.kernel, { ms: k.ms + r.totalMs, calls: k.calls + r.calls });
-      }
-      console.log(`\nRHG, ${workload.label}, K = ${K}, one outer iteration on ${backendName}: ${totalMs.toFixed(0)} ms, of which ${kernelMs.toFixed(0)} ms in ${calls} kernel calls (the rest: tfjs engine, tape, JS).`);
-      console.log('| kernel | input shapes | calls | total ms | share |');
-      console.log('|---|---|---|---|---|');
-      for (const r of rows.slice(0, 15)) console.log(`| ${r.kernel} | ${r.signature} | ${r.calls} | ${r.totalMs.toFixed(1)} | ${((100 * r.totalMs) / totalMs).toFixed(1)}% |`);
-      if (memo && memoBefore) console.log(`\nBatchMatMul memo: ${memo.hits - memoBefore.hits} hits, ${memo.misses - memoBefore.misses} misses in this iteration.`);
-      console.log(`\nBy kernel: ${[...byKernel].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${v.ms.toFixed(0)} ms (${v.calls})`).join(', ')}`);
-      console.log(JSON.stringify({ bench: 'compare-profile', backend: backendName, workload: workload.id, method: 'rhg', K, totalMs, kernelMs, calls, byKernel: Object.fromEntries([...byKernel].map(([k, v]) => [k, { ms: +v.ms.toFixed(2), calls: v.calls }])) }));
     } finally {
-      solver.dispose();
+      timer.stop();
     }
+    const totalMs = performance.now() - t0;
+    const rows = timer.table();
+    const kernelMs = rows.reduce((s, r) => s + r.totalMs, 0);
+    const calls = rows.reduce((s, r) => s + r.calls, 0);
+    const byKernel = new Map<string, { ms: number; calls: number }>();
+    for (const r of rows) {
+      const k = byKernel.get(r.kernel) ?? { ms: 0, calls: 0 };
+      byKernel.set(r.kernel, { ms: k.ms + r.totalMs, calls: k.calls + r.calls });
+    }
+    console.log(`\nRHG, ${workload.label}, K = ${K}, one outer iteration on ${backendName}: ${totalMs.toFixed(0)} ms, of which ${kernelMs.toFixed(0)} ms in ${calls} kernel calls (the rest: tfjs engine, tape, JS).`);
+    console.log('| kernel | input shapes | calls | total ms | share |');
+    console.log('|---|---|---|---|---|');
+    for (const r of rows.slice(0, 15)) console.log(`| ${r.kernel} | ${r.signature} | ${r.calls} | ${r.totalMs.toFixed(1)} | ${((100 * r.totalMs) / totalMs).toFixed(1)}% |`);
+    if (memo && memoBefore) console.log(`\nBatchMatMul memo: ${memo.hits - memoBefore.hits} hits, ${memo.misses - memoBefore.misses} misses in this iteration.`);
+    console.log(`\nBy kernel: ${[...byKernel].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${v.ms.toFixed(0)} ms (${v.calls})`).join(', ')}`);
+    console.log(JSON.stringify({ bench: 'compare-profile', backend: backendName, workload: workload.id, method: 'rhg', K, totalMs, kernelMs, calls, byKernel: Object.fromEntries([...byKernel].map(([k, v]) => [k, { ms: +v.ms.toFixed(2), calls: v.calls }])) }));
+  } finally {
+    solver.dispose();
   }
 }
 
@@ -279,7 +287,7 @@ async function main(): Promise<void> {
         ours.set(cell, { cell, oursError: e instanceof Error ? e.message : String(e) });
       }
     }
-    let records: Record<string, unknown>[] = [];
+    const records: Record<string, unknown>[] = [];
     let torchError: string | undefined;
     if (torch.ok) {
       try {

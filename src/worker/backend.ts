@@ -2,7 +2,7 @@
 // (STYLE.md §2); whoever runs core calls selectBackend() once before building any tensor.
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { patchWasmMatMul } from './kernels/patchWasmMatMul';
+import { patchWasmKernels } from './kernels/patchWasmKernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -262,7 +262,8 @@ async function activateWasm(options: SelectBackendOptions): Promise<string> {
     setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
   }
   await setBackendOrThrow('wasm');
-  patchWasmMatMul();
+  // Exact kernel patches (shared-buffer Identity, untransposed matMul, data-product memo): docs/performance.md.
+  patchWasmKernels();
   return `tfjs-backend-wasm ${version_wasm}, ${simd ? 'simd' : 'no simd'}, single-threaded (threaded wasm needs blob: workers, which Node rejects), binaries: ${dir}`;
 }
 

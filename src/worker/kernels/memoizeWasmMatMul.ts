@@ -1,33 +1,29 @@
-// Reuses a wasm BatchMatMul result when the same product of the same two buffers is asked for again.
-// Core's reverse pass and its Hessian-vector products re-run a lower step from a stored state to
-// differentiate it (spec §1.4), so X·W_k with the data matrix X and a stored W_k is computed once in
-// the forward unroll and again in the reverse step (RHG, T-RHG, IAPTT-GM), and X·W_K once per HVP of
-// CG and NS. tfjs tensors never change their data, so a product keyed by the two input data ids (and
-// shapes and transpose flags) stays valid until either input is freed; the kernel is deterministic,
-// so a hit is bit-for-bit the value a recomputation gives. Only products with a large operand (the
-// data) are kept, within a byte budget; entries go with either input.
+// Reuses a wasm BatchMatMul result when the same product is asked for again. Core's reverse pass and
+// its Hessian-vector products re-run a lower step from a stored state to differentiate it (spec
+// §1.4), so with the data matrix X both products of a step, X·W_k and Xᵀ·δ_k, are computed in the
+// forward unroll and again in the reverse step (RHG, T-RHG, IAPTT-GM), and X·W_K and Xᵀ·δ_K once more
+// per HVP of CG and NS. The recomputed δ_k is a new tensor with the same bits, so a product is keyed
+// by the larger operand's data id (tfjs tensors never change their data) and the smaller operand's
+// content: a hash to find the entry, then an exact comparison of every bit. The kernel is
+// deterministic, so a hit is bit-for-bit the value a recomputation gives. Only products with a large
+// operand (the data) are kept, least recently used first out past a byte budget, and every entry goes
+// with its larger operand.
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
-/** The wasm backend's buffer calls this uses: disposeData (wrapped to drop entries) and incRef. */
-interface RefCountingBackend {
+/** The wasm backend's buffer calls this uses: disposeData (wrapped to drop entries), incRef, heap views. */
+interface MemoBackend {
   disposeData(dataId: DataId, force?: boolean): boolean;
   incRef(dataId: DataId): void;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
 /** Options of {@link memoizeWasmMatMul}. */
 export interface MemoizeMatMulOptions {
-  /** Keep a product only if one operand has at least this many entries (default 16 384: data, not weights). */
+  /** Keep a product only if its larger operand (the data, keyed by identity) has at least this many entries (default 16 384). */
   readonly minOperandSize?: number;
-  /** Bytes of results kept at most (default 64 MiB); past it, new products are not kept. */
+  /** Bytes of results and operand copies kept at most (default 64 MiB); the least recently used go first. */
   readonly maxBytes?: number;
-}
-
-interface Entry {
-  readonly key: string;
-  readonly out: TensorInfo;
-  readonly bytes: number;
-  readonly inputs: readonly [DataId, DataId];
 }
 
 /** Live statistics of the memo (for tests and the benchmark). */
@@ -38,7 +34,30 @@ export interface MatMulMemoStats {
   bytes: number;
 }
 
+interface Entry {
+  readonly key: string;
+  readonly out: TensorInfo;
+  readonly bytes: number;
+  /** The large operands' data ids: the entry goes when one of them is freed. */
+  readonly owners: readonly DataId[];
+  /** Bit copies of the small operands, in input order (a, b), for the exact comparison on a hit. */
+  readonly copies: readonly (Int32Array | undefined)[];
+}
+
 let installed: MatMulMemoStats | undefined;
+
+/** FNV-1a over 32-bit words: a cheap key for the small operand; hits are confirmed bit by bit. */
+function hashWords(words: Int32Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function sameWords(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /**
  * Wraps the registered wasm BatchMatMul (apply after patchWasmMatMul) with the memo; idempotent,
@@ -52,8 +71,9 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
   const maxBytes = options.maxBytes ?? 64 * 2 ** 20;
   const inner = current.kernelFunc;
   const stats: MatMulMemoStats = { hits: 0, misses: 0, entries: 0, bytes: 0 };
+  // Insertion order is recency order: a hit re-inserts its entry.
   const entries = new Map<string, Entry>();
-  const byInput = new Map<DataId, Set<Entry>>();
+  const byOwner = new Map<DataId, Set<Entry>>();
   // Data ids are objects; keys need a printable id for each.
   const ids = new WeakMap<object, number>();
   let nextId = 0;
@@ -62,24 +82,25 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
     if (id === undefined) ids.set(d as object, (id = nextId++));
     return id;
   };
-  const hooked = new WeakSet<object>();
-  const hookDispose = (backend: RefCountingBackend): void => {
-    if (hooked.has(backend)) return;
-    hooked.add(backend);
+  let memoBackend: MemoBackend | undefined;
+  const drop = (e: Entry, freedOwner?: DataId): void => {
+    entries.delete(e.key);
+    for (const owner of e.owners) if (owner !== freedOwner) byOwner.get(owner)?.delete(e);
+    stats.entries--;
+    stats.bytes -= e.bytes;
+    // The memo's own reference; the buffer stays while a tensor still uses it.
+    memoBackend!.disposeData(e.out.dataId);
+  };
+  const hookDispose = (backend: MemoBackend): void => {
+    if (memoBackend === backend) return;
+    memoBackend = backend;
     const dispose = backend.disposeData.bind(backend);
     backend.disposeData = (dataId: DataId, force?: boolean): boolean => {
       const freed = dispose(dataId, force);
-      const dependent = freed ? byInput.get(dataId) : undefined;
+      const dependent = freed ? byOwner.get(dataId) : undefined;
       if (dependent) {
-        byInput.delete(dataId);
-        for (const e of dependent) {
-          entries.delete(e.key);
-          for (const input of e.inputs) if (input !== dataId) byInput.get(input)?.delete(e);
-          stats.entries--;
-          stats.bytes -= e.bytes;
-          // The memo's own reference; the buffer stays while a tensor still uses it.
-          backend.disposeData(e.out.dataId);
-        }
+        byOwner.delete(dataId);
+        for (const e of dependent) drop(e, dataId);
       }
       return freed;
     };
@@ -87,32 +108,52 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
   const kernelFunc: KernelFunc = (args) => {
     const a = args.inputs['a'] as TensorInfo;
     const b = args.inputs['b'] as TensorInfo;
-    if (tf.util.sizeFromShape(a.shape) < minOperandSize && tf.util.sizeFromShape(b.shape) < minOperandSize) return inner(args);
-    const backend = args.backend as unknown as RefCountingBackend;
+    // The larger operand (both on a tie) is the data, keyed by identity; the other by content.
+    const sizes = [tf.util.sizeFromShape(a.shape), tf.util.sizeFromShape(b.shape)] as const;
+    if (Math.max(...sizes) < minOperandSize) return inner(args);
+    const large = [sizes[0] >= sizes[1], sizes[1] >= sizes[0]];
+    const backend = args.backend as unknown as MemoBackend;
     hookDispose(backend);
     const { transposeA, transposeB } = args.attrs as NamedAttrMap & { transposeA: boolean; transposeB: boolean };
-    const key = `${idOf(a.dataId)}[${a.shape.join(',')}]${transposeA ? 'T' : ''}·${idOf(b.dataId)}[${b.shape.join(',')}]${transposeB ? 'T' : ''}`;
+    // Views on the wasm heap; a kernel may grow the heap, which detaches them, so take them afresh after one.
+    const heapWords = (): (Int32Array | undefined)[] =>
+      [a, b].map((t, i) => {
+        if (large[i]) return undefined;
+        const view = backend.typedArrayFromHeap(t);
+        return new Int32Array(view.buffer, view.byteOffset, view.byteLength / 4);
+      });
+    const words = heapWords();
+    const part = (t: TensorInfo, i: number, transposed: boolean): string => `${large[i] ? `#${idOf(t.dataId)}` : `h${hashWords(words[i]!)}`}[${t.shape.join(',')}]${transposed ? 'T' : ''}`;
+    const key = `${part(a, 0, transposeA)}·${part(b, 1, transposeB)}`;
     const hit = entries.get(key);
-    if (hit) {
+    if (hit && hit.copies.every((c, i) => c === undefined || sameWords(c, words[i]!))) {
       stats.hits++;
+      entries.delete(key);
+      entries.set(key, hit);
       backend.incRef(hit.out.dataId);
       return { dataId: hit.out.dataId, shape: [...hit.out.shape], dtype: hit.out.dtype };
     }
     stats.misses++;
     const out = inner(args) as TensorInfo;
-    const bytes = tf.util.sizeFromShape(out.shape) * 4;
-    if (stats.bytes + bytes <= maxBytes) {
-      backend.incRef(out.dataId);
-      const e: Entry = { key, out: { dataId: out.dataId, shape: [...out.shape], dtype: out.dtype }, bytes, inputs: [a.dataId, b.dataId] };
-      entries.set(key, e);
-      for (const input of e.inputs) {
-        const set = byInput.get(input) ?? new Set<Entry>();
-        set.add(e);
-        byInput.set(input, set);
-      }
-      stats.entries++;
-      stats.bytes += bytes;
+    if (hit) drop(hit); // A hash collision: the newer product takes the key.
+    const copies = heapWords().map((w) => (w ? w.slice() : undefined));
+    const bytes = tf.util.sizeFromShape(out.shape) * 4 + copies.reduce((s, c) => s + (c ? c.byteLength : 0), 0);
+    if (bytes > maxBytes) return out;
+    for (const oldest of entries.values()) {
+      if (stats.bytes + bytes <= maxBytes) break;
+      drop(oldest);
     }
+    backend.incRef(out.dataId);
+    const owners = [a, b].filter((_, i) => large[i]).map((t) => t.dataId);
+    const e: Entry = { key, out: { dataId: out.dataId, shape: [...out.shape], dtype: out.dtype }, bytes, owners, copies };
+    entries.set(key, e);
+    for (const owner of owners) {
+      const set = byOwner.get(owner) ?? new Set<Entry>();
+      set.add(e);
+      byOwner.set(owner, set);
+    }
+    stats.entries++;
+    stats.bytes += bytes;
     return out;
   };
   const config: KernelConfig = { ...current, kernelFunc };

@@ -119,6 +119,45 @@ describe('wasm kernel patches', () => {
     });
   });
 
+  describe('BatchMatMul product memo, small operand by content', () => {
+    it('a recomputed small operand with the same bits hits; one changed bit misses and gives the new product', async () => {
+      const stats = memoizeWasmMatMul()!;
+      const buffersBefore = wasmBuffers();
+      const xValues = randomArray(300 * 70);
+      const wValues = randomArray(70 * 10);
+      const x = tf.tensor2d(xValues, [300, 70]);
+      const w1 = tf.tensor2d(wValues, [70, 10]);
+      const first = tf.matMul(x, w1);
+      const firstValues = Array.from(await first.data());
+      // A different tensor (new data id) holding the same values, as a recomputed δ_k is.
+      const w2 = tf.tidy(() => tf.mul(w1, 1));
+      const hits = stats.hits;
+      const second = tf.matMul(x, w2);
+      assert.equal(stats.hits, hits + 1, 'same bits, new data id: served from the memo');
+      assert.deepEqual(Array.from(await second.data()), firstValues);
+      // Flip the lowest mantissa bit of one entry: the hash may or may not change, the bits do.
+      const changed = Float32Array.from(wValues);
+      const bits = new Int32Array(changed.buffer);
+      bits[17] = bits[17]! ^ 1;
+      const w3 = tf.tensor2d(changed, [70, 10]);
+      const third = tf.matMul(x, w3);
+      assert.equal(stats.hits, hits + 1, 'a one-bit change is a miss');
+      assertAllClose(await third.data(), matMulReference(xValues, [300, 70], changed, [70, 10], false, false), { rtol: 1e-4, atol: 1e-4 }, 'changed operand');
+      // The transposed-operand form the matMul gradient uses (Xᵀ·δ) is memoized the same way.
+      const d1 = tf.tensor2d(randomArray(300 * 10), [300, 10]);
+      const g1 = tf.matMul(x, d1, true, false);
+      const d2 = tf.tidy(() => tf.mul(d1, 1));
+      const g2 = tf.matMul(x, d2, true, false);
+      assert.equal(stats.hits, hits + 2);
+      assert.deepEqual(Array.from(await g2.data()), Array.from(await g1.data()));
+      tf.dispose([first, second, third, w1, w2, w3, d1, d2, g1, g2]);
+      // Entries live with their large operand, not with the small one.
+      assert.ok(stats.entries > 0);
+      x.dispose();
+      assert.equal(wasmBuffers(), buffersBefore, 'entries (and their buffers) go with the large operand');
+    });
+  });
+
   describe('Identity (shared, reference-counted buffer)', () => {
     it('a clone keeps its values after the source is disposed, and the buffer goes when both do', async () => {
       const buffersBefore = wasmBuffers();
