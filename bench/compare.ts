@@ -25,6 +25,7 @@ import { REFERENCE_WORKLOADS } from './referenceWorkloads';
 import type { ReferenceWorkload } from './referenceWorkloads';
 import { defaultTorchScript, probeTorch, runTorch } from './torchReference';
 import type { TorchReferenceConfig, TorchRun } from './torchReference';
+import { timeSolverSteps } from './timeSolverSteps';
 
 /** One method as both sides run it. */
 interface MethodPair {
@@ -143,20 +144,7 @@ async function measureOurs(cell: Cell, iterations: number): Promise<Record<strin
   // Two spare iterations past the timed ones, as in bench/main.ts: a run's last iteration may evaluate.
   const solver = await Solver.create(cell.workload.make(), cell.pair.ours, { lowerSteps: cell.K, iterations: iterations + 2, evalEvery: 0, ...cell.pair.options(cell.K) });
   try {
-    await solver.step(); // Warm-up: first allocations, XNNPACK operator creation.
-    solver.resetPeakMemory();
-    const baseBytes = tf.memory().numBytes;
-    const seconds: number[] = [];
-    const kStars: number[] = [];
-    for (let i = 0; i < iterations; i++) {
-      const t0 = performance.now();
-      const record = await solver.step();
-      seconds.push((performance.now() - t0) / 1000);
-      const kStar = record.stats['ptt.kStar'];
-      if (typeof kStar === 'number') kStars.push(kStar);
-    }
-    const summary = await solver.summary();
-    seconds.sort((a, b) => a - b);
+    const { seconds, kStars, baseBytes, summary } = await timeSolverSteps(solver, iterations);
     return {
       medianSeconds: seconds[Math.floor(seconds.length / 2)]!,
       minSeconds: seconds[0]!,

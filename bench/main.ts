@@ -6,6 +6,7 @@ import type { ProblemDefinition } from '../src/core';
 import { parseBackendName, releaseBackend, selectBackend } from '../src/worker/backend';
 import { syntheticHyperCleaning } from './syntheticHyperCleaning';
 import { registerNodeDatasets } from '../src/datasets/registerNodeDatasets';
+import { timeSolverSteps } from './timeSolverSteps';
 
 interface Cell {
   readonly problem: string;
@@ -55,21 +56,8 @@ async function measure(cell: Cell): Promise<Record<string, unknown>> {
   const extra: Record<string, number> = cell.method === 'cg' ? { cgIterations: cell.K } : cell.method === 'neumann' ? { neumannTerms: cell.K } : {};
   // Two spare iterations: the run's last one evaluates held-out metrics, which is not the method's time.
   const solver = await Solver.create(cell.make(), cell.method, { lowerSteps: cell.K, iterations: cell.iterations + 2, evalEvery: 0, ...extra, ...(cell.options ?? {}) });
-  const seconds: number[] = [];
-  const kStars: number[] = [];
   try {
-    await solver.step(); // Warm-up: kernel compilation, first allocations.
-    // Peaks (and k*) are measured over the timed iterations only, so they describe the same steps.
-    solver.resetPeakMemory();
-    for (let i = 0; i < cell.iterations; i++) {
-      const t0 = performance.now();
-      const record = await solver.step();
-      seconds.push((performance.now() - t0) / 1000);
-      const kStar = record.stats['ptt.kStar'];
-      if (typeof kStar === 'number') kStars.push(kStar);
-    }
-    const summary = await solver.summary();
-    seconds.sort((a, b) => a - b);
+    const { seconds, kStars, summary } = await timeSolverSteps(solver, cell.iterations);
     return {
       medianSecondsPerIteration: seconds[Math.floor(seconds.length / 2)],
       minSecondsPerIteration: seconds[0],
