@@ -9,8 +9,8 @@
 //        --K 10,50,100, --iterations N (ours, timed), --torch-iters N, --no-torch,
 //        --torch-script PATH (env BILEVEL_TORCH_BENCH), --python PATH (env BILEVEL_PYTHON),
 //        --torch-threads N (torch intra-op, default 1), --openblas-threads N (default: OpenBLAS's own),
-//        --backend NAME (ours, default wasm), --stock-kernels (skip the kernel patches beyond what
-//        selectBackend applies, to measure them), --no-matmul-memo (all patches but the product
+//        --backend NAME (ours, default wasm), --stock-kernels (tfjs's own wasm kernels, to measure
+//        the patches), --no-matmul-memo (all patches but the product
 //        memo), --profile (per-kernel time table of one RHG outer
 //        iteration on the linear workload at each K instead of the comparison).
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,7 +20,6 @@ import { Solver } from '../src/core';
 import { parseBackendName, releaseBackend, selectBackend } from '../src/worker/backend';
 import { startKernelTimer } from '../src/worker/kernels/kernelTimer';
 import { memoizeWasmMatMul } from '../src/worker/kernels/memoizeWasmMatMul';
-import { patchWasmKernels } from '../src/worker/kernels/patchWasmKernels';
 import { REFERENCE_WORKLOADS } from './referenceWorkloads';
 import type { ReferenceWorkload } from './referenceWorkloads';
 import { defaultTorchScript, probeTorch, runTorch } from './torchReference';
@@ -246,8 +245,7 @@ async function profileOne(args: Args, backendName: string, workload: ReferenceWo
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const backend = await selectBackend(parseBackendName(args.backend));
-  if (backend.name === 'wasm' && !args.stockKernels) patchWasmKernels({ memoizeMatMul: !args.noMemo });
+  const backend = await selectBackend(parseBackendName(args.backend), { wasmKernels: args.stockKernels ? 'stock' : args.noMemo ? 'no-memo' : 'patched' });
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, node ${process.version}`;
   console.log(JSON.stringify({ bench: 'compare-start', backend: backend.name, backendDetail: backend.detail, kernels: args.stockKernels ? 'stock' : args.noMemo ? 'patched, no matmul memo' : 'patched', machine, tfjs: tf.version_core, date: new Date().toISOString() }));
   if (args.profile) {

@@ -47,6 +47,8 @@ export interface SelectBackendOptions {
   readonly dawnOptions?: readonly string[];
   /** How long the WebGPU adapter probe may take before webgpu counts as unavailable (ms, default 20000). */
   readonly webgpuProbeTimeoutMs?: number;
+  /** The exact wasm kernel patches (src/worker/kernels): all (default), all but the product memo, or none (to measure them). */
+  readonly wasmKernels?: 'patched' | 'no-memo' | 'stock';
 }
 
 const VALID_CHOICES = `Valid backends: ${BACKEND_NAMES.join(', ')}.`;
@@ -263,7 +265,8 @@ async function activateWasm(options: SelectBackendOptions): Promise<string> {
   }
   await setBackendOrThrow('wasm');
   // Exact kernel patches (shared-buffer Identity, untransposed matMul, data-product memo): docs/performance.md.
-  patchWasmKernels();
+  const kernels = options.wasmKernels ?? 'patched';
+  if (kernels !== 'stock') patchWasmKernels({ memoizeMatMul: kernels === 'patched' });
   return `tfjs-backend-wasm ${version_wasm}, ${simd ? 'simd' : 'no simd'}, single-threaded (threaded wasm needs blob: workers, which Node rejects), binaries: ${dir}`;
 }
 
