@@ -106,10 +106,11 @@ export interface EvaluationContext<D, T> {
   /** The run's lower start y_0 for a task at x_t: z when the method learns it, else lower.start(x), else the lower init. */
   start(task?: T): Vars;
   /**
-   * Runs plain gradient descent on the lower objective f(x_t, ·) (of `task`, if given) from `from`:
-   * `steps` (default: the run's K) steps of size `lr` (default: the run's lower step size).
+   * Runs plain gradient descent on the lower objective f(x, ·) (of `task`, if given) from `from`:
+   * `steps` (default: the run's K) steps of size `lr` (default: the run's lower step size), at
+   * `x` (default: x_t; e.g. a random feature extractor for a baseline).
    */
-  adapt(from: Vars, options?: { readonly task?: T; readonly steps?: number; readonly lr?: number }): Vars;
+  adapt(from: Vars, options?: { readonly task?: T; readonly steps?: number; readonly lr?: number; readonly x?: Vars }): Vars;
 }
 
 /** Declares a problem; checks its shape now and its numbers when a run compiles it (compileProblem). */

@@ -1,6 +1,6 @@
 // Runs a problem's `evaluate` hook (held-out metrics) and reads its values in one batch.
 import * as tf from '@tensorflow/tfjs-core';
-import { gradY } from '../derivatives';
+import { gradientDescent } from '../dynamics/gradientDescent';
 import { createRng } from '../rng';
 import type { TensorList } from '../tensorList';
 import type { CompiledProblem } from './compileProblem';
@@ -32,10 +32,10 @@ export async function evaluateProblem(problem: CompiledProblem<unknown>, state: 
   if (!evaluate) return {};
   const { upper, lower } = problem;
   const vars = (names: readonly string[], list: TensorList): Vars => Object.fromEntries(names.map((n, i) => [n, list[i]!]));
-  const lowerList = (from: Vars): TensorList =>
-    lower.names.map((n) => {
+  const list = (names: readonly string[], from: Vars, what: string): TensorList =>
+    names.map((n) => {
       const t = from[n];
-      if (!t) throw new Error(`evaluate: adapt() got no tensor for lower variable '${n}' (got: ${Object.keys(from).join(', ')})`);
+      if (!t) throw new Error(`evaluate: adapt() got no tensor for ${what} variable '${n}' (got: ${Object.keys(from).join(', ')})`);
       return t;
     });
   const id = problem.definition.id;
@@ -57,15 +57,12 @@ export async function evaluateProblem(problem: CompiledProblem<unknown>, state: 
       adapt(from, options = {}) {
         const view = options.task === undefined ? problem : problem.withTask(options.task);
         const steps = options.steps ?? state.lowerSteps;
-        const lr = options.lr ?? state.lowerLr;
-        let y = lowerList(from);
+        const dynamics = gradientDescent(view, { lr: options.lr ?? state.lowerLr });
+        const x = options.x ? list(upper.names, options.x, 'upper') : state.x;
+        let y = list(lower.names, from, 'lower');
         for (let k = 0; k < steps; k++) {
           const previous = y;
-          y = tf.tidy(() => {
-            const g = gradY((a, b) => view.lowerObjective(a, b), state.x, previous);
-            const next = previous.map((v, i) => tf.sub(v, tf.mul(g[i]!, lr)));
-            return lower.bounded ? view.projectLower(next) : next;
-          });
+          y = tf.tidy(() => dynamics.step(x, previous, k));
           // Intermediate iterates die now; the caller's `from` stays alive.
           if (k > 0) tf.dispose(previous);
         }

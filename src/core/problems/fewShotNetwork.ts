@@ -1,6 +1,6 @@
 // Shared pieces of the few-shot families (fewShotSinusoid.ts, fewShotDigits.ts): a seeded ReLU MLP
 // whose layers are named variables, its split into feature extractor (x) and head (y), the ℓ_q
-// regularizer of spec §9g, the per-task evaluation loop, and a plain-GD adaptation for baselines.
+// regularizer of spec §9g, and the per-task evaluation loop.
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptionSpec, ResolvedOptions } from '../methods/options';
 import type { EvaluationContext, VariableSpec, Vars } from '../problem/defineProblem';
@@ -101,21 +101,6 @@ export const LQ_PARAMS: readonly OptionSpec[] = [
   { key: 'lqQ', flag: 'lq-q', type: 'number', default: 0.5, greaterThan: 0, description: 'q of the ℓ_q term.' },
   { key: 'lqEps', flag: 'lq-eps', type: 'number', default: 0.1, greaterThan: 0, description: 'ε of the ℓ_q term.' },
 ];
-
-/** Plain gradient descent on `loss` from `start` (not disposed): `steps` steps of size `lr`; intermediates are released. */
-export function descend(loss: (vars: Vars) => tf.Scalar, start: Vars, steps: number, lr: number): Vars {
-  const names = Object.keys(start);
-  let current: tf.Tensor[] = names.map((n) => start[n]!);
-  for (let k = 0; k < steps; k++) {
-    const previous = current;
-    current = tf.tidy(() => {
-      const grads = tf.grads((...values: tf.Tensor[]) => loss(Object.fromEntries(names.map((n, i) => [n, values[i]!]))))(previous);
-      return previous.map((v, i) => tf.sub(v, tf.mul(grads[i]!, lr)));
-    });
-    if (k > 0) tf.dispose(previous);
-  }
-  return Object.fromEntries(names.map((n, i) => [n, steps === 0 ? tf.clone(current[i]!) : current[i]!]));
-}
 
 /** Per-task metric values as one 1-D tensor (the solver reports mean and 95% half-width). */
 export function perTask(values: tf.Scalar[]): tf.Tensor1D {

@@ -7,7 +7,7 @@ import type { EvaluationContext, Vars } from '../problem/defineProblem';
 import { createRng } from '../rng';
 import type { Rng } from '../rng';
 import type { BuiltinProblem } from './builtinProblem';
-import { LQ_PARAMS, adaptationMetrics, descend, fewShotModel, fewShotSettings, layerNames, perTask, randomLayers } from './fewShotNetwork';
+import { LQ_PARAMS, adaptationMetrics, fewShotModel, fewShotSettings, layerNames, perTask, randomLayers } from './fewShotNetwork';
 import type { MlpSizes } from './fewShotNetwork';
 
 /** One regression task: K support and Q query points of a·sin(t − φ), inputs and targets as [n, 1]. */
@@ -95,7 +95,7 @@ export const fewShotSinusoid: BuiltinProblem = {
     const upperNames = layerNames(1, mode === 'maml' ? 3 : 2);
 
     /** Query MSE per task after GD from a fresh random network (or head on random features), same steps and lr. */
-    const randomInitBaseline = (draws: readonly SinusoidDraw[], seed: number): tf.Tensor1D => {
+    const randomInitBaseline = (context: EvaluationContext<SinusoidData, SinusoidTask>, draws: readonly SinusoidDraw[], seed: number): tf.Tensor1D => {
       const all = randomLayers(sizes, 1, 3, createRng(seed));
       const xr: Vars = Object.fromEntries(upperNames.map((n) => [n, all[n]!]));
       const yr: Vars = Object.fromEntries(model.lowerNames.map((n) => [n, mode === 'head' && headInit === 'zero' ? tf.zerosLike(all[n]!) : all[n]!]));
@@ -103,7 +103,7 @@ export const fewShotSinusoid: BuiltinProblem = {
         draws.map((d) =>
           tf.tidy(() => {
             const task = sinusoidTask(d);
-            const adapted = descend((y) => model.lowerLoss(xr, y, task), yr, settings.testSteps, settings.testLr);
+            const adapted = context.adapt(yr, { task, x: xr, steps: settings.testSteps, lr: settings.testLr });
             return model.upperLoss(xr, adapted, task);
           }),
         ),
@@ -134,7 +134,7 @@ export const fewShotSinusoid: BuiltinProblem = {
         const key = `${n}`;
         const cache = context.data.baselines;
         // Kept across evaluations (it does not depend on x_t); the solver disposes it with the data.
-        cache[key] ??= tf.keep(randomInitBaseline(draws, baselineSeed));
+        cache[key] ??= tf.keep(randomInitBaseline(context, draws, baselineSeed));
         return { 'test.mse': after, 'test.mseBeforeAdapt': before, 'baseline.randomInit.mse': tf.clone(cache[key]) };
       },
       // Adam 0.01 rather than MAML's 1e−3: at 200 meta-iterations it already cuts the random-init
