@@ -30,7 +30,8 @@ export type { GradientTransformation, TransformState } from './optim/gradientTra
 export type { IterationRecord, RunSummary, RunStatus, StatValue } from '../protocol/metrics';
 export * from './data';
 // Workload families and their pieces, so problem files can build variants of them.
-export { hypercleanMnist, accuracyOf, cleaningF1 } from './problems/hypercleanMnist';
+export { hypercleanMnist, cleaningF1 } from './problems/hypercleanMnist';
+export { accuracyOf } from './problems/accuracyOf';
 export type { HypercleanData } from './problems/hypercleanMnist';
 export { fewShotSinusoid, drawSinusoid, sinusoidTask } from './problems/fewShotSinusoid';
 export { fewShotDigits, splitDigits, drawDigitsTask } from './problems/fewShotDigits';

@@ -8,6 +8,7 @@ import type { LabelledImages } from '../data';
 import { defineProblem } from '../problem/defineProblem';
 import type { EvaluationContext, Vars } from '../problem/defineProblem';
 import type { Rng } from '../rng';
+import { accuracyOf } from './accuracyOf';
 import type { BuiltinProblem } from './builtinProblem';
 import { LQ_PARAMS, adaptationMetrics, fewShotModel, fewShotSettings } from './fewShotNetwork';
 import type { MlpSizes } from './fewShotNetwork';
@@ -117,11 +118,6 @@ interface DigitsData {
   readonly fixedTask: DigitsTask;
 }
 
-/** Percentage of rows whose largest logit is the label (percent, as hyperclean-mnist reports it). */
-function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.mul(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')), 100) as tf.Scalar;
-}
-
 /**
  * N-way K-shot MNIST. Network 784 → hidden → hidden → ways (ReLU). Mode `head` (default, spec §9g):
  * x = the two hidden layers, y = the linear head from its seeded (or zero) init or the learned z;
@@ -164,7 +160,7 @@ export const fewShotDigits: BuiltinProblem = {
     const split = params.split as 'classes' | 'images';
     const sizes: MlpSizes = [784, hidden, hidden, ways];
     const model = fewShotModel<DigitsTask>(sizes, settings, (logits, labels) => crossEntropy(logits, labels) as tf.Scalar);
-    const testAccuracy = (x: Vars, y: Vars, task: DigitsTask): tf.Scalar => accuracy(model.predict(x, y, task.queryX), task.queryY);
+    const testAccuracy = (x: Vars, y: Vars, task: DigitsTask): tf.Scalar => accuracyOf(model.predict(x, y, task.queryX), task.queryY);
 
     return defineProblem<DigitsData, DigitsTask>({
       id: 'fewshot-mnist',

@@ -10,6 +10,7 @@ import type { LabelledImages } from '../data/labelledImages';
 import { defineProblem } from '../problem/defineProblem';
 import type { EvaluationContext, VariableSpec, Vars } from '../problem/defineProblem';
 import type { Rng } from '../rng';
+import { accuracyOf } from './accuracyOf';
 import type { BuiltinProblem } from './builtinProblem';
 
 /** Tensors of one run: the three splits, the noisy training labels and which samples are clean. */
@@ -135,11 +136,6 @@ export const hypercleanMnist: BuiltinProblem = {
     });
   },
 };
-
-/** Accuracy in percent of argmax(logits) against integer labels. */
-export function accuracyOf(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.mul(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')), 100) as tf.Scalar;
-}
 
 /**
  * F1 (×100) of clean-sample identification (spec §9f): predicted clean c_i = 1[x_i ≥ 0],
