@@ -10,6 +10,7 @@
 // with its larger operand.
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { onDataFreed } from './onDataFreed';
 
 /** The wasm backend's buffer calls this uses: disposeData (wrapped to drop entries), incRef, heap views. */
 interface MemoBackend {
@@ -91,19 +92,17 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
     // The memo's own reference; the buffer stays while a tensor still uses it.
     memoBackend!.disposeData(e.out.dataId);
   };
+  // Every entry goes with any of its large operands.
+  const dropDependents = (dataId: DataId): void => {
+    const dependent = byOwner.get(dataId);
+    if (!dependent) return;
+    byOwner.delete(dataId);
+    for (const e of dependent) drop(e, dataId);
+  };
   const hookDispose = (backend: MemoBackend): void => {
     if (memoBackend === backend) return;
     memoBackend = backend;
-    const dispose = backend.disposeData.bind(backend);
-    backend.disposeData = (dataId: DataId, force?: boolean): boolean => {
-      const freed = dispose(dataId, force);
-      const dependent = freed ? byOwner.get(dataId) : undefined;
-      if (dependent) {
-        byOwner.delete(dataId);
-        for (const e of dependent) drop(e, dataId);
-      }
-      return freed;
-    };
+    onDataFreed(backend, dropDependents);
   };
   const kernelFunc: KernelFunc = (args) => {
     const a = args.inputs['a'] as TensorInfo;

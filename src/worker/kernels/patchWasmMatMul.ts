@@ -5,11 +5,9 @@
 // inputs of every inner step), so their transposes are cached by data id and freed with their source.
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { onDataFreed } from './onDataFreed';
+import type { DisposingBackend } from './onDataFreed';
 
-/** The wasm backend's disposeData, which this wraps to free cached transposes with their source. */
-interface DisposingBackend {
-  disposeData(dataId: DataId, force?: boolean): boolean;
-}
 
 /** Operands with at least this many entries get their transpose cached (smaller ones are cheap to redo). */
 const CACHE_MIN_SIZE = 16_384;
@@ -26,20 +24,17 @@ export function patchWasmMatMul(): void {
   const transposeFunc = transpose.kernelFunc;
   // Tensors never change their data, so a data id's transpose stays valid until the id is freed.
   const cache = new Map<DataId, TensorInfo>();
-  const hooked = new WeakSet<object>();
+  let owner: DisposingBackend | undefined;
+  // A source's transpose goes with the source.
+  const freeTranspose = (dataId: DataId): void => {
+    const cached = cache.get(dataId);
+    if (!cached) return;
+    cache.delete(dataId);
+    owner!.disposeData(cached.dataId, true);
+  };
   const hookDispose = (backend: DisposingBackend): void => {
-    if (hooked.has(backend)) return;
-    hooked.add(backend);
-    const dispose = backend.disposeData.bind(backend);
-    backend.disposeData = (dataId: DataId, force?: boolean): boolean => {
-      const freed = dispose(dataId, force);
-      const cached = freed ? cache.get(dataId) : undefined;
-      if (cached) {
-        cache.delete(dataId);
-        dispose(cached.dataId, true);
-      }
-      return freed;
-    };
+    owner = backend;
+    onDataFreed(backend, freeTranspose);
   };
   const swapLast = (t: TensorInfo, backend: DisposingBackend): { value: TensorInfo; owned: boolean } => {
     const hit = cache.get(t.dataId);
