@@ -3,7 +3,7 @@
 // not declare are dropped for that method, so a preset never causes an "unknown option" error.
 import { RUN_OPTIONS } from '../core';
 import type { MethodSpec, OptionValue } from '../core';
-import { PRESETS } from '../protocol/presets';
+import { PRESETS, presetOptions } from '../protocol/presets';
 import type { Preset } from '../protocol/presets';
 import { UsageError } from './usageError';
 
@@ -18,14 +18,13 @@ export function findPreset(id: string, presets: readonly Preset[] = PRESETS): Pr
 export function presetOptionsFor(preset: Preset | undefined, method: MethodSpec): Record<string, OptionValue> {
   if (!preset) return {};
   const keys = new Set([...RUN_OPTIONS, ...method.options].map((s) => s.key));
-  const given = { ...preset.options, ...(preset.methodOptions?.[method.id] ?? {}) };
-  return Object.fromEntries(Object.entries(given).filter(([k]) => keys.has(k)));
+  return Object.fromEntries(Object.entries(presetOptions(preset, method.id)).filter(([k]) => keys.has(k)));
 }
 
 /** The preset's option keys that none of `methods` declares (nor the run options), i.e. that no run uses. */
 export function unusedPresetOptions(preset: Preset | undefined, methods: readonly MethodSpec[]): string[] {
   if (!preset) return [];
   const keys = new Set([...RUN_OPTIONS, ...methods.flatMap((m) => m.options)].map((s) => s.key));
-  const given = { ...preset.options, ...Object.assign({}, ...methods.map((m) => preset.methodOptions?.[m.id] ?? {})) } as Record<string, unknown>;
-  return Object.keys(given).filter((k) => !keys.has(k));
+  const given = new Set(methods.flatMap((m) => Object.keys(presetOptions(preset, m.id))));
+  return [...given].filter((k) => !keys.has(k));
 }

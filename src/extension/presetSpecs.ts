@@ -1,5 +1,6 @@
 // The experiments of a paper preset (protocol/presets.ts), without vscode so it is unit-tested.
 import type { ExperimentSpec } from '../protocol/experiment';
+import { presetOptions } from '../protocol/presets';
 import type { Preset, PresetValue } from '../protocol/presets';
 
 /**
@@ -8,7 +9,7 @@ import type { Preset, PresetValue } from '../protocol/presets';
  */
 export function presetSpecs(preset: Preset, defaults: Readonly<Record<string, PresetValue>> = {}, methods: readonly string[] = preset.methods): ExperimentSpec[] {
   return methods.map((method) => {
-    const options = { ...defaults, ...preset.options, ...(preset.methodOptions?.[method] ?? {}) };
+    const options = { ...defaults, ...presetOptions(preset, method) };
     return {
       problem: { kind: 'builtin', id: preset.problem, params: { ...preset.params } },
       method,

@@ -88,6 +88,11 @@ export const PRESETS: readonly Preset[] = [
   },
 ];
 
+/** The options a preset gives `method`: its run options, then that method's own. */
+export function presetOptions(preset: Preset, method: string): Record<string, PresetValue> {
+  return { ...preset.options, ...(preset.methodOptions?.[method] ?? {}) };
+}
+
 /** Looks a preset up by id; throws listing the valid ids. */
 export function getPreset(id: string): Preset {
   const p = PRESETS.find((x) => x.id === id);
