@@ -10,14 +10,15 @@
 //        --torch-script PATH (env BILEVEL_TORCH_BENCH), --python PATH (env BILEVEL_PYTHON),
 //        --torch-threads N (torch intra-op, default 1), --openblas-threads N (default: OpenBLAS's own),
 //        --backend NAME (ours, default wasm), --stock-kernels (tfjs's own wasm kernels, to measure
-//        the patches), --no-matmul-memo (all patches but the product
+//        the patches), --wasm-threads N (XNNPACK pool threads, default one per core; 1 = the
+//        single-threaded build), --no-matmul-memo (all patches but the product
 //        memo), --profile (per-kernel time table of one RHG outer
 //        iteration on the linear workload at each K instead of the comparison).
 import * as tf from '@tensorflow/tfjs-core';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Solver } from '../src/core';
-import { parseBackendName, releaseBackend, selectBackend } from '../src/worker/backend';
+import { parseBackendName, parseWasmThreads, releaseBackend, selectBackend } from '../src/worker/backend';
 import { startKernelTimer } from '../src/worker/kernels/kernelTimer';
 import { memoizeWasmMatMul } from '../src/worker/kernels/memoizeWasmMatMul';
 import { REFERENCE_WORKLOADS } from './referenceWorkloads';
@@ -72,6 +73,8 @@ interface Args {
   readonly stockKernels: boolean;
   readonly noMemo: boolean;
   readonly backend: string;
+  /** --wasm-threads; absent: selectBackend's default (one per core). */
+  readonly wasmThreads?: number;
   readonly torch: TorchReferenceConfig;
 }
 
@@ -116,6 +119,7 @@ function parseArgs(argv: string[]): Args {
     stockKernels: argv.includes('--stock-kernels'),
     noMemo: argv.includes('--no-matmul-memo'),
     backend: value('--backend') ?? 'wasm',
+    ...(value('--wasm-threads') !== undefined ? { wasmThreads: parseWasmThreads(value('--wasm-threads')!, '--wasm-threads') } : {}),
     torch: {
       script: value('--torch-script') ?? process.env['BILEVEL_TORCH_BENCH'] ?? defaultTorchScript(repoRoot),
       python: value('--python') ?? process.env['BILEVEL_PYTHON'] ?? '/usr/bin/python3',
@@ -245,7 +249,10 @@ async function profileOne(args: Args, backendName: string, workload: ReferenceWo
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const backend = await selectBackend(parseBackendName(args.backend), { wasmKernels: args.stockKernels ? 'stock' : args.noMemo ? 'no-memo' : 'patched' });
+  const backend = await selectBackend(parseBackendName(args.backend), {
+    wasmKernels: args.stockKernels ? 'stock' : args.noMemo ? 'no-memo' : 'patched',
+    ...(args.wasmThreads !== undefined ? { wasmThreads: args.wasmThreads } : {}),
+  });
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, node ${process.version}`;
   console.log(JSON.stringify({ bench: 'compare-start', backend: backend.name, backendDetail: backend.detail, kernels: args.stockKernels ? 'stock' : args.noMemo ? 'patched, no matmul memo' : 'patched', machine, tfjs: tf.version_core, date: new Date().toISOString() }));
   if (args.profile) {
@@ -255,7 +262,7 @@ async function main(): Promise<void> {
   }
   const torch = args.noTorch ? ({ ok: false, reason: 'skipped (--no-torch)' } as const) : probeTorch(args.torch);
   const torchNote = torch.ok
-    ? `PyTorch ${torch.version} (${args.torch.python} ${args.torch.script}): torch intra-op threads ${args.torch.threads}, OPENBLAS_NUM_THREADS ${args.torch.openblasThreads ?? 'unset (OpenBLAS uses every core)'}; ours: ${backend.name}, single-threaded. Times: median seconds per outer iteration.`
+    ? `PyTorch ${torch.version} (${args.torch.python} ${args.torch.script}): torch intra-op threads ${args.torch.threads}, OPENBLAS_NUM_THREADS ${args.torch.openblasThreads ?? 'unset (OpenBLAS uses every core)'}; ours: ${backend.detail.split(', binaries')[0]}. Times: median seconds per outer iteration.`
     : `PyTorch reference not run: ${torch.reason}. Our numbers only.`;
   if (!torch.ok) console.log(JSON.stringify({ bench: 'compare-torch', available: false, reason: torch.reason }));
   const cells = matrix(args);

@@ -1,14 +1,16 @@
 // Picks and initializes the tfjs backend for a run (worker, CLI, bench). Core never picks a backend
 // (STYLE.md §2); whoever runs core calls selectBackend() once before building any tensor.
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { patchWasmKernels } from './kernels/patchWasmKernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AdapterSummary, probeWebgpuAdapter } from './probeWebgpuAdapter';
+import { withWasmThreads } from './wasmThreads';
 
 /** Every accepted `--backend` value, in the order error messages list them. */
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -49,6 +51,8 @@ export interface SelectBackendOptions {
   readonly webgpuProbeTimeoutMs?: number;
   /** The exact wasm kernel patches (src/worker/kernels): all (default), all but the product memo, or none (to measure them). */
   readonly wasmKernels?: 'patched' | 'no-memo' | 'stock';
+  /** wasm pool threads (1–8); default {@link defaultWasmThreads}: `BILEVEL_WASM_THREADS`, else one per core. */
+  readonly wasmThreads?: number;
 }
 
 const VALID_CHOICES = `Valid backends: ${BACKEND_NAMES.join(', ')}.`;
@@ -81,9 +85,9 @@ export function parseBackendName(s: string): BackendName {
  * - `webgpu` runs on Dawn (the `webgpu` package). In Node, `dataSync()`/`arraySync()` on webgpu
  *   tensors fail ("OffscreenCanvas is not defined"), so every read must be `await t.data()`. Dawn
  *   may keep Node alive (webgpu README, "Lifetime") until {@link releaseBackend} or process.exit().
- * - `wasm` runs single-threaded with SIMD when available: the threaded build starts its workers from
- *   `blob:` URLs, which Node's worker_threads reject (checked on Node 20), so tfjs's own Node default
- *   of no threads is kept and pinned.
+ * - `wasm` runs with SIMD when available, and then the threaded build with one XNNPACK thread per
+ *   core (`wasmThreads`, `BILEVEL_WASM_THREADS`), which tfjs leaves off in Node; src/worker/wasmThreads.ts
+ *   makes it start there. If the threads fail to start, the single-threaded build runs and the detail says why.
  * - `cpu` always works. Its "looks like you are running TensorFlow.js in Node.js" banner is consumed
  *   with tfjs's `PROD` flag raised for one scalar write; `PROD` only gates tfjs's console warnings.
  */
@@ -234,8 +238,9 @@ function describeAdapter(a: AdapterSummary): string {
   return extra ? `${name} (${extra})` : name;
 }
 
-/** The wasm file the backend will load (SIMD build when supported; see selectBackend's JSDoc). */
-function wasmFileFor(simd: boolean): string {
+/** The wasm file the backend will load: the threaded build needs SIMD (see selectBackend's JSDoc). */
+function wasmFileFor(simd: boolean, threaded: boolean): string {
+  if (threaded) return 'tfjs-backend-wasm-threaded-simd.wasm';
   return simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
 }
 
@@ -245,29 +250,69 @@ export function defaultWasmDir(): string {
   return path.join(path.dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 }
 
+/** tfjs-backend-wasm builds at most this many pool threads (its PTHREAD_POOL_SIZE). */
+export const MAX_WASM_THREADS = 8;
+
+/**
+ * The wasm thread count asked for: `BILEVEL_WASM_THREADS` if set, else one per core
+ * (os.availableParallelism), at most {@link MAX_WASM_THREADS}; throws on a malformed value.
+ */
+export function defaultWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['BILEVEL_WASM_THREADS'];
+  if (raw === undefined || raw.trim() === '') return Math.min(os.availableParallelism(), MAX_WASM_THREADS);
+  return parseWasmThreads(raw, 'BILEVEL_WASM_THREADS');
+}
+
+/** Parses a wasm thread count (1–8); `source` names the flag or variable in the error. */
+export function parseWasmThreads(raw: string, source: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+    throw new Error(`${source} must be a whole number of threads from 1 to ${MAX_WASM_THREADS}, got '${raw}'`);
+  }
+  return n;
+}
+
 async function activateWasm(options: SelectBackendOptions): Promise<string> {
-  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  // Pinned rather than left to tfjs's detection, which says false in Node today (tfjs issue 3830):
-  // the threaded build would spawn workers from blob: URLs, which Node rejects (ERR_WORKER_PATH).
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const alreadyUp = tf.engine().registry.wasm !== undefined;
   let dir = 'already initialized';
+  let fallback = '';
   if (!alreadyUp) {
     try {
       dir = options.wasmDir ?? defaultWasmDir();
     } catch {
       throw new BackendUnavailableError('wasm', `found no tfjs-backend-wasm.wasm next to the bundle (${__dirname}) and no @tensorflow/tfjs-backend-wasm package`);
     }
-    const file = wasmFileFor(simd === true);
+    const threads = options.wasmThreads ?? defaultWasmThreads();
+    const threaded = simd && threads > 1 && existsSync(path.join(dir, wasmFileFor(simd, true)));
+    const file = wasmFileFor(simd, threaded);
     if (!existsSync(path.join(dir, file))) throw new BackendUnavailableError('wasm', `found no ${file} in ${dir}`);
     // tfjs joins the prefix and the file name by plain concatenation, so it must end in a separator.
     setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
+    if (threaded) {
+      // Set rather than detected: tfjs's detection says false in Node (tfjs issue 3830), and
+      // withWasmThreads supplies what it lacks there (src/worker/wasmThreads.ts).
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+      setThreadsCount(threads);
+      try {
+        await withWasmThreads(threads, () => setBackendOrThrow('wasm'));
+      } catch (err) {
+        // The single-threaded build still works; say why the threads did not start.
+        fallback = `; ${threads} threads failed (${firstLine(messageOf(err))}), so single-threaded`;
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+        await setBackendOrThrow('wasm');
+      }
+    } else {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    }
   }
   await setBackendOrThrow('wasm');
   // Exact kernel patches (shared-buffer Identity, untransposed matMul, data-product memo): docs/performance.md.
   const kernels = options.wasmKernels ?? 'patched';
   if (kernels !== 'stock') patchWasmKernels({ memoizeMatMul: kernels === 'patched' });
-  return `tfjs-backend-wasm ${version_wasm}, ${simd ? 'simd' : 'no simd'}, single-threaded (threaded wasm needs blob: workers, which Node rejects), binaries: ${dir}`;
+  const running = getThreadsCount();
+  const threads = running > 1 ? `${running} threads` : 'single-threaded';
+  return `tfjs-backend-wasm ${version_wasm}, ${simd ? 'simd' : 'no simd'}, ${threads}${fallback}, binaries: ${dir}`;
 }
 
 async function activateCpu(): Promise<string> {
