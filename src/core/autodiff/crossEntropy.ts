@@ -2,7 +2,7 @@
 // customGrad with a gradient that uses saved intermediates, which nested tf.grad sees as constants,
 // so its Hessians are wrong; this one is plain ops over logSoftmax.
 import * as tf from '@tensorflow/tfjs-core';
-import { logSoftmax } from './logSoftmax';
+import { logSumExp, maxShift } from './logSumExp';
 import { registerSecondOrderGradients } from './registerSecondOrderGradients';
 
 /** How per-example losses are combined. */
@@ -52,8 +52,49 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options: Cros
   registerSecondOrderGradients();
   return tf.tidy(() => {
     const targets = labels.dtype === 'int32' ? tf.cast(tf.oneHot(labels, classes), 'float32') : labels;
-    const losses = tf.neg(tf.sum(tf.mul(targets, logSoftmax(logits, -1)), -1));
+    const losses = fusedLoss(logits, targets, labels.dtype === 'int32');
     if (reduction === 'none') return losses;
     return reduction === 'sum' ? tf.sum(losses) : tf.mean(losses);
   });
+}
+
+/** Per-example −Σ_k t_k (z_k − lse z) = lse(z)·Σt − ⟨t, z⟩; `hard`: Σt = 1 (a forward value only: not recorded). */
+function lossValue(z: tf.Tensor, t: tf.Tensor, hard: boolean): tf.Tensor {
+  const last = z.rank - 1;
+  const lse = logSumExp(z, last, true);
+  const value = tf.sub(hard ? lse : tf.mul(lse, tf.sum(t, last, true)), tf.sum(tf.mul(t, z), last, true));
+  return tf.reshape(value, z.shape.slice(0, -1));
+}
+
+/**
+ * The loss's derivatives from the saved (taped) logits z and targets t, built from recorded,
+ * second-order-safe ops so that nested tf.grad differentiates them again (tfjs's own softmax
+ * cross-entropy gradient reuses forward outputs the tape cannot see): ∂/∂z = dy·(p·Σt − t) with
+ * p = softmax(z) from one Exp, and for soft targets ∂/∂t_k = dy·(lse(z) − z_k).
+ */
+function lossGradients(dy: tf.Tensor, z: tf.Tensor, t: tf.Tensor, hard: boolean): tf.Tensor[] {
+  const last = z.rank - 1;
+  const m = maxShift(z, [last]);
+  const e = tf.exp(tf.sub(z, m));
+  const total = tf.sum(e, last, true);
+  const p = tf.div(e, total);
+  const d = tf.expandDims(dy, -1);
+  if (hard) return [tf.mul(d, tf.sub(p, t)), tf.zerosLike(t)];
+  const gz = tf.mul(d, tf.sub(tf.mul(p, tf.sum(t, last, true)), t));
+  return [gz, tf.mul(d, tf.sub(tf.add(tf.log(total), m), z))];
+}
+
+// One tape node for the whole loss instead of ~14 (log-softmax, products, sums): a lower-level step
+// differentiates it twice per inner step in RHG and per Hessian-vector product, so the kernel and
+// tape work of the cross-entropy chain dominated everything but the data products (docs/performance.md).
+// `hard`: one-hot targets from int32 labels, constants, so their gradient is zero and Σt = 1.
+function fusedLoss(logits: tf.Tensor, targets: tf.Tensor, hard: boolean): tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [z, t, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([z, t]);
+    return {
+      value: lossValue(z, t, hard),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => lossGradients(dy as tf.Tensor, saved[0]!, saved[1]!, hard),
+    };
+  })(logits, targets);
 }

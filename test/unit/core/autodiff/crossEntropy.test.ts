@@ -89,6 +89,39 @@ for (const backend of TEST_BACKENDS) {
       assertAllClose(mixed, exact, { rtol: 1e-4, atol: 1e-7 }, '∂/∂labels ⟨∇ loss, v⟩');
     });
 
+    test('int32 labels: H v is (diag p − p pᵀ) v / examples, and the label path adds nothing', () => {
+      const exact = rowsOf(LOGITS, CLASSES).flatMap((z, b) => softmaxHessianTimes(softmax64(z), rowsOf(V, CLASSES)[b]!).map((h) => h / EXAMPLES));
+      const hv = tf.tidy(() => {
+        const labels = tf.tensor1d(LABELS, 'int32');
+        const v = tf.tensor2d(V, [EXAMPLES, CLASSES]);
+        const g = tf.grad((z: tf.Tensor) => crossEntropy(z, labels));
+        return read(tf.grad((z: tf.Tensor) => tf.sum(tf.mul(g(z), v)))(tf.tensor2d(LOGITS, [EXAMPLES, CLASSES])));
+      });
+      assertAllClose(hv, exact, { rtol: 1e-4, atol: 1e-7 }, 'H v, int32 labels');
+    });
+
+    test('per-example weights (reduction none): ∂/∂w_b ⟨∇_z Σ w·loss, v⟩ = p_b·v_b − v_b[label_b], ∂/∂w of the loss is the loss', () => {
+      const W = [0.3, 1.5, -0.7];
+      const ps = rowsOf(LOGITS, CLASSES).map(softmax64);
+      const vs = rowsOf(V, CLASSES);
+      const exactMixed = LABELS.map((label, b) => ps[b]!.reduce((s, p, k) => s + p * vs[b]![k]!, 0) - vs[b]![label]!);
+      const exactH = rowsOf(LOGITS, CLASSES).flatMap((_, b) => softmaxHessianTimes(ps[b]!, vs[b]!).map((h) => W[b]! * h));
+      tf.tidy(() => {
+        const labels = tf.tensor1d(LABELS, 'int32');
+        const logits = tf.tensor2d(LOGITS, [EXAMPLES, CLASSES]);
+        const v = tf.tensor2d(V, [EXAMPLES, CLASSES]);
+        const weighted = (w: tf.Tensor, z: tf.Tensor): tf.Tensor => tf.sum(tf.mul(w, crossEntropy(z, labels, { reduction: 'none' })));
+        const gradZ = (w: tf.Tensor, z: tf.Tensor): tf.Tensor => tf.grad((zz: tf.Tensor) => weighted(w, zz))(z);
+        const w = tf.tensor1d(W);
+        const mixed = read(tf.grad((ww: tf.Tensor) => tf.sum(tf.mul(gradZ(ww, logits), v)))(w));
+        assertAllClose(mixed, exactMixed, { rtol: 1e-4, atol: 1e-6 }, 'mixed ∂w ∂z');
+        const hv = read(tf.grad((z: tf.Tensor) => tf.sum(tf.mul(gradZ(w, z), v)))(logits));
+        assertAllClose(hv, exactH, { rtol: 1e-4, atol: 1e-7 }, 'H v weighted');
+        const dw = read(tf.grad((ww: tf.Tensor) => weighted(ww, logits))(w));
+        assertAllClose(dw, losses64(oneHot(LABELS)), { rtol: 1e-6, atol: 1e-4 }, '∂/∂w');
+      });
+    });
+
     test('rejects labels, logits and options that do not fit, naming the argument', () => {
       tf.tidy(() => {
         const logits = tf.tensor2d(LOGITS, [EXAMPLES, CLASSES]);
