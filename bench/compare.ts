@@ -21,6 +21,7 @@ import { Solver } from '../src/core';
 import { parseBackendName, parseWasmThreads, releaseBackend, selectBackend } from '../src/worker/backend';
 import { startKernelTimer } from '../src/worker/kernels/kernelTimer';
 import { memoizeWasmMatMul } from '../src/worker/kernels/memoizeWasmMatMul';
+import type { MatMulMemoStats } from '../src/worker/kernels/memoizeWasmMatMul';
 import { REFERENCE_WORKLOADS } from './referenceWorkloads';
 import type { ReferenceWorkload } from './referenceWorkloads';
 import { defaultTorchScript, probeTorch, runTorch } from './torchReference';
@@ -143,7 +144,9 @@ function matrix(args: Args): Cell[] {
 }
 
 /** Our side of a cell: median seconds per outer iteration and peak bytes over the timed iterations. */
-async function measureOurs(cell: Cell, iterations: number): Promise<Record<string, number>> {
+async function measureOurs(cell: Cell, iterations: number, memo: MatMulMemoStats | undefined): Promise<Record<string, number>> {
+  // The memo's bytes are wasm heap that tf.memory() does not count: reported on their own.
+  if (memo) memo.peakBytes = memo.bytes;
   // Two spare iterations past the timed ones, as in bench/main.ts: a run's last iteration may evaluate.
   const solver = await Solver.create(cell.workload.make(), cell.pair.ours, { lowerSteps: cell.K, iterations: iterations + 2, evalEvery: 0, ...cell.pair.options(cell.K) });
   try {
@@ -154,6 +157,7 @@ async function measureOurs(cell: Cell, iterations: number): Promise<Record<strin
       peakBytes: summary.peakBytes,
       peakExtraBytes: summary.peakBytes - baseBytes,
       ...(kStars.length > 0 ? { kStar: kStars[kStars.length - 1]! } : {}),
+      ...(memo ? { memoPeakBytes: memo.peakBytes } : {}),
     };
   } finally {
     solver.dispose();
@@ -189,15 +193,15 @@ interface Row {
 
 function printTable(rows: Row[], torchNote: string): void {
   console.log('');
-  console.log(`| workload | method | K | ours s/it | PyTorch s/it | ours / PyTorch | ours peak extra MB | PyTorch peak MB | k* ours / PyTorch |`);
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(`| workload | method | K | ours s/it | PyTorch s/it | ours / PyTorch | ours peak extra MB | ours memo MB | PyTorch peak MB | k* ours / PyTorch |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const { cell, ours, oursError, torch } of rows) {
     const t = torch && typeof torch['median_s'] === 'number' ? (torch['median_s'] as number) : undefined;
     const ratio = ours && t ? (ours['medianSeconds']! / t).toFixed(2) : '–';
     const kStar = ours?.['kStar'] !== undefined || torch?.['kstar_median'] !== undefined ? `${ours?.['kStar'] ?? '–'} / ${String(torch?.['kstar_median'] ?? '–')}` : '';
     const oursCell = oursError ? `error: ${oursError}` : secs(ours?.['medianSeconds']);
     const tMem = typeof torch?.['peak_mem_mb'] === 'number' ? (torch['peak_mem_mb'] as number).toFixed(1) : '–';
-    console.log(`| ${cell.workload.label} | ${cell.pair.name} | ${cell.K} | ${oursCell} | ${secs(t)} | ${ratio} | ${mb(ours?.['peakExtraBytes'])} | ${tMem} | ${kStar} |`);
+    console.log(`| ${cell.workload.label} | ${cell.pair.name} | ${cell.K} | ${oursCell} | ${secs(t)} | ${ratio} | ${mb(ours?.['peakExtraBytes'])} | ${mb(ours?.['memoPeakBytes'])} | ${tMem} | ${kStar} |`);
   }
   console.log('');
   console.log(torchNote);
@@ -266,6 +270,8 @@ async function main(): Promise<void> {
     : `PyTorch reference not run: ${torch.reason}. Our numbers only.`;
   if (!torch.ok) console.log(JSON.stringify({ bench: 'compare-torch', available: false, reason: torch.reason }));
   const cells = matrix(args);
+  // The installed memo's live statistics (memoizeWasmMatMul returns them; it would install one if off).
+  const memo = args.noMemo || args.stockKernels || backend.name !== 'wasm' ? undefined : memoizeWasmMatMul();
   const rows: Row[] = [];
   const started = Date.now();
   // One workload × K at a time, ours then PyTorch, so both sides see the same machine load.
@@ -275,7 +281,7 @@ async function main(): Promise<void> {
     const ours = new Map<Cell, Row>();
     for (const cell of group) {
       try {
-        ours.set(cell, { cell, ours: await measureOurs(cell, args.iterations) });
+        ours.set(cell, { cell, ours: await measureOurs(cell, args.iterations, memo) });
       } catch (e) {
         ours.set(cell, { cell, oursError: e instanceof Error ? e.message : String(e) });
       }

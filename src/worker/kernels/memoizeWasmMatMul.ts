@@ -23,7 +23,13 @@ interface MemoBackend {
 export interface MemoizeMatMulOptions {
   /** Keep a product only if its larger operand (the data, keyed by identity) has at least this many entries (default 16 384). */
   readonly minOperandSize?: number;
-  /** Bytes of results and operand copies kept at most (default 64 MiB); the least recently used go first. */
+  /**
+   * Bytes of results and operand copies kept at most (default 128 MiB); the least recently used go
+   * first. RHG's reverse pass wants every product of its forward unroll back, ~0.45 MB a step for
+   * a 5000-sample, 10-class linear model (46 MB at K = 100, where 64 MiB fell short once products
+   * of past iterations filled it). The memo stays full of those past products: they go only when
+   * newer ones need the room.
+   */
   readonly maxBytes?: number;
 }
 
@@ -33,6 +39,8 @@ export interface MatMulMemoStats {
   misses: number;
   entries: number;
   bytes: number;
+  /** The most bytes held at once since the memo started, or since a caller reset it to `bytes`. */
+  peakBytes: number;
 }
 
 interface Entry {
@@ -69,9 +77,9 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
   const current = tf.getKernel('BatchMatMul', 'wasm');
   if (!current) return undefined;
   const minOperandSize = options.minOperandSize ?? 16_384;
-  const maxBytes = options.maxBytes ?? 64 * 2 ** 20;
+  const maxBytes = options.maxBytes ?? 128 * 2 ** 20;
   const inner = current.kernelFunc;
-  const stats: MatMulMemoStats = { hits: 0, misses: 0, entries: 0, bytes: 0 };
+  const stats: MatMulMemoStats = { hits: 0, misses: 0, entries: 0, bytes: 0, peakBytes: 0 };
   // Insertion order is recency order: a hit re-inserts its entry.
   const entries = new Map<string, Entry>();
   const byOwner = new Map<DataId, Set<Entry>>();
@@ -153,6 +161,7 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
     }
     stats.entries++;
     stats.bytes += bytes;
+    stats.peakBytes = Math.max(stats.peakBytes, stats.bytes);
     return out;
   };
   const config: KernelConfig = { ...current, kernelFunc };

@@ -153,7 +153,11 @@ describe('wasm kernel patches', () => {
       tf.dispose([first, second, third, w1, w2, w3, d1, d2, g1, g2]);
       // Entries live with their large operand, not with the small one.
       assert.ok(stats.entries > 0);
+      // Each entry holds its product and a copy of its small operand: 300×10 + 70×10 floats here at least.
+      assert.ok(stats.bytes >= (300 * 10 + 70 * 10) * 4 && stats.peakBytes >= stats.bytes, `bytes ${stats.bytes}, peak ${stats.peakBytes}`);
+      const peak = stats.peakBytes;
       x.dispose();
+      assert.equal(stats.peakBytes, peak, 'the peak stays when entries go');
       assert.equal(wasmBuffers(), buffersBefore, 'entries (and their buffers) go with the large operand');
     });
   });
