@@ -2,7 +2,7 @@
 // customGrad with a gradient that uses saved intermediates, which nested tf.grad sees as constants,
 // so its Hessians are wrong; this one is plain ops over logSoftmax.
 import * as tf from '@tensorflow/tfjs-core';
-import { logSumExp, maxShift } from './logSumExp';
+import { maxShift } from './logSumExp';
 import { registerSecondOrderGradients } from './registerSecondOrderGradients';
 
 /** How per-example losses are combined. */
@@ -58,43 +58,48 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options: Cros
   });
 }
 
-/** Per-example −Σ_k t_k (z_k − lse z) = lse(z)·Σt − ⟨t, z⟩; `hard`: Σt = 1 (a forward value only: not recorded). */
-function lossValue(z: tf.Tensor, t: tf.Tensor, hard: boolean): tf.Tensor {
-  const last = z.rank - 1;
-  const lse = logSumExp(z, last, true);
-  const value = tf.sub(hard ? lse : tf.mul(lse, tf.sum(t, last, true)), tf.sum(tf.mul(t, z), last, true));
-  return tf.reshape(value, z.shape.slice(0, -1));
-}
-
-/**
- * The loss's derivatives from the saved (taped) logits z and targets t, built from recorded,
- * second-order-safe ops so that nested tf.grad differentiates them again (tfjs's own softmax
- * cross-entropy gradient reuses forward outputs the tape cannot see): ∂/∂z = dy·(p·Σt − t) with
- * p = softmax(z) from one Exp, and for soft targets ∂/∂t_k = dy·(lse(z) − z_k).
- */
-function lossGradients(dy: tf.Tensor, z: tf.Tensor, t: tf.Tensor, hard: boolean): tf.Tensor[] {
+/** softmax(z) over the last axis from one Exp, with log Σ exp(z): the shift m = max z is held constant. */
+function softmaxParts(z: tf.Tensor): { p: tf.Tensor; lse: tf.Tensor } {
   const last = z.rank - 1;
   const m = maxShift(z, [last]);
   const e = tf.exp(tf.sub(z, m));
   const total = tf.sum(e, last, true);
-  const p = tf.div(e, total);
+  return { p: tf.div(e, total), lse: tf.add(tf.log(total), m) };
+}
+
+/**
+ * The loss's derivatives: ∂/∂z = dy·(p·Σt − t) with p = softmax(z), and for soft targets
+ * ∂/∂t_k = dy·(lse(z) − z_k); `hard`: one-hot targets from int32 labels, constants (Σt = 1).
+ */
+function lossGradients(dy: tf.Tensor, z: tf.Tensor, t: tf.Tensor, p: tf.Tensor, lse: tf.Tensor, hard: boolean): tf.Tensor[] {
   const d = tf.expandDims(dy, -1);
   if (hard) return [tf.mul(d, tf.sub(p, t)), tf.zerosLike(t)];
-  const gz = tf.mul(d, tf.sub(tf.mul(p, tf.sum(t, last, true)), t));
-  return [gz, tf.mul(d, tf.sub(tf.add(tf.log(total), m), z))];
+  const gz = tf.mul(d, tf.sub(tf.mul(p, tf.sum(t, z.rank - 1, true)), t));
+  return [gz, tf.mul(d, tf.sub(lse, z))];
 }
 
 // One tape node for the whole loss instead of ~14 (log-softmax, products, sums): a lower-level step
 // differentiates it twice per inner step in RHG and per Hessian-vector product, so the kernel and
 // tape work of the cross-entropy chain dominated everything but the data products (docs/performance.md).
-// `hard`: one-hot targets from int32 labels, constants, so their gradient is zero and Σt = 1.
 function fusedLoss(logits: tf.Tensor, targets: tf.Tensor, hard: boolean): tf.Tensor {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [z, t, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    save([z, t]);
+    const last = z.rank - 1;
+    const { p, lse } = softmaxParts(z);
+    save([z, t, p, lse]);
+    const value = tf.sub(hard ? lse : tf.mul(lse, tf.sum(t, last, true)), tf.sum(tf.mul(t, z), last, true));
     return {
-      value: lossValue(z, t, hard),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => lossGradients(dy as tf.Tensor, saved[0]!, saved[1]!, hard),
+      value: tf.reshape(value, z.shape.slice(0, -1)),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [zs, ts, ps, lses] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        // No tape records this backward pass (plain first-order tf.grad): the forward's p and lse
+        // serve. Under nested tf.grad they must be rebuilt from the taped z with recorded,
+        // second-order-safe ops, or the outer derivative would not see how they depend on z (the
+        // reason tfjs's own softmax gradients are wrong there).
+        if (!tf.engine().isTapeOn()) return lossGradients(dy as tf.Tensor, zs, ts, ps, lses, hard);
+        const again = softmaxParts(zs);
+        return lossGradients(dy as tf.Tensor, zs, ts, again.p, again.lse, hard);
+      },
     };
   })(logits, targets);
 }
