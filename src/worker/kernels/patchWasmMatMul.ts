@@ -37,16 +37,18 @@ export function patchWasmMatMul(): void {
     onDataFreed(backend, freeTranspose);
   };
   const swapLast = (t: TensorInfo, backend: DisposingBackend): { value: TensorInfo; owned: boolean } => {
-    const hit = cache.get(t.dataId);
-    if (hit) return { value: { ...hit }, owned: false };
     const rank = t.shape.length;
     const perm = Array.from({ length: rank }, (_, i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
+    const hit = cache.get(t.dataId);
+    // Reshaped views share a data id: the cached transpose serves only the shape it was made from.
+    const fits = hit !== undefined && hit.shape.every((d, i) => d === t.shape[perm[i]!]);
+    if (fits) return { value: { ...hit }, owned: false };
     const value = transposeFunc({ inputs: { x: t }, backend: backend as never, attrs: { perm } }) as TensorInfo;
-    if (tf.util.sizeFromShape(t.shape) < CACHE_MIN_SIZE) return { value, owned: true };
+    if (hit !== undefined || tf.util.sizeFromShape(t.shape) < CACHE_MIN_SIZE) return { value, owned: true };
     cache.set(t.dataId, value);
     return { value: { ...value }, owned: false };
   };
-  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+  const untransposed: KernelFunc = ({ inputs, backend, attrs }) => {
     const { transposeA, transposeB } = attrs as NamedAttrMap & { transposeA: boolean; transposeB: boolean };
     if (!transposeA && !transposeB) return originalFunc({ inputs, backend, attrs });
     const disposing = backend as unknown as DisposingBackend;
@@ -58,6 +60,25 @@ export function patchWasmMatMul(): void {
     } finally {
       if (a.owned) disposing.disposeData(a.value.dataId);
       if (b.owned) disposing.disposeData(b.value.dataId);
+    }
+  };
+  // XNNPACK takes b as the fully-connected layer's weights: it packs them once per tensor id and
+  // keeps the packing, and tiles the output columns 8 wide. With the data matrix X on the left and
+  // a 10-column right operand, every product repacks the small operand and wastes 6 of 16 columns;
+  // as Cᵀ = op(b)ᵀ·op(a)ᵀ the data is the (packed once) weights and its 784 or 5000 columns tile
+  // fully. 15–25 % faster here, and bit-identical: each entry is still one dot product summed in
+  // the same order (checked in the kernel tests).
+  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+    const a = inputs['a']!;
+    const b = inputs['b']!;
+    const dataOnLeft = a.shape.length === 2 && b.shape.length === 2 && tf.util.sizeFromShape(a.shape) >= CACHE_MIN_SIZE && tf.util.sizeFromShape(b.shape) < CACHE_MIN_SIZE;
+    if (!dataOnLeft) return untransposed({ inputs, backend, attrs });
+    const { transposeA, transposeB } = attrs as NamedAttrMap & { transposeA: boolean; transposeB: boolean };
+    const flipped = untransposed({ inputs: { ...inputs, a: b, b: a }, backend, attrs: { ...attrs, transposeA: !transposeB, transposeB: !transposeA } }) as TensorInfo;
+    try {
+      return transposeFunc({ inputs: { x: flipped }, backend, attrs: { perm: [1, 0] } });
+    } finally {
+      (backend as unknown as DisposingBackend).disposeData(flipped.dataId);
     }
   };
   const config: KernelConfig = { ...original, kernelFunc };

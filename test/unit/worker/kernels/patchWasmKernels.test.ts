@@ -83,6 +83,25 @@ describe('wasm kernel patches', () => {
     }
   });
 
+  describe('BatchMatMul with the data on the left (computed as Cᵀ = op(b)ᵀ·op(a)ᵀ)', () => {
+    it('gives the same bits as the direct product (a rank-3 batch of one takes the direct path)', async () => {
+      for (const tA of [false, true]) {
+        const buffersBefore = wasmBuffers();
+        // The data matrix X and the two products of a gradient step: X·W and Xᵀ·δ.
+        const x = tf.tensor2d(randomArray(600 * 40), [600, 40]);
+        const w = tf.tensor2d(randomArray(40 * 10), [40, 10]);
+        const d = tf.tensor2d(randomArray(600 * 10), [600, 10]);
+        const small = tA ? d : w;
+        const flipped = tf.matMul(x, small, tA, false);
+        const direct = tf.tidy(() => tf.reshape(tf.matMul(tf.expandDims(x, 0), tf.expandDims(small, 0), tA, false), flipped.shape));
+        assert.deepEqual(flipped.shape, tA ? [40, 10] : [600, 10]);
+        assert.deepEqual(new Int32Array((await flipped.data()).buffer), new Int32Array((await direct.data()).buffer), `tA=${tA}`);
+        tf.dispose([x, w, d, flipped, direct]);
+        assert.equal(wasmBuffers(), buffersBefore);
+      }
+    });
+  });
+
   describe('BatchMatMul product memo', () => {
     it('a repeated product of the same buffers is a hit with the same values; transposes and reshaped views are not confused', async () => {
       const stats = memoizeWasmMatMul()!;
