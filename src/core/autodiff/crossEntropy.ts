@@ -58,13 +58,16 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options: Cros
   });
 }
 
-/** softmax(z) over the last axis from one Exp, with log Σ exp(z): the shift m = max z is held constant. */
-function softmaxParts(z: tf.Tensor): { p: tf.Tensor; lse: tf.Tensor } {
-  const last = z.rank - 1;
-  const m = maxShift(z, [last]);
+/**
+ * softmax(z) over the last axis from one Exp, with log Σ exp(z), for a stabilizing shift m (max z,
+ * held constant: any constant gives the same values and derivatives, so a saved m serves again).
+ * `withP` false: log Σ exp(z) alone (p stays undefined).
+ */
+function softmaxParts(z: tf.Tensor, m: tf.Tensor, withP = true): { p?: tf.Tensor; lse: tf.Tensor } {
   const e = tf.exp(tf.sub(z, m));
-  const total = tf.sum(e, last, true);
-  return { p: tf.div(e, total), lse: tf.add(tf.log(total), m) };
+  const total = tf.sum(e, z.rank - 1, true);
+  const lse = tf.add(tf.log(total), m);
+  return withP ? { p: tf.div(e, total), lse } : { lse };
 }
 
 /**
@@ -85,20 +88,24 @@ function fusedLoss(logits: tf.Tensor, targets: tf.Tensor, hard: boolean): tf.Ten
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [z, t, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const last = z.rank - 1;
-    const { p, lse } = softmaxParts(z);
-    save([z, t, p, lse]);
+    const m = maxShift(z, [last]);
+    // Inside a gradient that is itself differentiated (tape depth > 1) the backward pass will be
+    // recorded and must rebuild p from the taped z, so p is neither computed nor kept for it.
+    const nested = tf.engine().state.gradientDepth > 1;
+    const { p, lse } = softmaxParts(z, m, !nested);
+    save(p === undefined ? [z, t, m] : [z, t, m, p, lse]);
     const value = tf.sub(hard ? lse : tf.mul(lse, tf.sum(t, last, true)), tf.sum(tf.mul(t, z), last, true));
     return {
       value: tf.reshape(value, z.shape.slice(0, -1)),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [zs, ts, ps, lses] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        const [zs, ts, ms, ps, lses] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor?, tf.Tensor?];
         // No tape records this backward pass (plain first-order tf.grad): the forward's p and lse
-        // serve. Under nested tf.grad they must be rebuilt from the taped z with recorded,
-        // second-order-safe ops, or the outer derivative would not see how they depend on z (the
-        // reason tfjs's own softmax gradients are wrong there).
-        if (!tf.engine().isTapeOn()) return lossGradients(dy as tf.Tensor, zs, ts, ps, lses, hard);
-        const again = softmaxParts(zs);
-        return lossGradients(dy as tf.Tensor, zs, ts, again.p, again.lse, hard);
+        // serve. Otherwise they are rebuilt from the taped z with recorded, second-order-safe ops,
+        // or the outer derivative would not see how they depend on z (the reason tfjs's own softmax
+        // gradients are wrong there). The saved shift m is a constant either way.
+        if (!tf.engine().isTapeOn() && ps !== undefined && lses !== undefined) return lossGradients(dy as tf.Tensor, zs, ts, ps, lses, hard);
+        const again = softmaxParts(zs, ms);
+        return lossGradients(dy as tf.Tensor, zs, ts, again.p!, again.lse, hard);
       },
     };
   })(logits, targets);
