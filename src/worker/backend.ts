@@ -53,6 +53,8 @@ export interface SelectBackendOptions {
   readonly wasmKernels?: 'patched' | 'no-memo' | 'stock';
   /** wasm pool threads (1–8); default {@link defaultWasmThreads}: `BILEVEL_WASM_THREADS`, else one per core. */
   readonly wasmThreads?: number;
+  /** How long the threaded wasm build may take to start before the single-threaded one runs instead (ms, default 20000). */
+  readonly wasmThreadsTimeoutMs?: number;
 }
 
 const VALID_CHOICES = `Valid backends: ${BACKEND_NAMES.join(', ')}.`;
@@ -295,7 +297,7 @@ async function activateWasm(options: SelectBackendOptions): Promise<string> {
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
       setThreadsCount(threads);
       try {
-        await withWasmThreads(threads, () => setBackendOrThrow('wasm'));
+        await withWasmThreads(threads, () => setBackendOrThrow('wasm'), options.wasmThreadsTimeoutMs);
       } catch (err) {
         // The single-threaded build still works; say why the threads did not start.
         fallback = `; ${threads} threads failed (${firstLine(messageOf(err))}), so single-threaded`;

@@ -12,6 +12,10 @@
 //    widened while the backend initializes, the only time tfjs reads it.
 // Pool threads never keep Node alive: emscripten ref()s a worker while its pthread runs, and
 // XNNPACK's pthreads run for the life of the process.
+// A start that fails (a worker error, a Blob that cannot be read) or hangs rejects instead of
+// throwing from an event handler (emscripten's own 'error' handler rethrows), so the caller can
+// fall back to the single-threaded build. The failed pool's workers are left idle and unref'd, not
+// terminated: a late constructor of the abandoned module would otherwise wait on them forever.
 import { resolveObjectURL } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { Worker as NodeWorker } from 'node:worker_threads';
@@ -32,6 +36,9 @@ parentPort.once('message', (source) => {
 
 type Message = { cmd?: unknown; urlOrBlob?: unknown } | null | undefined;
 
+/** Set while withWasmThreads waits for the backend: reports a failed pool worker instead of throwing. */
+let reportFailure: ((err: unknown) => void) | undefined;
+
 /** A worker_threads Worker that emscripten can start from a blob: URL and feed a Blob script. */
 class BlobWorker extends NodeWorker {
   /** Messages still waiting behind a Blob read; they go out in order. */
@@ -47,10 +54,18 @@ class BlobWorker extends NodeWorker {
       super.postMessage(source);
       this.pending--;
     });
+    this.queue.catch((err: unknown) => reportFailure?.(err));
   }
 
   override ref(): void {
     // Deliberately nothing: see the file comment.
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature of EventEmitter.on, which this overrides
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (event !== 'error') return super.on(event, listener);
+    // While the backend starts, a worker error fails the start (see the file comment).
+    return super.on('error', (err: unknown) => (reportFailure ? reportFailure(err) : listener(err)));
   }
 
   override postMessage(message: unknown, transfer?: readonly unknown[]): void {
@@ -63,14 +78,17 @@ class BlobWorker extends NodeWorker {
       super.postMessage(script ? { ...msg, urlOrBlob: await script.text() } : message, transfer as never);
       this.pending--;
     });
+    this.queue.catch((err: unknown) => reportFailure?.(err));
   }
 }
 
 /**
  * Runs `init` (the wasm backend's initialization) so that the threaded build can start `threads`
- * pool threads in Node: installs the blob-capable Worker and widens os.cpus() meanwhile.
+ * pool threads in Node: installs the blob-capable Worker and widens os.cpus() meanwhile. Rejects if
+ * a pool worker fails or `init` takes longer than `timeoutMs`.
  */
-export async function withWasmThreads<T>(threads: number, init: () => Promise<T>): Promise<T> {
+export async function withWasmThreads<T>(threads: number, init: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const previousWorker = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
   Object.defineProperty(globalThis, 'Worker', { get: () => BlobWorker, set: () => undefined, configurable: true });
   const cpus = os.cpus;
   // tfjs divides the logical core count by two; report twice the threads wanted.
@@ -78,9 +96,18 @@ export async function withWasmThreads<T>(threads: number, init: () => Promise<T>
     const real = cpus();
     return Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]!);
   };
+  let timer: NodeJS.Timeout | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    reportFailure = (err) => reject(err instanceof Error ? err : new Error(String(err)));
+    timer = setTimeout(() => reject(new Error(`the pool did not start within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    return await init();
+    return await Promise.race([init(), failed]);
   } finally {
+    clearTimeout(timer);
+    reportFailure = undefined;
     os.cpus = cpus;
+    if (previousWorker) Object.defineProperty(globalThis, 'Worker', previousWorker);
+    else delete (globalThis as { Worker?: unknown }).Worker;
   }
 }

@@ -1,6 +1,7 @@
 // Softmax cross-entropy with correct second derivatives. tf.losses.softmaxCrossEntropy is built on
-// customGrad with a gradient that uses saved intermediates, which nested tf.grad sees as constants,
-// so its Hessians are wrong; this one is plain ops over logSoftmax.
+// customGrad with a gradient that reuses the forward's softmax, which nested tf.grad sees as a
+// constant, so its Hessians are wrong. This one is a customGrad too (one tape node: few kernels),
+// but its gradient rebuilds the softmax from the taped logits whenever a tape records it.
 import * as tf from '@tensorflow/tfjs-core';
 import { maxShift } from './logSumExp';
 import { registerSecondOrderGradients } from './registerSecondOrderGradients';
@@ -72,13 +73,13 @@ function softmaxParts(z: tf.Tensor, m: tf.Tensor, withP = true): { p?: tf.Tensor
 
 /**
  * The loss's derivatives: ∂/∂z = dy·(p·Σt − t) with p = softmax(z), and for soft targets
- * ∂/∂t_k = dy·(lse(z) − z_k); `hard`: one-hot targets from int32 labels, constants (Σt = 1).
+ * ∂/∂t_k = dy·(lse(z) − z_k); `hard`: one-hot targets from int32 labels, constants. Σt is 1 for
+ * them except where a label is out of range (a zero row: zero loss, zero gradient).
  */
 function lossGradients(dy: tf.Tensor, z: tf.Tensor, t: tf.Tensor, p: tf.Tensor, lse: tf.Tensor, hard: boolean): tf.Tensor[] {
   const d = tf.expandDims(dy, -1);
-  if (hard) return [tf.mul(d, tf.sub(p, t)), tf.zerosLike(t)];
   const gz = tf.mul(d, tf.sub(tf.mul(p, tf.sum(t, z.rank - 1, true)), t));
-  return [gz, tf.mul(d, tf.sub(lse, z))];
+  return [gz, hard ? tf.zerosLike(t) : tf.mul(d, tf.sub(lse, z))];
 }
 
 // One tape node for the whole loss instead of ~14 (log-softmax, products, sums): a lower-level step
@@ -89,12 +90,12 @@ function fusedLoss(logits: tf.Tensor, targets: tf.Tensor, hard: boolean): tf.Ten
     const [z, t, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const last = z.rank - 1;
     const m = maxShift(z, [last]);
-    // Inside a gradient that is itself differentiated (tape depth > 1) the backward pass will be
-    // recorded and must rebuild p from the taped z, so p is neither computed nor kept for it.
-    const nested = tf.engine().state.gradientDepth > 1;
-    const { p, lse } = softmaxParts(z, m, !nested);
+    // Only a plain first-order gradient (tape depth 1 here, 0 in its backward pass) reuses p. Inside
+    // a gradient that is itself differentiated (depth > 1) the backward pass is recorded and
+    // rebuilds p from the taped z; with no gradient at all (depth 0) nothing is saved.
+    const { p, lse } = softmaxParts(z, m, tf.engine().state.gradientDepth === 1);
     save(p === undefined ? [z, t, m] : [z, t, m, p, lse]);
-    const value = tf.sub(hard ? lse : tf.mul(lse, tf.sum(t, last, true)), tf.sum(tf.mul(t, z), last, true));
+    const value = tf.sub(tf.mul(lse, tf.sum(t, last, true)), tf.sum(tf.mul(t, z), last, true));
     return {
       value: tf.reshape(value, z.shape.slice(0, -1)),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {

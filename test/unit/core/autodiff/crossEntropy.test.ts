@@ -122,6 +122,20 @@ for (const backend of TEST_BACKENDS) {
       });
     });
 
+    test('int32 labels outside [0, classes) give a zero loss, gradient and Hessian row', () => {
+      tf.tidy(() => {
+        const logits = tf.tensor2d(LOGITS, [EXAMPLES, CLASSES]);
+        const labels = tf.tensor1d([2, -1, CLASSES], 'int32');
+        const losses = read(crossEntropy(logits, labels, { reduction: 'none' }));
+        assertAllClose(losses, [losses64(oneHot([2, 0, 0]))[0]!, 0, 0], { rtol: 1e-6, atol: 1e-4 }, 'losses');
+        const g = tf.grad((z: tf.Tensor) => crossEntropy(z, labels, { reduction: 'sum' }));
+        assertAllClose(read(g(logits)).slice(CLASSES), new Array(2 * CLASSES).fill(0), { rtol: 0, atol: 0 }, 'gradient rows of out-of-range labels');
+        const v = tf.tensor2d(V, [EXAMPLES, CLASSES]);
+        const hv = read(tf.grad((z: tf.Tensor) => tf.sum(tf.mul(g(z), v)))(logits));
+        assertAllClose(hv.slice(CLASSES), new Array(2 * CLASSES).fill(0), { rtol: 0, atol: 0 }, 'Hessian rows of out-of-range labels');
+      });
+    });
+
     test('rejects labels, logits and options that do not fit, naming the argument', () => {
       tf.tidy(() => {
         const logits = tf.tensor2d(LOGITS, [EXAMPLES, CLASSES]);

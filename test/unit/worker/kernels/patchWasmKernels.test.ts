@@ -92,11 +92,15 @@ describe('wasm kernel patches', () => {
         const w = tf.tensor2d(randomArray(40 * 10), [40, 10]);
         const d = tf.tensor2d(randomArray(600 * 10), [600, 10]);
         const small = tA ? d : w;
+        // The first product with x runs directly; from the second on x is packed as the weights.
+        const first = tf.matMul(x, small, tA, false);
         const flipped = tf.matMul(x, small, tA, false);
         const direct = tf.tidy(() => tf.reshape(tf.matMul(tf.expandDims(x, 0), tf.expandDims(small, 0), tA, false), flipped.shape));
         assert.deepEqual(flipped.shape, tA ? [40, 10] : [600, 10]);
-        assert.deepEqual(new Int32Array((await flipped.data()).buffer), new Int32Array((await direct.data()).buffer), `tA=${tA}`);
-        tf.dispose([x, w, d, flipped, direct]);
+        const bits = async (t: tf.Tensor): Promise<Int32Array> => new Int32Array((await t.data()).buffer);
+        assert.deepEqual(await bits(flipped), await bits(direct), `tA=${tA}, flipped`);
+        assert.deepEqual(await bits(first), await bits(direct), `tA=${tA}, first`);
+        tf.dispose([x, w, d, first, flipped, direct]);
         assert.equal(wasmBuffers(), buffersBefore);
       }
     });
