@@ -264,14 +264,18 @@ async function answerPrompts(qi, input) {
         await waitFor(`${m} checked`, async () => (await row.getAttribute('aria-checked')) === 'true', { timeoutMs: 3_000 });
       }
       await input.fill('');
-      await sleep(200);
-      // Uncheck anything preselected that is not one of ours.
-      const n = await rows.count();
-      for (let k = 0; k < n; k++) {
-        const r = rows.nth(k);
-        const name = (await r.locator('.label-name').first().innerText().catch(() => '')).trim();
-        if ((await r.getAttribute('aria-checked')) === 'true' && !COMPARE.includes(name)) await r.click();
-      }
+      // Uncheck anything preselected that is not one of ours, reading names and states in one
+      // snapshot (the list re-renders while it is filtered; an index-by-index walk could click a
+      // row that had just moved under it), until exactly our methods are checked.
+      const checkedNames = () => qi.evaluate((el) => [...el.querySelectorAll('.quick-input-list .monaco-list-row')]
+        .filter((r) => r.getAttribute('aria-checked') === 'true')
+        .map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
+      await waitFor(`exactly ${COMPARE.join(' + ')} checked`, async () => {
+        const names = await checkedNames();
+        const extra = names.filter((n) => n !== '' && !COMPARE.includes(n));
+        for (const n of extra) await rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first().click();
+        return extra.length === 0 && COMPARE.every((m) => names.includes(m)) ? names : undefined;
+      }, { timeoutMs: 10_000, intervalMs: 300 });
       await shot('06a-compare-methods-pick');
       await input.focus();
       await page.keyboard.press('Enter');

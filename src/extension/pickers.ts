@@ -105,7 +105,8 @@ export async function pickMethods(preselected: readonly string[], placeHolder: s
     { label: 'With the runs', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(beaker) Check each hypergradient', description: 'finite differences at the start point; adds a column to the summary table' },
   );
-  const picked = await vscode.window.showQuickPick(items, { placeHolder, canPickMany: true, matchOnDescription: true });
+  // A step of a multi-step flow: a click elsewhere (the live panel, the editor) must not drop the picks.
+  const picked = await vscode.window.showQuickPick(items, { placeHolder, canPickMany: true, matchOnDescription: true, ignoreFocusOut: true });
   if (!picked) return undefined;
   return { methods: picked.flatMap((p) => (p.method !== undefined ? [p.method] : [])), check: picked.some((p) => p.method === undefined) };
 }

@@ -84,6 +84,8 @@ async function askOptions(initial: Record<string, OptionValue>): Promise<Record<
     prompt: 'Options for every method, key=value and comma-separated (keys as in `bilevel methods`); empty for the problem\u2019s defaults',
     placeHolder: 'e.g. iterations=300, lowerSteps=30, seed=1',
     value: formatOptionsText(initial),
+    // The last step of a multi-step flow: losing focus must not throw away the methods just picked.
+    ignoreFocusOut: true,
     validateInput: (value) => {
       try {
         parseOptionsText(value);
