@@ -73,13 +73,15 @@ function softmaxParts(z: tf.Tensor, m: tf.Tensor, withP = true): { p?: tf.Tensor
 
 /**
  * The loss's derivatives: ∂/∂z = dy·(p·Σt − t) with p = softmax(z), and for soft targets
- * ∂/∂t_k = dy·(lse(z) − z_k); `hard`: one-hot targets from int32 labels, constants. Σt is 1 for
- * them except where a label is out of range (a zero row: zero loss, zero gradient).
+ * ∂/∂t_k = dy·(lse(z) − z_k). `hardMass`: the targets are one-hot rows from int32 labels,
+ * constants, whose Σt (given) is 1, or 0 for an out-of-range label (zero loss, zero gradient); then
+ * ∂/∂z = (dy·Σt)·(p − t), the same values with one broadcast product fewer.
  */
-function lossGradients(dy: tf.Tensor, z: tf.Tensor, t: tf.Tensor, p: tf.Tensor, lse: tf.Tensor, hard: boolean): tf.Tensor[] {
+function lossGradients(dy: tf.Tensor, z: tf.Tensor, t: tf.Tensor, p: tf.Tensor, lse: tf.Tensor, hardMass: tf.Tensor | undefined): tf.Tensor[] {
   const d = tf.expandDims(dy, -1);
+  if (hardMass !== undefined) return [tf.mul(tf.mul(d, hardMass), tf.sub(p, t)), tf.zerosLike(t)];
   const gz = tf.mul(d, tf.sub(tf.mul(p, tf.sum(t, z.rank - 1, true)), t));
-  return [gz, hard ? tf.zerosLike(t) : tf.mul(d, tf.sub(lse, z))];
+  return [gz, tf.mul(d, tf.sub(lse, z))];
 }
 
 // One tape node for the whole loss instead of ~14 (log-softmax, products, sums): a lower-level step
@@ -94,19 +96,23 @@ function fusedLoss(logits: tf.Tensor, targets: tf.Tensor, hard: boolean): tf.Ten
     // a gradient that is itself differentiated (depth > 1) the backward pass is recorded and
     // rebuilds p from the taped z; with no gradient at all (depth 0) nothing is saved.
     const { p, lse } = softmaxParts(z, m, tf.engine().state.gradientDepth === 1);
-    save(p === undefined ? [z, t, m] : [z, t, m, p, lse]);
-    const value = tf.sub(tf.mul(lse, tf.sum(t, last, true)), tf.sum(tf.mul(t, z), last, true));
+    const mass = tf.sum(t, last, true);
+    // Saved: z, t, the shift m, Σt (constant for hard targets), then p and lse when reusable.
+    save(p === undefined ? [z, t, m, mass] : [z, t, m, mass, p, lse]);
+    const value = tf.sub(tf.mul(lse, mass), tf.sum(tf.mul(t, z), last, true));
     return {
       value: tf.reshape(value, z.shape.slice(0, -1)),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [zs, ts, ms, ps, lses] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor?, tf.Tensor?];
+        const [zs, ts, ms, masses, ps, lses] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor?, tf.Tensor?];
+        const hardMass = hard ? masses : undefined;
         // No tape records this backward pass (plain first-order tf.grad): the forward's p and lse
         // serve. Otherwise they are rebuilt from the taped z with recorded, second-order-safe ops,
         // or the outer derivative would not see how they depend on z (the reason tfjs's own softmax
-        // gradients are wrong there). The saved shift m is a constant either way.
-        if (!tf.engine().isTapeOn() && ps !== undefined && lses !== undefined) return lossGradients(dy as tf.Tensor, zs, ts, ps, lses, hard);
+        // gradients are wrong there). The saved shift m is a constant either way, and so is Σt for
+        // hard targets (soft ones take it from the taped t).
+        if (!tf.engine().isTapeOn() && ps !== undefined && lses !== undefined) return lossGradients(dy as tf.Tensor, zs, ts, ps, lses, hardMass);
         const again = softmaxParts(zs, ms);
-        return lossGradients(dy as tf.Tensor, zs, ts, again.p!, again.lse, hard);
+        return lossGradients(dy as tf.Tensor, zs, ts, again.p!, again.lse, hardMass);
       },
     };
   })(logits, targets);
