@@ -208,20 +208,18 @@ function printTable(rows: Row[], torchNote: string): void {
 }
 
 /** `--profile`: one RHG outer iteration per K (default 10, 50) on the linear workload (or --workloads), timed kernel by kernel. */
-async function profile(args: Args, backendName: string): Promise<void> {
+async function profile(args: Args, backendName: string, memo: MatMulMemoStats | undefined): Promise<void> {
   const workloads = args.workloadsGiven ? REFERENCE_WORKLOADS.filter((w) => args.workloads.includes(w.id === 'hyperclean-linear' ? 'linear' : 'mlp')) : [REFERENCE_WORKLOADS[0]!];
   for (const workload of workloads) {
-    for (const K of args.Ks ?? [10, 50]) await profileOne(args, backendName, workload, K);
+    for (const K of args.Ks ?? [10, 50]) await profileOne(backendName, workload, K, memo);
   }
 }
 
 /** Times one RHG outer iteration (after a warm-up one) kernel by kernel and prints the table. */
-async function profileOne(args: Args, backendName: string, workload: ReferenceWorkload, K: number): Promise<void> {
+async function profileOne(backendName: string, workload: ReferenceWorkload, K: number, memo: MatMulMemoStats | undefined): Promise<void> {
   const solver = await Solver.create(workload.make(), 'rhg', { lowerSteps: K, iterations: 4, evalEvery: 0 });
   try {
     await solver.step();
-    // memoizeWasmMatMul() returns the installed memo's live statistics (undefined when it is off).
-    const memo = args.noMemo || args.stockKernels || backendName !== 'wasm' ? undefined : memoizeWasmMatMul();
     const memoBefore = memo ? { ...memo } : undefined;
     const timer = startKernelTimer(backendName);
     const t0 = performance.now();
@@ -258,9 +256,11 @@ async function main(): Promise<void> {
     ...(args.wasmThreads !== undefined ? { wasmThreads: args.wasmThreads } : {}),
   });
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, node ${process.version}`;
+  // The installed memo's live statistics (memoizeWasmMatMul returns them; it would install one if off).
+  const memo = args.noMemo || args.stockKernels || backend.name !== 'wasm' ? undefined : memoizeWasmMatMul();
   console.log(JSON.stringify({ bench: 'compare-start', backend: backend.name, backendDetail: backend.detail, kernels: args.stockKernels ? 'stock' : args.noMemo ? 'patched, no matmul memo' : 'patched', machine, tfjs: tf.version_core, date: new Date().toISOString() }));
   if (args.profile) {
-    await profile(args, backend.name);
+    await profile(args, backend.name, memo);
     releaseBackend();
     return;
   }
@@ -270,8 +270,6 @@ async function main(): Promise<void> {
     : `PyTorch reference not run: ${torch.reason}. Our numbers only.`;
   if (!torch.ok) console.log(JSON.stringify({ bench: 'compare-torch', available: false, reason: torch.reason }));
   const cells = matrix(args);
-  // The installed memo's live statistics (memoizeWasmMatMul returns them; it would install one if off).
-  const memo = args.noMemo || args.stockKernels || backend.name !== 'wasm' ? undefined : memoizeWasmMatMul();
   const rows: Row[] = [];
   const started = Date.now();
   // One workload × K at a time, ours then PyTorch, so both sides see the same machine load.
