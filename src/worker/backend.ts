@@ -299,10 +299,9 @@ async function activateWasm(options: SelectBackendOptions): Promise<string> {
       try {
         await withWasmThreads(threads, () => setBackendOrThrow('wasm'), options.wasmThreadsTimeoutMs);
       } catch (err) {
-        // The single-threaded build still works; say why the threads did not start.
+        // The single-threaded build (initialized below) still works; say why the threads did not start.
         fallback = `; ${threads} threads failed (${firstLine(messageOf(err))}), so single-threaded`;
         tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-        await setBackendOrThrow('wasm');
       }
     } else {
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

@@ -8,7 +8,6 @@ import type { DataId, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from 
 import { onDataFreed } from './onDataFreed';
 import type { DisposingBackend } from './onDataFreed';
 
-
 /** Operands with at least this many entries get their transpose cached (smaller ones are cheap to redo). */
 const CACHE_MIN_SIZE = 16_384;
 
