@@ -92,13 +92,16 @@ function fusedLoss(logits: tf.Tensor, targets: tf.Tensor, hard: boolean): tf.Ten
     const [z, t, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const last = z.rank - 1;
     const m = maxShift(z, [last]);
-    // Only a plain first-order gradient (tape depth 1 here, 0 in its backward pass) reuses p. Inside
-    // a gradient that is itself differentiated (depth > 1) the backward pass is recorded and
-    // rebuilds p from the taped z; with no gradient at all (depth 0) nothing is saved.
-    const { p, lse } = softmaxParts(z, m, tf.engine().state.gradientDepth === 1);
+    // A plain first-order gradient (tape depth 1 here, 0 in its backward pass) reuses p and lse.
+    // Inside a gradient that is itself differentiated (depth > 1) the backward pass is recorded:
+    // soft targets rebuild p from the taped z there; hard ones take p's values into
+    // hardLossGradient, whose own derivative does not depend on how they were computed. With no
+    // gradient at all (depth 0) nothing is saved.
+    const depth = tf.engine().state.gradientDepth;
+    const { p, lse } = softmaxParts(z, m, depth === 1 || (depth > 1 && hard));
     const mass = tf.sum(t, last, true);
-    // Saved: z, t, the shift m, Σt (constant for hard targets), then p and lse when reusable.
-    save(p === undefined ? [z, t, m, mass] : [z, t, m, mass, p, lse]);
+    // Saved: z, t, the shift m, Σt (constant for hard targets), then p and lse when used.
+    save(p === undefined ? [z, t, m, mass] : depth === 1 ? [z, t, m, mass, p, lse] : [z, t, m, mass, p]);
     const value = tf.sub(tf.mul(lse, mass), tf.sum(tf.mul(t, z), last, true));
     return {
       value: tf.reshape(value, z.shape.slice(0, -1)),
@@ -111,9 +114,44 @@ function fusedLoss(logits: tf.Tensor, targets: tf.Tensor, hard: boolean): tf.Ten
         // gradients are wrong there). The saved shift m is a constant either way, and so is Σt for
         // hard targets (soft ones take it from the taped t).
         if (!tf.engine().isTapeOn() && ps !== undefined && lses !== undefined) return lossGradients(dy as tf.Tensor, zs, ts, ps, lses, hardMass);
+        if (hardMass !== undefined) {
+          const weight = tf.mul(tf.expandDims(dy as tf.Tensor, -1), hardMass);
+          return [hardLossGradient(ts, ms, ps ?? softmaxParts(zs, ms).p!)(zs, weight), tf.zerosLike(ts)];
+        }
         const again = softmaxParts(zs, ms);
         return lossGradients(dy as tf.Tensor, zs, ts, again.p!, again.lse, hardMass);
       },
     };
   })(logits, targets);
+}
+
+/**
+ * The hard-target gradient g(z, c) = c·(softmax(z) − t) as one tape node (t one-hot, m a shift: both
+ * constants; p: softmax(z)'s values from the loss's forward pass), for a backward pass that a tape
+ * records (Hessian-vector products, RHG's reverse steps). Its own derivative is written out: for a cotangent u, ∂/∂z = c·(p⊙u − p·Σ_k p_k u_k) (the
+ * softmax Jacobian is symmetric) and ∂/∂c = Σ_k u_k (p_k − t_k). Recorded op by op, the second
+ * backward went through the softmax's exp, division, log and sums (~35 kernels and a second exp
+ * per product); this takes ~8 and reuses p. Under yet another tape it rebuilds p from the taped z
+ * with recorded ops, so derivatives of every order stay exact.
+ */
+function hardLossGradient(t: tf.Tensor, m: tf.Tensor, p: tf.Tensor): (z: tf.Tensor, c: tf.Tensor) => tf.Tensor {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [zIn, c, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const last = zIn.rank - 1;
+    const residual = tf.sub(p, t);
+    // p and p − t serve the derivative only when no tape records it (see fusedLoss).
+    save(tf.engine().state.gradientDepth === 1 ? [zIn, c, p, residual] : [zIn, c]);
+    return {
+      value: tf.mul(c, residual),
+      gradFunc: (u: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [zs, cs, ps, residuals] = saved as [tf.Tensor, tf.Tensor, tf.Tensor?, tf.Tensor?];
+        const reuse = !tf.engine().isTapeOn() && ps !== undefined && residuals !== undefined;
+        const pz = reuse ? ps : softmaxParts(zs, m).p!;
+        const r = reuse ? residuals : tf.sub(pz, t);
+        const pu = tf.mul(pz, u as tf.Tensor);
+        const gz = tf.mul(cs, tf.sub(pu, tf.mul(pz, tf.sum(pu, last, true))));
+        return [gz, tf.sum(tf.mul(u as tf.Tensor, r), last, true)];
+      },
+    };
+  }) as (z: tf.Tensor, c: tf.Tensor) => tf.Tensor;
 }

@@ -14,6 +14,12 @@ interface RefCountingBackend {
 
 let patched = false;
 
+/** A new tensor on x's buffer (one more reference to it): what Identity, or a Cast to x's own dtype, returns. */
+export function aliasOf(x: TensorInfo, backend: unknown): TensorInfo {
+  (backend as RefCountingBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
 /** Replaces wasm's Identity by a reference-counted alias of its input; idempotent, a no-op without wasm. */
 export function patchWasmIdentity(): void {
   if (patched) return;
@@ -24,8 +30,7 @@ export function patchWasmIdentity(): void {
     const x = args.inputs['x'] as TensorInfo;
     // String tensors live in JS, not on the wasm heap; the original handles them.
     if (x.dtype === 'string') return copy(args);
-    (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
-    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+    return aliasOf(x, args.backend);
   };
   const config: KernelConfig = { ...original, kernelFunc };
   tf.unregisterKernel('Identity', 'wasm');

@@ -1,5 +1,6 @@
 // Every wasm kernel patch of this folder, applied in one call once the wasm backend is active.
 import { memoizeWasmMatMul } from './memoizeWasmMatMul';
+import { patchWasmCast } from './patchWasmCast';
 import { patchWasmIdentity } from './patchWasmIdentity';
 import { patchWasmMatMul } from './patchWasmMatMul';
 
@@ -10,11 +11,12 @@ export interface WasmKernelPatchOptions {
 }
 
 /**
- * Applies the wasm kernel patches: shared-buffer Identity, BatchMatMul without transposed operands,
- * then the product memo on top of it. Idempotent; a no-op for kernels wasm does not have.
+ * Applies the wasm kernel patches: shared-buffer Identity and same-dtype Cast, BatchMatMul without
+ * transposed operands, then the product memo on top of it. Idempotent; a no-op for kernels wasm does not have.
  */
 export function patchWasmKernels(options: WasmKernelPatchOptions = {}): void {
   patchWasmIdentity();
+  patchWasmCast();
   patchWasmMatMul();
   if (options.memoizeMatMul ?? true) memoizeWasmMatMul();
 }

@@ -14,7 +14,8 @@ export function sumToShape(g: tf.Tensor, shape: readonly number[]): tf.Tensor {
 
 /** A float32 zero gradient for an input of this shape: the tape rejects gradients of any other dtype. */
 export function floatZeros(like: tf.Tensor): tf.Tensor {
-  return tf.zeros(like.shape, 'float32');
+  // A Fill kernel: tf.zeros builds the array in JS and copies it to the backend.
+  return tf.fill(like.shape, 0, 'float32');
 }
 
 /** The single dy of a single-output kernel (the tape passes an array only to multi-output kernels). */

@@ -122,6 +122,35 @@ for (const backend of TEST_BACKENDS) {
       });
     });
 
+    test('int32 labels, third order: ∇_z ⟨H(z) v, u⟩ matches float64 central differences of Σ p u v − (p·u)(p·v)', () => {
+      // Moderate logits: a third derivative in float32 needs well-conditioned softmaxes.
+      const Z = [0.5, -1.2, 2, 0.3, -0.4, 0.1, 1.1, -2, 1.5, 0.2, -0.6, 0.9];
+      const U = [1, 0.2, -0.5, 0.7, -0.3, 0.9, 0.4, -1.1, 0.25, 0.6, -0.8, 0.1];
+      const quadratic = (z: number[], b: number): number => {
+        const p = softmax64(z);
+        const u = rowsOf(U, CLASSES)[b]!;
+        const v = rowsOf(V, CLASSES)[b]!;
+        const dot = (a: number[], c: number[]): number => a.reduce((s, x, k) => s + x * c[k]!, 0);
+        return (p.reduce((s, pk, k) => s + pk * u[k]! * v[k]!, 0) - dot(p, u) * dot(p, v)) / EXAMPLES;
+      };
+      const h = 1e-5;
+      const exact = rowsOf(Z, CLASSES).flatMap((z, b) =>
+        z.map((_, j) => {
+          const shifted = (d: number): number[] => z.map((zk, k) => (k === j ? zk + d : zk));
+          return (quadratic(shifted(h), b) - quadratic(shifted(-h), b)) / (2 * h);
+        }),
+      );
+      const third = tf.tidy(() => {
+        const labels = tf.tensor1d(LABELS, 'int32');
+        const v = tf.tensor2d(V, [EXAMPLES, CLASSES]);
+        const u = tf.tensor2d(U, [EXAMPLES, CLASSES]);
+        const g = tf.grad((z: tf.Tensor) => crossEntropy(z, labels));
+        const hv = (z: tf.Tensor): tf.Tensor => tf.grad((zz: tf.Tensor) => tf.sum(tf.mul(g(zz), v)))(z);
+        return read(tf.grad((z: tf.Tensor) => tf.sum(tf.mul(hv(z), u)))(tf.tensor2d(Z, [EXAMPLES, CLASSES])));
+      });
+      assertAllClose(third, exact, { rtol: 1e-3, atol: 1e-6 }, '∇⟨H v, u⟩, int32 labels');
+    });
+
     test('int32 labels outside [0, classes) give a zero loss, gradient and Hessian row', () => {
       tf.tidy(() => {
         const logits = tf.tensor2d(LOGITS, [EXAMPLES, CLASSES]);

@@ -173,7 +173,18 @@ describe('wasm kernel patches', () => {
       const g2 = tf.matMul(x, d2, true, false);
       assert.equal(stats.hits, hits + 2);
       assert.deepEqual(Array.from(await g2.data()), Array.from(await g1.data()));
-      tf.dispose([first, second, third, w1, w2, w3, d1, d2, g1, g2]);
+      // The key hashes at most 1024 evenly spaced words (every 2nd of d's 3000): a change in a word
+      // left out gives the same key, and the bit comparison must still tell the operands apart.
+      const d3Values = Float32Array.from(await d1.data());
+      const d3Bits = new Int32Array(d3Values.buffer);
+      d3Bits[1] = d3Bits[1]! ^ 1;
+      const d3 = tf.tensor2d(d3Values, [300, 10]);
+      const g3 = tf.matMul(x, d3, true, false);
+      assert.equal(stats.hits, hits + 2, 'a change between the hashed words is a miss');
+      assertAllClose(await g3.data(), matMulReference(xValues, [300, 70], d3Values, [300, 10], true, false), { rtol: 1e-4, atol: 1e-4 }, 'same key, other bits');
+      const g4 = tf.matMul(x, d1, true, false);
+      assert.deepEqual(Array.from(await g4.data()), Array.from(await g1.data()), 'the first operand again, after its key was taken');
+      tf.dispose([first, second, third, w1, w2, w3, d1, d2, d3, g1, g2, g3, g4]);
       // Entries live with their large operand, not with the small one.
       assert.ok(stats.entries > 0);
       // Each entry holds its product and a copy of its small operand: 300×10 + 70×10 floats here at least.
@@ -211,6 +222,35 @@ describe('wasm kernel patches', () => {
       tf.dispose([i, b, s]);
       assert.deepEqual(await sc.data(), ['a', 'b']);
       tf.dispose([ic, bc, sc]);
+    });
+  });
+
+  describe('Cast to the same dtype (shared buffer); other casts convert', () => {
+    it('a same-dtype cast shares the buffer and keeps its values after the source goes', async () => {
+      const buffersBefore = wasmBuffers();
+      const values = randomArray(20_000);
+      const x = tf.tensor1d(values);
+      const y = tf.cast(x, 'float32');
+      // tf.cast returns x itself for its own dtype, so run the kernel the way the engine's clone gradient does.
+      const z = tf.engine().runKernel('Cast', { x: y }, { dtype: 'float32' }) as tf.Tensor;
+      assert.equal(wasmBuffers(), buffersBefore + 1, 'one buffer for source and cast');
+      tf.dispose([x, y]);
+      assertAllClose(await z.data(), values, { rtol: 0, atol: 0 }, 'cast after source disposal');
+      z.dispose();
+      assert.equal(wasmBuffers(), buffersBefore);
+    });
+
+    it('int32 ↔ float32 still convert into a new buffer', async () => {
+      const f = tf.tensor1d([1.75, -2.25, 0, 3]);
+      const i = tf.cast(f, 'int32');
+      const back = tf.cast(i, 'float32');
+      const ii = tf.engine().runKernel('Cast', { x: i }, { dtype: 'int32' }) as tf.Tensor;
+      assert.deepEqual([i.dtype, back.dtype, ii.dtype], ['int32', 'float32', 'int32']);
+      assert.deepEqual(Array.from(await i.data()), [1, -2, 0, 3]);
+      assert.deepEqual(Array.from(await back.data()), [1, -2, 0, 3]);
+      tf.dispose([f, i]);
+      assert.deepEqual(Array.from(await ii.data()), [1, -2, 0, 3]);
+      tf.dispose([back, ii]);
     });
   });
 
