@@ -24,7 +24,7 @@ export interface MemoizeMatMulOptions {
   /** Keep a product only if its larger operand (the data, keyed by identity) has at least this many entries (default 16 384). */
   readonly minOperandSize?: number;
   /**
-   * Bytes of results and operand copies kept at most (default 128 MiB); the least recently used go
+   * Bytes of results and small operands kept at most (default 128 MiB); the least recently used go
    * first. RHG's reverse pass wants every product of its forward unroll back, ~0.45 MB a step for
    * a 5000-sample, 10-class linear model (46 MB at K = 100, where 64 MiB fell short once products
    * of past iterations filled it). The memo stays full of those past products: they go only when
@@ -49,8 +49,12 @@ interface Entry {
   readonly bytes: number;
   /** The large operands' data ids: the entry goes when one of them is freed. */
   readonly owners: readonly DataId[];
-  /** Bit copies of the small operands, in input order (a, b), for the exact comparison on a hit. */
-  readonly copies: readonly (Int32Array | undefined)[];
+  /**
+   * The small operands, in input order (a, b), held by one more reference to their buffers (tfjs
+   * buffers never change), for the exact comparison on a hit. Copying them instead cost ~0.1 ms
+   * per miss, mostly allocating and collecting the JS copy.
+   */
+  readonly operands: readonly (TensorInfo | undefined)[];
 }
 
 let installed: MatMulMemoStats | undefined;
@@ -104,8 +108,9 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
     for (const owner of e.owners) if (owner !== freedOwner) byOwner.get(owner)?.delete(e);
     stats.entries--;
     stats.bytes -= e.bytes;
-    // The memo's own reference; the buffer stays while a tensor still uses it.
+    // The memo's own references; a buffer stays while a tensor still uses it.
     memoBackend!.disposeData(e.out.dataId);
+    for (const operand of e.operands) if (operand) memoBackend!.disposeData(operand.dataId);
   };
   // Every entry goes with any of its large operands.
   const dropDependents = (dataId: DataId): void => {
@@ -129,18 +134,17 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
     const backend = args.backend as unknown as MemoBackend;
     hookDispose(backend);
     const { transposeA, transposeB } = args.attrs as NamedAttrMap & { transposeA: boolean; transposeB: boolean };
-    // Views on the wasm heap; a kernel may grow the heap, which detaches them, so take them afresh after one.
-    const heapWords = (): (Int32Array | undefined)[] =>
-      [a, b].map((t, i) => {
-        if (large[i]) return undefined;
-        const view = backend.typedArrayFromHeap(t);
-        return new Int32Array(view.buffer, view.byteOffset, view.byteLength / 4);
-      });
-    const words = heapWords();
+    // Views on the wasm heap, used only before the kernel runs: it may grow the heap, which detaches them.
+    const wordsOf = (t: TensorInfo): Int32Array => {
+      const view = backend.typedArrayFromHeap(t);
+      return new Int32Array(view.buffer, view.byteOffset, view.byteLength / 4);
+    };
+    const words = [a, b].map((t, i) => (large[i] ? undefined : wordsOf(t)));
     const part = (t: TensorInfo, i: number, transposed: boolean): string => `${large[i] ? `#${idOf(t.dataId)}` : `h${hashWords(words[i]!)}`}[${t.shape.join(',')}]${transposed ? 'T' : ''}`;
     const key = `${part(a, 0, transposeA)}·${part(b, 1, transposeB)}`;
     const hit = entries.get(key);
-    if (hit && hit.copies.every((c, i) => c === undefined || sameWords(c, words[i]!))) {
+    const same = (kept: TensorInfo | undefined, i: number): boolean => kept === undefined || kept.dataId === [a, b][i]!.dataId || sameWords(wordsOf(kept), words[i]!);
+    if (hit && hit.operands.every(same)) {
       stats.hits++;
       entries.delete(key);
       entries.set(key, hit);
@@ -150,16 +154,17 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
     stats.misses++;
     const out = inner(args) as TensorInfo;
     if (hit) drop(hit); // A key collision: the newer product takes the key.
-    const copies = heapWords().map((w) => (w ? w.slice() : undefined));
-    const bytes = tf.util.sizeFromShape(out.shape) * 4 + copies.reduce((s, c) => s + (c ? c.byteLength : 0), 0);
+    const operands = [a, b].map((t, i) => (large[i] ? undefined : { dataId: t.dataId, shape: [...t.shape], dtype: t.dtype }));
+    const bytes = tf.util.sizeFromShape(out.shape) * 4 + operands.reduce((s, t) => s + (t ? tf.util.sizeFromShape(t.shape) * 4 : 0), 0);
     if (bytes > maxBytes) return out;
     for (const oldest of entries.values()) {
       if (stats.bytes + bytes <= maxBytes) break;
       drop(oldest);
     }
     backend.incRef(out.dataId);
+    for (const operand of operands) if (operand) backend.incRef(operand.dataId);
     const owners = [a, b].filter((_, i) => large[i]).map((t) => t.dataId);
-    const e: Entry = { key, out: { dataId: out.dataId, shape: [...out.shape], dtype: out.dtype }, bytes, owners, copies };
+    const e: Entry = { key, out: { dataId: out.dataId, shape: [...out.shape], dtype: out.dtype }, bytes, owners, operands };
     entries.set(key, e);
     for (const owner of owners) {
       const set = byOwner.get(owner) ?? new Set<Entry>();

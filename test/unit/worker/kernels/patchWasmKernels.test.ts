@@ -154,6 +154,8 @@ describe('wasm kernel patches', () => {
       const firstValues = Array.from(await first.data());
       // A different tensor (new data id) holding the same values, as a recomputed δ_k is.
       const w2 = tf.tidy(() => tf.mul(w1, 1));
+      // The memo keeps the operand it compares with: w1 may go first.
+      w1.dispose();
       const hits = stats.hits;
       const second = tf.matMul(x, w2);
       assert.equal(stats.hits, hits + 1, 'same bits, new data id: served from the memo');
