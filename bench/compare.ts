@@ -12,8 +12,10 @@
 //        --backend NAME (ours, default wasm), --stock-kernels (tfjs's own wasm kernels, to measure
 //        the patches), --wasm-threads N (XNNPACK pool threads, default one per core; 1 = the
 //        single-threaded build), --no-matmul-memo (all patches but the product
-//        memo), --profile (per-kernel time table of one RHG outer
-//        iteration on the linear workload at each K instead of the comparison).
+//        memo), --rounds N (repeat each workload × K group N times, ours then PyTorch each time,
+//        and report the median of the per-round ratios with their range), --profile (per-kernel
+//        time table of one RHG outer iteration on the linear workload at each K instead of the
+//        comparison).
 import * as tf from '@tensorflow/tfjs-core';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +24,8 @@ import { parseBackendName, parseWasmThreads, releaseBackend, selectBackend } fro
 import { startKernelTimer } from '../src/worker/kernels/kernelTimer';
 import { memoizeWasmMatMul } from '../src/worker/kernels/memoizeWasmMatMul';
 import type { MatMulMemoStats } from '../src/worker/kernels/memoizeWasmMatMul';
+import { combineRounds, median } from './combineRounds';
+import type { RoundResult } from './combineRounds';
 import { REFERENCE_WORKLOADS } from './referenceWorkloads';
 import type { ReferenceWorkload } from './referenceWorkloads';
 import { defaultTorchScript, probeTorch, runTorch } from './torchReference';
@@ -70,6 +74,8 @@ interface Args {
   readonly Ks: number[] | undefined;
   readonly iterations: number;
   readonly torchIters: number;
+  /** --rounds: ours-then-PyTorch repetitions of each workload × K group (default 1). */
+  readonly rounds: number;
   readonly noTorch: boolean;
   readonly stockKernels: boolean;
   readonly noMemo: boolean;
@@ -116,6 +122,7 @@ function parseArgs(argv: string[]): Args {
     Ks,
     iterations: int('--iterations', quick ? 2 : 3),
     torchIters: int('--torch-iters', quick ? 3 : 5),
+    rounds: Math.max(1, int('--rounds', 1)),
     noTorch: argv.includes('--no-torch'),
     stockKernels: argv.includes('--stock-kernels'),
     noMemo: argv.includes('--no-matmul-memo'),
@@ -184,24 +191,25 @@ function torchRecordFor(records: Record<string, unknown>[], cell: Cell): Record<
 const mb = (bytes: number | undefined): string => (bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(1));
 const secs = (s: number | undefined): string => (s === undefined ? '–' : s < 0.1 ? s.toFixed(4) : s.toFixed(3));
 
-interface Row {
+interface Row extends RoundResult {
   readonly cell: Cell;
-  readonly ours?: Record<string, number>;
-  readonly oursError?: string;
-  readonly torch?: Record<string, unknown>;
+  /** ours / PyTorch of each round that measured both (combineRounds). */
+  readonly ratios?: readonly number[];
 }
 
-function printTable(rows: Row[], torchNote: string): void {
+function printTable(rows: Row[], torchNote: string, rounds: number): void {
   console.log('');
-  console.log(`| workload | method | K | ours s/it | PyTorch s/it | ours / PyTorch | ours peak extra MB | ours memo MB | PyTorch peak MB | k* ours / PyTorch |`);
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
-  for (const { cell, ours, oursError, torch } of rows) {
+  const many = rounds > 1;
+  console.log(`| workload | method | K | ours s/it | PyTorch s/it | ours / PyTorch${many ? ` (median of ${rounds} rounds) | range` : ''} | ours peak extra MB | ours memo MB | PyTorch peak MB | k* ours / PyTorch |`);
+  console.log(`|---|---|---|---|---|---|${many ? '---|' : ''}---|---|---|---|`);
+  for (const { cell, ours, oursError, torch, ratios = [] } of rows) {
     const t = torch && typeof torch['median_s'] === 'number' ? (torch['median_s'] as number) : undefined;
-    const ratio = ours && t ? (ours['medianSeconds']! / t).toFixed(2) : '–';
+    const ratio = ratios.length > 0 ? median(ratios).toFixed(2) : '–';
+    const range = ratios.length > 0 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '–';
     const kStar = ours?.['kStar'] !== undefined || torch?.['kstar_median'] !== undefined ? `${ours?.['kStar'] ?? '–'} / ${String(torch?.['kstar_median'] ?? '–')}` : '';
     const oursCell = oursError ? `error: ${oursError}` : secs(ours?.['medianSeconds']);
     const tMem = typeof torch?.['peak_mem_mb'] === 'number' ? (torch['peak_mem_mb'] as number).toFixed(1) : '–';
-    console.log(`| ${cell.workload.label} | ${cell.pair.name} | ${cell.K} | ${oursCell} | ${secs(t)} | ${ratio} | ${mb(ours?.['peakExtraBytes'])} | ${mb(ours?.['memoPeakBytes'])} | ${tMem} | ${kStar} |`);
+    console.log(`| ${cell.workload.label} | ${cell.pair.name} | ${cell.K} | ${oursCell} | ${secs(t)} | ${ratio}${many ? ` | ${range}` : ''} | ${mb(ours?.['peakExtraBytes'])} | ${mb(ours?.['memoPeakBytes'])} | ${tMem} | ${kStar} |`);
   }
   console.log('');
   console.log(torchNote);
@@ -276,44 +284,56 @@ async function main(): Promise<void> {
   const groups = new Map<string, Cell[]>();
   for (const c of cells) groups.set(`${c.workload.id}|${c.K}`, [...(groups.get(`${c.workload.id}|${c.K}`) ?? []), c]);
   for (const group of groups.values()) {
-    const ours = new Map<Cell, Row>();
-    for (const cell of group) {
-      try {
-        ours.set(cell, { cell, ours: await measureOurs(cell, args.iterations, memo) });
-      } catch (e) {
-        ours.set(cell, { cell, oursError: e instanceof Error ? e.message : String(e) });
+    const rounds = new Map<Cell, Row[]>(group.map((c) => [c, []]));
+    for (let round = 1; round <= args.rounds; round++) {
+      const ours = new Map<Cell, Row>();
+      for (const cell of group) {
+        try {
+          ours.set(cell, { cell, ours: await measureOurs(cell, args.iterations, memo) });
+        } catch (e) {
+          ours.set(cell, { cell, oursError: e instanceof Error ? e.message : String(e) });
+        }
+      }
+      const records: Record<string, unknown>[] = [];
+      let torchError: string | undefined;
+      if (torch.ok) {
+        try {
+          for (const run of torchRuns(group, args.torchIters)) records.push(...runTorch(args.torch, run));
+        } catch (e) {
+          torchError = e instanceof Error ? e.message : String(e);
+        }
+      }
+      for (const cell of group) {
+        const row: Row = { ...ours.get(cell)!, ...(torch.ok ? { torch: torchRecordFor(records, cell) } : {}) };
+        rounds.get(cell)!.push(row);
+        const t = row.torch;
+        const ratio = row.ours && typeof t?.['median_s'] === 'number' ? row.ours['medianSeconds']! / (t['median_s'] as number) : undefined;
+        console.log(
+          JSON.stringify({
+            bench: 'compare',
+            workload: cell.workload.id,
+            method: cell.pair.name,
+            K: cell.K,
+            ...(args.rounds > 1 ? { round } : {}),
+            ours: { method: cell.pair.ours, options: cell.pair.options(cell.K), backend: backend.name, ...(row.ours ?? { error: row.oursError }) },
+            ...(torch.ok
+              ? { torch: t ? { method: cell.pair.torch, extra: cell.pair.torchExtra ?? [], median_s: t['median_s'], min_s: t['min_s'], peak_mem_mb: t['peak_mem_mb'], kstar_median: t['kstar_median'], error: t['error'] } : { error: torchError ?? 'no record' } }
+              : {}),
+            ...(ratio !== undefined ? { ratio } : {}),
+          }),
+        );
       }
     }
-    const records: Record<string, unknown>[] = [];
-    let torchError: string | undefined;
-    if (torch.ok) {
-      try {
-        for (const run of torchRuns(group, args.torchIters)) records.push(...runTorch(args.torch, run));
-      } catch (e) {
-        torchError = e instanceof Error ? e.message : String(e);
-      }
-    }
     for (const cell of group) {
-      const row: Row = { ...ours.get(cell)!, ...(torch.ok ? { torch: torchRecordFor(records, cell) } : {}) };
+      const row = combineRounds(rounds.get(cell)!);
       rows.push(row);
-      const t = row.torch;
-      const ratio = row.ours && typeof t?.['median_s'] === 'number' ? row.ours['medianSeconds']! / (t['median_s'] as number) : undefined;
-      console.log(
-        JSON.stringify({
-          bench: 'compare',
-          workload: cell.workload.id,
-          method: cell.pair.name,
-          K: cell.K,
-          ours: { method: cell.pair.ours, options: cell.pair.options(cell.K), backend: backend.name, ...(row.ours ?? { error: row.oursError }) },
-          ...(torch.ok
-            ? { torch: t ? { method: cell.pair.torch, extra: cell.pair.torchExtra ?? [], median_s: t['median_s'], min_s: t['min_s'], peak_mem_mb: t['peak_mem_mb'], kstar_median: t['kstar_median'], error: t['error'] } : { error: torchError ?? 'no record' } }
-            : {}),
-          ...(ratio !== undefined ? { ratio } : {}),
-        }),
-      );
+      if (args.rounds > 1 && row.ratios && row.ratios.length > 0) {
+        const r = row.ratios;
+        console.log(JSON.stringify({ bench: 'compare-rounds', workload: cell.workload.id, method: cell.pair.name, K: cell.K, rounds: args.rounds, ratioMedian: median(r), ratioMin: Math.min(...r), ratioMax: Math.max(...r), ratios: r }));
+      }
     }
   }
-  printTable(rows, torchNote);
+  printTable(rows, torchNote, args.rounds);
   console.log(JSON.stringify({ bench: 'compare-done', seconds: (Date.now() - started) / 1000, torch: torch.ok }));
   releaseBackend();
 }

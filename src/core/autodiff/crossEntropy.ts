@@ -128,11 +128,12 @@ function fusedLoss(logits: tf.Tensor, targets: tf.Tensor, hard: boolean): tf.Ten
 /**
  * The hard-target gradient g(z, c) = c·(softmax(z) − t) as one tape node (t one-hot, m a shift: both
  * constants; p: softmax(z)'s values from the loss's forward pass), for a backward pass that a tape
- * records (Hessian-vector products, RHG's reverse steps). Its own derivative is written out: for a cotangent u, ∂/∂z = c·(p⊙u − p·Σ_k p_k u_k) (the
- * softmax Jacobian is symmetric) and ∂/∂c = Σ_k u_k (p_k − t_k). Recorded op by op, the second
- * backward went through the softmax's exp, division, log and sums (~35 kernels and a second exp
- * per product); this takes ~8 and reuses p. Under yet another tape it rebuilds p from the taped z
- * with recorded ops, so derivatives of every order stay exact.
+ * records (Hessian-vector products, RHG's reverse steps). Its own derivative is written out: for a
+ * cotangent u, ∂/∂z = c·(p⊙u − p·Σ_k p_k u_k) (the softmax Jacobian is symmetric) and
+ * ∂/∂c = Σ_k u_k (p_k − t_k). Recorded op by op, the second backward went through the softmax's exp,
+ * division, log and sums (~35 kernels and a second exp per product); this takes 7 and reuses p.
+ * Under yet another tape it rebuilds p from the taped z with recorded ops, so derivatives of every
+ * order stay exact.
  */
 function hardLossGradient(t: tf.Tensor, m: tf.Tensor, p: tf.Tensor): (z: tf.Tensor, c: tf.Tensor) => tf.Tensor {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
