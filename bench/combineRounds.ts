@@ -14,13 +14,19 @@ export interface RoundResult {
 /** A cell over its rounds: each side's median time, and ours / PyTorch of every round that measured both. */
 export type CombinedResult<T extends RoundResult> = T & { readonly ratios: readonly number[] };
 
-/** The median of a non-empty list (the lower middle value for an even count). */
+/** The median of a non-empty list (the mean of the two middle values for an even count). */
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) throw new Error('median: empty list');
-  return [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-const torchSeconds = (r: RoundResult): number | undefined => (typeof r.torch?.['median_s'] === 'number' ? (r.torch['median_s'] as number) : undefined);
+/** The script's seconds per iteration, when it measured a positive time. */
+const torchSeconds = (r: RoundResult): number | undefined => {
+  const s = r.torch?.['median_s'];
+  return typeof s === 'number' && s > 0 ? s : undefined;
+};
 
 /**
  * Combines a cell's rounds (at least one): the last successful round's records with `medianSeconds`

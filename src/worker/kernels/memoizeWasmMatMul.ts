@@ -16,6 +16,7 @@ import { onDataFreed } from './onDataFreed';
 interface MemoBackend {
   disposeData(dataId: DataId, force?: boolean): boolean;
   incRef(dataId: DataId): void;
+  refCount(dataId: DataId): number;
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
@@ -69,7 +70,7 @@ const HASHED_WORDS = 1024;
  */
 function hashWords(words: Int32Array): number {
   let h = Math.imul(0x811c9dc5 ^ words.length, 0x01000193);
-  const stride = Math.max(1, Math.floor(words.length / HASHED_WORDS));
+  const stride = Math.max(1, Math.ceil(words.length / HASHED_WORDS));
   for (let i = 0; i < words.length; i += stride) h = Math.imul(h ^ words[i]!, 0x01000193);
   return h >>> 0;
 }
@@ -104,6 +105,8 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
   };
   let memoBackend: MemoBackend | undefined;
   const drop = (e: Entry, freedOwner?: DataId): void => {
+    // Freeing a buffer below can re-enter through the disposeData hook and reach this entry again.
+    if (entries.get(e.key) !== e) return;
     entries.delete(e.key);
     for (const owner of e.owners) if (owner !== freedOwner) byOwner.get(owner)?.delete(e);
     stats.entries--;
@@ -144,7 +147,10 @@ export function memoizeWasmMatMul(options: MemoizeMatMulOptions = {}): MatMulMem
     const key = `${part(a, 0, transposeA)}·${part(b, 1, transposeB)}`;
     const hit = entries.get(key);
     const same = (kept: TensorInfo | undefined, i: number): boolean => kept === undefined || kept.dataId === [a, b][i]!.dataId || sameWords(wordsOf(kept), words[i]!);
-    if (hit && hit.operands.every(same)) {
+    // A forced free (the engine moving a tensor to another backend) ignores the memo's references:
+    // an entry whose buffers are gone is a miss, and goes.
+    const alive = (e: Entry): boolean => backend.refCount(e.out.dataId) > 0 && e.operands.every((t) => t === undefined || backend.refCount(t.dataId) > 0);
+    if (hit && alive(hit) && hit.operands.every(same)) {
       stats.hits++;
       entries.delete(key);
       entries.set(key, hit);

@@ -25,13 +25,19 @@ describe('combineRounds', () => {
       { ours: { medianSeconds: 6 }, torch: { median_s: 3 } },
     ]);
     assert.deepEqual(mixed.ratios, [2]);
-    assert.equal(mixed.ours!['medianSeconds'], 4, 'lower middle of 4 and 6');
-    assert.equal(mixed.torch!['median_s'], 2);
+    assert.equal(mixed.ours!['medianSeconds'], 5, 'mean of the middle two, 4 and 6');
+    assert.equal(mixed.torch!['median_s'], 2.5);
     const failed = combineRounds<RoundResult>([{ oursError: 'first' }, { oursError: 'second' }]);
     assert.equal(failed.oursError, 'first');
     assert.equal(failed.ours, undefined);
     assert.deepEqual(failed.ratios, []);
     assert.equal(failed.torch, undefined, 'no PyTorch record without PyTorch');
+  });
+
+  it('gives no ratio for a zero PyTorch time, and medians of even counts average the middle two', () => {
+    assert.deepEqual(combineRounds([{ ours: { medianSeconds: 1 }, torch: { median_s: 0 } }]).ratios, []);
+    assert.equal(median([3, 1, 4, 2]), 2.5);
+    assert.equal(median([5]), 5);
   });
 
   it('rejects empty input', () => {

@@ -189,12 +189,29 @@ describe('wasm kernel patches', () => {
       tf.dispose([first, second, third, w1, w2, w3, d1, d2, d3, g1, g2, g3, g4]);
       // Entries live with their large operand, not with the small one.
       assert.ok(stats.entries > 0);
-      // Each entry holds its product and a copy of its small operand: 300×10 + 70×10 floats here at least.
+      // Each entry holds its product and its small operand: 300×10 + 70×10 floats here at least.
       assert.ok(stats.bytes >= (300 * 10 + 70 * 10) * 4 && stats.peakBytes >= stats.bytes, `bytes ${stats.bytes}, peak ${stats.peakBytes}`);
       const peak = stats.peakBytes;
       x.dispose();
       assert.equal(stats.peakBytes, peak, 'the peak stays when entries go');
       assert.equal(wasmBuffers(), buffersBefore, 'entries (and their buffers) go with the large operand');
+    });
+
+    it('an entry whose kept operand was force-freed is a miss, not a crash', async () => {
+      const stats = memoizeWasmMatMul()!;
+      const xValues = randomArray(300 * 70);
+      const wValues = randomArray(70 * 10);
+      const x = tf.tensor2d(xValues, [300, 70]);
+      const w1 = tf.tensor2d(wValues, [70, 10]);
+      tf.matMul(x, w1).dispose();
+      // What the engine's moveData does to a tensor read on another backend: a free that ignores references.
+      (tf.engine().backend as unknown as { disposeData(id: object, force: boolean): boolean }).disposeData(w1.dataId, true);
+      const w2 = tf.tensor2d(wValues, [70, 10]);
+      const hits = stats.hits;
+      const again = tf.matMul(x, w2);
+      assert.equal(stats.hits, hits, 'a miss');
+      assertAllClose(await again.data(), matMulReference(xValues, [300, 70], Float32Array.from(wValues), [70, 10], false, false), { rtol: 1e-4, atol: 1e-4 }, 'recomputed product');
+      tf.dispose([x, w2, again]);
     });
   });
 
