@@ -4,10 +4,10 @@
 // forward unroll and again in the reverse step (RHG, T-RHG, IAPTT-GM), and X·W_K and Xᵀ·δ_K once more
 // per HVP of CG and NS. The recomputed δ_k is a new tensor with the same bits, so a product is keyed
 // by the larger operand's data id (tfjs tensors never change their data) and the smaller operand's
-// content: a hash of sampled words to find the entry, then an exact comparison of every bit. The kernel is
-// deterministic, so a hit is bit-for-bit the value a recomputation gives. Only products with a large
-// operand (the data) are kept, least recently used first out past a byte budget, and every entry goes
-// with its larger operand.
+// content: a hash of sampled words to find the entry, then an exact comparison of every bit. The
+// kernel is deterministic, so a hit is bit-for-bit the value a recomputation gives. Only products
+// with a large operand (the data) are kept, least recently used first out past a byte budget, and
+// every entry goes with its larger operand.
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { onDataFreed } from './onDataFreed';
