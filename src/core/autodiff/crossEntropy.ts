@@ -3,7 +3,7 @@
 // constant, so its Hessians are wrong. This one is a customGrad too (one tape node: few kernels),
 // but its gradient rebuilds the softmax from the taped logits whenever a tape records it.
 import * as tf from '@tensorflow/tfjs-core';
-import { maxShift } from './logSumExp';
+import { maxShift, shiftedExpParts } from './logSumExp';
 import { registerSecondOrderGradients } from './registerSecondOrderGradients';
 
 /** How per-example losses are combined. */
@@ -59,29 +59,9 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options: Cros
   });
 }
 
-/**
- * softmax(z) over the last axis from one Exp, with log Σ exp(z), for a stabilizing shift m (max z,
- * held constant: any constant gives the same values and derivatives, so a saved m serves again).
- * `withP` false: log Σ exp(z) alone (p stays undefined).
- */
+/** softmax(z) over the last axis and log Σ exp(z), from one Exp, for a constant shift m (maxShift). */
 function softmaxParts(z: tf.Tensor, m: tf.Tensor, withP = true): { p?: tf.Tensor; lse: tf.Tensor } {
-  const e = tf.exp(tf.sub(z, m));
-  const total = tf.sum(e, z.rank - 1, true);
-  const lse = tf.add(tf.log(total), m);
-  return withP ? { p: tf.div(e, total), lse } : { lse };
-}
-
-/**
- * The loss's derivatives: ∂/∂z = dy·(p·Σt − t) with p = softmax(z), and for soft targets
- * ∂/∂t_k = dy·(lse(z) − z_k). `hardMass`: the targets are one-hot rows from int32 labels,
- * constants, whose Σt (given) is 1, or 0 for an out-of-range label (zero loss, zero gradient); then
- * ∂/∂z = (dy·Σt)·(p − t), the same values with one broadcast product fewer.
- */
-function lossGradients(dy: tf.Tensor, z: tf.Tensor, t: tf.Tensor, p: tf.Tensor, lse: tf.Tensor, hardMass: tf.Tensor | undefined): tf.Tensor[] {
-  const d = tf.expandDims(dy, -1);
-  if (hardMass !== undefined) return [tf.mul(tf.mul(d, hardMass), tf.sub(p, t)), tf.zerosLike(t)];
-  const gz = tf.mul(d, tf.sub(tf.mul(p, tf.sum(t, z.rank - 1, true)), t));
-  return [gz, tf.mul(d, tf.sub(lse, z))];
+  return shiftedExpParts(z, m, [z.rank - 1], withP);
 }
 
 // One tape node for the whole loss instead of ~14 (log-softmax, products, sums): a lower-level step
@@ -101,25 +81,29 @@ function fusedLoss(logits: tf.Tensor, targets: tf.Tensor, hard: boolean): tf.Ten
     const { p, lse } = softmaxParts(z, m, depth === 1 || (depth > 1 && hard));
     const mass = tf.sum(t, last, true);
     // Saved: z, t, the shift m, Σt (constant for hard targets), then p and lse when used.
-    save(p === undefined ? [z, t, m, mass] : depth === 1 ? [z, t, m, mass, p, lse] : [z, t, m, mass, p]);
+    save(p === undefined ? [z, t, m, mass] : [z, t, m, mass, p, lse]);
     const value = tf.sub(tf.mul(lse, mass), tf.sum(tf.mul(t, z), last, true));
     return {
       value: tf.reshape(value, z.shape.slice(0, -1)),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [zs, ts, ms, masses, ps, lses] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor?, tf.Tensor?];
-        const hardMass = hard ? masses : undefined;
-        // No tape records this backward pass (plain first-order tf.grad): the forward's p and lse
-        // serve. Otherwise they are rebuilt from the taped z with recorded, second-order-safe ops,
-        // or the outer derivative would not see how they depend on z (the reason tfjs's own softmax
-        // gradients are wrong there). The saved shift m is a constant either way, and so is Σt for
-        // hard targets (soft ones take it from the taped t).
-        if (!tf.engine().isTapeOn() && ps !== undefined && lses !== undefined) return lossGradients(dy as tf.Tensor, zs, ts, ps, lses, hardMass);
-        if (hardMass !== undefined) {
-          const weight = tf.mul(tf.expandDims(dy as tf.Tensor, -1), hardMass);
-          return [hardLossGradient(ts, ms, ps ?? softmaxParts(zs, ms).p!)(zs, weight), tf.zerosLike(ts)];
+        const d = tf.expandDims(dy as tf.Tensor, -1);
+        // Whether a tape records this backward pass (the gradient is itself differentiated).
+        const taped = tf.engine().isTapeOn();
+        if (hard) {
+          // ∂/∂z = c·(p − t) with c = dy·Σt: the one-hot rows are constants, whose Σt is 1, or 0 for
+          // an out-of-range label (zero loss, zero gradient). Taped, it is one node whose own
+          // derivative is written out (hardLossGradient).
+          const c = tf.mul(d, masses);
+          const p = ps ?? softmaxParts(zs, ms).p!;
+          return [taped ? hardLossGradient(ts, ms, p)(zs, c) : tf.mul(c, tf.sub(p, ts)), tf.zerosLike(ts)];
         }
-        const again = softmaxParts(zs, ms);
-        return lossGradients(dy as tf.Tensor, zs, ts, again.p!, again.lse, hardMass);
+        // Soft targets: ∂/∂z = dy·(p·Σt − t) and ∂/∂t_k = dy·(lse(z) − z_k). Untaped, the forward's
+        // p and lse serve. Taped, they are rebuilt from the taped z with recorded, second-order-safe
+        // ops, or the outer derivative would not see how they depend on z (the reason tfjs's own
+        // softmax gradients are wrong there); the saved shift m is a constant either way.
+        const { p, lse } = !taped && ps !== undefined && lses !== undefined ? { p: ps, lse: lses } : softmaxParts(zs, ms);
+        return [tf.mul(d, tf.sub(tf.mul(p!, tf.sum(ts, last, true)), ts)), tf.mul(d, tf.sub(lse, zs))];
       },
     };
   })(logits, targets);

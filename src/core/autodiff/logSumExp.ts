@@ -19,6 +19,17 @@ export function maxShift(x: tf.Tensor, axes: number[]): tf.Tensor {
 }
 
 /**
+ * exp(x − m) summed over `axes` (keepDims) for a shift m (see maxShift), giving log Σ exp(x) =
+ * log(total) + m and, when `withP`, softmax(x) = exp(x − m) / total from the same Exp.
+ */
+export function shiftedExpParts(x: tf.Tensor, m: tf.Tensor, axes: number[], withP: boolean): { p?: tf.Tensor; lse: tf.Tensor } {
+  const e = tf.exp(tf.sub(x, m));
+  const total = tf.sum(e, axes, true);
+  const lse = tf.add(tf.log(total), m);
+  return withP ? { p: tf.div(e, total), lse } : { lse };
+}
+
+/**
  * log Σ exp(x) over `axis` (all axes by default), computed as m + log Σ exp(x − m) with m = max(x)
  * held constant, so it is finite for large |x| (logits of ±100 and beyond). Its gradient is
  * softmax(x) and its Hessian diag(p) − p pᵀ, both exact under nested tf.grad. Does not dispose `x`.
@@ -29,7 +40,7 @@ export function logSumExp(x: tf.Tensor, axis: number | number[] | null = null, k
   return tf.tidy(() => {
     const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
     const m = maxShift(xf, axes);
-    const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(xf, m)), axes, true)), m);
+    const { lse } = shiftedExpParts(xf, m, axes, false);
     return keepDims ? lse : tf.reshape(lse, x.shape.filter((_, i) => !axes.includes(i)));
   });
 }
