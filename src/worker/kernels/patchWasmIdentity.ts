@@ -5,35 +5,39 @@
 // cache of patchWasmMatMul. Tensors are immutable, so this shares the buffer with a reference
 // count instead, as tfjs-backend-cpu's Identity and wasm's own Reshape do.
 import * as tf from '@tensorflow/tfjs-core';
-import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataId, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The part of the wasm backend this kernel uses (the same call wasm's Reshape makes). */
 interface RefCountingBackend {
   incRef(dataId: DataId): void;
 }
 
-let patched = false;
+const patched = new Set<string>();
 
-/** A new tensor on x's buffer (one more reference to it): what Identity, or a Cast to x's own dtype, returns. */
-export function aliasOf(x: TensorInfo, backend: unknown): TensorInfo {
-  (backend as RefCountingBackend).incRef(x.dataId);
-  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+/**
+ * Re-registers wasm's `kernelName` so that it returns an alias of its input `x` (one more reference
+ * to the same buffer, which tfjs never writes in place) wherever `aliases` says the result would be
+ * a copy of it, and runs the original otherwise; idempotent, a no-op without wasm. String tensors
+ * live in JS, not on the wasm heap, so they always take the original.
+ */
+export function aliasWhereCopied(kernelName: string, aliases: (x: TensorInfo, attrs: NamedAttrMap) => boolean): void {
+  if (patched.has(kernelName)) return;
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (!original) return;
+  const run = original.kernelFunc;
+  const kernelFunc: KernelFunc = (args) => {
+    const x = args.inputs['x'] as TensorInfo;
+    if (x.dtype === 'string' || !aliases(x, args.attrs ?? {})) return run(args);
+    (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+  const config: KernelConfig = { ...original, kernelFunc };
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel(config);
+  patched.add(kernelName);
 }
 
 /** Replaces wasm's Identity by a reference-counted alias of its input; idempotent, a no-op without wasm. */
 export function patchWasmIdentity(): void {
-  if (patched) return;
-  const original = tf.getKernel('Identity', 'wasm');
-  if (!original) return;
-  const copy = original.kernelFunc;
-  const kernelFunc: KernelFunc = (args) => {
-    const x = args.inputs['x'] as TensorInfo;
-    // String tensors live in JS, not on the wasm heap; the original handles them.
-    if (x.dtype === 'string') return copy(args);
-    return aliasOf(x, args.backend);
-  };
-  const config: KernelConfig = { ...original, kernelFunc };
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel(config);
-  patched = true;
+  aliasWhereCopied('Identity', () => true);
 }
