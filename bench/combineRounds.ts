@@ -23,10 +23,16 @@ export function median(xs: readonly number[]): number {
 }
 
 /** The script's seconds per iteration, when it measured a positive time. */
-const torchSeconds = (r: RoundResult): number | undefined => {
+export function torchSeconds(r: RoundResult): number | undefined {
   const s = r.torch?.['median_s'];
   return typeof s === 'number' && s > 0 ? s : undefined;
-};
+}
+
+/** ours / PyTorch of one round, when both sides measured it. */
+export function roundRatio(r: RoundResult): number | undefined {
+  const t = torchSeconds(r);
+  return r.ours && t !== undefined ? r.ours['medianSeconds']! / t : undefined;
+}
 
 /**
  * Combines a cell's rounds (at least one): the last successful round's records with `medianSeconds`
@@ -37,10 +43,7 @@ export function combineRounds<T extends RoundResult>(rounds: readonly T[]): Comb
   if (rounds.length === 0) throw new Error('combineRounds: no rounds');
   const ours = rounds.flatMap((r) => (r.ours ? [r.ours] : []));
   const torch = rounds.flatMap((r) => (torchSeconds(r) !== undefined ? [r.torch!] : []));
-  const ratios = rounds.flatMap((r) => {
-    const t = torchSeconds(r);
-    return r.ours && t !== undefined ? [r.ours['medianSeconds']! / t] : [];
-  });
+  const ratios = rounds.flatMap((r) => roundRatio(r) ?? []);
   const { ours: _o, oursError: _e, torch: _t, ...rest } = rounds[0]!;
   return {
     ...(rest as T),

@@ -24,7 +24,7 @@ import { parseBackendName, parseWasmThreads, releaseBackend, selectBackend } fro
 import { startKernelTimer } from '../src/worker/kernels/kernelTimer';
 import { memoizeWasmMatMul } from '../src/worker/kernels/memoizeWasmMatMul';
 import type { MatMulMemoStats } from '../src/worker/kernels/memoizeWasmMatMul';
-import { combineRounds, median } from './combineRounds';
+import { combineRounds, median, roundRatio, torchSeconds } from './combineRounds';
 import type { RoundResult } from './combineRounds';
 import { REFERENCE_WORKLOADS } from './referenceWorkloads';
 import type { ReferenceWorkload } from './referenceWorkloads';
@@ -203,7 +203,7 @@ function printTable(rows: Row[], torchNote: string, rounds: number): void {
   console.log(`| workload | method | K | ours s/it | PyTorch s/it | ours / PyTorch${many ? ` (median of ${rounds} rounds) | range` : ''} | ours peak extra MB | ours memo MB | PyTorch peak MB | k* ours / PyTorch |`);
   console.log(`|---|---|---|---|---|---|${many ? '---|' : ''}---|---|---|---|`);
   for (const { cell, ours, oursError, torch, ratios = [] } of rows) {
-    const t = torch && typeof torch['median_s'] === 'number' ? (torch['median_s'] as number) : undefined;
+    const t = torchSeconds({ torch });
     const ratio = ratios.length > 0 ? median(ratios).toFixed(2) : '–';
     const range = ratios.length > 0 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '–';
     const kStar = ours?.['kStar'] !== undefined || torch?.['kstar_median'] !== undefined ? `${ours?.['kStar'] ?? '–'} / ${String(torch?.['kstar_median'] ?? '–')}` : '';
@@ -307,7 +307,7 @@ async function main(): Promise<void> {
         const row: Row = { ...ours.get(cell)!, ...(torch.ok ? { torch: torchRecordFor(records, cell) } : {}) };
         rounds.get(cell)!.push(row);
         const t = row.torch;
-        const ratio = row.ours && typeof t?.['median_s'] === 'number' ? row.ours['medianSeconds']! / (t['median_s'] as number) : undefined;
+        const ratio = roundRatio(row);
         console.log(
           JSON.stringify({
             bench: 'compare',
