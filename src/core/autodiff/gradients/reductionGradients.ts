@@ -1,9 +1,10 @@
 // Gradients of softmax, products and cumulative sums/products, re-written so that nested tf.grad
-// differentiates them correctly, and of Sum and Mean, re-written to be cheaper with the same values. tfjs 4.22's Softmax gradient uses the saved output (disconnected
-// from the outer tape, see elementwiseGradients.ts); its Prod gradient calls chained tensor methods
-// (`x.reshape`) that are not registered in this bundle, so even the first derivative throws, and it
-// relies on Cumprod, which has no gradient at all; its Cumsum gradient transposes the result for a
-// non-last axis, which returns the wrong shape.
+// differentiates them correctly, and of Sum and Mean, re-written to be cheaper with the same values.
+// tfjs 4.22's Softmax gradient uses the saved output (disconnected from the outer tape, see
+// elementwiseGradients.ts); its Prod gradient calls chained tensor methods (`x.reshape`) that are
+// not registered in this bundle, so even the first derivative throws, and it relies on Cumprod,
+// which has no gradient at all; its Cumsum gradient transposes the result for a non-last axis,
+// which returns the wrong shape.
 import * as tf from '@tensorflow/tfjs-core';
 import { single, toFloat } from './gradHelpers';
 
@@ -85,7 +86,7 @@ export const cumprodGradConfig: tf.GradConfig = {
 };
 
 /** dy reshaped to x's rank (reduced axes of size 1) and spread over x's shape, as tfjs's Sum and Mean gradients do. */
-function spreadOver(dy: tf.Tensor, x: tf.Tensor, axis: number | number[]): tf.Tensor {
+function spreadOver(dy: tf.Tensor | tf.Tensor[], x: tf.Tensor, axis: number | number[]): tf.Tensor {
   const expandedShape = x.shape.slice();
   for (const a of tf.util.parseAxisParam(axis, x.shape)) expandedShape[a] = 1;
   // tfjs multiplies by ones(x.shape), filled in JS and copied to the backend on every call (0.3 ms
@@ -99,7 +100,7 @@ export const sumGradConfig: tf.GradConfig = {
   inputsToSave: ['x'],
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved as [tf.Tensor];
-    return { x: () => spreadOver(dy as tf.Tensor, x, (attrs as unknown as tf.SumAttrs).axis) };
+    return { x: () => spreadOver(dy, x, (attrs as unknown as tf.SumAttrs).axis) };
   },
 };
 
@@ -111,7 +112,7 @@ export const meanGradConfig: tf.GradConfig = {
     const [x] = saved as [tf.Tensor];
     const { axis } = attrs as unknown as tf.MeanAttrs;
     const reduceSize = tf.util.sizeFromShape(tf.backend_util.computeOutAndReduceShapes(x.shape, tf.util.parseAxisParam(axis, x.shape))[1]);
-    return { x: () => tf.div(spreadOver(dy as tf.Tensor, x, axis), reduceSize) };
+    return { x: () => tf.div(spreadOver(dy, x, axis), reduceSize) };
   },
 };
 
