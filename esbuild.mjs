@@ -56,7 +56,7 @@ function listTests(dir) {
 const contexts = [];
 if (!onlyTests) {
   mkdirSync('dist', { recursive: true });
-  // The wasm backend loads its .wasm files from next to the bundle (see src/worker/backend.ts).
+  // The wasm backend loads its .wasm files from next to the bundle (see src/runtime/backend.ts).
   for (const f of readdirSync('node_modules/@tensorflow/tfjs-backend-wasm/dist')) {
     if (f.endsWith('.wasm')) cpSync(join('node_modules/@tensorflow/tfjs-backend-wasm/dist', f), join('dist', f));
   }
@@ -120,7 +120,9 @@ if (!onlyTests) {
 // BILEVEL_TEST_OUT lets two builds (e.g. parallel sessions) use separate folders.
 const testOut = process.env.BILEVEL_TEST_OUT ?? 'dist-test';
 if (onlyTests) rmSync(testOut, { recursive: true, force: true });
-const tests = onlyTests ? listTests('test/unit') : [];
+// BILEVEL_TEST_FILTER=a,b bundles only the tests whose path contains one of the parts (a quick local loop).
+const testFilter = (process.env.BILEVEL_TEST_FILTER ?? '').split(',').filter((s) => s !== '');
+const tests = onlyTests ? listTests('test/unit').filter((t) => testFilter.length === 0 || testFilter.some((f) => t.includes(f))) : [];
 if (tests.length > 0) {
   contexts.push(
     await esbuild.context({

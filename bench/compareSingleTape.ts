@@ -8,8 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { compileProblem, createRng, getMethod, hypergradientAt, resolveRunOptions, startingPoint } from '../src/core';
 import { gradients } from '../src/core/derivatives';
-import { selectBackend } from '../src/worker/backend';
-import { patchWasmKernels } from '../src/worker/kernels/patchWasmKernels';
+import { selectBackend } from '../src/runtime/backend';
+import { patchWasmKernels } from '../src/runtime/kernels/patchWasmKernels';
 import { syntheticHyperCleaning } from './syntheticHyperCleaning';
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 // printed as JSON lines (one per cell): median seconds per outer iteration and peak bytes.
 import * as tf from '@tensorflow/tfjs-core';
 import { Solver } from '../src/core';
-import { parseBackendName, releaseBackend, selectBackend } from '../src/worker/backend';
+import { parseBackendName, releaseBackend, selectBackend } from '../src/runtime/backend';
 import { matrix } from './benchMatrix';
 import type { Cell } from './benchMatrix';
 import { registerNodeDatasets } from '../src/datasets/registerNodeDatasets';

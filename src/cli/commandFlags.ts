@@ -4,7 +4,7 @@
 import { BUILTIN_PROBLEMS, METHODS, parseOptionValue, RUN_OPTIONS } from '../core';
 import { PRESETS } from '../protocol/presets';
 import type { BuiltinProblem, MethodSpec, OptionSpec, OptionValue } from '../core';
-import { BACKEND_NAMES } from '../worker/backend';
+import { BACKEND_NAMES } from '../runtime/backend';
 import { UsageError } from './usageError';
 
 /** One command-line flag as help texts and validation see it. */

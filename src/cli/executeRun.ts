@@ -6,7 +6,7 @@ import type { IterationRecord, RunStatus, RunSummary } from '../protocol/metrics
 import type { RunConfig } from '../protocol/runRecord';
 import { RunStore } from '../store/runStore';
 import type { RunWriter } from '../store/runStore';
-import type { BackendInfo } from '../worker/backend';
+import type { BackendInfo } from '../runtime/backend';
 import type { PreparedProblem } from './prepareProblem';
 import { versions } from './prepareProblem';
 import { ProgressBar } from './progressBar';

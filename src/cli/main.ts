@@ -1,5 +1,5 @@
 // Entry of the `bilevel` bundle (dist/cli.js, loaded by bin/bilevel.js): wires runCli to the process.
-import { releaseBackend } from '../worker/backend';
+import { releaseBackend } from '../runtime/backend';
 import type { CliIo } from './cliIo';
 import { EXIT_INTERRUPTED } from './cliIo';
 import { runCli } from './runCli';

@@ -6,8 +6,8 @@ import { BUILTIN_PROBLEMS, createBuiltinProblem, getMethod, METHODS, resolveOpti
 import type { BuiltinProblem, MethodSpec, OptionValue, ProblemDefinition } from '../core';
 import type { Preset } from '../protocol/presets';
 import { runsDir } from '../store/runStore';
-import type { BackendInfo } from '../worker/backend';
-import { parseBackendName, selectBackend } from '../worker/backend';
+import type { BackendInfo } from '../runtime/backend';
+import { parseBackendName, selectBackend } from '../runtime/backend';
 import { COMMAND_FLAGS, flagsFor, readOptions, rejectUnknownFlags } from './commandFlags';
 import type { ParsedArgs } from './parseArgs';
 import { findPreset, presetOptionsFor } from './resolvePreset';

@@ -2,7 +2,7 @@
 // errors to exit codes (2: a mistake in the command line or options, printed without a stack; 1: an
 // internal error). main.ts wires it to the process.
 import { OptionsError, ProblemError } from '../core';
-import { BackendUnavailableError } from '../worker/backend';
+import { BackendUnavailableError } from '../runtime/backend';
 import type { CliIo } from './cliIo';
 import { booleanFlags, COMMANDS } from './commandFlags';
 import { checkCommand } from './commands/checkCommand';

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { CONFIG_SECTION } from './ids';
-import { isKnownMethod, METHOD_CATALOG } from './methodCatalog';
+import { isKnownMethod, METHOD_CATALOG } from './commands/methodCatalog';
 
 /** The tfjs backends a run may ask for (`auto` picks the best available one in the worker). */
 export const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu', 'tensorflow'] as const;

@@ -4,18 +4,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunStatus } from '../protocol/metrics';
-import { ProblemCodeLensProvider } from './codeLensProvider';
+import { ProblemCodeLensProvider } from './views/codeLensProvider';
 import { COMMAND_FACTORIES, createCommands } from './commands';
 import type { CommandContext } from './commands/context';
-import { CompileDiagnostics } from './compileDiagnostics';
+import { CompileDiagnostics } from './views/compileDiagnostics';
 import { affectsBilevel, getConfig, type BilevelConfig } from './config';
-import { HistoryTreeProvider, RunStoreWatcher } from './historyTree';
+import { HistoryTreeProvider, RunStoreWatcher } from './views/historyTree';
 import { ContextKeys, HISTORY_VIEW_ID, OUTPUT_CHANNEL_NAME, PROBLEM_FILE_GLOB, RUN_PANEL_VIEW_TYPE } from './ids';
-import { RunController, type RunChange } from './runController';
-import { RunManager } from './runManager';
-import { RunPanels } from './runPanel';
-import { RunStores } from './runStores';
-import { problemLabel } from './specFromRecord';
+import { RunController, type RunChange } from './runs/runController';
+import { RunManager } from './runs/runManager';
+import { RunPanels } from './views/runPanel';
+import { RunStores } from './runs/runStores';
+import { problemLabel } from './runs/specFromRecord';
 
 /** What `activate` returns (`vscode.extensions.getExtension(...).exports`), for integration tests. */
 export interface BilevelApi {

@@ -1,6 +1,6 @@
 // The solver worker: a child process the extension host forks for each run (dist/worker.js, next to
 // the wasm binaries). It speaks src/protocol/worker.ts over IPC and exits when its one job is done.
-import { releaseBackend } from './backend';
+import { releaseBackend } from '../runtime/backend';
 import { createProcessPort } from './processPort';
 import { serveWorker } from './workerEndpoint';
 import { registerNodeDatasets } from '../datasets/registerNodeDatasets';

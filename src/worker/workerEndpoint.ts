@@ -2,7 +2,6 @@
 // `process.send` in the child (main.ts), an in-memory pair in unit tests. One worker runs one job:
 // `init` → `ready`, then one `run` (runStarted, metrics batches, runFinished) or one `check`
 // (checkResult), then `done` resolves with the exit code.
-import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import * as core from '../core';
 import type { ProblemDefinition, ResolvedOptions } from '../core';
@@ -13,11 +12,13 @@ import { WORKER_PROTOCOL_VERSION } from '../protocol/worker';
 import type { CheckMessage, HostToWorker, InitMessage, MessagePort, RunMessage, WorkerToHost } from '../protocol/worker';
 import { RunStore } from '../store/runStore';
 import type { RunWriter } from '../store/runStore';
-import type { BackendInfo } from './backend';
-import { parseBackendName, selectBackend } from './backend';
-import { compileProblemFile, diagnosticAt, diagnosticsForThrow, ProblemFileError } from './compileProblemFile';
-import type { LoadedProblemFile } from './compileProblemFile';
-import { version as packageVersion } from '../../package.json';
+import type { BackendInfo } from '../runtime/backend';
+import { parseBackendName, selectBackend } from '../runtime/backend';
+import { compileProblemFile, diagnosticAt, diagnosticsForThrow, ProblemFileError } from '../problemFiles/compileProblemFile';
+import type { LoadedProblemFile } from '../problemFiles/compileProblemFile';
+
+import { messageOf } from '../common/messageOf';
+import { versions } from '../runner/versions';
 
 /** Knobs of {@link serveWorker}; the defaults are what the real worker uses. */
 export interface WorkerEndpointOptions {
@@ -300,11 +301,4 @@ function fileDiagnostics(file: LoadedProblemFile, err: unknown): SourceDiagnosti
   return diagnosticsForThrow(err, file.locate(err), diagnosticAt(file.file, file.location, ''));
 }
 
-/** Versions recorded in run.json and sent with `ready`. */
-function versions(): Record<string, string> {
-  return { bilevel: packageVersion, tfjs: tf.version_core, node: process.version };
-}
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -4,13 +4,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExperimentSpec, ProblemSource } from '../../protocol/experiment';
 import type { BilevelConfig } from '../config';
-import type { CompileDiagnostics } from '../compileDiagnostics';
-import type { HistoryTreeProvider } from '../historyTree';
-import { RunNode } from '../historyTree';
-import type { LiveRun, RunController } from '../runController';
-import type { RunPanels } from '../runPanel';
-import type { FoundRun, RunStores } from '../runStores';
-import { problemLabel } from '../specFromRecord';
+import type { CompileDiagnostics } from '../views/compileDiagnostics';
+import type { HistoryTreeProvider } from '../views/historyTree';
+import { RunNode } from '../views/historyTree';
+import type { LiveRun, RunController } from '../runs/runController';
+import type { RunPanels } from '../views/runPanel';
+import type { FoundRun, RunStores } from '../runs/runStores';
+import { problemLabel } from '../runs/specFromRecord';
 
 /** The extension's parts, as the commands see them. */
 export interface CommandContext {
@@ -112,7 +112,3 @@ export async function pickRunIds(ctx: CommandContext, placeHolder: string): Prom
   return picked?.map((p) => p.id);
 }
 
-/** An error's message. */
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

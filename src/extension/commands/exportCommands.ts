@@ -1,11 +1,12 @@
 // Export a run's metrics as CSV, and a panel's charts as PNG or SVG.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { metricsToCsv } from '../metricsCsv';
-import { problemDisplayName } from '../historyModel';
-import { runLabel } from '../runStores';
+import { metricsToCsv } from '../views/metricsCsv';
+import { problemDisplayName } from '../../common/problemId';
+import { runLabel } from '../runs/runStores';
 import type { CommandContext } from './context';
-import { findStoredRun, idOf, messageOf, pickRunId } from './context';
+import { messageOf } from '../../common/messageOf';
+import { findStoredRun, idOf, pickRunId } from './context';
 
 /** `bilevel.exportCsv(run?, targetUri?)`: metrics.jsonl as CSV (one row per outer iteration); resolves with the file. */
 export const exportCsv =

@@ -1,10 +1,11 @@
 // Commands of the history view (also in the palette, where they ask which run): open, compare
 // selected, rename, add a note, delete, reveal the run folder, refresh.
 import * as vscode from 'vscode';
-import { runLabel } from '../runStores';
-import { problemDisplayName } from '../historyModel';
+import { runLabel } from '../runs/runStores';
+import { problemDisplayName } from '../../common/problemId';
 import type { CommandContext } from './context';
-import { findStoredRun, idOf, idsOf, messageOf, pickRunId, pickRunIds } from './context';
+import { messageOf } from '../../common/messageOf';
+import { findStoredRun, idOf, idsOf, pickRunId, pickRunIds } from './context';
 
 /** `bilevel.openRun(run?)`: the run's panel (live while it runs, from the store once finished). */
 export const openRun =

@@ -1,6 +1,6 @@
 // `Bilevel: New Problem File`: writes a working example problem and opens it.
 import * as vscode from 'vscode';
-import { PROBLEM_TEMPLATE, problemFileName } from '../problemTemplate';
+import { PROBLEM_TEMPLATE, problemFileName } from './problemTemplate';
 import type { CommandContext } from './context';
 
 /** `bilevel.newProblemFile(folderUri?)`: `example.bilevel.ts` (or `example-2…`) in the folder; resolves with its uri. */

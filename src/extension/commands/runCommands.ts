@@ -3,15 +3,16 @@
 import * as vscode from 'vscode';
 import type { ExperimentSpec } from '../../protocol/experiment';
 import type { CheckResultMessage } from '../../protocol/worker';
-import { checkReportLines, checkVerdict, checkHeadline, toCheckView } from '../checkReport';
+import { checkReportLines, checkVerdict, checkHeadline, toCheckView } from '../views/checkReport';
 import type { OptionValue } from '../config';
-import { isKnownMethod } from '../methodCatalog';
-import { formatOptionsText, parseOptionsText } from '../parseOptionsText';
-import { methodFor, pickMethod, pickMethods, resolveProblem, saveIfDirty } from '../pickers';
-import { problemLabel, specFromRecord } from '../specFromRecord';
+import { isKnownMethod } from './methodCatalog';
+import { formatOptionsText, parseOptionsText } from './parseOptionsText';
+import { methodFor, pickMethod, pickMethods, resolveProblem, saveIfDirty } from './pickers';
+import { problemLabel, specFromRecord } from '../runs/specFromRecord';
 import { existsSync } from 'node:fs';
 import type { CommandContext } from './context';
-import { findStoredRun, idOf, messageOf, pickRunId, requireTrust, startRuns, storeDirForProblem } from './context';
+import { messageOf } from '../../common/messageOf';
+import { findStoredRun, idOf, pickRunId, requireTrust, startRuns, storeDirForProblem } from './context';
 
 /** What runProblem and compareMethods return (tests wait on the handles). */
 export interface StartedRuns {

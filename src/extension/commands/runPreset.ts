@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { PRESETS } from '../../protocol/presets';
 import type { Preset, PresetValue } from '../../protocol/presets';
-import { presetSpecs } from '../presetSpecs';
+import { presetSpecs } from '../runs/presetSpecs';
 import type { CommandContext } from './context';
 import { requireTrust, startRuns } from './context';
 import type { StartedRuns } from './runCommands';

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunRecord } from '../../../src/protocol/runRecord';
 import type { CheckResultMessage } from '../../../src/protocol/worker';
-import { checkHeadline, checkReportLines, checkVerdict, formatSci, toCheckView } from '../../../src/extension/checkReport';
-import { findDefaultMethod } from '../../../src/extension/findDefaultMethod';
-import { makeNonce, panelCsp, renderPanelHtml } from '../../../src/extension/panelHtml';
-import { formatOptionsText, parseOptionsText } from '../../../src/extension/parseOptionsText';
-import { PROBLEM_TEMPLATE, problemFileName } from '../../../src/extension/problemTemplate';
-import { diagnosticsByFile } from '../../../src/extension/sourceDiagnostics';
-import { problemLabel, problemSourceOf, specFromRecord } from '../../../src/extension/specFromRecord';
-import { findProblemLocations } from '../../../src/worker/findProblemLocations';
+import { checkHeadline, checkReportLines, checkVerdict, formatSci, toCheckView } from '../../../src/extension/views/checkReport';
+import { findDefaultMethod } from '../../../src/extension/commands/findDefaultMethod';
+import { makeNonce, panelCsp, renderPanelHtml } from '../../../src/extension/views/panelHtml';
+import { formatOptionsText, parseOptionsText } from '../../../src/extension/commands/parseOptionsText';
+import { PROBLEM_TEMPLATE, problemFileName } from '../../../src/extension/commands/problemTemplate';
+import { diagnosticsByFile } from '../../../src/extension/views/sourceDiagnostics';
+import { problemLabel, problemSourceOf, specFromRecord } from '../../../src/extension/runs/specFromRecord';
+import { findProblemLocations } from '../../../src/problemFiles/findProblemLocations';
 
 const CHECK: CheckResultMessage = {
   type: 'checkResult',

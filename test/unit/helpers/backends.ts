@@ -1,5 +1,5 @@
 // Test helper: the backends every numerical test runs on, selected the way the CLI does.
-import { selectBackend } from '../../../src/worker/backend';
+import { selectBackend } from '../../../src/runtime/backend';
 
 /** Backends the numerical tests cover (both must pass; spec acceptance "on cpu and wasm"). */
 export const TEST_BACKENDS = ['cpu', 'wasm'] as const;

@@ -1,0 +1,250 @@
+// The host's view of the runs this window started: the live runs with their metrics so far, and one
+// change event that the history, the panels and the diagnostics listen to. The process lifecycle
+// (queue, fork, cancel, kill, crash) belongs to RunManager (runManager.ts); this class only keeps
+// what the UI shows. vscode-free, so a fake RunManager drives it in unit tests.
+import type { ExperimentSpec, SourceDiagnostic } from '../../protocol/experiment';
+import type { IterationRecord, RunStatus, RunSummary } from '../../protocol/metrics';
+import type { CheckView } from '../../protocol/webview';
+import type { CheckResultMessage } from '../../protocol/worker';
+import { Emitter, type Disposable, type Event } from '../emitter';
+import type { LiveRunInfo } from '../views/historyModel';
+import { problemDisplayName } from '../../common/problemId';
+import type { RunManager } from './runManager';
+
+/** The part of RunManager this controller uses. */
+export type RunManagerLike = Pick<RunManager, 'start' | 'check' | 'cancel' | 'onRunStarted' | 'onMetrics' | 'onRunFinished' | 'onCompileError' | 'onQueueChanged'>;
+
+/** A run this window started, from queued to finished. */
+export interface LiveRun {
+  /** RunManager's key of the run (`run-3`), known before the worker names the run. */
+  readonly handle: string;
+  readonly spec: ExperimentSpec;
+  readonly storeDir: string;
+  /** Problem key for grouping: the built-in id or `<file>#<export>` by base name. */
+  readonly problem: string;
+  readonly queuedAt: number;
+  runId?: string;
+  runDir?: string;
+  state: 'queued' | 'running' | 'finished';
+  /** `running` until it finishes (also while queued). */
+  status: RunStatus;
+  /** Planned outer iterations (0 until known). */
+  iterations: number;
+  startedAt?: number;
+  /** When it finished (ms since epoch). */
+  endedAt?: number;
+  /** Every record received so far, in order (dropped once the run finished with a record: the store has them). */
+  records: IterationRecord[];
+  /** Iterations received so far (kept when records are dropped). */
+  done: number;
+  message?: string;
+  summary?: RunSummary;
+  warnings: readonly string[];
+  /** Compile errors, when the problem file did not compile. */
+  diagnostics?: readonly SourceDiagnostic[];
+  /** The method's hypergradient check, when one was asked for (Compare Methods). */
+  check?: CheckView;
+}
+
+/** What changed; `records` are the new ones of a `metrics` change. */
+export type RunChange =
+  | { readonly kind: 'queued' | 'started' | 'finished' | 'checked' | 'progress'; readonly run: LiveRun }
+  | { readonly kind: 'metrics'; readonly run: LiveRun; readonly records: readonly IterationRecord[] }
+  /** A run's or a check's problem file did not compile (`run` is absent for a check). */
+  | { readonly kind: 'compileError'; readonly spec: ExperimentSpec; readonly diagnostics: readonly SourceDiagnostic[]; readonly run?: LiveRun };
+
+/** Finished runs kept in memory (panels of runs that never reached the store need them). */
+const MAX_FINISHED = 100;
+
+/** Keeps the live runs of this window and turns RunManager events into one change stream. */
+export class RunController implements Disposable {
+  private readonly changes = new Emitter<RunChange>();
+  /** Fires on every change (queued, started, metrics, finished, compile error, check result). */
+  readonly onDidChange: Event<RunChange> = this.changes.event;
+  private readonly runs = new Map<string, LiveRun>();
+  private readonly byRunId = new Map<string, LiveRun>();
+  private readonly subscriptions: Disposable[];
+  private disposed = false;
+
+  constructor(
+    private readonly manager: RunManagerLike,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.subscriptions = [
+      manager.onRunStarted((e) => this.handleStarted(e.handle.key, e.runId, e.runDir, e.iterations)),
+      manager.onMetrics((e) => this.handleMetrics(e.handle.key, e.records)),
+      manager.onRunFinished((e) => this.handleFinished(e.handle.key, e.result)),
+      manager.onCompileError((e) => this.handleCompileError(e.handle.key, e.handle.spec, e.diagnostics)),
+      // Starting → running moves a row of the history from queued to running.
+      manager.onQueueChanged((q) => {
+        for (const h of q.active) {
+          const run = this.runs.get(h.key);
+          if (run && run.state === 'queued' && h.state !== 'queued') {
+            run.state = 'running';
+            run.startedAt ??= this.now();
+            this.changes.fire({ kind: 'progress', run });
+          }
+        }
+      }),
+    ];
+  }
+
+  /** Queues a run of `spec`; its record goes to `storeDir`. */
+  start(spec: ExperimentSpec, storeDir: string, extra: { check?: CheckView } = {}): LiveRun {
+    if (this.disposed) throw new Error('RunController is disposed');
+    const handle = this.manager.start(spec, { storeDir });
+    const iterations = typeof spec.options.iterations === 'number' ? spec.options.iterations : 0;
+    const run: LiveRun = {
+      handle: handle.key,
+      spec,
+      storeDir,
+      problem: problemKey(spec),
+      queuedAt: this.now(),
+      state: handle.state === 'queued' ? 'queued' : handle.state === 'finished' ? 'finished' : 'running',
+      status: handle.result?.status ?? 'running',
+      iterations,
+      records: [],
+      done: 0,
+      warnings: [],
+      ...(extra.check ? { check: extra.check } : {}),
+    };
+    this.runs.set(run.handle, run);
+    this.changes.fire({ kind: 'queued', run });
+    return run;
+  }
+
+  /** The hypergradient check of `spec` in its own worker (no run record); rejects with the reason. */
+  async check(spec: ExperimentSpec, storeDir: string): Promise<CheckResultMessage> {
+    if (this.disposed) throw new Error('RunController is disposed');
+    const outcome = await this.manager.check(spec, { storeDir }).done;
+    if (outcome.ok) return outcome.result;
+    throw new Error(outcome.message);
+  }
+
+  /** Attaches a check result to a run (the panel's summary table shows it). */
+  setCheck(id: string, check: CheckView): void {
+    const run = this.get(id);
+    if (!run) return;
+    run.check = check;
+    this.changes.fire({ kind: 'checked', run });
+  }
+
+  /** Cancels a queued or running run (handle or run id). False if unknown or finished. */
+  cancel(id: string): boolean {
+    const run = this.get(id);
+    if (!run || run.state === 'finished') return false;
+    return this.manager.cancel(run.handle);
+  }
+
+  /** A live or recently finished run by handle or run id. */
+  get(id: string): LiveRun | undefined {
+    return this.runs.get(id) ?? this.byRunId.get(id);
+  }
+
+  /** Runs that are queued or running. */
+  active(): LiveRun[] {
+    return [...this.runs.values()].filter((r) => r.state !== 'finished');
+  }
+
+  /** Queued and running runs as the history shows them. */
+  liveInfo(): LiveRunInfo[] {
+    return this.active().map((r) => ({
+      handle: r.handle,
+      ...(r.runId !== undefined ? { runId: r.runId } : {}),
+      storeDir: r.storeDir,
+      problem: r.problem,
+      method: r.spec.method,
+      ...(r.spec.name !== undefined ? { name: r.spec.name } : {}),
+      state: r.state === 'queued' ? 'queued' : 'running',
+      done: r.done,
+      total: r.iterations,
+      queuedAt: r.queuedAt,
+    }));
+  }
+
+  /** Resolves when the run (handle or run id) has finished; at once if it already has. */
+  waitForRun(id: string): Promise<LiveRun> {
+    const run = this.get(id);
+    if (!run) return Promise.reject(new Error(`no run '${id}' in this window`));
+    if (run.state === 'finished') return Promise.resolve(run);
+    return new Promise((resolve) => {
+      const sub = this.changes.event((c) => {
+        if (c.kind === 'finished' && c.run === run) {
+          sub.dispose();
+          resolve(run);
+        }
+      });
+    });
+  }
+
+  /** Stops listening; the RunManager itself is disposed by its owner. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const s of this.subscriptions) s.dispose();
+    this.changes.dispose();
+  }
+
+  private handleStarted(key: string, runId: string, runDir: string, iterations: number): void {
+    const run = this.runs.get(key);
+    if (!run) return;
+    run.runId = runId;
+    run.runDir = runDir;
+    run.iterations = iterations;
+    run.startedAt = this.now();
+    if (run.state !== 'finished') run.state = 'running';
+    this.byRunId.set(runId, run);
+    this.changes.fire({ kind: 'started', run });
+  }
+
+  private handleMetrics(key: string, records: readonly IterationRecord[]): void {
+    const run = this.runs.get(key);
+    if (!run || records.length === 0) return;
+    run.records.push(...records);
+    run.done = Math.max(run.done, records[records.length - 1]!.iteration + 1);
+    this.changes.fire({ kind: 'metrics', run, records });
+  }
+
+  private handleFinished(
+    key: string,
+    result: { status: RunStatus; message?: string; runId?: string; runDir?: string; summary?: RunSummary; warnings: readonly string[]; diagnostics?: readonly SourceDiagnostic[] },
+  ): void {
+    const run = this.runs.get(key);
+    if (!run || run.state === 'finished') return;
+    if (result.runId !== undefined && run.runId === undefined) {
+      run.runId = result.runId;
+      this.byRunId.set(result.runId, run);
+    }
+    if (result.runDir !== undefined) run.runDir ??= result.runDir;
+    run.state = 'finished';
+    run.endedAt = this.now();
+    run.status = result.status;
+    if (result.message !== undefined) run.message = result.message;
+    if (result.summary !== undefined) run.summary = result.summary;
+    if (result.diagnostics !== undefined) run.diagnostics = result.diagnostics;
+    run.warnings = result.warnings;
+    this.changes.fire({ kind: 'finished', run });
+    this.forgetOldRuns();
+  }
+
+  private handleCompileError(key: string, spec: ExperimentSpec, diagnostics: readonly SourceDiagnostic[]): void {
+    const run = this.runs.get(key);
+    if (run) run.diagnostics = diagnostics;
+    this.changes.fire({ kind: 'compileError', spec, diagnostics, ...(run ? { run } : {}) });
+  }
+
+  /** Keeps the newest finished runs; older ones (and records the store holds) are dropped. */
+  private forgetOldRuns(): void {
+    const finished = [...this.runs.values()].filter((r) => r.state === 'finished');
+    for (const r of finished) if (r.runId !== undefined) r.records = [];
+    for (const r of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) {
+      this.runs.delete(r.handle);
+      if (r.runId !== undefined) this.byRunId.delete(r.runId);
+    }
+  }
+}
+
+/** The history's problem key of a spec: the built-in id, or `<file>#<export>` by base name. */
+export function problemKey(spec: ExperimentSpec): string {
+  return spec.problem.kind === 'builtin' ? spec.problem.id : problemDisplayName(`${spec.problem.path}#${spec.problem.exportName}`);
+}

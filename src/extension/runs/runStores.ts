@@ -1,0 +1,121 @@
+// The run stores of the open workspace folders (one `.bilevel/runs` per folder, or wherever
+// `bilevel.runs.storeLocation` points), and the panel's view of a stored run. vscode-free: the
+// folders and settings come in as functions.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { RunRecord } from '../../protocol/runRecord';
+import type { CheckView, RunView } from '../../protocol/webview';
+import { RunStore, type RunStoreProblem } from '../../store/runStore';
+import { storeDirFor, type BilevelConfig } from '../config';
+import type { StoredRun } from '../views/historyModel';
+import { problemDisplayName } from '../../common/problemId';
+
+/** A run found in one of the stores. */
+export interface FoundRun {
+  readonly store: RunStore;
+  readonly storeDir: string;
+  /** The workspace folder the store belongs to. */
+  readonly folder: string;
+  readonly record: RunRecord;
+}
+
+/** The stores of every workspace folder. */
+export class RunStores {
+  private readonly cache = new Map<string, RunStore>();
+
+  constructor(
+    private readonly folders: () => readonly string[],
+    private readonly config: () => BilevelConfig,
+  ) {}
+
+  /** Every (workspace folder, runs folder) pair; a runs folder shared by two folders appears once. */
+  dirs(): { folder: string; storeDir: string }[] {
+    const seen = new Set<string>();
+    const out: { folder: string; storeDir: string }[] = [];
+    for (const folder of this.folders()) {
+      const storeDir = storeDirFor(folder, this.config());
+      if (seen.has(storeDir)) continue;
+      seen.add(storeDir);
+      out.push({ folder, storeDir });
+    }
+    return out;
+  }
+
+  /** The runs folder for runs of `folder` (a workspace folder). */
+  storeDirFor(folder: string): string {
+    return storeDirFor(folder, this.config());
+  }
+
+  /** The store of a runs folder (cached). */
+  store(storeDir: string): RunStore {
+    let store = this.cache.get(storeDir);
+    if (!store) {
+      store = new RunStore(storeDir);
+      this.cache.set(storeDir, store);
+    }
+    return store;
+  }
+
+  /** Every readable run of every store; unreadable run folders go to `onProblem`. */
+  list(onProblem?: (problem: RunStoreProblem) => void): StoredRun[] {
+    const out: StoredRun[] = [];
+    for (const { storeDir } of this.dirs()) {
+      const { runs, problems } = this.store(storeDir).scan();
+      for (const record of runs) out.push({ record, storeDir });
+      if (onProblem) problems.forEach(onProblem);
+    }
+    return out;
+  }
+
+  /** Finds run `runId` in the stores (a given `storeDir` first). */
+  find(runId: string, storeDir?: string): FoundRun | undefined {
+    const dirs = this.dirs();
+    if (storeDir !== undefined && !dirs.some((d) => d.storeDir === storeDir)) dirs.unshift({ folder: path.dirname(path.dirname(storeDir)), storeDir });
+    if (storeDir !== undefined) dirs.sort((a, b) => (a.storeDir === storeDir ? -1 : b.storeDir === storeDir ? 1 : 0));
+    for (const { folder, storeDir: dir } of dirs) {
+      const store = this.store(dir);
+      let runDir: string;
+      try {
+        runDir = store.dirOf(runId);
+      } catch {
+        return undefined;
+      }
+      if (!existsSync(runDir)) continue;
+      try {
+        return { store, storeDir: dir, folder, record: store.read(runId) };
+      } catch {
+        continue;
+      }
+    }
+    return undefined;
+  }
+
+  /** The workspace folder a runs folder belongs to. */
+  folderOf(storeDir: string): string | undefined {
+    return this.dirs().find((d) => d.storeDir === storeDir)?.folder;
+  }
+}
+
+/** The panel's view of a stored run, with all its metrics. */
+export function storedRunView(found: FoundRun, check?: CheckView): RunView {
+  const r = found.record;
+  return {
+    runId: r.id,
+    label: runLabel(r),
+    method: r.config.method,
+    problem: problemDisplayName(r.config.problem),
+    status: r.status,
+    ...(r.message !== undefined ? { message: r.message } : {}),
+    iterations: r.config.iterations,
+    startedAt: Date.parse(r.createdAt),
+    ...(r.endedAt !== undefined ? { endedAt: Date.parse(r.endedAt) } : {}),
+    records: found.store.readMetrics(r.id),
+    ...(r.summary !== undefined ? { summary: r.summary } : {}),
+    ...(check ? { check } : {}),
+  };
+}
+
+/** A run's label in legends: the user's name with the method, or the method. */
+export function runLabel(record: RunRecord): string {
+  return record.name ? `${record.name} (${record.config.method})` : record.config.method;
+}

@@ -1,0 +1,162 @@
+// The experiment history view (`bilevel.history`): runs of the workspace's run stores grouped by
+// problem, newest first, plus this window's queued runs. Follows tree-view-sample's
+// nodeDependencies.ts (emitter + refresh(), one TreeItem class per node kind, contextValue matched
+// by package.json menus). The data comes from the pure buildHistory() in historyModel.ts.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DisposableStore } from '../emitter';
+import { buildHistory, type HistoryGroup, type HistoryRunItem } from './historyModel';
+import { Commands, TreeItemContext } from '../ids';
+import type { RunController } from '../runs/runController';
+import type { RunStores } from '../runs/runStores';
+
+/** A problem with its runs. */
+export class GroupNode extends vscode.TreeItem {
+  constructor(readonly group: HistoryGroup) {
+    super(group.label, vscode.TreeItemCollapsibleState.Expanded);
+    this.id = `group:${group.problem}`;
+    this.description = group.description;
+    this.tooltip = group.tooltip;
+    this.iconPath = new vscode.ThemeIcon(group.problem.includes('#') ? 'file-code' : 'beaker');
+    this.contextValue = TreeItemContext.group;
+  }
+}
+
+/** One run (or a queued run of this window). */
+export class RunNode extends vscode.TreeItem {
+  constructor(
+    readonly item: HistoryRunItem,
+    readonly parent: GroupNode,
+  ) {
+    super(item.label, vscode.TreeItemCollapsibleState.None);
+    this.id = `run:${item.key}`;
+    this.description = item.description;
+    this.tooltip = item.tooltip;
+    this.iconPath = new vscode.ThemeIcon(item.icon.id, item.icon.color ? new vscode.ThemeColor(item.icon.color) : undefined);
+    this.contextValue = item.contextValue;
+    this.command = { command: Commands.openRun, title: 'Open Run', arguments: [this] };
+  }
+
+  /** The run id, or the handle of a queued run. */
+  get runOrHandle(): string {
+    return this.item.runId ?? this.item.handle ?? this.item.key;
+  }
+}
+
+/** Any node of the history tree. */
+export type HistoryNode = GroupNode | RunNode;
+
+/** Reads the stores on refresh (debounced); the tree itself never touches the disk. */
+export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<HistoryNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly disposables = new DisposableStore();
+  private groups: GroupNode[] = [];
+  private runs: RunNode[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private loaded = false;
+  /** Unreadable run folders already reported, so the output channel says each once. */
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly stores: RunStores,
+    private readonly controller: RunController,
+    private readonly output: vscode.OutputChannel,
+  ) {
+    this.disposables.add(this.changed);
+  }
+
+  /** Re-reads the stores soon (several changes in a row make one read). */
+  refresh(delayMs = 150): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.reload();
+    }, delayMs);
+  }
+
+  /** Re-reads the stores now. */
+  reload(): void {
+    const stored = this.stores.list((problem) => {
+      if (this.reported.has(problem.dir)) return;
+      this.reported.add(problem.dir);
+      this.output.appendLine(`[history] skipped ${problem.dir}: ${problem.error}`);
+    });
+    const groups = buildHistory(stored, this.controller.liveInfo(), Date.now());
+    this.groups = groups.map((g) => new GroupNode(g));
+    this.runs = this.groups.flatMap((g) => g.group.runs.map((r) => new RunNode(r, g)));
+    this.loaded = true;
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: HistoryNode): vscode.TreeItem {
+    return node;
+  }
+
+  getChildren(node?: HistoryNode): HistoryNode[] {
+    if (!this.loaded) this.reload();
+    if (!node) return this.groups;
+    if (node instanceof GroupNode) return this.runs.filter((r) => r.parent === node);
+    return [];
+  }
+
+  getParent(node: HistoryNode): HistoryNode | undefined {
+    return node instanceof RunNode ? node.parent : undefined;
+  }
+
+  /** Every run row (for pickers). */
+  allRuns(): readonly RunNode[] {
+    if (!this.loaded) this.reload();
+    return this.runs;
+  }
+
+  /** The row of a run id or handle. */
+  find(id: string): RunNode | undefined {
+    return this.allRuns().find((r) => r.item.runId === id || r.item.handle === id || r.item.key === id);
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.disposables.dispose();
+  }
+}
+
+/**
+ * Watches `<store>/<run>/run.json` in every runs folder, so runs the CLI writes show up without a
+ * reload. Re-made when folders or settings change.
+ */
+export class RunStoreWatcher implements vscode.Disposable {
+  private watchers = new DisposableStore();
+
+  constructor(
+    private readonly stores: RunStores,
+    private readonly onChange: () => void,
+  ) {
+    this.rewatch();
+  }
+
+  rewatch(): void {
+    this.watchers.dispose();
+    this.watchers = new DisposableStore();
+    for (const { folder, storeDir } of this.stores.dirs()) {
+      const relative = path.relative(folder, storeDir);
+      // Inside the folder: patterns relative to it (they work before the runs folder exists).
+      const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+      const base = vscode.Uri.file(inside ? folder : storeDir);
+      const prefix = inside ? `${relative.split(path.sep).join('/')}/` : '';
+      // run.json is rewritten atomically at start, finish, rename and note; metrics.jsonl (appended
+      // every ~75 ms) is not watched, so a running run does not re-read the store all the time.
+      const records = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, `${prefix}*/run.json`)));
+      this.watchers.add(records.onDidCreate(this.onChange));
+      this.watchers.add(records.onDidChange(this.onChange));
+      this.watchers.add(records.onDidDelete(this.onChange));
+      // A deleted run folder (`bilevel` CLI or a file manager) may be reported for the folder only.
+      const folders = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, `${prefix}*`), true, true, false));
+      this.watchers.add(folders.onDidDelete(this.onChange));
+    }
+  }
+
+  dispose(): void {
+    this.watchers.dispose();
+  }
+}

@@ -1,0 +1,144 @@
+// RunController turns RunManager events into the UI's change stream: handles become run ids,
+// records accumulate, compile errors and finishes are reported once, checks come back.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ExperimentSpec, SourceDiagnostic } from '../../../../src/protocol/experiment';
+import type { IterationRecord } from '../../../../src/protocol/metrics';
+import type { CheckResultMessage } from '../../../../src/protocol/worker';
+import { Emitter } from '../../../../src/extension/emitter';
+import { problemKey, RunController, type RunChange, type RunManagerLike } from '../../../../src/extension/runs/runController';
+import type { CheckOutcome, CompileErrorEvent, MetricsEvent, QueueSnapshot, RunFinishedEvent, RunHandle, RunStartedEvent } from '../../../../src/extension/runs/runManager';
+
+/** A RunManager stand-in whose events the test fires by hand. */
+class FakeManager {
+  readonly started = new Emitter<RunStartedEvent>();
+  readonly metrics = new Emitter<MetricsEvent>();
+  readonly finished = new Emitter<RunFinishedEvent>();
+  readonly compileErrors = new Emitter<CompileErrorEvent>();
+  readonly queue = new Emitter<QueueSnapshot>();
+  readonly onRunStarted = this.started.event;
+  readonly onMetrics = this.metrics.event;
+  readonly onRunFinished = this.finished.event;
+  readonly onCompileError = this.compileErrors.event;
+  readonly onQueueChanged = this.queue.event;
+  readonly handles: RunHandle[] = [];
+  readonly cancelled: string[] = [];
+  readonly stores: (string | undefined)[] = [];
+  checkOutcome: CheckOutcome = { ok: false, message: 'no check' };
+
+  start(spec: ExperimentSpec, overrides: { storeDir?: string } = {}): RunHandle {
+    const handle = { key: `run-${this.handles.length + 1}`, kind: 'run', spec, state: 'queued', recordsReceived: 0, done: new Promise(() => undefined) } as RunHandle;
+    this.handles.push(handle);
+    this.stores.push(overrides.storeDir);
+    return handle;
+  }
+
+  cancel(target: string): boolean {
+    this.cancelled.push(target);
+    return true;
+  }
+
+  check(spec: ExperimentSpec): { done: Promise<CheckOutcome>; spec: ExperimentSpec } {
+    return { spec, done: Promise.resolve(this.checkOutcome) };
+  }
+}
+
+const SPEC: ExperimentSpec = { problem: { kind: 'file', path: '/ws/sub/lake.bilevel.ts', exportName: 'lake' }, method: 'rhg', options: { iterations: 10 } };
+
+function record(t: number): IterationRecord {
+  return { iteration: t, upperLoss: 1, lowerLoss: 1, hypergradNorm: 1, lowerStationarity: 0, forwardMs: 1, backwardMs: 1, gradientEvals: 1, hvpEvals: 0, numTensors: 1, numBytes: 4, stats: {} };
+}
+
+function setup(): { fake: FakeManager; controller: RunController; changes: RunChange[] } {
+  const fake = new FakeManager();
+  const controller = new RunController(fake as unknown as RunManagerLike, () => 1000);
+  const changes: RunChange[] = [];
+  controller.onDidChange((c) => changes.push(c));
+  return { fake, controller, changes };
+}
+
+describe('RunController', () => {
+  it('follows a run from queued to finished, by handle and then by run id', async () => {
+    const { fake, controller, changes } = setup();
+    const run = controller.start(SPEC, '/ws/.bilevel/runs');
+    assert.equal(fake.stores[0], '/ws/.bilevel/runs');
+    assert.deepEqual([run.handle, run.state, run.iterations, run.problem], ['run-1', 'queued', 10, 'lake.bilevel.ts#lake']);
+    assert.deepEqual(controller.liveInfo()[0], { handle: 'run-1', storeDir: '/ws/.bilevel/runs', problem: 'lake.bilevel.ts#lake', method: 'rhg', state: 'queued', done: 0, total: 10, queuedAt: 1000 });
+    const handle = fake.handles[0]!;
+    const finished = controller.waitForRun('run-1');
+    fake.started.fire({ handle, runId: 'R1', runDir: '/ws/.bilevel/runs/R1', options: {}, iterations: 12, backend: { name: 'cpu', detail: '', skipped: [] } });
+    assert.equal(controller.get('R1'), run);
+    assert.equal(run.state, 'running');
+    assert.equal(run.iterations, 12);
+    fake.metrics.fire({ handle, runId: 'R1', records: [record(0), record(1)] });
+    fake.metrics.fire({ handle, runId: 'R1', records: [record(2)] });
+    assert.equal(run.records.length, 3);
+    assert.equal(controller.liveInfo()[0]!.done, 3);
+    fake.finished.fire({ handle, result: { status: 'completed', runId: 'R1', warnings: ['w'] } });
+    assert.equal((await finished).status, 'completed');
+    assert.deepEqual(run.warnings, ['w']);
+    assert.deepEqual(controller.active(), []);
+    // The store has the records of a finished run with an id; memory is freed.
+    assert.equal(run.records.length, 0);
+    assert.equal(run.done, 3);
+    assert.deepEqual(
+      changes.map((c) => c.kind),
+      ['queued', 'started', 'metrics', 'metrics', 'finished'],
+    );
+    // A second finish (a late event) changes nothing.
+    fake.finished.fire({ handle, result: { status: 'failed', warnings: [] } });
+    assert.equal(run.status, 'completed');
+  });
+
+  it('reports compile errors of runs and of checks, with the spec', () => {
+    const { fake, controller, changes } = setup();
+    const run = controller.start(SPEC, '/s');
+    const diagnostics: SourceDiagnostic[] = [{ file: '/ws/sub/lake.bilevel.ts', line: 3, column: 5, message: 'Expected ")"' }];
+    fake.compileErrors.fire({ handle: fake.handles[0]!, diagnostics });
+    fake.compileErrors.fire({ handle: { key: 'check-9', kind: 'check', spec: SPEC, state: 'running' } as never, diagnostics });
+    const errors = changes.filter((c) => c.kind === 'compileError');
+    assert.equal(errors.length, 2);
+    assert.equal(errors[0]!.kind === 'compileError' && errors[0]!.run, run);
+    assert.equal(errors[1]!.kind === 'compileError' && errors[1]!.run, undefined);
+    assert.equal(errors[1]!.kind === 'compileError' && errors[1]!.spec, SPEC);
+    fake.finished.fire({ handle: fake.handles[0]!, result: { status: 'failed', message: 'the problem file has errors', warnings: [], diagnostics } });
+    assert.deepEqual(run.diagnostics, diagnostics);
+    assert.equal(run.runId, undefined);
+  });
+
+  it('cancels through the manager by handle, and refuses unknown or finished runs', () => {
+    const { fake, controller } = setup();
+    controller.start(SPEC, '/s');
+    assert.equal(controller.cancel('run-1'), true);
+    assert.deepEqual(fake.cancelled, ['run-1']);
+    assert.equal(controller.cancel('nope'), false);
+    fake.finished.fire({ handle: fake.handles[0]!, result: { status: 'cancelled', warnings: [] } });
+    assert.equal(controller.cancel('run-1'), false);
+  });
+
+  it('moves a queued run to running when its worker starts', () => {
+    const { fake, controller, changes } = setup();
+    const run = controller.start(SPEC, '/s');
+    fake.queue.fire({ active: [{ ...fake.handles[0]!, state: 'starting' } as RunHandle], queued: [] });
+    assert.equal(run.state, 'running');
+    assert.equal(changes.at(-1)!.kind, 'progress');
+  });
+
+  it('returns check results and rejects with the reason', async () => {
+    const { fake, controller, changes } = setup();
+    const result: CheckResultMessage = { type: 'checkResult', method: 'rhg', exact: true, maxRelativeError: 1e-7, relativeErrorVsRhg: 0, directions: [] };
+    fake.checkOutcome = { ok: true, result };
+    assert.equal(await controller.check(SPEC, '/s'), result);
+    fake.checkOutcome = { ok: false, message: 'the problem file has errors: x' };
+    await assert.rejects(controller.check(SPEC, '/s'), /problem file has errors/);
+    controller.start(SPEC, '/s');
+    controller.setCheck('run-1', { verdict: 'pass', maxRelativeError: 1e-7, relativeErrorVsRhg: 0 });
+    assert.equal(changes.at(-1)!.kind, 'checked');
+    assert.equal(controller.get('run-1')!.check!.verdict, 'pass');
+  });
+
+  it('keys file problems by base name and built-ins by id', () => {
+    assert.equal(problemKey(SPEC), 'lake.bilevel.ts#lake');
+    assert.equal(problemKey({ problem: { kind: 'builtin', id: 'toy-llc', params: {} }, method: 'rhg', options: {} }), 'toy-llc');
+  });
+});
