@@ -22,13 +22,13 @@ export interface FlagDef {
 
 /** The commands, with one help line each, in the order `bilevel --help` lists them. */
 export const COMMANDS: readonly { readonly name: string; readonly summary: string; readonly usage: string }[] = [
-  { name: 'problems', summary: 'List the built-in problems and their parameters.', usage: 'bilevel problems' },
+  { name: 'problems', summary: "List the built-in problems and their parameters, or a problem file's problems.", usage: 'bilevel problems [--file F]' },
   { name: 'methods', summary: 'List the hypergradient methods and their options.', usage: 'bilevel methods' },
   { name: 'presets', summary: "List the paper presets (problem, methods and options as a paper ran them).", usage: 'bilevel presets' },
-  { name: 'run', summary: 'Run one method on a problem and store the run.', usage: 'bilevel run (--problem ID [--method ID] | --preset ID) [flags]' },
-  { name: 'compare', summary: 'Run several methods on the same problem and print a table.', usage: 'bilevel compare (--problem ID [--methods a,b,...] | --preset ID) [flags]' },
-  { name: 'check', summary: 'Check a hypergradient against finite differences and RHG.', usage: 'bilevel check --problem ID --method ID [--x V] [flags]' },
-  { name: 'grad', summary: 'Print one hypergradient at a point as JSON.', usage: 'bilevel grad --problem ID --method ID [--x V] [--y0 V] [flags]' },
+  { name: 'run', summary: 'Run one method on a problem and store the run.', usage: 'bilevel run (--problem ID|FILE[#export] [--method ID] | --preset ID | --spec FILE) [flags]' },
+  { name: 'compare', summary: 'Run several methods on the same problem and print a table.', usage: 'bilevel compare (--problem ID|FILE[#export] [--methods a,b,...] | --preset ID) [flags]' },
+  { name: 'check', summary: 'Check a hypergradient against finite differences and RHG.', usage: 'bilevel check --problem ID|FILE[#export] --method ID [--x V] [flags]' },
+  { name: 'grad', summary: 'Print one hypergradient at a point as JSON.', usage: 'bilevel grad --problem ID|FILE[#export] --method ID [--x V] [--y0 V] [flags]' },
 ];
 
 /** Flags every command accepts. */
@@ -39,7 +39,11 @@ export const GLOBAL_FLAGS: readonly FlagDef[] = [
 const BACKEND_FLAG: FlagDef = { flag: 'backend', description: `tfjs backend: ${BACKEND_NAMES.join(', ')}.`, defaultText: 'wasm', group: 'global' };
 const STORE_FLAG: FlagDef = { flag: 'store', description: 'Runs folder.', defaultText: '<cwd>/.bilevel/runs', group: 'global' };
 const JSON_FLAG: FlagDef = { flag: 'json', description: 'Print one JSON object instead of text.', boolean: true, group: 'global' };
-const PROBLEM_FLAG: FlagDef = { flag: 'problem', description: `Built-in problem: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}.`, group: 'command' };
+const PROBLEM_FLAG: FlagDef = {
+  flag: 'problem',
+  description: `Built-in problem (${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}) or a problem file (.ts, .mts, .js, .mjs), with #exportName to pick an export (default: the default export, else the only problem).`,
+  group: 'command',
+};
 const METHOD_FLAG: FlagDef = { flag: 'method', description: `Method: ${METHODS.map((m) => m.id).join(', ')}.`, defaultText: "the problem's default, else rhg", group: 'command' };
 const PRESET_FLAG: FlagDef = {
   flag: 'preset',
@@ -50,7 +54,7 @@ const X_FLAG: FlagDef = { flag: 'x', description: 'Upper point: one number for e
 
 /** Flags that belong to one command only. */
 export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagDef[]>> = {
-  problems: [JSON_FLAG],
+  problems: [JSON_FLAG, { flag: 'file', description: "List a problem file's problems (export, id, variables) instead of the built-ins.", group: 'command' }, BACKEND_FLAG],
   methods: [JSON_FLAG],
   presets: [JSON_FLAG],
   run: [
@@ -62,6 +66,11 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagDef[]>> = {
     JSON_FLAG,
     { flag: 'no-store', description: 'Do not write the run to the store.', boolean: true, group: 'command' },
     { flag: 'name', description: 'Label stored with the run.', group: 'command' },
+    {
+      flag: 'spec',
+      description: "Run the experiment of a JSON file: an ExperimentSpec (docs/experiment-spec.md), or a run's run.json to repeat it exactly. Problem, method and option flags are not taken with it.",
+      group: 'command',
+    },
   ],
   compare: [
     PROBLEM_FLAG,
@@ -106,7 +115,7 @@ function fromSpec(spec: OptionSpec, group: string): FlagDef {
  * Every flag `command` accepts for this problem and these methods. A command flag shadows a
  * problem parameter of the same name (grad's `--y0` takes a list; the parameter takes one number).
  */
-export function flagsFor(command: string, problem: BuiltinProblem | undefined, methods: readonly MethodSpec[]): FlagDef[] {
+export function flagsFor(command: string, problem: BuiltinProblem | null | undefined, methods: readonly MethodSpec[]): FlagDef[] {
   const own = [...GLOBAL_FLAGS, ...(COMMAND_FLAGS[command] ?? [])];
   if (command === 'problems' || command === 'methods' || command === 'presets') return own;
   const taken = new Set(own.map((f) => f.flag));
@@ -116,7 +125,8 @@ export function flagsFor(command: string, problem: BuiltinProblem | undefined, m
     taken.add(def.flag);
     out.push(def);
   };
-  const problems = problem ? [problem] : BUILTIN_PROBLEMS;
+  // undefined: every built-in's parameters (help, parsing); null: a problem file, which has none.
+  const problems = problem === null ? [] : problem ? [problem] : BUILTIN_PROBLEMS;
   for (const p of problems) for (const s of p.params) add(fromSpec(s, `problem ${p.id}`));
   for (const s of RUN_OPTIONS) add(fromSpec(s, 'run options'));
   for (const m of methods) for (const s of m.options) add(fromSpec(s, `method ${m.id}`));

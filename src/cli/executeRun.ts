@@ -1,14 +1,13 @@
-// One stored run of one method: resolves options, writes the run store in batches while it runs,
-// reports progress and turns the outcome into the JSON shape `run --json` and `compare --json` print.
-import { resolveRunOptions, runProblem } from '../core';
-import type { MethodSpec, OptionValue, ResolvedOptions } from '../core';
+// One run of one method from the command line: the runner records it (src/runner/recordRun.ts, the
+// same pipeline the worker uses); this adds the progress bar, the statistics summary and the JSON
+// shape `run --json` and `compare --json` print.
+import { ProblemError, resolveRunOptions } from '../core';
+import { ProblemFileError, runErrorDiagnostics } from '../problemFiles/compileProblemFile';
+import type { MethodSpec, ResolvedOptions } from '../core';
 import type { IterationRecord, RunStatus, RunSummary } from '../protocol/metrics';
-import type { RunConfig } from '../protocol/runRecord';
-import { RunStore } from '../store/runStore';
-import type { RunWriter } from '../store/runStore';
+import { recordRun } from '../runner/recordRun';
 import type { BackendInfo } from '../runtime/backend';
 import type { PreparedProblem } from './prepareProblem';
-import { versions } from './prepareProblem';
 import { ProgressBar } from './progressBar';
 import type { ProgressSink } from './progressBar';
 import { StatsAccumulator } from './statsSummary';
@@ -63,92 +62,70 @@ export interface ExecuteRunOptions {
   readonly collectRecords?: boolean;
 }
 
-/** Resolves `method`'s options for the prepared problem (run options + that method's flags). */
+/** Resolves `method`'s options once for the loaded problem (run options + that method's flags). */
 export function resolveFor(prepared: PreparedProblem, method: MethodSpec): ResolvedOptions {
+  if (!prepared.definition) throw new Error('resolveFor needs a loaded problem (startProblem)');
   return resolveRunOptions(prepared.definition, method, prepared.optionsFor(method));
 }
 
-/** Records are appended at least this often (ms) or every {@link BATCH_RECORDS} records. */
+/** Records in the store reach disk at least this often (ms). */
 const BATCH_MS = 500;
-const BATCH_RECORDS = 20;
 
-/** Runs `method` on the prepared problem; never throws for divergence or cancellation. */
+/** Runs `method` on the loaded problem with options resolved once; never throws for divergence or cancellation. */
 export async function executeRun(prepared: PreparedProblem, method: MethodSpec, options: ResolvedOptions, settings: ExecuteRunOptions): Promise<RunResult> {
-  const given = prepared.optionsFor(method);
-  let writer: RunWriter | undefined;
-  if (settings.storeDir !== undefined) {
-    const config: RunConfig = {
-      problem: prepared.family.id,
-      problemParams: prepared.params,
-      method: method.id,
-      methodOptions: options as Record<string, OptionValue>,
-      iterations: options.iterations as number,
-      seed: options.seed as number,
-      backend: settings.backend.requested,
-      ...(prepared.preset ? { preset: prepared.preset.id } : {}),
-    };
-    const b = settings.backend;
-    writer = new RunStore(settings.storeDir).create(config, {
-      backend: { name: b.name, detail: b.detail, ...(b.skipped.length > 0 ? { skipped: b.skipped } : {}) },
-      versions: versions(),
-      ...(settings.name !== undefined ? { name: settings.name } : {}),
-    });
-  }
-  const bar = settings.progress ? new ProgressBar(settings.progress, options.iterations as number, method.id) : undefined;
-  let pending: IterationRecord[] = [];
+  if (!prepared.loaded) throw new Error('executeRun needs a loaded problem (startProblem)');
+  const bar = settings.progress ? new ProgressBar(settings.progress, options.iterations, method.id) : undefined;
   const collected: IterationRecord[] | undefined = settings.collectRecords ? [] : undefined;
   const stats = new StatsAccumulator();
   let evalIteration: number | undefined;
-  let lastFlush = Date.now();
-  let lastYield = Date.now();
-  const flush = (): void => {
-    writer?.append(pending);
-    pending = [];
-    lastFlush = Date.now();
-  };
-  try {
-    const outcome = await runProblem(prepared.definition, method.id, given, {
-      onRecord: async (record) => {
-        pending.push(record);
+  const b = settings.backend;
+  const outcome = await recordRun(
+    {
+      problem: prepared.loaded,
+      method: method.id,
+      options,
+      storeDir: settings.storeDir,
+      backend: { requested: b.requested, ran: { name: b.name, detail: b.detail, ...(b.skipped.length > 0 ? { skipped: b.skipped } : {}) } },
+      ...(settings.name !== undefined ? { name: settings.name } : {}),
+      ...(prepared.preset ? { preset: prepared.preset.id } : {}),
+    },
+    {
+      onRecord: (record) => {
         collected?.push(record);
         stats.add(record);
         if (record.evals) evalIteration = record.iteration;
-        if (pending.length >= BATCH_RECORDS || Date.now() - lastFlush >= BATCH_MS) flush();
         bar?.update(record);
-        // Let the event loop run now and then, so a SIGINT handler can set the stop flag even when
-        // every await in the step resolves without a macrotask.
-        if (Date.now() - lastYield >= 50) {
-          await new Promise((resolve) => setImmediate(resolve));
-          lastYield = Date.now();
-        }
       },
       shouldStop: settings.shouldStop,
-    });
-    flush();
-    bar?.finish();
-    writer?.finish(outcome.status, outcome.summary, outcome.message);
-    return {
-      method: method.id,
-      options: outcome.options,
-      status: outcome.status,
-      ...(outcome.message !== undefined ? { message: outcome.message } : {}),
-      ...(writer ? { runId: writer.id, runDir: writer.dir } : {}),
-      final: { ...finalState(outcome.summary), ...(outcome.summary.evals && evalIteration !== undefined ? { evalIteration } : {}) },
-      warnings: outcome.warnings,
-      ...(collected ? { records: collected } : {}),
-      stats: stats.summaries(),
-    };
-  } catch (err) {
-    // An internal error still ends the stored run, as `failed`, before it propagates.
-    bar?.finish();
-    try {
-      flush();
-      writer?.finish('failed', undefined, err instanceof Error ? err.message : String(err));
-    } catch {
-      // The original error matters more than a failed write.
-    }
-    throw err;
+      batchMs: BATCH_MS,
+    },
+  );
+  bar?.finish();
+  // The record is finished as failed; an invalid problem is reported as a usage error (a problem
+  // file's at its position), and a built-in's error is ours. A problem file's own code failing
+  // stays a failed run whose message names the line.
+  const err = outcome.error;
+  if (err !== undefined) {
+    const file = prepared.loaded.file;
+    if (file && err instanceof ProblemError) throw new ProblemFileError(runErrorDiagnostics(file, err));
+    if (!file) throw err;
   }
+  const summary = outcome.summary;
+  return {
+    method: method.id,
+    options: outcome.options,
+    status: outcome.status,
+    ...(outcome.message !== undefined ? { message: outcome.message } : {}),
+    ...(outcome.runId !== undefined ? { runId: outcome.runId, runDir: outcome.runDir! } : {}),
+    final: summary ? { ...finalState(summary), ...(summary.evals && evalIteration !== undefined ? { evalIteration } : {}) } : emptyFinal(),
+    warnings: outcome.warnings,
+    ...(collected ? { records: collected } : {}),
+    stats: stats.summaries(),
+  };
+}
+
+function emptyFinal(): FinalState {
+  return { x: {}, y: {}, iterations: 0, msPerIteration: 0, peakTensors: 0, peakBytes: 0 };
 }
 
 /** The summary fields `--json` prints under `final`. */

@@ -1,25 +1,36 @@
-// Turns a parsed command line into a problem definition, method(s) and option values, checking
-// every flag against the declarations before any tensor exists.
+// Turns a parsed command line into a problem source, method(s) and option values, checking every
+// flag against the declarations before any tensor exists. `--problem` names a built-in or a problem
+// file (`./mine.bilevel.ts`, `dir/p.mjs#lake`); `--spec FILE` (run) reads the whole experiment from
+// JSON (specFile.ts). A problem file is compiled after the backend starts (startProblem), since
+// its module code may create tensors.
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { BUILTIN_PROBLEMS, createBuiltinProblem, getMethod, METHODS, resolveOptions, RUN_OPTIONS } from '../core';
+import { BUILTIN_PROBLEMS, getMethod, METHODS, RUN_OPTIONS } from '../core';
 import type { BuiltinProblem, MethodSpec, OptionValue, ProblemDefinition } from '../core';
+import { parseProblemRef } from '../common/problemId';
+import type { ProblemSource } from '../protocol/experiment';
 import type { Preset } from '../protocol/presets';
-import { runsDir } from '../store/runStore';
+import { loadBuiltin, loadProblem } from '../runner/loadProblem';
+import type { LoadedProblem } from '../runner/loadProblem';
 import type { BackendInfo } from '../runtime/backend';
 import { parseBackendName, selectBackend } from '../runtime/backend';
+import { runsDir } from '../store/runStore';
 import { COMMAND_FLAGS, flagsFor, readOptions, rejectUnknownFlags } from './commandFlags';
 import type { ParsedArgs } from './parseArgs';
 import { findPreset, presetOptionsFor } from './resolvePreset';
 import { UsageError } from './usageError';
-import { version as packageVersion } from '../../package.json';
 
 /** A command's problem and method(s), ready to run. */
 export interface PreparedProblem {
-  readonly family: BuiltinProblem;
-  /** Resolved problem parameters (defaults filled in). */
+  /** Where the problem comes from; a file's path is absolute. */
+  readonly source: ProblemSource;
+  /** The built-in family (absent for a problem file). */
+  readonly family?: BuiltinProblem;
+  /** Resolved problem parameters of a built-in (defaults filled in); empty for a file. */
   readonly params: Record<string, OptionValue>;
-  readonly definition: ProblemDefinition<unknown, unknown>;
+  /** A built-in, loaded at once (its options are checked before the backend starts); files load in startProblem. */
+  readonly loaded?: LoadedProblem;
+  /** The definition, when loaded (built-ins: always). */
+  readonly definition?: ProblemDefinition<unknown, unknown>;
   readonly methods: readonly MethodSpec[];
   /** Run + method option values given (the preset's that the method declares, then the command line's), by key. */
   readonly optionsFor: (method: MethodSpec) => Record<string, OptionValue>;
@@ -29,9 +40,9 @@ export interface PreparedProblem {
 
 /**
  * Looks up `--preset`, `--problem`, `--method`/`--methods`, rejects unknown flags and builds the
- * definition. A preset fills whatever the command line leaves out: the problem, its parameters (only
- * when the problem is the preset's), the method (run: the preset's first; compare: all of them) and
- * options. `presets` is the list `--preset` looks in (tests pass their own).
+ * definition of a built-in. A preset fills whatever the command line leaves out: the problem, its
+ * parameters (only when the problem is the preset's), the method (run: the preset's first; compare:
+ * all of them) and options. `presets` is the list `--preset` looks in (tests pass their own).
  */
 export function prepareProblem(command: string, args: ParsedArgs, presets?: readonly Preset[]): PreparedProblem {
   const flags = args.flags;
@@ -39,41 +50,75 @@ export function prepareProblem(command: string, args: ParsedArgs, presets?: read
   const preset = presetId !== undefined ? findPreset(presetId, presets) : undefined;
   const problemId = flags.get('problem') ?? preset?.problem;
   if (problemId === undefined || problemId === '') {
-    throw new UsageError(`'${command}' needs --problem ID or --preset ID; valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}`);
+    throw new UsageError(`'${command}' needs --problem ID or --preset ID; valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}, or a problem file (./mine.bilevel.ts)`);
   }
-  const family = BUILTIN_PROBLEMS.find((p) => p.id === problemId);
-  if (!family) {
+  const ref = flags.has('problem') ? parseProblemRef(problemId) : undefined;
+  const family = ref ? undefined : BUILTIN_PROBLEMS.find((p) => p.id === problemId);
+  if (!ref && !family) {
     const source = flags.has('problem') ? '--problem' : `from preset '${preset!.id}'`;
-    throw new UsageError(`unknown problem '${problemId}' (${source}); valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}`);
+    throw new UsageError(`unknown problem '${problemId}' (${source}); valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}, or a path to a problem file (.ts, .mts, .js, .mjs)`);
+  }
+  const methods = methodsOf(command, flags, preset, family);
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' for '${command}'; flags are written --name value`);
+  const optionsFor = (method: MethodSpec): Record<string, OptionValue> => ({ ...presetOptionsFor(preset, method), ...readOptions(flags, [...RUN_OPTIONS, ...method.options]) });
+  // compare accepts every method's flags: each applies to the methods that declare it (see ignoredFlags).
+  const methodFlags = command === 'compare' ? METHODS : methods;
+  if (ref) {
+    rejectParameterFlags(flags, problemId);
+    rejectUnknownFlags(command, flags, flagsFor(command, null, methodFlags));
+    const source: ProblemSource = { kind: 'file', path: path.resolve(ref.path), ...(ref.exportName !== undefined ? { exportName: ref.exportName } : {}) };
+    return { source, params: {}, methods, optionsFor, ...(preset ? { preset } : {}) };
   }
   // Problem parameters shadowed by a command flag (grad's --y0) are the command's.
   const commandFlagNames = new Set((COMMAND_FLAGS[command] ?? []).map((f) => f.flag));
-  const paramSpecs = family.params.filter((s) => !commandFlagNames.has(s.flag));
-  const presetParams = preset && preset.problem === family.id ? preset.params : {};
-  const params = resolveOptions(family.params, { ...presetParams, ...readOptions(flags, paramSpecs) });
-  const definition = createBuiltinProblem(family.id, params);
-  let methods: MethodSpec[];
+  const paramSpecs = family!.params.filter((s) => !commandFlagNames.has(s.flag));
+  const presetParams = preset && preset.problem === family!.id ? preset.params : {};
+  const loaded = loadBuiltin({ kind: 'builtin', id: family!.id, params: { ...presetParams, ...readOptions(flags, paramSpecs) } });
+  rejectUnknownFlags(command, flags, flagsFor(command, family, methodFlags));
+  return { source: loaded.source, family: family!, params: { ...loaded.params }, loaded, definition: loaded.definition, methods, optionsFor, ...(preset ? { preset } : {}) };
+}
+
+/** The method(s) a command runs: compare's list (or the preset's, or all), else one. */
+function methodsOf(command: string, flags: ReadonlyMap<string, string>, preset: Preset | undefined, family: BuiltinProblem | undefined): MethodSpec[] {
   if (command === 'compare') {
     const list = flags.get('methods');
     const ids = list !== undefined ? list.split(',').map((s) => s.trim()).filter((s) => s !== '') : (preset?.methods ?? METHODS.map((m) => m.id));
     if (ids.length === 0) throw new UsageError(`--methods is empty; valid methods: ${METHODS.map((m) => m.id).join(', ')}`);
-    methods = ids.map((id) => methodById(id, list !== undefined ? '--methods' : `preset '${preset!.id}'`));
-  } else {
-    const given = flags.get('method');
-    const id = given ?? preset?.methods[0] ?? definition.defaults?.method ?? 'rhg';
-    methods = [methodById(id, given === undefined && preset ? `preset '${preset.id}'` : '--method')];
+    return ids.map((id) => methodById(id, list !== undefined ? '--methods' : `preset '${preset!.id}'`));
   }
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' for '${command}'; flags are written --name value`);
-  // compare accepts every method's flags: each applies to the methods that declare it (see ignoredFlags).
-  rejectUnknownFlags(command, flags, flagsFor(command, family, command === 'compare' ? METHODS : methods));
-  return {
-    family,
-    params,
-    definition,
-    methods,
-    optionsFor: (method) => ({ ...presetOptionsFor(preset, method), ...readOptions(flags, [...RUN_OPTIONS, ...method.options]) }),
-    ...(preset ? { preset } : {}),
-  };
+  const given = flags.get('method');
+  // A file's own default method is known once it is compiled (startProblem checks it then).
+  const id = given ?? preset?.methods[0] ?? family?.create({}).defaults?.method ?? 'rhg';
+  return [methodById(id, given === undefined && preset ? `preset '${preset.id}'` : '--method')];
+}
+
+/** Flags of built-in problem parameters (`--n`, …) mean nothing to a problem file: say so, naming it. */
+function rejectParameterFlags(flags: ReadonlyMap<string, string>, problem: string): void {
+  const taken = new Set(flagsFor('run', null, METHODS).map((f) => f.flag));
+  for (const flag of flags.keys()) {
+    const owners = BUILTIN_PROBLEMS.filter((p) => p.params.some((s) => s.flag === flag)).map((p) => p.id);
+    if (owners.length > 0 && !taken.has(flag)) {
+      throw new UsageError(`--${flag} is a parameter of the built-in problem${owners.length > 1 ? 's' : ''} ${owners.join(', ')}; the problem file ${problem} takes no parameters (set values in the file)`);
+    }
+  }
+}
+
+/**
+ * Starts `--backend` and loads the problem in the safe order: a built-in is already loaded; a
+ * problem file is compiled after the backend is active (its module code may create tensors), with
+ * the label run.json uses relative to `storeDir`'s workspace. Without `--method` a file's own
+ * default method (defaults.method) replaces rhg.
+ */
+export async function startProblem(prepared: PreparedProblem, args: ParsedArgs, storeDirForLabel?: string): Promise<{ backend: BackendInfo; problem: LoadedProblem; prepared: PreparedProblem }> {
+  const backend = await startBackend(args.flags);
+  if (prepared.loaded) return { backend, problem: prepared.loaded, prepared };
+  const problem = await loadProblem(prepared.source, storeDirForLabel);
+  const fileDefault = problem.definition.defaults?.method;
+  const methods =
+    fileDefault !== undefined && !args.flags.has('method') && !args.flags.has('methods') && prepared.preset === undefined && prepared.methods.length === 1
+      ? [methodById(fileDefault, `defaults.method of ${problem.id}`)]
+      : prepared.methods;
+  return { backend, problem, prepared: { ...prepared, source: problem.source, loaded: problem, definition: problem.definition, methods } };
 }
 
 /** Method flags given on the command line that none of `methods` declares (compare ignores them). */
@@ -105,10 +150,6 @@ export function storeDir(flags: ReadonlyMap<string, string>): string {
   return dir !== undefined && dir !== '' ? path.resolve(dir) : runsDir(process.cwd());
 }
 
-/** Versions recorded in run.json. */
-export function versions(): Record<string, string> {
-  return { bilevel: packageVersion, tfjs: tf.version_core, node: process.version };
-}
 
 /**
  * Parses `--x`/`--y0` text for the variables `sizes` (in order): one number broadcasts to every

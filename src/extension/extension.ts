@@ -15,12 +15,12 @@ import { RunController, type RunChange } from './runs/runController';
 import { RunManager } from './runs/runManager';
 import { RunPanels } from './views/runPanel';
 import { RunStores } from './runs/runStores';
-import { problemLabel } from './runs/specFromRecord';
+import { problemLabel } from '../store/problemPaths';
 
 /** What `activate` returns (`vscode.extensions.getExtension(...).exports`), for integration tests. */
 export interface BilevelApi {
-  /** Resolves when a run of this window (handle or run id) has finished. */
-  waitForRun(id: string): Promise<{ readonly handle: string; readonly runId?: string; readonly status: RunStatus; readonly message?: string }>;
+  /** Resolves when a run of this window has finished. */
+  waitForRun(id: string): Promise<{ readonly runId: string; readonly status: RunStatus; readonly message?: string }>;
   /** The last `drawn` report of any run panel. */
   lastDrawn(): { readonly charts: number; readonly points: number } | undefined;
   /** Called after every draw of any run panel. */
@@ -98,9 +98,9 @@ export function activate(context: vscode.ExtensionContext): BilevelApi {
     }
     if (c.kind === 'started' && run.spec.problem.kind === 'file') diagnostics.clear(run.spec.problem.path);
     if (c.kind === 'finished') {
-      for (const w of run.warnings) output.appendLine(`[${run.runId ?? run.handle}] warning: ${w}`);
+      for (const w of run.warnings) output.appendLine(`[${run.runId}] warning: ${w}`);
       if ((run.status === 'failed' && !run.diagnostics) || run.status === 'diverged') {
-        output.appendLine(`[${run.runId ?? run.handle}] ${run.status}: ${run.message ?? ''}`);
+        output.appendLine(`[${run.runId}] ${run.status}: ${run.message ?? ''}`);
         void vscode.window.showWarningMessage(`${run.spec.method} on ${run.problem} ${run.status}${run.message ? `: ${run.message}` : ''}`);
       }
     }
@@ -131,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): BilevelApi {
   return {
     waitForRun: async (id) => {
       const run = await controller.waitForRun(id);
-      return { handle: run.handle, ...(run.runId !== undefined ? { runId: run.runId } : {}), status: run.status, ...(run.message !== undefined ? { message: run.message } : {}) };
+      return { runId: run.runId, status: run.status, ...(run.message !== undefined ? { message: run.message } : {}) };
     },
     lastDrawn: () => (panels.lastDrawn ? { charts: panels.lastDrawn.charts, points: panels.lastDrawn.points } : undefined),
     onDidDraw: (listener) => panels.onDidDraw((e) => listener({ charts: e.charts, points: e.points })),

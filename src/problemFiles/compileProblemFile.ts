@@ -18,6 +18,14 @@ import { SourceMapLookup } from './sourceMap';
 import { withEsbuild } from './withEsbuild';
 import { messageOf } from '../common/messageOf';
 
+/** A problem file's module after evaluation, with what maps errors back into the source. */
+interface ProblemModule {
+  readonly exportsObject: Record<string, unknown>;
+  locate(error: unknown): SourceDiagnostic | undefined;
+  locationOf(name: string): ProblemLocation | undefined;
+  atExport(name: string, message: string): SourceDiagnostic;
+}
+
 /** A problem file that did not compile, evaluate or validate. */
 export class ProblemFileError extends Error {
   constructor(readonly diagnostics: readonly SourceDiagnostic[]) {
@@ -31,14 +39,44 @@ export interface LoadedProblemFile {
   readonly file: string;
   readonly exportName: string;
   readonly definition: ProblemDefinition<unknown, unknown>;
+  /** Every export of the file that is a valid problem (for `bilevel problems --file`). */
+  readonly problemExports: readonly string[];
   /** Where the export's `defineProblem(` call is, when the source shows it. */
   readonly location?: ProblemLocation;
   /** The source position of the innermost problem-file frame of `error`'s stack, if any. */
   locate(error: unknown): SourceDiagnostic | undefined;
 }
 
-/** Compiles `file` (absolute) and returns its export `exportName` (`default` for the default export). */
-export async function compileProblemFile(file: string, exportName: string): Promise<LoadedProblemFile> {
+/**
+ * Compiles `file` (absolute) and returns its export `exportName` (`default` for the default export).
+ * Without a name it takes the default export when that is a problem, else the only problem the
+ * file exports; several problems and none named is an error that lists them.
+ */
+export async function compileProblemFile(file: string, exportName?: string): Promise<LoadedProblemFile> {
+  const { exportsObject, locate, locationOf, atExport } = await loadModule(file, exportName);
+  const names = Object.keys(exportsObject);
+  const problemNames = names.filter((n) => isProblem(exportsObject[n]));
+  const chosen = exportName ?? pickExport(file, names, problemNames, exportsObject);
+  if (!names.includes(chosen)) {
+    const what = chosen === 'default' ? 'no default export' : `no export named '${chosen}'`;
+    const available =
+      problemNames.length > 0
+        ? `Problem exports: ${problemNames.join(', ')}.`
+        : `It exports no problem${names.length > 0 ? ` (exports: ${names.join(', ')})` : ''}; export one made with defineProblem({...}).`;
+    throw new ProblemFileError([{ file, message: `${path.basename(file)} has ${what}. ${available}` }]);
+  }
+  const value = exportsObject[chosen];
+  const issues = core.checkDefinition(value as ProblemDefinition<unknown, unknown>);
+  if (issues.length > 0) {
+    const label = chosen === 'default' ? 'The default export' : `Export '${chosen}'`;
+    throw new ProblemFileError(issues.map((issue) => atExport(chosen, `${label} is not a valid problem: ${issue}`)));
+  }
+  const location = locationOf(chosen);
+  return { file, exportName: chosen, definition: value as ProblemDefinition<unknown, unknown>, problemExports: problemNames, ...(location ? { location } : {}), locate };
+}
+
+/** Bundles and evaluates `file`; errors point at `exportName`'s defineProblem (or the file's first). */
+async function loadModule(file: string, exportName: string | undefined): Promise<ProblemModule> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -62,26 +100,30 @@ export async function compileProblemFile(file: string, exportName: string): Prom
   try {
     exportsObject = evaluate(code, file, bundleName);
   } catch (err) {
-    throw new ProblemFileError(diagnosticsForThrow(err, locate(err), atExport(exportName, '')));
+    throw new ProblemFileError(diagnosticsForThrow(err, locate(err), atExport(exportName ?? locations[0]?.exportName ?? 'default', '')));
   }
-  const names = Object.keys(exportsObject);
-  const problemNames = names.filter((n) => isProblem(exportsObject[n]));
-  if (!names.includes(exportName)) {
-    const what = exportName === 'default' ? 'no default export' : `no export named '${exportName}'`;
-    const available =
-      problemNames.length > 0
-        ? `Problem exports: ${problemNames.join(', ')}.`
-        : `It exports no problem${names.length > 0 ? ` (exports: ${names.join(', ')})` : ''}; export one made with defineProblem({...}).`;
-    throw new ProblemFileError([{ file, message: `${path.basename(file)} has ${what}. ${available}` }]);
-  }
-  const value = exportsObject[exportName];
-  const issues = core.checkDefinition(value as ProblemDefinition<unknown, unknown>);
-  if (issues.length > 0) {
-    const label = exportName === 'default' ? 'The default export' : `Export '${exportName}'`;
-    throw new ProblemFileError(issues.map((issue) => atExport(exportName, `${label} is not a valid problem: ${issue}`)));
-  }
-  const location = locationOf(exportName);
-  return { file, exportName, definition: value as ProblemDefinition<unknown, unknown>, ...(location ? { location } : {}), locate };
+  return { exportsObject, locate, locationOf, atExport };
+}
+
+/** The export a reference without `#name` means: the default export if it is a problem, else the only problem. */
+function pickExport(file: string, names: readonly string[], problemNames: readonly string[], exportsObject: Record<string, unknown>): string {
+  if (names.includes('default') && isProblem(exportsObject.default)) return 'default';
+  if (problemNames.length === 1) return problemNames[0]!;
+  if (problemNames.length === 0) return 'default';
+  throw new ProblemFileError([
+    { file, message: `${path.basename(file)} exports ${problemNames.length} problems (${problemNames.join(', ')}) and no default one; name one as ${path.basename(file)}#${problemNames[0]}` },
+  ]);
+}
+
+/** Every problem a file exports, by export name, in the file's order (`bilevel problems --file`). */
+export async function listProblemExports(file: string): Promise<{ readonly exportName: string; readonly definition: ProblemDefinition<unknown, unknown>; readonly location?: ProblemLocation }[]> {
+  const { exportsObject, locationOf } = await loadModule(file, undefined);
+  return Object.keys(exportsObject)
+    .filter((n) => isProblem(exportsObject[n]))
+    .map((n) => {
+      const location = locationOf(n);
+      return { exportName: n, definition: exportsObject[n] as ProblemDefinition<unknown, unknown>, ...(location ? { location } : {}) };
+    });
 }
 
 /**
@@ -98,6 +140,11 @@ export function diagnosticsForThrow(err: unknown, at: SourceDiagnostic | undefin
   }
   const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
   return [{ ...base, message: `${name}${messageOf(err)}` }];
+}
+
+/** Diagnostics for a validation error of a file's problem raised while it runs, at its defineProblem call when known. */
+export function runErrorDiagnostics(file: LoadedProblemFile, err: unknown): SourceDiagnostic[] {
+  return diagnosticsForThrow(err, file.locate(err), diagnosticAt(file.file, file.location, ''));
 }
 
 /** A diagnostic at a problem location (0-based) or, without one, for the whole file. */

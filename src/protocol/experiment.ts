@@ -6,13 +6,17 @@ export type ProblemSource =
   | { readonly kind: 'builtin'; readonly id: string; readonly params: Readonly<Record<string, number | string | boolean>> }
   | {
       readonly kind: 'file';
-      /** Absolute path of the problem file. */
+      /** Path of the problem file: absolute in messages; in a spec file, relative to that file's folder. */
       readonly path: string;
-      /** Export name of the problem (`default` for a default export). */
-      readonly exportName: string;
+      /** Export name of the problem (`default` for a default export); absent: the default export, else the only problem. */
+      readonly exportName?: string;
     };
 
-/** One experiment: a problem, a method, and its options (flag keys as in `bilevel methods`). */
+/**
+ * One experiment: a problem, a method, and its options by key (`bilevel methods` lists them; the
+ * seed is the `seed` option). `bilevel run --spec FILE` reads it as JSON (docs/experiment-spec.md,
+ * docs/experiment-spec.schema.json); a run's run.json config gives it back (store/problemPaths.ts).
+ */
 export interface ExperimentSpec {
   readonly problem: ProblemSource;
   /** Method id (`rhg`, `iaptt-gm`, …). */

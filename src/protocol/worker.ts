@@ -4,7 +4,7 @@ import type { ExperimentSpec, SourceDiagnostic } from './experiment';
 import type { IterationRecord, RunStatus, RunSummary } from './metrics';
 
 /** Bumped on any incompatible change; the handshake refuses a mismatch. */
-export const WORKER_PROTOCOL_VERSION = 1;
+export const WORKER_PROTOCOL_VERSION = 2;
 
 // ---- host → worker ----------------------------------------------------------------------------
 
@@ -21,6 +21,8 @@ export interface InitMessage {
 /** Host, after `ready`: start the experiment (one per worker). */
 export interface RunMessage {
   readonly type: 'run';
+  /** The run's id, made by the host when the run was queued (store/runId.ts); the record is created under it. */
+  readonly runId: string;
   readonly spec: ExperimentSpec;
   /** Send metrics at most this often (ms); default 75. */
   readonly batchMs?: number;

@@ -31,6 +31,8 @@ export interface RunStoreProblem {
 
 /** What `create` records besides the config. */
 export interface CreateRunOptions {
+  /** The run's id, made by whoever started the run (makeRunId); absent: a fresh one is made here. */
+  readonly id?: string;
   /** Backend that actually runs (from selectBackend), if already known. */
   readonly backend?: RunRecord['backend'];
   /** Versions of the packages that matter (`bilevel-lab`, `tfjs-core`, `node`, …). */
@@ -53,18 +55,23 @@ export class RunStore {
   /** `root` is the runs folder itself; it is created on the first `create`. */
   constructor(readonly root: string) {}
 
-  /** Starts a run: makes a new folder (never reusing one), writes run.json with status `running`. */
+  /**
+   * Starts a run: makes a new folder (never reusing one), writes run.json with status `running`.
+   * A given id that is already taken is an error; without one, fresh ids are drawn until one is free.
+   */
   create(config: RunConfig, options: CreateRunOptions): RunWriter {
     mkdirSync(this.root, { recursive: true });
     const now = new Date();
     for (let attempt = 0; ; attempt++) {
-      const id = makeRunId(config.method, config.problem, now);
-      const dir = path.join(this.root, id);
+      const id = options.id ?? makeRunId(config.method, config.problem, now);
+      const dir = this.dirOf(id);
       try {
         // Not recursive: EEXIST means the id is taken, and an existing run is never overwritten.
         mkdirSync(dir);
       } catch (err) {
-        if ((err as { code?: string }).code === 'EEXIST' && attempt < 100) continue;
+        const taken = (err as { code?: string }).code === 'EEXIST';
+        if (taken && options.id !== undefined) throw new Error(`A run '${id}' already exists in ${this.root}; a run id is used once.`);
+        if (taken && attempt < 100) continue;
         throw err;
       }
       const stamp = now.toISOString();

@@ -2,23 +2,19 @@
 // `process.send` in the child (main.ts), an in-memory pair in unit tests. One worker runs one job:
 // `init` → `ready`, then one `run` (runStarted, metrics batches, runFinished) or one `check`
 // (checkResult), then `done` resolves with the exit code.
-import * as path from 'node:path';
 import * as core from '../core';
-import type { ProblemDefinition, ResolvedOptions } from '../core';
-import type { ExperimentSpec, SourceDiagnostic } from '../protocol/experiment';
-import type { IterationRecord } from '../protocol/metrics';
-import type { RunConfig } from '../protocol/runRecord';
+import type { ResolvedOptions } from '../core';
+import { messageOf } from '../common/messageOf';
+import { ProblemFileError, runErrorDiagnostics } from '../problemFiles/compileProblemFile';
 import { WORKER_PROTOCOL_VERSION } from '../protocol/worker';
 import type { CheckMessage, HostToWorker, InitMessage, MessagePort, RunMessage, WorkerToHost } from '../protocol/worker';
-import { RunStore } from '../store/runStore';
-import type { RunWriter } from '../store/runStore';
+import { loadProblem } from '../runner/loadProblem';
+import type { LoadedProblem } from '../runner/loadProblem';
+import { DEFAULT_BATCH_MS, recordRun } from '../runner/recordRun';
+import type { RecordedRun } from '../runner/recordRun';
+import { versions } from '../runner/versions';
 import type { BackendInfo } from '../runtime/backend';
 import { parseBackendName, selectBackend } from '../runtime/backend';
-import { compileProblemFile, diagnosticAt, diagnosticsForThrow, ProblemFileError } from '../problemFiles/compileProblemFile';
-import type { LoadedProblemFile } from '../problemFiles/compileProblemFile';
-
-import { messageOf } from '../common/messageOf';
-import { versions } from '../runner/versions';
 
 /** Knobs of {@link serveWorker}; the defaults are what the real worker uses. */
 export interface WorkerEndpointOptions {
@@ -34,11 +30,6 @@ export interface WorkerEndpoint {
   cancel(): void;
 }
 
-/** Metrics go to the host at most this often (ms) unless the `run` message says otherwise. */
-export const DEFAULT_BATCH_MS = 75;
-
-/** The run loop yields to the event loop at least this often (ms), so `cancel` is read mid-run. */
-const YIELD_MS = 20;
 
 /** Serves the protocol on `port` until one job is answered. */
 export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, options: WorkerEndpointOptions = {}): WorkerEndpoint {
@@ -120,109 +111,60 @@ export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, optio
 
   async function run(message: RunMessage, initMessage: InitMessage, info: BackendInfo): Promise<number> {
     const spec = message.spec;
-    let prepared: PreparedProblem;
+    let problem: LoadedProblem;
     let options: ResolvedOptions;
     try {
-      prepared = await prepare(spec, initMessage.storeDir);
-      options = core.resolveRunOptions(prepared.definition, core.getMethod(spec.method), spec.options);
+      problem = await loadProblem(spec.problem, initMessage.storeDir);
+      options = core.resolveRunOptions(problem.definition, core.getMethod(spec.method), spec.options);
     } catch (err) {
       return reportPrepareError(err);
     }
     // Cancelled while compiling: no run record was made, so there is nothing to finish.
     if (cancelled) return 0;
-    const config: RunConfig = {
-      problem: prepared.label,
-      problemParams: prepared.params,
-      method: spec.method,
-      methodOptions: options,
-      iterations: options.iterations as number,
-      seed: options.seed as number,
-      backend: initMessage.backend,
-      ...(spec.preset !== undefined ? { preset: spec.preset } : {}),
-    };
-    let writer: RunWriter;
+    let recorded: RecordedRun;
     try {
-      writer = new RunStore(initMessage.storeDir).create(config, {
-        backend: { name: info.name, detail: info.detail, ...(info.skipped.length > 0 ? { skipped: info.skipped } : {}) },
-        versions: versions(),
-        ...(spec.name !== undefined ? { name: spec.name } : {}),
-      });
+      recorded = await recordRun(
+        {
+          problem,
+          method: spec.method,
+          options,
+          storeDir: initMessage.storeDir,
+          runId: message.runId,
+          backend: { requested: initMessage.backend, ran: { name: info.name, detail: info.detail, ...(info.skipped.length > 0 ? { skipped: info.skipped } : {}) } },
+          ...(spec.name !== undefined ? { name: spec.name } : {}),
+          ...(spec.preset !== undefined ? { preset: spec.preset } : {}),
+        },
+        {
+          onCreated: ({ runId, runDir }) => send({ type: 'runStarted', runId, runDir, options, iterations: options.iterations }),
+          onBatch: (records) => send({ type: 'metrics', runId: message.runId, records }),
+          shouldStop: () => cancelled,
+          batchMs: message.batchMs ?? DEFAULT_BATCH_MS,
+        },
+      );
     } catch (err) {
       return reportPrepareError(new Error(`cannot create the run record in ${initMessage.storeDir}: ${messageOf(err)}`));
     }
-    const runId = writer.id;
-    send({ type: 'runStarted', runId, runDir: writer.dir, options, iterations: options.iterations as number });
-
-    const batchMs = message.batchMs ?? DEFAULT_BATCH_MS;
-    let pending: IterationRecord[] = [];
-    let lastFlush = Date.now();
-    let lastYield = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    // Disk first, then the host: a batch the host has seen is in metrics.jsonl.
-    const flush = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      lastFlush = Date.now();
-      if (pending.length === 0) return;
-      const records = pending;
-      pending = [];
-      writer.append(records);
-      send({ type: 'metrics', runId, records });
-    };
-    try {
-      const outcome = await core.runProblem(prepared.definition, spec.method, spec.options, {
-        onRecord: async (record) => {
-          pending.push(record);
-          const now = Date.now();
-          if (now - lastFlush >= batchMs) flush();
-          // A record that waits alone is sent when its batch time is up, even if the next step is slow
-          // (the timer fires whenever the step awaits a macrotask, e.g. a GPU read, or at the next yield).
-          else timer ??= setTimeout(flush, batchMs - (now - lastFlush));
-          if (now - lastYield >= YIELD_MS) {
-            await new Promise((resolve) => setImmediate(resolve));
-            lastYield = Date.now();
-          }
-        },
-        shouldStop: () => cancelled,
-      });
-      flush();
-      writer.finish(outcome.status, outcome.summary, outcome.message);
-      send({
-        type: 'runFinished',
-        runId,
-        status: outcome.status,
-        ...(outcome.message !== undefined ? { message: outcome.message } : {}),
-        summary: outcome.summary,
-        warnings: outcome.warnings,
-      });
-      return 0;
-    } catch (err) {
-      let reason = messageOf(err);
-      const where = prepared.file?.locate(err);
-      if (where?.line !== undefined) reason += ` (at ${path.basename(where.file)}:${where.line}:${where.column ?? 1})`;
-      try {
-        flush();
-      } catch {
-        // The reason for the failure matters more than the last batch.
-      }
-      if (timer !== undefined) clearTimeout(timer);
-      try {
-        writer.finish('failed', undefined, reason);
-      } catch (writeErr) {
-        console.error(`cannot finish run ${runId}: ${messageOf(writeErr)}`);
-      }
+    const err = recorded.error;
+    if (err !== undefined) {
       // Validation at compile time (data loader, initial values, objectives at x_0) points into the file.
-      if (prepared.file && err instanceof core.ProblemError) send({ type: 'compileError', diagnostics: fileDiagnostics(prepared.file, err) });
+      if (problem.file && err instanceof core.ProblemError) send({ type: 'compileError', diagnostics: runErrorDiagnostics(problem.file, err) });
       else if (!(err instanceof core.ProblemError)) console.error(err);
-      send({ type: 'runFinished', runId, status: 'failed', message: reason, warnings: [] });
-      return 0;
     }
+    send({
+      type: 'runFinished',
+      runId: message.runId,
+      status: recorded.status,
+      ...(recorded.message !== undefined ? { message: recorded.message } : {}),
+      ...(recorded.summary !== undefined ? { summary: recorded.summary } : {}),
+      warnings: recorded.warnings,
+    });
+    return 0;
   }
 
   async function check(message: CheckMessage): Promise<number> {
-    let prepared: PreparedProblem;
+    let prepared: LoadedProblem;
     try {
-      prepared = await prepare(message.spec, init!.storeDir);
+      prepared = await loadProblem(message.spec.problem, init!.storeDir);
     } catch (err) {
       return reportPrepareError(err);
     }
@@ -239,7 +181,7 @@ export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, optio
       return 0;
     } catch (err) {
       if (prepared.file && err instanceof core.ProblemError) {
-        send({ type: 'compileError', diagnostics: fileDiagnostics(prepared.file, err) });
+        send({ type: 'compileError', diagnostics: runErrorDiagnostics(prepared.file, err) });
         return 1;
       }
       return reportPrepareError(err);
@@ -262,43 +204,5 @@ export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, optio
   };
 }
 
-/** A problem ready to run, with how run.json names it. */
-interface PreparedProblem {
-  readonly definition: ProblemDefinition<unknown, unknown>;
-  /** RunConfig.problem: the built-in id, or `path#export` (path relative to the workspace when inside it). */
-  readonly label: string;
-  readonly params: Readonly<Record<string, number | string | boolean>>;
-  /** Set for problem files. */
-  readonly file?: LoadedProblemFile;
-}
-
-async function prepare(spec: ExperimentSpec, storeDir: string): Promise<PreparedProblem> {
-  const source = spec.problem;
-  if (source.kind === 'builtin') {
-    const family = core.getBuiltinProblem(source.id);
-    const params = core.resolveOptions(family.params, source.params);
-    return { definition: family.create(params), label: family.id, params };
-  }
-  if (!path.isAbsolute(source.path)) throw new Error(`the problem file path must be absolute, got '${source.path}'`);
-  const file = await compileProblemFile(source.path, source.exportName);
-  return { definition: file.definition, label: `${problemFileLabel(source.path, storeDir)}#${source.exportName}`, params: {}, file };
-}
-
-/**
- * The problem file as run.json names it: relative to the workspace (POSIX separators) when the store
- * is the workspace's `.bilevel/runs` and the file is inside that workspace, else the absolute path.
- */
-export function problemFileLabel(file: string, storeDir: string): string {
-  const runs = path.resolve(storeDir);
-  if (path.basename(runs) !== 'runs' || path.basename(path.dirname(runs)) !== '.bilevel') return file;
-  const relative = path.relative(path.dirname(path.dirname(runs)), file);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return file;
-  return relative.split(path.sep).join('/');
-}
-
-/** Diagnostics for a validation error of a file's problem, at its defineProblem call when known. */
-function fileDiagnostics(file: LoadedProblemFile, err: unknown): SourceDiagnostic[] {
-  return diagnosticsForThrow(err, file.locate(err), diagnosticAt(file.file, file.location, ''));
-}
 
 

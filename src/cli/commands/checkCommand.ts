@@ -5,12 +5,13 @@ import type { CliIo } from '../cliIo';
 import { resolveFor } from '../executeRun';
 import { formatNumber, formatTable } from '../formatTable';
 import type { ParsedArgs } from '../parseArgs';
-import { parsePoint, prepareProblem, startBackend, variableSizes } from '../prepareProblem';
+import { parsePoint, prepareProblem, startProblem, variableSizes } from '../prepareProblem';
 import { UsageError } from '../usageError';
 
 /** Runs `bilevel check`; exit 1 when a method that should be exact fails the tolerance. */
 export async function checkCommand(args: ParsedArgs, io: CliIo): Promise<number> {
-  const prepared = prepareProblem('check', args);
+  const first = prepareProblem('check', args);
+  const { backend, problem, prepared } = await startProblem(first, args);
   const method = prepared.methods[0]!;
   const options = resolveFor(prepared, method);
   const rtol = positiveNumber(args.flags, 'rtol', 1e-3);
@@ -18,25 +19,24 @@ export async function checkCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const directions = directionsText === undefined ? 2 : Number(directionsText);
   if (!Number.isInteger(directions) || directions < 0) throw new UsageError(`--directions: must be a whole number ≥ 0, got ${directionsText}`);
   const xText = args.flags.get('x');
-  const x = xText === undefined ? undefined : parsePoint('x', xText, variableSizes(prepared.definition.upper));
+  const x = xText === undefined ? undefined : parsePoint('x', xText, variableSizes(problem.definition.upper));
   const zText = args.flags.get('z');
   if (zText !== undefined && !method.learnsLowerStart) throw new UsageError(`--z: method '${method.id}' does not learn the lower start; methods that do: ia-gm, ia-gm-a, iaptt-gm`);
-  const z = zText === undefined ? undefined : parsePoint('z', zText, variableSizes(prepared.definition.lower));
+  const z = zText === undefined ? undefined : parsePoint('z', zText, variableSizes(problem.definition.lower));
   const json = args.flags.has('json') && args.flags.get('json') !== 'false';
-  const backend = await startBackend(args.flags);
-  const result = await checkHypergradient(prepared.definition, method.id, {
+  const result = await checkHypergradient(problem.definition, method.id, {
     options: prepared.optionsFor(method),
     ...(x ? { x } : {}),
     ...(z ? { z } : {}),
     directions,
-    seed: options.seed as number,
+    seed: options.seed,
   });
   const exact = result.exactForApproximateProblem;
   // For methods that learn z, dφ_K/dz is part of the hypergradient and must pass too.
   const passed = result.maxRelativeError <= rtol && (result.lowerStart?.maxRelativeError ?? 0) <= rtol;
   const verdict = exact ? (passed ? 'PASS' : 'FAIL') : 'APPROXIMATE';
   if (json) {
-    io.stdout.write(JSON.stringify({ command: 'check', problem: prepared.family.id, backend: backend.name, options, rtol, verdict, ...result }) + '\n');
+    io.stdout.write(JSON.stringify({ command: 'check', problem: problem.id, backend: backend.name, options, rtol, verdict, ...result }) + '\n');
   } else {
     io.stdout.write(formatCheck(result, rtol, verdict) + '\n');
   }

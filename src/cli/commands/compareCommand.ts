@@ -10,16 +10,16 @@ import { formatBytes, formatNumber, formatTable } from '../formatTable';
 import type { ParsedArgs } from '../parseArgs';
 import { evalTable } from '../evalSummary';
 import { formatStatSummaries, statSummariesToJson } from '../statsSummary';
-import { ignoredFlags, prepareProblem, startBackend, storeDir } from '../prepareProblem';
+import { ignoredFlags, prepareProblem, startProblem, storeDir } from '../prepareProblem';
 import { unusedPresetOptions } from '../resolvePreset';
 import type { PreparedProblem } from '../prepareProblem';
 import { UsageError } from '../usageError';
 
 /** Runs `bilevel compare`; returns the exit code. */
 export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<number> {
-  const prepared = prepareProblem('compare', args);
-  // Each method reads the run options plus its own flags; resolve all before running any.
-  const resolved = prepared.methods.map((m) => resolveFor(prepared, m));
+  const first = prepareProblem('compare', args);
+  // Each method reads the run options plus its own flags; a built-in's are all checked before any runs.
+  if (first.definition) for (const m of first.methods) resolveFor(first, m);
   const json = args.flags.has('json') && args.flags.get('json') !== 'false';
   const noStore = args.flags.has('no-store') && args.flags.get('no-store') !== 'false';
   const reportFile = args.flags.get('report');
@@ -35,21 +35,23 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     }
   }
   const startedAt = new Date();
-  for (const flag of ignoredFlags(args.flags, prepared.methods)) {
-    io.stderr.write(`bilevel: note: --${flag} applies to none of ${prepared.methods.map((m) => m.id).join(', ')}; ignored\n`);
+  for (const flag of ignoredFlags(args.flags, first.methods)) {
+    io.stderr.write(`bilevel: note: --${flag} applies to none of ${first.methods.map((m) => m.id).join(', ')}; ignored\n`);
   }
-  const unused = unusedPresetOptions(prepared.preset, prepared.methods);
+  const unused = unusedPresetOptions(first.preset, first.methods);
   if (unused.length > 0) {
-    io.stderr.write(`bilevel: note: none of ${prepared.methods.map((m) => m.id).join(', ')} takes ${unused.join(', ')} of preset '${prepared.preset!.id}'; left out\n`);
+    io.stderr.write(`bilevel: note: none of ${first.methods.map((m) => m.id).join(', ')} takes ${unused.join(', ')} of preset '${first.preset!.id}'; left out\n`);
   }
-  const backend = await startBackend(args.flags);
+  const store = noStore ? undefined : storeDir(args.flags);
+  const { backend, problem, prepared } = await startProblem(first, args, store);
+  const resolved = prepared.methods.map((m) => resolveFor(prepared, m));
   const results: RunResult[] = [];
   for (const [i, method] of prepared.methods.entries()) {
     if (io.interrupted()) break;
     results.push(
       await executeRun(prepared, method, resolved[i]!, {
         backend,
-        storeDir: noStore ? undefined : storeDir(args.flags),
+        storeDir: store,
         progress: json ? undefined : io.stdout,
         shouldStop: io.interrupted,
         collectRecords: reportFile !== undefined,
@@ -60,8 +62,8 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     io.stdout.write(
       JSON.stringify({
         command: 'compare',
-        problem: prepared.family.id,
-        problemParams: prepared.params,
+        problem: problem.id,
+        problemParams: problem.params,
         ...(prepared.preset ? { preset: prepared.preset.id } : {}),
         backend: backend.name,
         results: results.map((r) => ({
@@ -78,7 +80,8 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
     );
   } else {
     const presetNote = prepared.preset ? `, preset ${prepared.preset.id}` : '';
-    io.stdout.write(`\n${prepared.family.id} (${Object.entries(prepared.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')})${presetNote} on ${backend.detail}\n\n`);
+    const params = Object.entries(problem.params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+    io.stdout.write(`\n${problem.id}${params !== '' ? ` (${params})` : ''}${presetNote} on ${backend.detail}\n\n`);
     io.stdout.write(formatCompareTable(results) + '\n');
     const evals = formatEvalTable(results);
     if (evals !== undefined) io.stdout.write(`\nFinal evaluation (± 95% CI half-width where per-item)\n${evals}\n`);
@@ -140,7 +143,7 @@ export function compareRows(results: readonly RunResult[]): string[][] {
 function reportInput(prepared: PreparedProblem, backend: string, startedAt: Date, results: readonly RunResult[]): ReportInput {
   const evals = evalTable(results.map((r) => ({ method: r.method, evals: r.final.evals })), formatNumber);
   return {
-    problem: prepared.family.id,
+    problem: prepared.loaded!.id,
     problemParams: prepared.params,
     ...(prepared.preset ? { preset: prepared.preset.id } : {}),
     backend,

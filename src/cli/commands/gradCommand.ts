@@ -5,20 +5,18 @@ import type { ProblemDefinition, VariableSpec } from '../../core';
 import type { CliIo } from '../cliIo';
 import { resolveFor } from '../executeRun';
 import type { ParsedArgs } from '../parseArgs';
-import { parsePoint, prepareProblem, startBackend, variableSizes } from '../prepareProblem';
+import { parsePoint, prepareProblem, startProblem, variableSizes } from '../prepareProblem';
 
 /** Runs `bilevel grad`; prints `{ command, problem, method, backend, K, x, y0?, hypergradient, F, options }`. */
 export async function gradCommand(args: ParsedArgs, io: CliIo): Promise<number> {
-  const prepared = prepareProblem('grad', args);
+  const { backend, problem: loaded, prepared } = await startProblem(prepareProblem('grad', args), args);
   const method = prepared.methods[0]!;
   const xText = args.flags.get('x');
-  const xGiven = xText === undefined ? undefined : parsePoint('x', xText, variableSizes(prepared.definition.upper));
+  const xGiven = xText === undefined ? undefined : parsePoint('x', xText, variableSizes(loaded.definition.upper));
   const y0Text = args.flags.get('y0');
-  const definition =
-    y0Text === undefined ? prepared.definition : withLowerStart(prepared.definition, parsePoint('y0', y0Text, variableSizes(prepared.definition.lower)));
+  const definition = y0Text === undefined ? loaded.definition : withLowerStart(loaded.definition, parsePoint('y0', y0Text, variableSizes(loaded.definition.lower)));
   const options = resolveFor({ ...prepared, definition }, method);
-  const backend = await startBackend(args.flags);
-  const problem = await compileProblem(definition, createRng(options.seed as number));
+  const problem = await compileProblem(definition, createRng(options.seed));
   try {
     const x = startingPoint(problem, xGiven);
     try {
@@ -27,8 +25,8 @@ export async function gradCommand(args: ParsedArgs, io: CliIo): Promise<number> 
       io.stdout.write(
         JSON.stringify({
           command: 'grad',
-          problem: prepared.family.id,
-          problemParams: prepared.params,
+          problem: loaded.id,
+          problemParams: loaded.params,
           method: method.id,
           backend: backend.name,
           K: options.lowerSteps,

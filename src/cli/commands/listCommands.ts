@@ -1,22 +1,59 @@
 // `bilevel problems`, `bilevel methods` and `bilevel presets`: the registries, with every option's
 // flag and default.
+import * as path from 'node:path';
 import { BUILTIN_PROBLEMS, METHODS, RUN_OPTIONS } from '../../core';
+import { formatProblemId } from '../../common/problemId';
+import { listProblemExports } from '../../problemFiles/compileProblemFile';
 import type { OptionSpec } from '../../core';
 import { PRESETS } from '../../protocol/presets';
 import type { Preset } from '../../protocol/presets';
 import type { CliIo } from '../cliIo';
 import { defaultText, rejectUnknownFlags, COMMAND_FLAGS, GLOBAL_FLAGS } from '../commandFlags';
 import type { ParsedArgs } from '../parseArgs';
+import { startBackend } from '../prepareProblem';
+import { UsageError } from '../usageError';
 
-/** Runs `bilevel problems`. */
-export function problemsCommand(args: ParsedArgs, io: CliIo): number {
+/** Runs `bilevel problems` (`--file F`: the problems a problem file exports). */
+export async function problemsCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   rejectUnknownFlags('problems', args.flags, [...GLOBAL_FLAGS, ...COMMAND_FLAGS.problems!]);
+  const file = args.flags.get('file');
+  if (file !== undefined) return fileProblems(file, args, io);
   if (args.flags.has('json')) {
     io.stdout.write(JSON.stringify(BUILTIN_PROBLEMS.map((p) => ({ id: p.id, title: p.title, summary: p.summary, params: p.params.map(specJson) }))) + '\n');
     return 0;
   }
   const blocks = BUILTIN_PROBLEMS.map((p) => [`${p.id} — ${p.title}`, `  ${p.summary}`, ...optionLines(p.params)].join('\n'));
   io.stdout.write(blocks.join('\n\n') + '\n');
+  return 0;
+}
+
+/** `bilevel problems --file F`: each problem export with its id, variables and defaults. */
+async function fileProblems(file: string, args: ParsedArgs, io: CliIo): Promise<number> {
+  if (file === '') throw new UsageError('--file needs a problem file, e.g. --file ./mine.bilevel.ts');
+  // The file's module code may create tensors: a backend is active before it runs.
+  await startBackend(new Map([['backend', args.flags.get('backend') ?? 'cpu']]));
+  const absolute = path.resolve(file);
+  const problems = await listProblemExports(absolute);
+  const shape = (vars: Record<string, { shape: readonly number[] }>): string => Object.entries(vars).map(([n, v]) => `${n}[${v.shape.join('×') || 'scalar'}]`).join(', ');
+  const rows = problems.map((p) => ({
+    problem: formatProblemId(file, p.exportName),
+    exportName: p.exportName,
+    id: p.definition.id,
+    upper: shape(p.definition.upper.variables),
+    lower: shape(p.definition.lower.variables),
+    ...(p.location ? { line: p.location.line + 1 } : {}),
+    defaults: p.definition.defaults ?? {},
+  }));
+  if (args.flags.has('json') && args.flags.get('json') !== 'false') {
+    io.stdout.write(JSON.stringify(rows) + '\n');
+    return 0;
+  }
+  if (rows.length === 0) {
+    io.stdout.write(`${file} exports no problem; export one made with defineProblem({...})\n`);
+    return 1;
+  }
+  const blocks = rows.map((r) => [`${r.problem} — ${r.id}${r.line !== undefined ? ` (line ${r.line})` : ''}`, `  upper ${r.upper}`, `  lower ${r.lower}`].join('\n'));
+  io.stdout.write(blocks.join('\n\n') + `\n\nRun one with \`bilevel run --problem ${rows[0]!.problem}\`.\n`);
   return 0;
 }
 

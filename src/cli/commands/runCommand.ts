@@ -8,24 +8,29 @@ import { formatBytes, formatNumber } from '../formatTable';
 import { formatEvalLines } from '../evalSummary';
 import { formatStatSummaries, statSummariesToJson } from '../statsSummary';
 import type { ParsedArgs } from '../parseArgs';
-import { prepareProblem, startBackend, storeDir } from '../prepareProblem';
+import { prepareProblem, startProblem, storeDir } from '../prepareProblem';
+import { prepareSpec } from '../specFile';
 import { unusedPresetOptions } from '../resolvePreset';
 
 /** Runs `bilevel run`; returns the exit code. */
 export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
-  const prepared = prepareProblem('run', args);
-  const method = prepared.methods[0]!;
-  // Validate every option before the backend starts or a run folder appears.
-  const options = resolveFor(prepared, method);
+  const fromSpec = args.flags.has('spec') ? prepareSpec(args) : undefined;
+  const first = fromSpec?.prepared ?? prepareProblem('run', args);
+  // A built-in's options are checked before the backend starts or a run folder appears.
+  if (first.definition) resolveFor(first, first.methods[0]!);
   const json = args.flags.has('json') && args.flags.get('json') !== 'false';
   const noStore = args.flags.has('no-store') && args.flags.get('no-store') !== 'false';
+  const store = noStore ? undefined : storeDir(args.flags);
+  const { backend, problem, prepared } = await startProblem(first, args, store);
+  const method = prepared.methods[0]!;
+  const options = resolveFor(prepared, method);
   const unused = unusedPresetOptions(prepared.preset, [method]);
   if (unused.length > 0) io.stderr.write(`bilevel: note: ${method.id} takes no ${unused.join(', ')} of preset '${prepared.preset!.id}'; left out\n`);
-  const backend = await startBackend(args.flags);
+  const name = args.flags.get('name') ?? fromSpec?.spec.name;
   const result = await executeRun(prepared, method, options, {
     backend,
-    storeDir: noStore ? undefined : storeDir(args.flags),
-    ...(args.flags.get('name') !== undefined ? { name: args.flags.get('name')! } : {}),
+    storeDir: store,
+    ...(name !== undefined ? { name } : {}),
     progress: json ? undefined : io.stdout,
     shouldStop: io.interrupted,
   });
@@ -33,8 +38,8 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
     io.stdout.write(
       JSON.stringify({
         command: 'run',
-        problem: prepared.family.id,
-        problemParams: prepared.params,
+        problem: problem.id,
+        problemParams: problem.params,
         ...(prepared.preset ? { preset: prepared.preset.id } : {}),
         method: method.id,
         options: result.options,
@@ -48,7 +53,7 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
       }) + '\n',
     );
   } else {
-    io.stdout.write(formatRunSummary(prepared.family.id, result, backend.detail, prepared.preset?.id) + '\n');
+    io.stdout.write(formatRunSummary(problem.id, result, backend.detail, prepared.preset?.id) + '\n');
   }
   return result.status === 'cancelled' ? EXIT_INTERRUPTED : result.status === 'completed' ? 0 : 1;
 }

@@ -10,7 +10,7 @@ import { RunNode } from '../views/historyTree';
 import type { LiveRun, RunController } from '../runs/runController';
 import type { RunPanels } from '../views/runPanel';
 import type { FoundRun, RunStores } from '../runs/runStores';
-import { problemLabel } from '../runs/specFromRecord';
+import { problemLabel } from '../../store/problemPaths';
 
 /** The extension's parts, as the commands see them. */
 export interface CommandContext {
@@ -58,7 +58,7 @@ export function startRuns(ctx: CommandContext, specs: readonly ExperimentSpec[],
   const runs = specs.map((spec) => ctx.controller.start(spec, storeDir));
   const label = problemLabel(first.problem);
   ctx.panels.open(
-    runs.map((r) => r.handle),
+    runs.map((r) => r.runId),
     title ?? (specs.length === 1 ? `${first.method} · ${label}` : `Compare ${specs.map((s) => s.method).join(', ')} · ${label}`),
     vscode.ViewColumn.Beside,
   );
@@ -66,7 +66,7 @@ export function startRuns(ctx: CommandContext, specs: readonly ExperimentSpec[],
   return runs;
 }
 
-/** The id a command argument names: a history row, a run id or handle string, else undefined. */
+/** The id a command argument names: a history row or a run id string, else undefined. */
 export function idOf(arg: unknown): string | undefined {
   if (arg instanceof RunNode) return arg.runOrHandle;
   if (typeof arg === 'string' && arg !== '') return arg;

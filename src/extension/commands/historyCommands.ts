@@ -16,7 +16,7 @@ export const openRun =
     const live = ctx.controller.get(id);
     const found = live?.runId === undefined && live ? undefined : ctx.stores.find(live?.runId ?? id, live?.storeDir);
     const title = found ? `${runLabel(found.record)} · ${problemDisplayName(found.record.config.problem)}` : live ? `${live.spec.method} · ${live.problem}` : id;
-    ctx.panels.open([live?.runId ?? live?.handle ?? id], title);
+    ctx.panels.open([live?.runId ?? id], title);
     return true;
   };
 

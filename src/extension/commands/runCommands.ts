@@ -8,7 +8,7 @@ import type { OptionValue } from '../config';
 import { isKnownMethod } from './methodCatalog';
 import { formatOptionsText, parseOptionsText } from './parseOptionsText';
 import { methodFor, pickMethod, pickMethods, resolveProblem, saveIfDirty } from './pickers';
-import { problemLabel, specFromRecord } from '../runs/specFromRecord';
+import { problemLabel, specFromConfig } from '../../store/problemPaths';
 import { existsSync } from 'node:fs';
 import type { CommandContext } from './context';
 import { messageOf } from '../../common/messageOf';
@@ -34,7 +34,7 @@ export const runProblem =
       options: { ...config.runs.defaultOptions, ...optionRecord(options) },
     };
     const runs = startRuns(ctx, [spec]);
-    return runs ? { handles: runs.map((r) => r.handle) } : undefined;
+    return runs ? { handles: runs.map((r) => r.runId) } : undefined;
   };
 
 /** Extra arguments of compareMethods: options for every method, and whether to check hypergradients. */
@@ -74,8 +74,8 @@ export const compareMethods =
     const specs: ExperimentSpec[] = methods.map((method) => ({ problem: problem.source, method, options: { ...options, seed } }));
     const runs = startRuns(ctx, specs);
     if (!runs) return undefined;
-    if (check) void checkAll(ctx, specs, runs.map((r) => r.handle));
-    return { handles: runs.map((r) => r.handle) };
+    if (check) void checkAll(ctx, specs, runs.map((r) => r.runId));
+    return { handles: runs.map((r) => r.runId) };
   };
 
 /** The last step of Compare Methods from the palette: options for every method (Enter keeps them). */
@@ -168,14 +168,14 @@ export const rerun =
     if (!id) return undefined;
     const found = findStoredRun(ctx, id);
     if (!found) return undefined;
-    const spec = specFromRecord(found.record, found.folder);
+    const spec = specFromConfig(found.record.config, found.folder);
     if (spec.problem.kind === 'file' && !existsSync(spec.problem.path)) {
       void vscode.window.showErrorMessage(`The problem file of this run is gone: ${spec.problem.path}`);
       return undefined;
     }
     await saveIfDirty(spec.problem);
     const runs = startRuns(ctx, [spec]);
-    return runs ? { handles: runs.map((r) => r.handle) } : undefined;
+    return runs ? { handles: runs.map((r) => r.runId) } : undefined;
   };
 
 /** `bilevel.cancelRun(run?)`: graceful cancel, then a kill after the timeout (RunManager). */
@@ -185,13 +185,13 @@ export const cancelRun =
     let id = idOf(arg);
     if (!id) {
       const active = ctx.controller.active();
-      if (active.length === 1) id = active[0]!.handle;
+      if (active.length === 1) id = active[0]!.runId;
       else if (active.length === 0) {
         void vscode.window.showInformationMessage('No run of this window is running.');
         return false;
       } else {
         const picked = await vscode.window.showQuickPick(
-          active.map((r) => ({ label: r.spec.method, description: `${r.problem} · ${r.state}${r.iterations > 0 ? ` ${r.done}/${r.iterations}` : ''}`, id: r.handle })),
+          active.map((r) => ({ label: r.spec.method, description: `${r.problem} · ${r.state}${r.iterations > 0 ? ` ${r.done}/${r.iterations}` : ''}`, id: r.runId })),
           { placeHolder: 'Run to cancel' },
         );
         id = picked?.id;

@@ -43,5 +43,5 @@ export const runPreset =
     const overrides = typeof extra === 'object' && extra !== null ? (extra as { options?: Record<string, PresetValue> }).options : undefined;
     const specs = presetSpecs(preset, ctx.config().runs.defaultOptions, methods).map((s) => (overrides ? { ...s, options: { ...s.options, ...overrides } } : s));
     const runs = startRuns(ctx, specs, `${preset.id} · ${methods.join(', ')}`);
-    return runs ? { handles: runs.map((r) => r.handle) } : undefined;
+    return runs ? { handles: runs.map((r) => r.runId) } : undefined;
   };

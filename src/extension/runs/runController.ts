@@ -8,7 +8,7 @@ import type { CheckView } from '../../protocol/webview';
 import type { CheckResultMessage } from '../../protocol/worker';
 import { Emitter, type Disposable, type Event } from '../emitter';
 import type { LiveRunInfo } from '../views/historyModel';
-import { problemDisplayName } from '../../common/problemId';
+import { formatProblemId, problemDisplayName } from '../../common/problemId';
 import type { RunManager } from './runManager';
 
 /** The part of RunManager this controller uses. */
@@ -16,14 +16,15 @@ export type RunManagerLike = Pick<RunManager, 'start' | 'check' | 'cancel' | 'on
 
 /** A run this window started, from queued to finished. */
 export interface LiveRun {
-  /** RunManager's key of the run (`run-3`), known before the worker names the run. */
-  readonly handle: string;
+  /** The run's one id, made when it was queued; the record is created under it. */
+  readonly runId: string;
   readonly spec: ExperimentSpec;
   readonly storeDir: string;
   /** Problem key for grouping: the built-in id or `<file>#<export>` by base name. */
   readonly problem: string;
   readonly queuedAt: number;
-  runId?: string;
+  /** True once the worker created run.json (the history then shows the stored run). */
+  recorded: boolean;
   runDir?: string;
   state: 'queued' | 'running' | 'finished';
   /** `running` until it finishes (also while queued). */
@@ -62,7 +63,6 @@ export class RunController implements Disposable {
   /** Fires on every change (queued, started, metrics, finished, compile error, check result). */
   readonly onDidChange: Event<RunChange> = this.changes.event;
   private readonly runs = new Map<string, LiveRun>();
-  private readonly byRunId = new Map<string, LiveRun>();
   private readonly subscriptions: Disposable[];
   private disposed = false;
 
@@ -71,7 +71,7 @@ export class RunController implements Disposable {
     private readonly now: () => number = Date.now,
   ) {
     this.subscriptions = [
-      manager.onRunStarted((e) => this.handleStarted(e.handle.key, e.runId, e.runDir, e.iterations)),
+      manager.onRunStarted((e) => this.handleStarted(e.handle.key, e.runDir, e.iterations)),
       manager.onMetrics((e) => this.handleMetrics(e.handle.key, e.records)),
       manager.onRunFinished((e) => this.handleFinished(e.handle.key, e.result)),
       manager.onCompileError((e) => this.handleCompileError(e.handle.key, e.handle.spec, e.diagnostics)),
@@ -95,7 +95,8 @@ export class RunController implements Disposable {
     const handle = this.manager.start(spec, { storeDir });
     const iterations = typeof spec.options.iterations === 'number' ? spec.options.iterations : 0;
     const run: LiveRun = {
-      handle: handle.key,
+      runId: handle.key,
+      recorded: false,
       spec,
       storeDir,
       problem: problemKey(spec),
@@ -108,7 +109,7 @@ export class RunController implements Disposable {
       warnings: [],
       ...(extra.check ? { check: extra.check } : {}),
     };
-    this.runs.set(run.handle, run);
+    this.runs.set(run.runId, run);
     this.changes.fire({ kind: 'queued', run });
     return run;
   }
@@ -129,16 +130,16 @@ export class RunController implements Disposable {
     this.changes.fire({ kind: 'checked', run });
   }
 
-  /** Cancels a queued or running run (handle or run id). False if unknown or finished. */
-  cancel(id: string): boolean {
-    const run = this.get(id);
+  /** Cancels a queued or running run. False if unknown or finished. */
+  cancel(runId: string): boolean {
+    const run = this.get(runId);
     if (!run || run.state === 'finished') return false;
-    return this.manager.cancel(run.handle);
+    return this.manager.cancel(run.runId);
   }
 
-  /** A live or recently finished run by handle or run id. */
-  get(id: string): LiveRun | undefined {
-    return this.runs.get(id) ?? this.byRunId.get(id);
+  /** A live or recently finished run by id. */
+  get(runId: string): LiveRun | undefined {
+    return this.runs.get(runId);
   }
 
   /** Runs that are queued or running. */
@@ -149,8 +150,8 @@ export class RunController implements Disposable {
   /** Queued and running runs as the history shows them. */
   liveInfo(): LiveRunInfo[] {
     return this.active().map((r) => ({
-      handle: r.handle,
-      ...(r.runId !== undefined ? { runId: r.runId } : {}),
+      runId: r.runId,
+      recorded: r.recorded,
       storeDir: r.storeDir,
       problem: r.problem,
       method: r.spec.method,
@@ -162,7 +163,7 @@ export class RunController implements Disposable {
     }));
   }
 
-  /** Resolves when the run (handle or run id) has finished; at once if it already has. */
+  /** Resolves when the run has finished; at once if it already has. */
   waitForRun(id: string): Promise<LiveRun> {
     const run = this.get(id);
     if (!run) return Promise.reject(new Error(`no run '${id}' in this window`));
@@ -185,15 +186,14 @@ export class RunController implements Disposable {
     this.changes.dispose();
   }
 
-  private handleStarted(key: string, runId: string, runDir: string, iterations: number): void {
-    const run = this.runs.get(key);
+  private handleStarted(runId: string, runDir: string, iterations: number): void {
+    const run = this.runs.get(runId);
     if (!run) return;
-    run.runId = runId;
+    run.recorded = true;
     run.runDir = runDir;
     run.iterations = iterations;
     run.startedAt = this.now();
     if (run.state !== 'finished') run.state = 'running';
-    this.byRunId.set(runId, run);
     this.changes.fire({ kind: 'started', run });
   }
 
@@ -211,10 +211,7 @@ export class RunController implements Disposable {
   ): void {
     const run = this.runs.get(key);
     if (!run || run.state === 'finished') return;
-    if (result.runId !== undefined && run.runId === undefined) {
-      run.runId = result.runId;
-      this.byRunId.set(result.runId, run);
-    }
+    if (result.runId !== undefined) run.recorded = true;
     if (result.runDir !== undefined) run.runDir ??= result.runDir;
     run.state = 'finished';
     run.endedAt = this.now();
@@ -236,15 +233,12 @@ export class RunController implements Disposable {
   /** Keeps the newest finished runs; older ones (and records the store holds) are dropped. */
   private forgetOldRuns(): void {
     const finished = [...this.runs.values()].filter((r) => r.state === 'finished');
-    for (const r of finished) if (r.runId !== undefined) r.records = [];
-    for (const r of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) {
-      this.runs.delete(r.handle);
-      if (r.runId !== undefined) this.byRunId.delete(r.runId);
-    }
+    for (const r of finished) if (r.recorded) r.records = [];
+    for (const r of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) this.runs.delete(r.runId);
   }
 }
 
 /** The history's problem key of a spec: the built-in id, or `<file>#<export>` by base name. */
 export function problemKey(spec: ExperimentSpec): string {
-  return spec.problem.kind === 'builtin' ? spec.problem.id : problemDisplayName(`${spec.problem.path}#${spec.problem.exportName}`);
+  return spec.problem.kind === 'builtin' ? spec.problem.id : problemDisplayName(formatProblemId(spec.problem.path, spec.problem.exportName ?? 'default'));
 }

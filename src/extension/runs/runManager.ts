@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import type { ExperimentSpec, SourceDiagnostic } from '../../protocol/experiment';
 import type { IterationRecord, RunSummary } from '../../protocol/metrics';
 import type { CheckResultMessage, ReadyMessage, RunFinishedMessage } from '../../protocol/worker';
+import { problemLabel } from '../../store/problemPaths';
+import { makeRunId } from '../../store/runId';
 import { RunStore, RunWriter } from '../../store/runStore';
 import type { FinishStatus } from '../../store/runStore';
 import { Emitter } from '../emitter';
@@ -23,7 +25,7 @@ export type JobState = 'queued' | 'starting' | 'running' | 'stopping' | 'finishe
 
 /** A run or a check, as the host tracks it. */
 export interface JobHandle {
-  /** Manager-local id (`run-3`, `check-1`), known before the worker names the run. */
+  /** The run id (made here when the run is queued, then recorded under it by the worker), or `check-N` for a check. */
   readonly key: string;
   readonly kind: 'run' | 'check';
   readonly spec: ExperimentSpec;
@@ -35,8 +37,9 @@ export interface JobHandle {
 /** A queued or running experiment. */
 export interface RunHandle extends JobHandle {
   readonly kind: 'run';
+  /** The run's one id from its first moment (= key): the worker creates the record under it. */
+  readonly runId: string;
   /** Set once the worker created the run record (`runStarted`). */
-  readonly runId?: string;
   readonly runDir?: string;
   /** Total outer iterations, once started. */
   readonly iterations?: number;
@@ -180,7 +183,6 @@ export class RunManager implements Disposable {
   private readonly queue: RunJob[] = [];
   private readonly active = new Set<RunJob>();
   private readonly checks = new Set<CheckJob>();
-  private nextRun = 1;
   private nextCheck = 1;
   private disposed = false;
   /** Keys and states at the last onQueueChanged, so unchanged snapshots are not fired again. */
@@ -199,7 +201,7 @@ export class RunManager implements Disposable {
   /** Queues a run; it starts at once when fewer than maxConcurrent runs are active. */
   start(spec: ExperimentSpec, overrides: JobOverrides = {}): RunHandle {
     if (this.disposed) throw new Error('the run manager is disposed');
-    const job = new RunJob(`run-${this.nextRun++}`, spec, overrides);
+    const job = new RunJob(makeRunId(spec.method, problemLabel(spec.problem)), spec, overrides);
     this.queue.push(job);
     this.pump();
     return job;
@@ -273,7 +275,7 @@ export class RunManager implements Disposable {
   private find(target: JobHandle | string): RunJob | CheckJob | undefined {
     const all = [...this.queue, ...this.active, ...this.checks];
     if (typeof target !== 'string') return all.find((j) => j === target);
-    return all.find((j) => j.key === target) ?? all.find((j) => j instanceof RunJob && j.runId === target);
+    return all.find((j) => j.key === target);
   }
 
   private pump(): void {
@@ -319,7 +321,7 @@ export class RunManager implements Disposable {
     const unsubscribe = worker.onMessage((message) => {
       switch (message.type) {
         case 'runStarted':
-          job.runId = message.runId;
+          job.recorded = true;
           job.runDir = message.runDir;
           job.iterations = message.iterations;
           this.runStartedEmitter.fire({ handle: job, runId: message.runId, runDir: message.runDir, options: message.options, iterations: message.iterations, backend: job.backend! });
@@ -344,7 +346,7 @@ export class RunManager implements Disposable {
           return;
       }
     });
-    worker.send({ type: 'run', spec: job.spec, ...(this.options.batchMs !== undefined ? { batchMs: this.options.batchMs } : {}) });
+    worker.send({ type: 'run', runId: job.runId, spec: job.spec, ...(this.options.batchMs !== undefined ? { batchMs: this.options.batchMs } : {}) });
     // A cancel that came during the handshake: nothing is recorded yet, so the worker just goes.
     if (job.cancelRequested) worker.kill();
     const exit = await worker.exited;
@@ -355,7 +357,7 @@ export class RunManager implements Disposable {
       warnings: [] as readonly string[],
       exit,
       ...(job.backend ? { backend: job.backend } : {}),
-      ...(job.runId !== undefined ? { runId: job.runId, runDir: job.runDir! } : {}),
+      ...(job.recorded ? { runId: job.runId, runDir: job.runDir! } : {}),
       ...(job.diagnostics ? { diagnostics: job.diagnostics } : {}),
     };
     let result: RunResult;
@@ -367,7 +369,7 @@ export class RunManager implements Disposable {
         ...(finished.summary ? { summary: finished.summary } : {}),
         warnings: finished.warnings,
       };
-    } else if (job.cancelRequested && (job.killedAfterCancel || job.runId === undefined)) {
+    } else if (job.cancelRequested && (job.killedAfterCancel || !job.recorded)) {
       const message = job.killedAfterCancel
         ? `cancelled: the worker did not stop within ${this.options.killTimeoutMs} ms of the cancel request and was killed`
         : 'cancelled before the run started';
@@ -381,7 +383,7 @@ export class RunManager implements Disposable {
       result = { ...base, status: 'failed', message: `the worker ${how}${stderrSuffix(exit)}` };
     }
     // The worker died with the run record still `running`: finish it so the history is right.
-    if (!finished && job.runId !== undefined) finishRecord(storeDir, job.runId, result.status, result.message);
+    if (!finished && job.recorded) finishRecord(storeDir, job.runId, result.status, result.message);
     this.finishRun(job, result);
   }
 
@@ -455,7 +457,8 @@ class RunJob implements RunHandle {
   readonly kind = 'run';
   state: JobState = 'queued';
   backend?: ReadyMessage['backend'];
-  runId?: string;
+  /** True once the worker created run.json (runStarted). */
+  recorded = false;
   runDir?: string;
   iterations?: number;
   recordsReceived = 0;
@@ -470,11 +473,15 @@ class RunJob implements RunHandle {
   resolve!: (result: RunResult) => void;
 
   constructor(
-    readonly key: string,
+    readonly runId: string,
     readonly spec: ExperimentSpec,
     readonly overrides: JobOverrides,
   ) {
     this.done = new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  get key(): string {
+    return this.runId;
   }
 }
 

@@ -37,9 +37,9 @@ export class RunNode extends vscode.TreeItem {
     this.command = { command: Commands.openRun, title: 'Open Run', arguments: [this] };
   }
 
-  /** The run id, or the handle of a queued run. */
+  /** The run id (a queued run's too). */
   get runOrHandle(): string {
-    return this.item.runId ?? this.item.handle ?? this.item.key;
+    return this.item.runId ?? this.item.key;
   }
 }
 
@@ -110,9 +110,9 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     return this.runs;
   }
 
-  /** The row of a run id or handle. */
+  /** The row of a run id. */
   find(id: string): RunNode | undefined {
-    return this.allRuns().find((r) => r.item.runId === id || r.item.handle === id || r.item.key === id);
+    return this.allRuns().find((r) => r.item.runId === id || r.item.key === id);
   }
 
   dispose(): void {

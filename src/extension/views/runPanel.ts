@@ -255,28 +255,26 @@ export class RunPanel {
   }
 
   private contains(run: LiveRun): boolean {
-    return this.ids.includes(run.handle) || (run.runId !== undefined && this.ids.includes(run.runId));
+    return this.ids.includes(run.runId);
   }
 
   private onRunChange(c: RunChange): void {
     const run = c.run;
     if (!run || !this.contains(run)) return;
-    // Once the worker names the run, the panel refers to it by run id (that is what survives a reload).
-    if (run.runId !== undefined && this.ids.includes(run.handle)) this.ids = this.ids.map((id) => (id === run.handle ? run.runId! : id));
     if (!this.ready || c.kind === 'queued') return;
-    // The webview keys runs by the id of the last snapshot; a run it knows by its handle needs a new one.
-    if (!this.sent.has(run.runId ?? run.handle)) {
+    // A run the last snapshot did not hold (it was still queued) needs a new snapshot.
+    if (!this.sent.has(run.runId)) {
       this.sendSnapshot();
       return;
     }
     switch (c.kind) {
       case 'metrics':
-        this.post({ type: 'append', runId: run.runId ?? run.handle, records: c.records });
+        this.post({ type: 'append', runId: run.runId, records: c.records });
         return;
       case 'finished':
         this.post({
           type: 'status',
-          runId: run.runId ?? run.handle,
+          runId: run.runId,
           status: run.status,
           ...(run.message !== undefined ? { message: run.message } : {}),
           ...(run.summary !== undefined ? { summary: run.summary } : {}),
@@ -375,7 +373,7 @@ export class RunPanel {
 /** A live run as the panel shows it. */
 export function liveView(live: LiveRun): RunView {
   return {
-    runId: live.runId ?? live.handle,
+    runId: live.runId,
     label: live.spec.name ? `${live.spec.name} (${live.spec.method})` : live.spec.method,
     method: live.spec.method,
     problem: live.problem,

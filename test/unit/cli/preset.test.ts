@@ -45,7 +45,7 @@ describe('--preset', () => {
   it('fills the problem, its parameters, the first method and its options for run', () => {
     const p = prepareProblem('run', args('run', '--preset', 'fake-quadratic'), LIST);
     assert.equal(p.preset?.id, 'fake-quadratic');
-    assert.equal(p.family.id, 'toy-quadratic');
+    assert.equal(p.family?.id, 'toy-quadratic');
     assert.equal(p.params['n'], 3);
     assert.equal(p.params['identity'], true);
     assert.deepEqual(p.methods.map((m) => m.id), ['cg']);
@@ -95,7 +95,7 @@ describe('--preset', () => {
   it('applies the preset parameters only to the preset problem when --problem names another', () => {
     const other = BUILTIN_PROBLEMS.find((b) => b.id !== 'toy-quadratic' && !b.params.some((s) => s.key === 'identity'))!;
     const p = prepareProblem('run', args('run', '--preset', 'fake-quadratic', '--problem', other.id, '--method', 'rhg'), LIST);
-    assert.equal(p.family.id, other.id);
+    assert.equal(p.family?.id, other.id);
     assert.equal(p.params['identity'], undefined);
   });
 

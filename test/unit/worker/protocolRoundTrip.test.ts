@@ -33,7 +33,7 @@ const SPEC = { problem: { kind: 'file', path: '/w/p.bilevel.ts', exportName: 'de
 // One sample per message type; the mapped types make the compiler demand a sample for every new type.
 const HOST_MESSAGES: { [K in HostToWorker['type']]: Extract<HostToWorker, { type: K }> } = {
   init: { type: 'init', protocolVersion: WORKER_PROTOCOL_VERSION, backend: 'auto', storeDir: '/w/.bilevel/runs' },
-  run: { type: 'run', spec: SPEC, batchMs: 75 },
+  run: { type: 'run', runId: '20261205-000000-rhg-p-0a1b', spec: SPEC, batchMs: 75 },
   check: { type: 'check', spec: { problem: { kind: 'builtin', id: 'toy-quadratic', params: { n: 4, identity: false } }, method: 'cg', options: {} } },
   cancel: { type: 'cancel' },
 };

@@ -12,9 +12,11 @@ import { WORKER_PROTOCOL_VERSION } from '../../../src/protocol/worker';
 import type { HostToWorker, MessagePort, WorkerToHost } from '../../../src/protocol/worker';
 import { parseRecord } from '../../../src/store/recordJson';
 import { METRICS_FILE, RunStore } from '../../../src/store/runStore';
-import { problemFileLabel, serveWorker } from '../../../src/worker/workerEndpoint';
+import { serveWorker } from '../../../src/worker/workerEndpoint';
+import { problemFileLabel } from '../../../src/store/problemPaths';
 import { createMemoryPortPair } from './memoryPort';
 import { registerNodeDatasets } from '../../../src/datasets/registerNodeDatasets';
+import { makeRunId } from '../../../src/store/runId';
 
 const FIXTURE = path.resolve(__dirname, '../../../test/fixtures/problems/fixture.bilevel.ts');
 
@@ -95,10 +97,12 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
   void it('runs a built-in toy: runStarted, metrics batches with every record in order, runFinished, and the run store', async () => {
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: { ...toy({ iterations: 8 }), name: 'endpoint test' }, batchMs: 1 });
+    const runId = makeRunId('rhg', 'toy-quadratic');
+    s.host.send({ type: 'run', runId, spec: { ...toy({ iterations: 8 }), name: 'endpoint test' }, batchMs: 1 });
     const started = await s.next('runStarted');
     const finished = await s.next('runFinished');
     assert.equal(await s.done, 0);
+    assert.equal(started.runId, runId, 'the run is recorded under the id the host made');
     assert.equal(started.iterations, 8);
     assert.equal(started.options.lowerSteps, 5);
     assert.equal(started.options.outerOptimizer, 'sgd', 'runStarted carries resolved defaults');
@@ -132,7 +136,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
   void it('batches metrics: a long batch interval sends all records in one final batch', async () => {
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: toy({ iterations: 5 }), batchMs: 60_000 });
+    s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: toy({ iterations: 5 }), batchMs: 60_000 });
     await s.next('runFinished');
     const batches = s.received.filter((m) => m.type === 'metrics');
     assert.equal(batches.length, 1);
@@ -142,7 +146,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
   void it('stops on cancel after the current iteration: status cancelled in the message and run.json', async () => {
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: toy({ iterations: 100_000 }), batchMs: 1 });
+    s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: toy({ iterations: 100_000 }), batchMs: 1 });
     const started = await s.next('runStarted');
     await s.next('metrics');
     s.host.send({ type: 'cancel' });
@@ -160,7 +164,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
     writeFileSync(file, "import { defineProblem } from 'bilevel-lab';\n\nexport const broken = 1 +;\n");
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: { problem: { kind: 'file', path: file, exportName: 'default' }, method: 'rhg', options: {} } });
+    s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: { problem: { kind: 'file', path: file, exportName: 'default' }, method: 'rhg', options: {} } });
     const error = await s.next('compileError');
     assert.equal(await s.done, 1);
     // `export const broken = 1 +;`: the unexpected ';' is at 1-based column 26.
@@ -173,7 +177,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
   void it('runs a problem file that imports bilevel-lab, tfjs-core and a workspace file', async () => {
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: { problem: { kind: 'file', path: FIXTURE, exportName: 'default' }, method: 'rhg', options: {} } });
+    s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: { problem: { kind: 'file', path: FIXTURE, exportName: 'default' }, method: 'rhg', options: {} } });
     const started = await s.next('runStarted');
     const finished = await s.next('runFinished');
     assert.equal(finished.status, 'completed', finished.message);
@@ -197,7 +201,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
     );
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: { problem: { kind: 'file', path: file, exportName: 'default' }, method: 'rhg', options: {} } });
+    s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: { problem: { kind: 'file', path: file, exportName: 'default' }, method: 'rhg', options: {} } });
     const finished = await s.next('runFinished');
     assert.equal(finished.status, 'completed', finished.message);
     assert.deepEqual(s.records().map((r) => Object.keys(r.evals ?? {}).includes('test.accuracy')), [true, true, true]);
@@ -208,7 +212,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
   void it('lists the available problem exports when the export is missing', async () => {
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: { problem: { kind: 'file', path: FIXTURE, exportName: 'quadratic' }, method: 'rhg', options: {} } });
+    s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: { problem: { kind: 'file', path: FIXTURE, exportName: 'quadratic' }, method: 'rhg', options: {} } });
     const error = await s.next('compileError');
     assert.equal(error.diagnostics[0]!.message, "fixture.bilevel.ts has no export named 'quadratic'. Problem exports: classifier, default.");
   });
@@ -222,7 +226,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
     );
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: { problem: { kind: 'file', path: file, exportName: 'default' }, method: 'rhg', options: { iterations: 3 } } });
+    s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: { problem: { kind: 'file', path: file, exportName: 'default' }, method: 'rhg', options: { iterations: 3 } } });
     const error = await s.next('compileError');
     const finished = await s.next('runFinished');
     assert.deepEqual([error.diagnostics[0]!.line, error.diagnostics[0]!.column], [3, 16]);
@@ -240,7 +244,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
     );
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: { problem: { kind: 'file', path: file, exportName: 'default' }, method: 'rhg', options: { iterations: 3, lowerSteps: 2 } } });
+    s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: { problem: { kind: 'file', path: file, exportName: 'default' }, method: 'rhg', options: { iterations: 3, lowerSteps: 2 } } });
     const finished = await s.next('runFinished');
     assert.equal(finished.status, 'failed');
     assert.match(finished.message ?? '', /^the lower variable moved \(at throws\.bilevel\.ts:5:\d+\)$/);
@@ -251,7 +255,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
   void it('answers bad options with error and writes no run record', async () => {
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: toy({ noSuchOption: 1 }) });
+    s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: toy({ noSuchOption: 1 }) });
     assert.match((await s.next('error')).message, /unknown option 'noSuchOption' for method 'rhg'/);
     assert.equal(await s.done, 1);
     assert.deepEqual(new RunStore(s.storeDir).list(), []);
@@ -273,7 +277,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
   void it('refuses a second job with error and keeps running the first', async () => {
     const s = new Session();
     await s.next('ready');
-    s.host.send({ type: 'run', spec: toy({ iterations: 100_000 }) });
+    s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: toy({ iterations: 100_000 }) });
     await s.next('runStarted');
     s.host.send({ type: 'check', spec: toy() });
     assert.match((await s.next('error')).message, /already running a job/);

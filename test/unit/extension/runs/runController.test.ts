@@ -1,5 +1,5 @@
-// RunController turns RunManager events into the UI's change stream: handles become run ids,
-// records accumulate, compile errors and finishes are reported once, checks come back.
+// RunController turns RunManager events into the UI's change stream: a run keeps the id it was
+// queued with, records accumulate, compile errors and finishes are reported once, checks come back.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExperimentSpec, SourceDiagnostic } from '../../../../src/protocol/experiment';
@@ -27,7 +27,8 @@ class FakeManager {
   checkOutcome: CheckOutcome = { ok: false, message: 'no check' };
 
   start(spec: ExperimentSpec, overrides: { storeDir?: string } = {}): RunHandle {
-    const handle = { key: `run-${this.handles.length + 1}`, kind: 'run', spec, state: 'queued', recordsReceived: 0, done: new Promise(() => undefined) } as RunHandle;
+    const id = `R${this.handles.length + 1}`;
+    const handle = { key: id, runId: id, kind: 'run', spec, state: 'queued', recordsReceived: 0, done: new Promise(() => undefined) } as RunHandle;
     this.handles.push(handle);
     this.stores.push(overrides.storeDir);
     return handle;
@@ -58,16 +59,17 @@ function setup(): { fake: FakeManager; controller: RunController; changes: RunCh
 }
 
 describe('RunController', () => {
-  it('follows a run from queued to finished, by handle and then by run id', async () => {
+  it('follows a run from queued to finished under the one id it was queued with', async () => {
     const { fake, controller, changes } = setup();
     const run = controller.start(SPEC, '/ws/.bilevel/runs');
     assert.equal(fake.stores[0], '/ws/.bilevel/runs');
-    assert.deepEqual([run.handle, run.state, run.iterations, run.problem], ['run-1', 'queued', 10, 'lake.bilevel.ts#lake']);
-    assert.deepEqual(controller.liveInfo()[0], { handle: 'run-1', storeDir: '/ws/.bilevel/runs', problem: 'lake.bilevel.ts#lake', method: 'rhg', state: 'queued', done: 0, total: 10, queuedAt: 1000 });
+    assert.deepEqual([run.runId, run.recorded, run.state, run.iterations, run.problem], ['R1', false, 'queued', 10, 'lake.bilevel.ts#lake']);
+    assert.deepEqual(controller.liveInfo()[0], { runId: 'R1', recorded: false, storeDir: '/ws/.bilevel/runs', problem: 'lake.bilevel.ts#lake', method: 'rhg', state: 'queued', done: 0, total: 10, queuedAt: 1000 });
     const handle = fake.handles[0]!;
-    const finished = controller.waitForRun('run-1');
+    const finished = controller.waitForRun('R1');
     fake.started.fire({ handle, runId: 'R1', runDir: '/ws/.bilevel/runs/R1', options: {}, iterations: 12, backend: { name: 'cpu', detail: '', skipped: [] } });
     assert.equal(controller.get('R1'), run);
+    assert.equal(run.recorded, true);
     assert.equal(run.state, 'running');
     assert.equal(run.iterations, 12);
     fake.metrics.fire({ handle, runId: 'R1', records: [record(0), record(1)] });
@@ -103,17 +105,17 @@ describe('RunController', () => {
     assert.equal(errors[1]!.kind === 'compileError' && errors[1]!.spec, SPEC);
     fake.finished.fire({ handle: fake.handles[0]!, result: { status: 'failed', message: 'the problem file has errors', warnings: [], diagnostics } });
     assert.deepEqual(run.diagnostics, diagnostics);
-    assert.equal(run.runId, undefined);
+    assert.equal(run.recorded, false, 'no record was made');
   });
 
-  it('cancels through the manager by handle, and refuses unknown or finished runs', () => {
+  it('cancels through the manager by run id, and refuses unknown or finished runs', () => {
     const { fake, controller } = setup();
     controller.start(SPEC, '/s');
-    assert.equal(controller.cancel('run-1'), true);
-    assert.deepEqual(fake.cancelled, ['run-1']);
+    assert.equal(controller.cancel('R1'), true);
+    assert.deepEqual(fake.cancelled, ['R1']);
     assert.equal(controller.cancel('nope'), false);
     fake.finished.fire({ handle: fake.handles[0]!, result: { status: 'cancelled', warnings: [] } });
-    assert.equal(controller.cancel('run-1'), false);
+    assert.equal(controller.cancel('R1'), false);
   });
 
   it('moves a queued run to running when its worker starts', () => {
@@ -132,9 +134,9 @@ describe('RunController', () => {
     fake.checkOutcome = { ok: false, message: 'the problem file has errors: x' };
     await assert.rejects(controller.check(SPEC, '/s'), /problem file has errors/);
     controller.start(SPEC, '/s');
-    controller.setCheck('run-1', { verdict: 'pass', maxRelativeError: 1e-7, relativeErrorVsRhg: 0 });
+    controller.setCheck('R1', { verdict: 'pass', maxRelativeError: 1e-7, relativeErrorVsRhg: 0 });
     assert.equal(changes.at(-1)!.kind, 'checked');
-    assert.equal(controller.get('run-1')!.check!.verdict, 'pass');
+    assert.equal(controller.get('R1')!.check!.verdict, 'pass');
   });
 
   it('keys file problems by base name and built-ins by id', () => {

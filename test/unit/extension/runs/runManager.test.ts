@@ -17,6 +17,7 @@ import { METRICS_FILE, RunStore } from '../../../../src/store/runStore';
 import { RunManager } from '../../../../src/extension/runs/runManager';
 import { describeExit, stderrSummary } from '../../../../src/extension/runs/workerProcess';
 import type { QueueSnapshot, RunFinishedEvent, RunManagerOptions } from '../../../../src/extension/runs/runManager';
+import { makeRunId } from '../../../../src/store/runId';
 
 /** The real worker bundle, next to the extension bundle in dist/. */
 const WORKER = path.resolve(__dirname, '../../../../dist/worker.js');
@@ -280,7 +281,7 @@ if (process.env.BILEVEL_FAKE_WORKER === undefined) {
       const started = new Promise<string>((resolve) =>
         child.on('message', (raw) => {
           const m = raw as WorkerToHost;
-          if (m.type === 'ready') child.send({ type: 'run', spec: toy(1_000_000), batchMs: 1 } satisfies HostToWorker);
+          if (m.type === 'ready') child.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: toy(1_000_000), batchMs: 1 } satisfies HostToWorker);
           if (m.type === 'metrics') resolve(m.runId);
         }),
       );

@@ -1,0 +1,156 @@
+// The one pipeline from a loaded problem, a method and resolved options to a run record: create
+// run.json under the id the starter chose, run the solver, append metrics in batches (disk first,
+// then the caller's hook), and finish run.json with how it ended. The CLI calls it in-process; the
+// worker calls it in the child process and forwards the hooks to the host. Nothing else writes runs.
+import * as path from 'node:path';
+import * as core from '../core';
+import type { ResolvedOptions } from '../core';
+import { messageOf } from '../common/messageOf';
+import type { IterationRecord, RunSummary } from '../protocol/metrics';
+import type { RunConfig, RunRecord } from '../protocol/runRecord';
+import { RunStore } from '../store/runStore';
+import type { FinishStatus, RunWriter } from '../store/runStore';
+import type { LoadedProblem } from './loadProblem';
+import { versions } from './versions';
+
+/** What to run and where to record it. */
+export interface RunRequest {
+  readonly problem: LoadedProblem;
+  readonly method: string;
+  /** Resolved once by the caller (core.resolveRunOptions); recorded as they are and run without resolving again. */
+  readonly options: ResolvedOptions;
+  /** The runs folder, or undefined to keep nothing (`--no-store`). */
+  readonly storeDir: string | undefined;
+  /** The run's id, made by whoever started the run; absent: the store makes one. */
+  readonly runId?: string;
+  /** Backend as requested (`auto`, `wasm`, …) and what actually runs. */
+  readonly backend: { readonly requested: string; readonly ran: NonNullable<RunRecord['backend']> };
+  readonly name?: string;
+  readonly preset?: string;
+}
+
+/** How the caller follows a run. */
+export interface RunHooks {
+  /** run.json exists (only when stored). */
+  onCreated?(run: { readonly runId: string; readonly runDir: string }): void;
+  /** Every record as it comes, before it is on disk (progress bars, statistics). */
+  onRecord?(record: IterationRecord): void;
+  /** A batch that is now in metrics.jsonl, in order (the worker sends it to the host). */
+  onBatch?(records: readonly IterationRecord[]): void;
+  /** Polled before every outer iteration; true ends the run `cancelled`. */
+  shouldStop(): boolean;
+  /** Batch interval (ms): records reach disk and onBatch at least this often. Default 75. */
+  readonly batchMs?: number;
+}
+
+/** How a run ended. A `failed` run carries the error that ended it. */
+export interface RecordedRun {
+  readonly status: FinishStatus;
+  readonly message?: string;
+  readonly runId?: string;
+  readonly runDir?: string;
+  readonly options: ResolvedOptions;
+  readonly summary?: RunSummary;
+  readonly warnings: readonly string[];
+  /** The error of a `failed` run (a ProblemError for a problem that does not validate). */
+  readonly error?: unknown;
+}
+
+/** Default batch interval (ms). */
+export const DEFAULT_BATCH_MS = 75;
+
+/** The run loop yields to the event loop at least this often (ms), so a cancel (message, SIGINT) is read mid-run. */
+const YIELD_MS = 20;
+
+/** The run.json config of a request: enough to repeat the run exactly (store/problemPaths.ts specFromConfig). */
+export function runConfigOf(request: RunRequest): RunConfig {
+  const { problem, options } = request;
+  return {
+    problem: problem.id,
+    problemParams: problem.params,
+    method: request.method,
+    methodOptions: options,
+    iterations: options.iterations,
+    seed: options.seed,
+    backend: request.backend.requested,
+    ...(request.preset !== undefined ? { preset: request.preset } : {}),
+  };
+}
+
+/**
+ * Runs `request` to its end and records it. Never throws for divergence, cancellation or an error
+ * inside the run (status `failed`, with `error`); throws only when the run record cannot be created.
+ */
+export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<RecordedRun> {
+  let writer: RunWriter | undefined;
+  if (request.storeDir !== undefined) {
+    writer = new RunStore(request.storeDir).create(runConfigOf(request), {
+      ...(request.runId !== undefined ? { id: request.runId } : {}),
+      backend: request.backend.ran,
+      versions: versions(),
+      ...(request.name !== undefined ? { name: request.name } : {}),
+    });
+    hooks.onCreated?.({ runId: writer.id, runDir: writer.dir });
+  }
+  const stored = writer ? { runId: writer.id, runDir: writer.dir } : {};
+  const batchMs = hooks.batchMs ?? DEFAULT_BATCH_MS;
+  let pending: IterationRecord[] = [];
+  let lastFlush = Date.now();
+  let lastYield = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  // Disk first, then the hook: a batch the host has seen is in metrics.jsonl.
+  const flush = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    lastFlush = Date.now();
+    if (pending.length === 0) return;
+    const records = pending;
+    pending = [];
+    writer?.append(records);
+    hooks.onBatch?.(records);
+  };
+  try {
+    const outcome = await core.runResolved(request.problem.definition, request.method, request.options, {
+      onRecord: async (record) => {
+        pending.push(record);
+        hooks.onRecord?.(record);
+        const now = Date.now();
+        if (now - lastFlush >= batchMs) flush();
+        // A record that waits alone is written when its batch time is up, even if the next step is
+        // slow (the timer fires whenever the step awaits a macrotask, or at the next yield).
+        else timer ??= setTimeout(flush, batchMs - (now - lastFlush));
+        if (now - lastYield >= YIELD_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = Date.now();
+        }
+      },
+      shouldStop: hooks.shouldStop,
+    });
+    flush();
+    writer?.finish(outcome.status, outcome.summary, outcome.message);
+    return {
+      status: outcome.status,
+      ...(outcome.message !== undefined ? { message: outcome.message } : {}),
+      ...stored,
+      options: outcome.options,
+      summary: outcome.summary,
+      warnings: outcome.warnings,
+    };
+  } catch (err) {
+    let reason = messageOf(err);
+    const where = request.problem.file?.locate(err);
+    if (where?.line !== undefined) reason += ` (at ${path.basename(where.file)}:${where.line}:${where.column ?? 1})`;
+    try {
+      flush();
+    } catch {
+      // The reason for the failure matters more than the last batch.
+    }
+    if (timer !== undefined) clearTimeout(timer);
+    try {
+      writer?.finish('failed', undefined, reason);
+    } catch (writeErr) {
+      reason += `; the run record could not be finished: ${messageOf(writeErr)}`;
+    }
+    return { status: 'failed', message: reason, ...stored, options: request.options, warnings: [], error: err };
+  }
+}
