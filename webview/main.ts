@@ -20,17 +20,16 @@ import {
   type Scale,
   type TooltipItem,
 } from 'chart.js';
+import { formatBytes, formatDuration, formatNumber } from '../src/common/format';
 import type { ChartDefaults, CheckView, HostToWebview, WebviewToHost } from '../src/protocol/webview';
 import {
   type BarChartData,
   type ChartData,
   type ChartView,
   evalColumns,
-  formatBytes,
+  formatChartValue,
   formatEval,
   formatCheck,
-  formatDuration,
-  formatNumber,
   type LineChartData,
   PanelModel,
   type PersistedState,
@@ -397,7 +396,7 @@ function cardFor(id: string, kind: ChartData['kind']): Card {
   root.append(head, wrap);
   chartsSection.append(root);
   // Cards hold either kind; drawLine/drawBar narrow it back.
-  const chart = kind === 'line' ? (new Chart(canvas, lineConfig()) as unknown as Chart) : (new Chart(canvas, barConfig()) as unknown as Chart);
+  const chart = kind === 'line' ? (new Chart(canvas, lineConfig(id)) as unknown as Chart) : (new Chart(canvas, barConfig()) as unknown as Chart);
   const card: Card = { id, kind, root, canvas, title, zoomBox, buttons, chart, points: 0 };
   if (kind === 'line') attachZoom(card);
   cards.set(id, card);
@@ -418,7 +417,7 @@ function baseOptions(): NonNullable<ChartConfiguration['options']> {
   };
 }
 
-function lineConfig(): ChartConfiguration<'line', { x: number; y: number }[]> {
+function lineConfig(id: string): ChartConfiguration<'line', { x: number; y: number }[]> {
   const t = theme();
   const base = baseOptions();
   return {
@@ -450,7 +449,7 @@ function lineConfig(): ChartConfiguration<'line', { x: number; y: number }[]> {
         tooltip: {
           callbacks: {
             title: (items: TooltipItem<'line'>[]) => (items[0] ? `iteration ${items[0].parsed.x}` : ''),
-            label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatNumber(item.parsed.y ?? undefined)}`,
+            label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatChartValue(id, item.parsed.y ?? undefined)}`,
           },
         },
       },

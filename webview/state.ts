@@ -1,34 +1,26 @@
 // The run panel's data side: the runs it shows, their series per metric and method statistic,
 // smoothing (EMA, the raw line kept), min/max decimation, the k* histogram, progress/ETA and the
 // summary table. No DOM and no node, so plain Node unit tests call it (test/unit/webview/); main.ts
-// only draws what this module computes (STYLE §5).
+// only draws what this module computes (STYLE §5). Which metrics get a chart, and their titles, is
+// src/protocol/metricCatalog.ts (shared with the report); number formats are src/common/format.ts.
+import { formatBytes, formatNumber } from '../src/common/format';
 import type { IterationRecord, RunStatus, RunSummary } from '../src/protocol/metrics';
-import { baselineColor, baselineLabel, baselinesFor, CI95_SUFFIX, decimateRange, evalTitle, flatLine, isBaseline, isEvalMetric, seriesColor, statNumber } from '../src/protocol/chartData';
+import { baselineColor, baselineLabel, baselinesFor, decimateRange, evalMetricNames, flatLine, formatEvalValue, isBaseline, isEvalMetric, seriesColor, statNumber } from '../src/protocol/chartData';
 import type { Point } from '../src/protocol/chartData';
+import { evalTitle, KSTAR_HISTOGRAM_TITLE, KSTAR_STAT, metricDef, METRICS, orderStatKeys, statTitle, type MetricUnit } from '../src/protocol/metricCatalog';
 import type { ChartDefaults, CheckView, RunView, SnapshotMessage, StatusMessage } from '../src/protocol/webview';
 
 export type { Point } from '../src/protocol/chartData';
 export { decimateRange, statNumber } from '../src/protocol/chartData';
 
-/** A per-iteration quantity with its own chart. */
+/** A per-iteration quantity with its own chart: a metric of the catalog, an eval or a method statistic. */
 export interface SeriesDef {
   readonly id: string;
   readonly title: string;
   readonly yLabel: string;
+  readonly unit: MetricUnit;
   readonly read: (r: IterationRecord) => number | undefined;
 }
-
-/** The record-level charts, in page order; absent or non-finite values make no point. */
-export const METRIC_SERIES: readonly SeriesDef[] = [
-  { id: 'upperLoss', title: 'Upper objective F(x_t, y_K)', yLabel: 'F', read: (r) => r.upperLoss },
-  { id: 'lowerLoss', title: 'Lower objective f(x_t, y_K)', yLabel: 'f', read: (r) => r.lowerLoss },
-  { id: 'hypergradNorm', title: 'Hypergradient norm ‖g‖', yLabel: '‖g‖', read: (r) => r.hypergradNorm },
-  { id: 'lowerStationarity', title: 'Lower-level stationarity ‖∇_y f‖', yLabel: '‖∇_y f‖', read: (r) => r.lowerStationarity },
-  { id: 'upperDistance', title: 'Distance to the solution ‖x_t − x*‖', yLabel: '‖x − x*‖', read: (r) => r.upperDistance },
-  { id: 'lowerDistance', title: 'Lower distance ‖y_K − y*‖', yLabel: '‖y − y*‖', read: (r) => r.lowerDistance },
-  { id: 'iterationMs', title: 'Time per iteration (forward + backward)', yLabel: 'ms', read: (r) => r.forwardMs + r.backwardMs },
-  { id: 'numBytes', title: 'Memory held by tensors', yLabel: 'bytes', read: (r) => r.numBytes },
-];
 
 /** Chart ids of held-out evaluation metrics (IterationRecord.evals) are `eval:<name>`. */
 export const EVAL_PREFIX = 'eval:';
@@ -36,21 +28,8 @@ export const EVAL_PREFIX = 'eval:';
 /** Chart ids of method statistics are `stat:<key>`. */
 export const STAT_PREFIX = 'stat:';
 
-/** The stat of PTT methods (k*), which also gets a histogram. */
-export const KSTAR = 'ptt.kStar';
-
 /** Chart id of the k* histogram. */
-export const KSTAR_HISTOGRAM = 'hist:ptt.kStar';
-
-/** Titles of the statistics the source papers care about; they come first, other stats follow sorted. */
-export const STAT_TITLES: Readonly<Record<string, string>> = {
-  'ptt.kStar': 'k* trace (PTT: worst-case truncation step)',
-  'trhg.M': 'M (T-RHG: back-propagated steps)',
-  'bda.alpha': 'α_k (BDA aggregation weight)',
-  'slbamm.multiplierNorm': '‖z‖ (sl-BAMM multiplier norm)',
-  'ufom.coin': 'UFOM coin (1 = exact correction drawn)',
-  'ufom.q': 'q (UFOM correction probability)',
-};
+export const KSTAR_HISTOGRAM = `hist:${KSTAR_STAT}`;
 
 /** The colour of the run at `index` in every chart and table of the panel. */
 export const runColor = seriesColor;
@@ -229,7 +208,7 @@ export class PanelModel {
    */
   chartIds(): string[] {
     const has = (id: string): boolean => this.runs.some((r) => (r.series.get(id)?.length ?? 0) > 0);
-    const ids = METRIC_SERIES.map((m) => m.id).filter(has);
+    const ids = METRICS.map((m) => m.key).filter(has);
     const evalIds = new Set<string>();
     for (const r of this.runs) for (const id of r.series.keys()) if (id.startsWith(EVAL_PREFIX) && has(id)) evalIds.add(id);
     // Accuracy and F1 curves sit next to the losses, where one looks first.
@@ -237,9 +216,7 @@ export class PanelModel {
     ids.splice(afterLosses, 0, ...[...evalIds].sort());
     const statKeys = new Set<string>();
     for (const r of this.runs) for (const id of r.series.keys()) if (id.startsWith(STAT_PREFIX) && has(id)) statKeys.add(id.slice(STAT_PREFIX.length));
-    const known = Object.keys(STAT_TITLES).filter((k) => statKeys.has(k));
-    const others = [...statKeys].filter((k) => !(k in STAT_TITLES)).sort();
-    ids.push(...[...known, ...others].map((k) => STAT_PREFIX + k));
+    ids.push(...orderStatKeys(statKeys).map((k) => STAT_PREFIX + k));
     if (this.runs.some((r) => r.kStar.size > 0)) ids.push(KSTAR_HISTOGRAM);
     return ids;
   }
@@ -301,7 +278,7 @@ export class PanelModel {
     return {
       kind: 'bar',
       id: KSTAR_HISTOGRAM,
-      title: 'Histogram of k* (PTT)',
+      title: KSTAR_HISTOGRAM_TITLE,
       xLabel: 'k*',
       labels: values.map(String),
       datasets: withK.map(({ r, index }) => ({ runId: r.runId, label: r.label, color: runColor(index), counts: values.map((v) => r.kStar.get(v) ?? 0) })),
@@ -342,30 +319,35 @@ export class PanelModel {
 
 /** The eval metrics the summary table gets a column for (not baselines, not `.ci95`), sorted. */
 export function evalColumns(rows: readonly Pick<SummaryRow, 'evals'>[]): string[] {
-  const names = new Set<string>();
-  for (const r of rows) for (const k of Object.keys(r.evals ?? {})) if (isEvalMetric(k)) names.add(k);
-  return [...names].sort();
+  return evalMetricNames(rows.map((r) => r.evals));
 }
 
 /** A summary cell of eval `name`: `0.912 ± 0.004` with its 95% half-width when known, `—` when missing. */
 export function formatEval(evals: Readonly<Record<string, number>> | undefined, name: string): string {
-  const v = evals?.[name];
-  if (v === undefined) return '—';
-  const ci = evals?.[name + CI95_SUFFIX];
-  return ci === undefined ? formatNumber(v) : `${formatNumber(v)} ± ${formatNumber(ci)}`;
+  return formatEvalValue(evals, name, formatNumber);
 }
 
-/** The definition of a metric or `stat:<key>` chart. */
+/** The definition of a metric (src/protocol/metricCatalog.ts), `eval:<name>` or `stat:<key>` chart. */
 export function seriesDef(id: string): SeriesDef | undefined {
-  const metric = METRIC_SERIES.find((m) => m.id === id);
-  if (metric) return metric;
+  const metric = metricDef(id);
+  if (metric) return { id, title: metric.title, yLabel: metric.yLabel, unit: metric.unit, read: metric.read };
   if (id.startsWith(EVAL_PREFIX)) {
     const name = id.slice(EVAL_PREFIX.length);
-    return { id, title: evalTitle(name), yLabel: name, read: (r) => r.evals?.[name] };
+    return { id, title: evalTitle(name), yLabel: name, unit: 'value', read: (r) => r.evals?.[name] };
   }
   if (!id.startsWith(STAT_PREFIX)) return undefined;
   const key = id.slice(STAT_PREFIX.length);
-  return { id, title: STAT_TITLES[key] ?? key, yLabel: key, read: (r) => statNumber(r.stats[key]) };
+  return { id, title: statTitle(key), yLabel: key, unit: 'value', read: (r) => statNumber(r.stats[key]) };
+}
+
+/** A value of chart `id` as its tooltip shows it, in the metric's unit: `1.50 MiB`, `12.5 ms`, `1234`, `0.1235`. */
+export function formatChartValue(id: string, y: number | undefined): string {
+  const unit = seriesDef(id)?.unit ?? 'value';
+  if (y === undefined || !Number.isFinite(y)) return formatNumber(y);
+  if (unit === 'bytes') return formatBytes(y);
+  if (unit === 'ms') return `${formatNumber(y)} ms`;
+  // Counts are whole numbers; 4 significant digits would turn 12345 into 12350.
+  return unit === 'count' ? String(Math.round(y)) : formatNumber(y);
 }
 
 function newRunState(view: RunView): RunState {
@@ -421,7 +403,7 @@ function appendRecords(run: RunState, records: readonly IterationRecord[]): numb
     added++;
     run.msSum += r.forwardMs + r.backwardMs;
     if (r.numBytes > run.peakBytes) run.peakBytes = r.numBytes;
-    for (const m of METRIC_SERIES) push(run.series, m.id, r.iteration, m.read(r));
+    for (const m of METRICS) push(run.series, m.key, r.iteration, m.read(r));
     if (r.evals) {
       run.lastEvals = r.evals;
       for (const [name, value] of Object.entries(r.evals)) if (isEvalMetric(name)) push(run.series, EVAL_PREFIX + name, r.iteration, value);
@@ -430,7 +412,7 @@ function appendRecords(run: RunState, records: readonly IterationRecord[]): numb
     for (const [key, value] of Object.entries(r.stats ?? {})) {
       const y = statNumber(value);
       push(run.series, STAT_PREFIX + key, r.iteration, y);
-      if (key === KSTAR && y !== undefined && Number.isFinite(y)) run.kStar.set(y, (run.kStar.get(y) ?? 0) + 1);
+      if (key === KSTAR_STAT && y !== undefined && Number.isFinite(y)) run.kStar.set(y, (run.kStar.get(y) ?? 0) + 1);
     }
   }
   return added;
@@ -534,38 +516,6 @@ export function filterForAxes(points: readonly Point[], logX: boolean, logY: boo
  */
 export function decimateMinMax(points: readonly Point[], maxPoints: number): Point[] {
   return decimateRange(points, 0, points.length, maxPoints).points;
-}
-
-/** `12 s`, `3 min 05 s`, `1 h 02 min`; `—` for undefined. */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return ms < 10000 ? `${(ms / 1000).toFixed(1)} s` : `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-}
-
-/** Three significant digits, exponent form for very small or large magnitudes; `—` for undefined. */
-export function formatNumber(v: number | undefined): string {
-  if (v === undefined) return '—';
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a < 1e-3 || a >= 1e5 ? v.toExponential(2) : String(Number(v.toPrecision(3)));
-}
-
-/** `812 B`, `1.5 KiB`, `12.3 MiB`; `—` for undefined. */
-export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined || !Number.isFinite(bytes)) return '—';
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
 }
 
 /** The check column: `PASS 2.1e-6`, `FAIL 0.03`, `≈ 0.12` (approximate methods are not judged). */

@@ -1,17 +1,9 @@
 // Held-out evaluation metrics (RunSummary.evals) as the CLI prints them: `value ± ci95` cells, the
 // lines under a run's summary, and compare's second table (methods × metrics, baselines last).
-import { BASELINE_PREFIX, baselinesFor, CI95_SUFFIX, isBaseline, isEvalMetric } from '../protocol/chartData';
+import { BASELINE_PREFIX, baselinesFor, CI95_SUFFIX, formatEvalValue, isBaseline, isEvalMetric } from '../protocol/chartData';
 
 /** Evals as a run reports them, by metric name. */
 export type Evals = Readonly<Record<string, number>>;
-
-/** `name`'s value, with ` ± ci95` when `name.ci95` exists; `—` when the metric is missing. */
-export function formatEvalValue(evals: Evals | undefined, name: string, format: (v: number | undefined) => string): string {
-  const value = evals?.[name];
-  if (value === undefined) return '—';
-  const ci = evals?.[name + CI95_SUFFIX];
-  return ci === undefined ? format(value) : `${format(value)} ± ${format(ci)}`;
-}
 
 /** The metrics of `evals` in print order: charted metrics sorted, then baselines sorted (`.ci95` folded in). */
 export function evalNames(evals: Evals | undefined): string[] {

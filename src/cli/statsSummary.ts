@@ -1,5 +1,6 @@
 // Condenses the method statistics of a run (spec §8) for the CLI's final summary: the last value
 // and the mean of each numeric statistic, and a histogram of integer-valued traces such as PTT's k*.
+import { KSTAR_STAT } from '../protocol/metricCatalog';
 import type { IterationRecord } from '../protocol/metrics';
 
 /** One statistic over a run. */
@@ -13,7 +14,7 @@ export interface StatSummary {
 }
 
 /** Keys whose histogram is worth printing (spec §8: PTT's k* histogram). */
-const HISTOGRAM_KEYS = new Set(['ptt.kStar']);
+const HISTOGRAM_KEYS = new Set([KSTAR_STAT]);
 
 /** Accumulates statistics record by record, so a long run needs no record list in memory. */
 export class StatsAccumulator {

@@ -1,5 +1,6 @@
 // Pure chart-data helpers shared by the HTML report (src/report) and the live run panel (webview/),
-// so both draw the same series the same way. Imports nothing, like the rest of src/protocol.
+// so both draw the same series the same way; what is charted, and under which titles, is in
+// metricCatalog.ts. Imports nothing, like the rest of src/protocol.
 
 /** One (x, y) point; Chart.js reads this shape directly with `parsing: false`. */
 export interface Point {
@@ -103,25 +104,22 @@ export function baselinesFor(metric: string, names: Iterable<string>): string[] 
   return [...new Set(names)].filter((n) => isBaseline(n) && lastPart(n) === tail).sort();
 }
 
+/**
+ * A cell of eval `name`: its value, with ` ± ci95` when `name.ci95` exists (`0.8812 ± 0.0063`); `—`
+ * when the metric is missing. `format` is the caller's number format (src/common/format.ts).
+ */
+export function formatEvalValue(evals: Readonly<Record<string, number>> | undefined, name: string, format: (v: number | undefined) => string): string {
+  const value = evals?.[name];
+  if (value === undefined) return '—';
+  const ci = evals?.[name + CI95_SUFFIX];
+  return ci === undefined ? format(value) : `${format(value)} ± ${format(ci)}`;
+}
+
 /** The eval metrics (charted names) in `evals` lists, in a stable order: sorted by name. */
 export function evalMetricNames(evals: Iterable<Readonly<Record<string, number>> | undefined>): string[] {
   const names = new Set<string>();
   for (const e of evals) if (e) for (const k of Object.keys(e)) if (isEvalMetric(k)) names.add(k);
   return [...names].sort();
-}
-
-/** Titles of the evals the built-in problems report; others are titled by their name. */
-const EVAL_TITLES: Readonly<Record<string, string>> = {
-  'test.accuracy': 'Test accuracy',
-  'test.accuracyOfZ': 'Test accuracy from the learned start z',
-  f1: 'F1 of clean-sample identification (×100)',
-  'test.mse': 'Test mean squared error',
-};
-
-/** The chart title of eval `name`, e.g. `Test accuracy (test.accuracy)`. */
-export function evalTitle(name: string): string {
-  const known = EVAL_TITLES[name];
-  return known ? `${known} (${name})` : `Evaluation: ${name}`;
 }
 
 /** The legend label of a baseline: `baseline.noisy.accuracy` → `baseline: noisy`. */

@@ -1,9 +1,11 @@
 // Pure data side of the `compare --report` page: turns each method's IterationRecords into chart
 // specs (one overlay chart per metric and per numeric method statistic, plus k* histograms for PTT),
 // decimating long series. No DOM and no node built-ins, so unit tests call it directly; the browser
-// script (reportScript.ts) only draws what this module computed.
-import { baselineColor, baselineLabel, baselinesFor, decimateRange, evalMetricNames, evalTitle, flatLine, isBaseline, seriesColor, statNumber } from '../protocol/chartData';
+// script (reportScript.ts) only draws what this module computed. The metrics and their titles are
+// src/protocol/metricCatalog.ts's, the same as the live run panel's.
+import { baselineColor, baselineLabel, baselinesFor, decimateRange, evalMetricNames, flatLine, isBaseline, seriesColor, statNumber } from '../protocol/chartData';
 import type { Point } from '../protocol/chartData';
+import { evalTitle, KSTAR_HISTOGRAM_TITLE, KSTAR_STAT, METRICS, orderStatKeys, statTitle } from '../protocol/metricCatalog';
 import type { IterationRecord } from '../protocol/metrics';
 
 /** One method's run as the report shows it. */
@@ -70,6 +72,8 @@ export interface LineChartSpec {
   readonly section: ChartSection;
   readonly title: string;
   readonly yLabel: string;
+  /** Starts on a log y axis (the metric's `logScale` in the catalog); the page's toggle switches it. */
+  readonly logY?: boolean;
   readonly series: readonly LineSeries[];
 }
 
@@ -95,29 +99,7 @@ export const MAX_POINTS = 5000;
 export const methodColor = seriesColor;
 
 /** The stat whose presence marks a PTT method; it gets a histogram besides its trace. */
-export const PTT_KSTAR = 'ptt.kStar';
-
-/** A record-level metric: its key, chart title and how to read it from a record. */
-interface MetricDef {
-  readonly id: string;
-  readonly title: string;
-  readonly yLabel: string;
-  readonly read: (r: IterationRecord) => number | undefined;
-}
-
-/** The per-iteration metrics, in page order; absent or non-finite values make no point. */
-const METRICS: readonly MetricDef[] = [
-  { id: 'upperLoss', title: 'Upper loss F(x_t, y_K)', yLabel: 'F', read: (r) => r.upperLoss },
-  { id: 'lowerLoss', title: 'Lower loss f(x_t, y_K)', yLabel: 'f', read: (r) => r.lowerLoss },
-  { id: 'hypergradNorm', title: 'Hypergradient norm ‖g‖', yLabel: '‖g‖', read: (r) => r.hypergradNorm },
-  { id: 'lowerStationarity', title: 'Lower stationarity ‖∇_y f‖', yLabel: '‖∇_y f‖', read: (r) => r.lowerStationarity },
-  { id: 'upperDistance', title: 'Upper distance ‖x_t − x*‖', yLabel: '‖x − x*‖', read: (r) => r.upperDistance },
-  { id: 'lowerDistance', title: 'Lower distance ‖y_K − y*‖', yLabel: '‖y − y*‖', read: (r) => r.lowerDistance },
-  { id: 'iterationMs', title: 'Time per iteration (forward + backward)', yLabel: 'ms', read: (r) => r.forwardMs + r.backwardMs },
-  { id: 'gradientEvals', title: 'Cumulative gradient evaluations', yLabel: 'gradients', read: (r) => r.gradientEvals },
-  { id: 'hvpEvals', title: 'Cumulative second-order products (HVP / mixed VJP)', yLabel: 'products', read: (r) => r.hvpEvals },
-  { id: 'numTensors', title: 'Live tensors', yLabel: 'tensors', read: (r) => r.numTensors },
-];
+export const PTT_KSTAR = KSTAR_STAT;
 
 export { statNumber };
 
@@ -197,7 +179,7 @@ export function kStarHistogram(methods: readonly ReportMethod[]): BarChartSpec |
     kind: 'bar',
     id: 'hist-ptt.kStar',
     section: 'ptt',
-    title: 'Histogram of k* (ptt.kStar)',
+    title: KSTAR_HISTOGRAM_TITLE,
     xLabel: 'k*',
     yLabel: 'iterations',
     labels: values.map(String),
@@ -241,17 +223,19 @@ export function baselineValues(methods: readonly ReportMethod[]): Map<string, nu
   return out;
 }
 
-/** Every chart of the report, in page order: metrics, held-out evaluations, method statistics, then PTT histograms. */
+/**
+ * Every chart of the report, in page order: the catalog's metrics, held-out evaluations, method
+ * statistics (the papers' ones first, then the others sorted), then PTT histograms.
+ */
 export function buildCharts(methods: readonly ReportMethod[], maxPoints: number = MAX_POINTS): ChartSpec[] {
   const charts: ChartSpec[] = [];
   for (const m of METRICS) {
-    const chart = lineChart(m.id, 'metrics', m.title, m.yLabel, methods, m.read, maxPoints);
-    if (chart) charts.push(chart);
+    const chart = lineChart(m.key, 'metrics', m.title, m.yLabel, methods, m.read, maxPoints);
+    if (chart) charts.push(m.logScale ? { ...chart, logY: true } : chart);
   }
   charts.push(...evalCharts(methods, maxPoints));
-  for (const key of numericStatKeys(methods)) {
-    const title = key === PTT_KSTAR ? `${key} (k* trace)` : key;
-    const chart = lineChart(`stat-${key}`, 'stats', title, key, methods, (r) => statNumber(r.stats[key]), maxPoints);
+  for (const key of orderStatKeys(numericStatKeys(methods))) {
+    const chart = lineChart(`stat-${key}`, 'stats', statTitle(key), key, methods, (r) => statNumber(r.stats[key]), maxPoints);
     if (chart) charts.push(chart);
   }
   const hist = kStarHistogram(methods);

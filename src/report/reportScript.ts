@@ -1,12 +1,11 @@
 // The browser side of the `compare --report` page, as a plain script string that writeReport.ts
 // inlines after Chart.js. It only draws: the chart specs (series, decimation, histograms) were
-// computed in Node by reportData.ts and sit in the `report-charts` JSON block. Kept ES2017 and free
-// of template literals so it can live in this string unchanged.
+// computed in Node by reportData.ts and sit in the `report-charts` JSON block. The page body is kept
+// ES2017 and free of template literals so it can live in a String.raw string unchanged; its number
+// format is src/common/format.ts's formatNumber, inlined as source (that function is self-contained).
+import { formatNumber } from '../common/format';
 
-/** The page script: one Chart.js chart per spec, each with a linear/log toggle for its y axis. */
-export const REPORT_SCRIPT = String.raw`
-(function () {
-  'use strict';
+const PAGE_BODY = String.raw`
   if (typeof Chart === 'undefined') {
     document.getElementById('no-charts').hidden = false;
     return;
@@ -24,11 +23,9 @@ export const REPORT_SCRIPT = String.raw`
     return series.counts.map(function (c) { return log && c <= 0 ? null : c; });
   }
 
-  // Chart.js prints tiny linear ticks as 9.0000000E-7; three significant digits read better.
+  // Chart.js prints tiny linear ticks as 9.0000000E-7; the report's number format reads better.
   function linearTick(value) {
-    var a = Math.abs(value);
-    if (value === 0) return '0';
-    return a < 1e-3 || a >= 1e5 ? value.toExponential(2) : String(Number(value.toPrecision(3)));
+    return formatNumber(value);
   }
 
   // Chart.js's own log labels are long (5.0000000000E-10); label 1, 2 and 5 times a power of ten,
@@ -157,6 +154,11 @@ export const REPORT_SCRIPT = String.raw`
     grid.appendChild(card);
     var chart = new Chart(canvas, spec.kind === 'line' ? lineConfig(spec) : barConfig(spec));
     box.addEventListener('change', function () { setLog(chart, spec, box.checked, logNote); });
+    // Metrics that span decades (norms, distances) start on a log axis; the box switches back.
+    if (spec.logY) {
+      box.checked = true;
+      setLog(chart, spec, true, logNote);
+    }
     toggles.push(box);
   });
 
@@ -171,5 +173,11 @@ export const REPORT_SCRIPT = String.raw`
       }
     });
   });
-})();
+`;
+
+/** The page script: one Chart.js chart per spec, each with a linear/log toggle for its y axis. */
+export const REPORT_SCRIPT = `(function () {
+  'use strict';
+  var formatNumber = ${formatNumber.toString()};
+${PAGE_BODY}})();
 `;

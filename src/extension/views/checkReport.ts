@@ -1,6 +1,7 @@
 // The hypergradient check's verdict and text, as `bilevel check` prints them (src/cli/commands/
 // checkCommand.ts): an exact method passes when its largest relative error against central finite
 // differences is at most rtol; an approximate one is reported, not judged.
+import { formatNumber } from '../../common/format';
 import type { CheckResultMessage } from '../../protocol/worker';
 import type { CheckView } from '../../protocol/webview';
 
@@ -18,14 +19,14 @@ export function toCheckView(result: CheckResultMessage, rtol: number = CHECK_RTO
   return { verdict: checkVerdict(result, rtol), maxRelativeError: result.maxRelativeError, relativeErrorVsRhg: result.relativeErrorVsRhg };
 }
 
-/** One line for the notification, e.g. `✓ PASS rhg on toy#default: max rel. error 2.1e-6 (rtol 1e-3)`. */
+/** One line for the notification, e.g. `✓ PASS rhg on toy#default: max relative error vs finite differences 2.1e-6, vs RHG 0 (rtol 0.001)`. */
 export function checkHeadline(result: CheckResultMessage, problem: string, rtol: number = CHECK_RTOL): string {
   const verdict = checkVerdict(result, rtol);
   const mark = verdict === 'pass' ? '✓ PASS' : verdict === 'fail' ? '✗ FAIL' : '≈ APPROXIMATE';
   return (
-    `${mark} ${result.method} on ${problem}: max relative error vs finite differences ${formatSci(result.maxRelativeError)}, ` +
-    `vs RHG ${formatSci(result.relativeErrorVsRhg)}` +
-    (verdict === 'approximate' ? ' (approximate by design; not judged)' : ` (rtol ${formatSci(rtol)})`)
+    `${mark} ${result.method} on ${problem}: max relative error vs finite differences ${formatNumber(result.maxRelativeError)}, ` +
+    `vs RHG ${formatNumber(result.relativeErrorVsRhg)}` +
+    (verdict === 'approximate' ? ' (approximate by design; not judged)' : ` (rtol ${formatNumber(rtol)})`)
   );
 }
 
@@ -34,17 +35,9 @@ export function checkReportLines(result: CheckResultMessage, problem: string, rt
   const lines = [checkHeadline(result, problem, rtol)];
   result.directions.forEach((d, i) => {
     lines.push(
-      `  direction ${i + 1}: analytic ${formatSci(d.analytic)}  finite diff. ${formatSci(d.finiteDifference)}  ` +
-        `ε ${formatSci(d.epsilon)}  rel. error ${formatSci(d.relativeError)}`,
+      `  direction ${i + 1}: analytic ${formatNumber(d.analytic)}  finite diff. ${formatNumber(d.finiteDifference)}  ` +
+        `ε ${formatNumber(d.epsilon)}  rel. error ${formatNumber(d.relativeError)}`,
     );
   });
   return lines;
-}
-
-/** Three significant digits, exponent form for very small or large magnitudes. */
-export function formatSci(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a < 1e-3 || a >= 1e5 ? v.toExponential(2) : String(Number(v.toPrecision(3)));
 }

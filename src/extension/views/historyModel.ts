@@ -1,6 +1,7 @@
 // The experiment history as data: runs grouped by problem, newest first, with labels, status icons
 // and context values. Pure (the tree provider in historyTree.ts only wraps it in TreeItems), so the
 // grouping, sorting and labels are unit-tested.
+import { formatDuration, formatNumber } from '../../common/format';
 import { problemDisplayName } from '../../common/problemId';
 import type { RunStatus } from '../../protocol/metrics';
 import type { RunRecord } from '../../protocol/runRecord';
@@ -15,9 +16,10 @@ export interface StoredRun {
 
 /** A run of this window that the store may not show yet (queued) or whose progress only the host knows. */
 export interface LiveRunInfo {
-  /** The RunManager handle; the run id once the worker created the run. */
-  readonly handle: string;
-  readonly runId?: string;
+  /** The run's one id, from the moment it was queued. */
+  readonly runId: string;
+  /** True once the worker created run.json under that id. */
+  readonly recorded: boolean;
   readonly storeDir: string;
   /** Problem id as in RunConfig.problem, and method id. */
   readonly problem: string;
@@ -40,10 +42,9 @@ export interface StatusIcon {
 /** One row under a problem. */
 export interface HistoryRunItem {
   readonly kind: 'run' | 'queued';
-  /** Unique among the rows: the run id, or the handle of a queued run. */
+  /** Unique among the rows: the run id (queued runs have theirs too). */
   readonly key: string;
   readonly runId?: string;
-  readonly handle?: string;
   readonly storeDir: string;
   readonly status: RunStatus | 'queued';
   readonly label: string;
@@ -83,7 +84,7 @@ export const STATUS_ICONS: Readonly<Record<RunStatus | 'queued', StatusIcon>> = 
  * (queued, or just started) gets its own row.
  */
 export function buildHistory(stored: readonly StoredRun[], live: readonly LiveRunInfo[], now: number): HistoryGroup[] {
-  const liveById = new Map(live.filter((l) => l.runId !== undefined).map((l) => [l.runId!, l]));
+  const liveById = new Map(live.map((l) => [l.runId, l]));
   const storedIds = new Set(stored.map((s) => s.record.id));
   // Grouped by display name: a file problem may be recorded with an absolute or a relative path.
   const byProblem = new Map<string, HistoryRunItem[]>();
@@ -99,7 +100,7 @@ export function buildHistory(stored: readonly StoredRun[], live: readonly LiveRu
   };
   for (const s of stored) add(s.record.config.problem, runItem(s, liveById.get(s.record.id), now));
   for (const l of live) {
-    if (l.runId !== undefined && storedIds.has(l.runId)) continue;
+    if (storedIds.has(l.runId)) continue;
     add(l.problem, liveItem(l, now));
   }
   const groups = [...byProblem.entries()].map(([problem, runs]) => {
@@ -138,13 +139,12 @@ function runItem(s: StoredRun, live: LiveRunInfo | undefined, now: number): Hist
     r.backend ? `backend ${r.backend.name} (${r.backend.detail})` : `backend ${r.config.backend} (requested)`,
     `started ${r.createdAt}${r.durationMs !== undefined ? `, took ${formatDuration(r.durationMs)}` : ''}`,
   ];
-  if (r.summary?.last) lines.push(`final F ${r.summary.last.upperLoss}${r.summary.last.upperDistance !== undefined ? `, ‖x − x*‖ ${r.summary.last.upperDistance}` : ''}`);
+  if (r.summary?.last) lines.push(`final F ${formatNumber(r.summary.last.upperLoss)}${r.summary.last.upperDistance !== undefined ? `, ‖x − x*‖ ${formatNumber(r.summary.last.upperDistance)}` : ''}`);
   if (r.note) lines.push(`note: ${r.note}`);
   return {
     kind: 'run',
     key: r.id,
     runId: r.id,
-    ...(live ? { handle: live.handle } : {}),
     storeDir: s.storeDir,
     status,
     label: r.name ?? r.config.method,
@@ -157,13 +157,12 @@ function runItem(s: StoredRun, live: LiveRunInfo | undefined, now: number): Hist
 }
 
 function liveItem(l: LiveRunInfo, now: number): HistoryRunItem {
-  const running = l.state === 'running' && l.runId !== undefined;
+  const running = l.state === 'running' && l.recorded;
   const pct = l.total > 0 ? ` ${Math.floor((100 * l.done) / l.total)}%` : '';
   return {
     kind: running ? 'run' : 'queued',
-    key: l.runId ?? l.handle,
-    ...(l.runId !== undefined ? { runId: l.runId } : {}),
-    handle: l.handle,
+    key: l.runId,
+    ...(l.recorded ? { runId: l.runId } : {}),
     storeDir: l.storeDir,
     status: running ? 'running' : 'queued',
     label: l.name ?? l.method,
@@ -173,18 +172,6 @@ function liveItem(l: LiveRunInfo, now: number): HistoryRunItem {
     contextValue: running ? `${TreeItemContext.runPrefix}running` : TreeItemContext.queued,
     createdAt: l.queuedAt,
   };
-}
-
-/** `0.42 s`, `12.3 s`, `4 min 05 s`, `1 h 03 min`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '—';
-  const s = ms / 1000;
-  if (s < 10) return `${s.toFixed(2)} s`;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const totalSeconds = Math.round(s);
-  if (totalSeconds < 3600) return `${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
-  const minutes = Math.floor(totalSeconds / 60);
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 /** Local `HH:MM` for today's runs, else `YYYY-MM-DD HH:MM`. */

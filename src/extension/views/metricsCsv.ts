@@ -37,21 +37,17 @@ export function metricsToCsv(records: readonly IterationRecord[]): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-/** One value as CSV text (before quoting). */
+/**
+ * One value as CSV text (before quoting). Numbers are written with `String`, the shortest text that
+ * reads back as the same double (`NaN`, `Infinity` and `-Infinity` included), never the rounded
+ * display format of src/common/format.ts: a CSV is data.
+ */
 export function formatValue(value: StatValue | undefined): string {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') return value;
-  return value.map(formatNumber).join(';');
-}
-
-function formatNumber(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return 'Infinity';
-  if (v === -Infinity) return '-Infinity';
-  // String() is the shortest round-tripping form, so no precision is lost.
-  return String(v);
+  return value.map((v) => String(v)).join(';');
 }
 
 /** Quotes a cell when it holds a comma, quote, CR/LF or a leading/trailing space. */

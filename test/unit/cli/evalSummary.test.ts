@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatEvalTable } from '../../../src/cli/commands/compareCommand';
 import { formatRunSummary } from '../../../src/cli/commands/runCommand';
-import { evalNames, evalTable, formatEvalLines, formatEvalValue } from '../../../src/cli/evalSummary';
+import { evalNames, evalTable, formatEvalLines } from '../../../src/cli/evalSummary';
 import type { RunResult } from '../../../src/cli/executeRun';
 import { formatNumber } from '../../../src/cli/formatTable';
+import { formatEvalValue } from '../../../src/protocol/chartData';
 
 /** Evals as hyperclean reports them: accuracy with its CI, F1, and two constant baselines. */
 const HYPERCLEAN = {
@@ -21,7 +22,8 @@ const HYPERCLEAN = {
 function result(method: string, evals?: Record<string, number>): RunResult {
   return {
     method,
-    options: { iterations: 30 },
+    // Only the evals matter here; resolved options are branded (src/core/methods/options.ts).
+    options: { iterations: 30 } as unknown as RunResult['options'],
     status: 'completed',
     runId: `run-${method}`,
     runDir: `/tmp/runs/run-${method}`,

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunRecord } from '../../../src/protocol/runRecord';
 import type { CheckResultMessage } from '../../../src/protocol/worker';
-import { checkHeadline, checkReportLines, checkVerdict, formatSci, toCheckView } from '../../../src/extension/views/checkReport';
+import { checkHeadline, checkReportLines, checkVerdict, toCheckView } from '../../../src/extension/views/checkReport';
 import { findDefaultMethod } from '../../../src/extension/commands/findDefaultMethod';
 import { makeNonce, panelCsp, renderPanelHtml } from '../../../src/extension/views/panelHtml';
 import { formatOptionsText, parseOptionsText } from '../../../src/extension/commands/parseOptionsText';
 import { PROBLEM_TEMPLATE, problemFileName } from '../../../src/extension/commands/problemTemplate';
 import { diagnosticsByFile } from '../../../src/extension/views/sourceDiagnostics';
-import { problemLabel, problemSourceOf, specFromRecord } from '../../../src/extension/runs/specFromRecord';
+import { problemLabel, problemSourceOf, specFromConfig } from '../../../src/store/problemPaths';
 import { findProblemLocations } from '../../../src/problemFiles/findProblemLocations';
 
 const CHECK: CheckResultMessage = {
@@ -31,17 +31,16 @@ describe('checkReport', () => {
   });
 
   it('writes a headline and one line per direction', () => {
-    assert.equal(checkHeadline(CHECK, 'toy'), '✓ PASS rhg on toy: max relative error vs finite differences 2.00e-6, vs RHG 0 (rtol 0.001)');
+    assert.equal(checkHeadline(CHECK, 'toy'), '✓ PASS rhg on toy: max relative error vs finite differences 2e-6, vs RHG 0 (rtol 0.001)');
     assert.match(checkHeadline({ ...CHECK, maxRelativeError: 0.02 }, 'toy'), /^✗ FAIL/);
     assert.match(checkHeadline({ ...CHECK, exact: false }, 'toy'), /^≈ APPROXIMATE .*not judged/);
     const lines = checkReportLines(CHECK, 'toy');
     assert.equal(lines.length, 2);
-    assert.match(lines[1]!, /direction 1: analytic 1.5 {2}finite diff. 1.5 {2}ε 0.001 {2}rel. error 2.00e-6/);
-    assert.equal(formatSci(123456), '1.23e+5');
+    assert.match(lines[1]!, /direction 1: analytic 1.5 {2}finite diff. 1.5 {2}ε 0.001 {2}rel. error 2e-6/);
   });
 });
 
-describe('specFromRecord', () => {
+describe('specFromConfig', () => {
   const record = (problem: string): RunRecord => ({
     schemaVersion: 1,
     id: 'x',
@@ -55,7 +54,7 @@ describe('specFromRecord', () => {
   });
 
   it('repeats a built-in run with its parameters, resolved options, iterations and seed', () => {
-    assert.deepEqual(specFromRecord(record('toy-quadratic'), '/ws'), {
+    assert.deepEqual(specFromConfig(record('toy-quadratic').config, '/ws'), {
       problem: { kind: 'builtin', id: 'toy-quadratic', params: { n: 3 } },
       method: 'cg',
       options: { lowerSteps: 30, iterations: 150, seed: 7 },
@@ -63,7 +62,7 @@ describe('specFromRecord', () => {
   });
 
   it('resolves a file problem relative to the workspace folder (absolute paths stay)', () => {
-    assert.deepEqual(specFromRecord(record('problems/lake.bilevel.ts#lake'), '/ws').problem, { kind: 'file', path: '/ws/problems/lake.bilevel.ts', exportName: 'lake' });
+    assert.deepEqual(specFromConfig(record('problems/lake.bilevel.ts#lake').config, '/ws').problem, { kind: 'file', path: '/ws/problems/lake.bilevel.ts', exportName: 'lake' });
     assert.deepEqual(problemSourceOf('/abs/x.bilevel.ts#default', {}, '/ws'), { kind: 'file', path: '/abs/x.bilevel.ts', exportName: 'default' });
     assert.equal(problemLabel({ kind: 'file', path: '/abs/x.bilevel.ts', exportName: 'default' }), 'x.bilevel.ts#default');
     assert.equal(problemLabel({ kind: 'builtin', id: 'toy-ufom', params: {} }), 'toy-ufom');

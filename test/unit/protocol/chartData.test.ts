@@ -2,7 +2,8 @@
 // which evals are charted, which baselines go on which chart, titles, labels and flat lines.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { baselineLabel, baselinesFor, evalMetricNames, evalTitle, flatLine, isBaseline, isEvalMetric } from '../../../src/protocol/chartData';
+import { baselineLabel, baselinesFor, evalMetricNames, flatLine, isBaseline, isEvalMetric } from '../../../src/protocol/chartData';
+import { evalTitle } from '../../../src/protocol/metricCatalog';
 
 const NAMES = ['test.accuracy', 'test.accuracy.ci95', 'test.accuracyOfZ', 'f1', 'baseline.noisy.accuracy', 'baseline.clean.accuracy', 'baseline.clean.accuracy.ci95', 'baseline.randomInit.mse', 'test.mse'];
 

@@ -100,7 +100,8 @@ describe('reportData', () => {
     const b = method('cg', [record(0), record(1), record(2)]);
     const charts = buildCharts([a, b]);
     const ids = charts.map((c) => c.id);
-    for (const id of ['upperLoss', 'lowerLoss', 'hypergradNorm', 'lowerStationarity', 'iterationMs', 'gradientEvals', 'hvpEvals', 'numTensors']) assert.ok(ids.includes(id), `missing ${id}`);
+    // The metrics of src/protocol/metricCatalog.ts (the live panel's too), in its order.
+    assert.deepEqual(ids.slice(0, 10), ['upperLoss', 'lowerLoss', 'hypergradNorm', 'lowerStationarity', 'upperDistance', 'iterationMs', 'gradientEvals', 'hvpEvals', 'numTensors', 'numBytes']);
     assert.ok(!ids.includes('lowerDistance'), 'no method has lowerDistance');
     const upper = line(charts, 'upperLoss');
     assert.deepEqual(upper.series.map((s) => s.label), ['rhg', 'cg']);
@@ -109,6 +110,19 @@ describe('reportData', () => {
     // Only rhg knows x*, so the distance chart has one series.
     assert.deepEqual(line(charts, 'upperDistance').series.map((s) => s.label), ['rhg']);
     assert.deepEqual(line(charts, 'iterationMs').series[0]!.points.map((p) => p.y), [5, 5]);
+    // Norms and distances start on a log y axis, losses, times and counts on a linear one.
+    assert.deepEqual(
+      charts.filter((c) => c.kind === 'line' && c.logY === true).map((c) => c.id),
+      ['hypergradNorm', 'lowerStationarity', 'upperDistance'],
+    );
+    assert.equal(upper.title, 'Upper objective F(x_t, y_K)');
+  });
+
+  it('buildCharts puts the papers\u2019 statistics first, with their titles, then the others sorted by key', () => {
+    const m = method('t-rhg', [record(0, { 'a.first': 1, 'trhg.M': 10, 'ptt.kStar': 2 })]);
+    const stats = buildCharts([m]).filter((c) => c.section === 'stats');
+    assert.deepEqual(stats.map((c) => c.id), ['stat-ptt.kStar', 'stat-trhg.M', 'stat-a.first']);
+    assert.deepEqual(stats.map((c) => c.title), ['k* trace (PTT: worst-case truncation step)', 'M (T-RHG: back-propagated steps)', 'a.first']);
   });
 
   it('buildCharts gives each numeric stat an overlay chart, booleans as 0/1, only for methods that have it', () => {

@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IterationRecord } from '../../../src/protocol/metrics';
 import type { ChartSpec, ReportInput } from '../../../src/report/reportData';
+import { buildCharts } from '../../../src/report/reportData';
+import { REPORT_SCRIPT } from '../../../src/report/reportScript';
 import { embedJson, loadChartJs, renderReportHtml } from '../../../src/report/writeReport';
 
 const HOSTILE = '</script><script>alert(1)</script><!-- x';
@@ -85,5 +87,73 @@ describe('writeReport', () => {
   it('says how to install chart.js when it cannot be found', () => {
     // Resolving from the file system root finds no node_modules/chart.js.
     assert.throws(() => loadChartJs('/nonexistent-dir/x.js'), /--report needs the chart.js package: npm install chart.js/);
+  });
+});
+
+/** A DOM element stand-in with just what the page script touches. */
+class FakeElement {
+  hidden = false;
+  checked = false;
+  className = '';
+  textContent = '';
+  type = '';
+  readonly children: FakeElement[] = [];
+  private readonly listeners = new Map<string, ((e: { target: FakeElement }) => void)[]>();
+  constructor(readonly tag: string) {}
+  appendChild(child: FakeElement): FakeElement {
+    this.children.push(child);
+    return child;
+  }
+  setAttribute(): void {}
+  querySelector(): FakeElement {
+    return this.children[0] ?? this.appendChild(new FakeElement('input'));
+  }
+  addEventListener(type: string, listener: (e: { target: FakeElement }) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  dispatchEvent(e: { type: string }): void {
+    for (const l of this.listeners.get(e.type) ?? []) l({ target: this });
+  }
+}
+
+interface FakeChart {
+  readonly config: { options: { scales: { y: { type: string; ticks: { callback?: (v: number, i: number, ticks: { value: number }[]) => string } } } } };
+  readonly options: FakeChart['config']['options'];
+}
+
+/** Runs the page script on `charts` with stand-ins for the DOM and Chart.js; returns the charts it made. */
+function runPageScript(charts: unknown): FakeChart[] {
+  const made: FakeChart[] = [];
+  const byId = new Map<string, FakeElement>();
+  const getElementById = (id: string): FakeElement => {
+    if (!byId.has(id)) byId.set(id, Object.assign(new FakeElement('div'), id === 'report-charts' ? { textContent: JSON.stringify(charts) } : {}));
+    return byId.get(id)!;
+  };
+  function Chart(this: FakeChart & { data: unknown; update: () => void }, _canvas: unknown, config: FakeChart['config'] & { data: unknown }): void {
+    Object.assign(this, { config, options: config.options, data: config.data, update: () => {} });
+    made.push(this);
+  }
+  (Chart as unknown as { defaults: unknown }).defaults = { font: {} };
+  const document = { getElementById, createElement: (tag: string) => new FakeElement(tag), createTextNode: (text: string) => Object.assign(new FakeElement('#text'), { textContent: text }) };
+  class Event {
+    constructor(readonly type: string) {}
+  }
+  new Function('Chart', 'document', 'Event', REPORT_SCRIPT)(Chart, document, Event);
+  return made;
+}
+
+describe('report page script', () => {
+  const methods = [{ method: 'rhg', status: 'completed', options: {}, warnings: [], records: [0, 1, 2].map((t) => ({ ...record(t), hypergradNorm: 10 ** -t, upperLoss: 2e-6 * (t + 1) })) }];
+
+  it('labels ticks with the shared number format (src/common/format.ts, inlined)', () => {
+    const [upper] = runPageScript(buildCharts(methods).filter((c) => c.id === 'upperLoss'));
+    const tick = upper!.options.scales.y.ticks.callback!;
+    assert.deepEqual([2e-6, 0.25, 0, 123456].map((v) => tick(v, 0, [])), ['2e-6', '0.25', '0', '1.235e+5']);
+  });
+
+  it('starts the charts the catalog marks as log-scale on a log y axis, and the others linear', () => {
+    const specs = buildCharts(methods).filter((c) => c.id === 'upperLoss' || c.id === 'hypergradNorm');
+    const made = runPageScript(specs);
+    assert.deepEqual(made.map((c) => c.options.scales.y.type), specs.map((s) => (s.id === 'hypergradNorm' ? 'logarithmic' : 'linear')));
   });
 });

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { RunStatus } from '../../../../src/protocol/metrics';
 import type { RunRecord } from '../../../../src/protocol/runRecord';
 import { problemDisplayName } from '../../../../src/common/problemId';
-import { buildHistory, formatDuration, formatStamp, STATUS_ICONS, type LiveRunInfo, type StoredRun } from '../../../../src/extension/views/historyModel';
+import { buildHistory, formatStamp, STATUS_ICONS, type LiveRunInfo, type StoredRun } from '../../../../src/extension/views/historyModel';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 
@@ -53,12 +53,14 @@ describe('buildHistory', () => {
     const byKey = new Map(groups.flatMap((g) => g.runs).map((r) => [r.key, r]));
     const completed = byKey.get('rhg-1')!;
     assert.equal(completed.label, 'rhg');
-    assert.match(completed.description, /^1\.50 s · \d\d:\d\d$/);
+    assert.match(completed.description, /^1\.5 s · \d\d:\d\d$/);
     assert.equal(completed.icon, STATUS_ICONS.completed);
     assert.equal(completed.contextValue, 'bilevelRun.completed');
     const diverged = byKey.get('cg-2')!;
     assert.match(diverged.description, /^diverged · 1 min 05 s · /);
     assert.match(diverged.tooltip, /diverged: F is NaN/);
+    const withSummary = buildHistory([stored('rhg-5', 'toy', '2026-11-22T10:00:00Z', 'completed', { summary: { iterations: 1, last: { iteration: 0, upperLoss: 0.123456789, lowerLoss: 0, hypergradNorm: 0, lowerStationarity: 0, upperDistance: 2.5e-7, forwardMs: 0, backwardMs: 0, gradientEvals: 0, hvpEvals: 0, numTensors: 0, numBytes: 0, stats: {} }, x: {}, y: {}, msPerIteration: 1, peakTensors: 0, peakBytes: 0 } })], [], NOW);
+    assert.match(withSummary[0]!.runs[0]!.tooltip, /final F 0\.1235, ‖x − x\*‖ 2\.5e-7$/m);
     const named = byKey.get('ptt-4')!;
     assert.equal(named.label, 'first try');
     assert.match(named.description, /^interrupted · 2026-11-20 \d\d:\d\d · ✎$/);
@@ -71,22 +73,21 @@ describe('buildHistory', () => {
 
   it('adds progress of live runs and shows queued runs the store does not have yet', () => {
     const live: LiveRunInfo[] = [
-      { handle: 'run-1', runId: 'fom-3', storeDir: '/ws/.bilevel/runs', problem: 'lake.bilevel.ts#default', method: 'fom', state: 'running', done: 42, total: 100, queuedAt: NOW - 5000 },
-      { handle: 'run-2', storeDir: '/ws/.bilevel/runs', problem: 'toy-nonconvex', method: 'iaptt-gm', state: 'queued', done: 0, total: 0, queuedAt: NOW - 1000 },
+      { runId: 'fom-3', recorded: true, storeDir: '/ws/.bilevel/runs', problem: 'lake.bilevel.ts#default', method: 'fom', state: 'running', done: 42, total: 100, queuedAt: NOW - 5000 },
+      { runId: 'q-2', recorded: false, storeDir: '/ws/.bilevel/runs', problem: 'toy-nonconvex', method: 'iaptt-gm', state: 'queued', done: 0, total: 0, queuedAt: NOW - 1000 },
     ];
     const groups = buildHistory(runs, live, NOW);
     assert.equal(groups[0]!.label, 'toy-nonconvex', 'the queued run is the newest');
     const queued = groups[0]!.runs[0]!;
-    assert.deepEqual([queued.kind, queued.status, queued.description, queued.contextValue, queued.handle], ['queued', 'queued', 'queued', 'bilevelQueued', 'run-2']);
+    assert.deepEqual([queued.kind, queued.status, queued.description, queued.contextValue, queued.key, queued.runId], ['queued', 'queued', 'queued', 'bilevelQueued', 'q-2', undefined]);
     const running = groups.flatMap((g) => g.runs).find((r) => r.key === 'fom-3')!;
     assert.match(running.description, /^running 42% · /);
-    assert.equal(running.handle, 'run-1');
   });
 
   it('shows a started live run before the store lists it', () => {
-    const live: LiveRunInfo[] = [{ handle: 'run-9', runId: 'new-9', storeDir: '/s', problem: 'toy-ufom', method: 'ufom', state: 'running', done: 5, total: 10, queuedAt: NOW - 2000 }];
+    const live: LiveRunInfo[] = [{ runId: 'new-9', recorded: true, storeDir: '/s', problem: 'toy-ufom', method: 'ufom', state: 'running', done: 5, total: 10, queuedAt: NOW - 2000 }];
     const [group] = buildHistory([], live, NOW);
-    assert.deepEqual([group!.label, group!.runs[0]!.key, group!.runs[0]!.contextValue, group!.runs[0]!.description], ['toy-ufom', 'new-9', 'bilevelRun.running', 'running 50% · 2.00 s']);
+    assert.deepEqual([group!.label, group!.runs[0]!.key, group!.runs[0]!.contextValue, group!.runs[0]!.description], ['toy-ufom', 'new-9', 'bilevelRun.running', 'running 50% · 2.0 s']);
   });
 
   it('is empty for no runs', () => {
@@ -102,12 +103,8 @@ describe('history labels', () => {
     assert.equal(problemDisplayName('odd#name'), 'odd#name');
   });
 
-  it('formats durations and time stamps', () => {
-    assert.equal(formatDuration(420), '0.42 s');
-    assert.equal(formatDuration(12_340), '12.3 s');
-    assert.equal(formatDuration(245_000), '4 min 05 s');
-    assert.equal(formatDuration(3_780_000), '1 h 03 min');
-    assert.equal(formatDuration(Number.NaN), '—');
+  // Durations are src/common/format.ts's formatDuration (test/unit/common/format.test.ts).
+  it('formats time stamps: the time today, the date before', () => {
     const t = new Date(2026, 10, 22, 9, 5).getTime();
     assert.equal(formatStamp(t, new Date(2026, 10, 22, 18, 0).getTime()), '09:05');
     assert.equal(formatStamp(t, new Date(2026, 10, 23, 1, 0).getTime()), '2026-11-22 09:05');
