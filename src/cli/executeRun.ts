@@ -4,7 +4,7 @@
 import { ProblemError, resolveRunOptions } from '../core';
 import { ProblemFileError, runErrorDiagnostics } from '../problemFiles/compileProblemFile';
 import type { MethodSpec, ResolvedOptions } from '../core';
-import type { IterationRecord, RunStatus, RunSummary } from '../protocol/metrics';
+import type { FinishStatus, IterationRecord, RunSummary } from '../protocol/metrics';
 import { recordRun } from '../runner/recordRun';
 import type { BackendInfo } from '../runtime/backend';
 import type { PreparedProblem } from './prepareProblem';
@@ -36,7 +36,7 @@ export interface FinalState {
 export interface RunResult {
   readonly method: string;
   readonly options: ResolvedOptions;
-  readonly status: Exclude<RunStatus, 'running' | 'interrupted'>;
+  readonly status: FinishStatus;
   readonly message?: string;
   readonly runId?: string;
   readonly runDir?: string;

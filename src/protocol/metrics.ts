@@ -38,8 +38,20 @@ export interface IterationRecord {
   readonly evals?: Readonly<Record<string, number>>;
 }
 
-/** How a run ended; `running` is only ever seen while it runs or after a crash. */
-export type RunStatus = 'running' | 'completed' | 'diverged' | 'failed' | 'cancelled' | 'interrupted';
+/**
+ * A run's status from its first moment, in every process: `queued` (waiting for a worker; never in
+ * run.json) → `running` → how it ended. `interrupted` is only ever inferred by readers, for a
+ * `running` record whose writer is gone.
+ */
+export type RunStatus = 'queued' | 'running' | FinishStatus | 'interrupted';
+
+/** How a run can end (written into run.json by the recorder). */
+export type FinishStatus = 'completed' | 'diverged' | 'failed' | 'cancelled';
+
+/** True once a run has ended, however it ended (an inferred `interrupted` included). */
+export function isFinished(status: RunStatus): boolean {
+  return status !== 'queued' && status !== 'running';
+}
 
 /** The final state of a run: last metrics plus the final variables (flat arrays per named tensor). */
 export interface RunSummary {

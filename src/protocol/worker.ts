@@ -1,7 +1,7 @@
 // The host ↔ worker channel: one solver child process per run. Shared by src/worker (endpoint in the
 // child) and src/extension (endpoint in the host); mirrors the style of vscode-hexeditor's protocol.
 import type { ExperimentSpec, SourceDiagnostic } from './experiment';
-import type { IterationRecord, RunStatus, RunSummary } from './metrics';
+import type { FinishStatus, IterationRecord, RunSummary } from './metrics';
 
 /** Bumped on any incompatible change; the handshake refuses a mismatch. */
 export const WORKER_PROTOCOL_VERSION = 2;
@@ -73,7 +73,7 @@ export interface MetricsMessage {
 export interface RunFinishedMessage {
   readonly type: 'runFinished';
   readonly runId: string;
-  readonly status: Exclude<RunStatus, 'running' | 'interrupted'>;
+  readonly status: FinishStatus;
   readonly message?: string;
   readonly summary?: RunSummary;
   readonly warnings: readonly string[];

@@ -5,7 +5,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { IterationRecord, RunStatus, RunSummary } from '../protocol/metrics';
+import type { FinishStatus, IterationRecord, RunStatus, RunSummary } from '../protocol/metrics';
 import { RUN_SCHEMA_VERSION, type RunConfig, type RunRecord } from '../protocol/runRecord';
 import { parseRecord, stringifyRecord } from './recordJson';
 import { makeRunId, RUN_ID_PATTERN } from './runId';
@@ -41,8 +41,8 @@ export interface CreateRunOptions {
   readonly note?: string;
 }
 
-/** How a run may end. `running` is the state while it runs; `interrupted` is only ever inferred. */
-export type FinishStatus = Exclude<RunStatus, 'running' | 'interrupted'>;
+/** How a run may end (protocol/metrics.ts); `running` is the state while it runs, `interrupted` only ever inferred. */
+export type { FinishStatus };
 
 /** Fields a user may edit after the fact: a string sets the field, null removes it, absent leaves it. */
 export interface RunPatch {
@@ -308,6 +308,7 @@ function readRawRecord(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+// What run.json may hold: never `queued` (a record is created when its run starts).
 const STATUSES: readonly RunStatus[] = ['running', 'completed', 'diverged', 'failed', 'cancelled', 'interrupted'];
 
 /** Checks the fields readers rely on; returns what is wrong, or undefined. */

@@ -191,7 +191,7 @@ export const cancelRun =
         return false;
       } else {
         const picked = await vscode.window.showQuickPick(
-          active.map((r) => ({ label: r.spec.method, description: `${r.problem} · ${r.state}${r.iterations > 0 ? ` ${r.done}/${r.iterations}` : ''}`, id: r.runId })),
+          active.map((r) => ({ label: r.spec.method, description: `${r.problem} · ${r.status}${r.iterations > 0 ? ` ${r.done}/${r.iterations}` : ''}`, id: r.runId })),
           { placeHolder: 'Run to cancel' },
         );
         id = picked?.id;

@@ -3,6 +3,7 @@
 // (queue, fork, cancel, kill, crash) belongs to RunManager (runManager.ts); this class only keeps
 // what the UI shows. vscode-free, so a fake RunManager drives it in unit tests.
 import type { ExperimentSpec, SourceDiagnostic } from '../../protocol/experiment';
+import { isFinished } from '../../protocol/metrics';
 import type { IterationRecord, RunStatus, RunSummary } from '../../protocol/metrics';
 import type { CheckView } from '../../protocol/webview';
 import type { CheckResultMessage } from '../../protocol/worker';
@@ -26,8 +27,7 @@ export interface LiveRun {
   /** True once the worker created run.json (the history then shows the stored run). */
   recorded: boolean;
   runDir?: string;
-  state: 'queued' | 'running' | 'finished';
-  /** `running` until it finishes (also while queued). */
+  /** `queued` → `running` → how it ended (one vocabulary with the store and the panel). */
   status: RunStatus;
   /** Planned outer iterations (0 until known). */
   iterations: number;
@@ -79,8 +79,8 @@ export class RunController implements Disposable {
       manager.onQueueChanged((q) => {
         for (const h of q.active) {
           const run = this.runs.get(h.key);
-          if (run && run.state === 'queued' && h.state !== 'queued') {
-            run.state = 'running';
+          if (run && run.status === 'queued' && h.state !== 'queued') {
+            run.status = 'running';
             run.startedAt ??= this.now();
             this.changes.fire({ kind: 'progress', run });
           }
@@ -101,8 +101,7 @@ export class RunController implements Disposable {
       storeDir,
       problem: problemKey(spec),
       queuedAt: this.now(),
-      state: handle.state === 'queued' ? 'queued' : handle.state === 'finished' ? 'finished' : 'running',
-      status: handle.result?.status ?? 'running',
+      status: handle.result?.status ?? (handle.state === 'queued' ? 'queued' : 'running'),
       iterations,
       records: [],
       done: 0,
@@ -133,7 +132,7 @@ export class RunController implements Disposable {
   /** Cancels a queued or running run. False if unknown or finished. */
   cancel(runId: string): boolean {
     const run = this.get(runId);
-    if (!run || run.state === 'finished') return false;
+    if (!run || isFinished(run.status)) return false;
     return this.manager.cancel(run.runId);
   }
 
@@ -144,7 +143,7 @@ export class RunController implements Disposable {
 
   /** Runs that are queued or running. */
   active(): LiveRun[] {
-    return [...this.runs.values()].filter((r) => r.state !== 'finished');
+    return [...this.runs.values()].filter((r) => !isFinished(r.status));
   }
 
   /** Queued and running runs as the history shows them. */
@@ -156,7 +155,7 @@ export class RunController implements Disposable {
       problem: r.problem,
       method: r.spec.method,
       ...(r.spec.name !== undefined ? { name: r.spec.name } : {}),
-      state: r.state === 'queued' ? 'queued' : 'running',
+      status: r.status === 'queued' ? 'queued' : 'running',
       done: r.done,
       total: r.iterations,
       queuedAt: r.queuedAt,
@@ -167,7 +166,7 @@ export class RunController implements Disposable {
   waitForRun(id: string): Promise<LiveRun> {
     const run = this.get(id);
     if (!run) return Promise.reject(new Error(`no run '${id}' in this window`));
-    if (run.state === 'finished') return Promise.resolve(run);
+    if (isFinished(run.status)) return Promise.resolve(run);
     return new Promise((resolve) => {
       const sub = this.changes.event((c) => {
         if (c.kind === 'finished' && c.run === run) {
@@ -193,7 +192,7 @@ export class RunController implements Disposable {
     run.runDir = runDir;
     run.iterations = iterations;
     run.startedAt = this.now();
-    if (run.state !== 'finished') run.state = 'running';
+    if (!isFinished(run.status)) run.status = 'running';
     this.changes.fire({ kind: 'started', run });
   }
 
@@ -210,10 +209,9 @@ export class RunController implements Disposable {
     result: { status: RunStatus; message?: string; runId?: string; runDir?: string; summary?: RunSummary; warnings: readonly string[]; diagnostics?: readonly SourceDiagnostic[] },
   ): void {
     const run = this.runs.get(key);
-    if (!run || run.state === 'finished') return;
+    if (!run || isFinished(run.status)) return;
     if (result.runId !== undefined) run.recorded = true;
     if (result.runDir !== undefined) run.runDir ??= result.runDir;
-    run.state = 'finished';
     run.endedAt = this.now();
     run.status = result.status;
     if (result.message !== undefined) run.message = result.message;
@@ -232,7 +230,7 @@ export class RunController implements Disposable {
 
   /** Keeps the newest finished runs; older ones (and records the store holds) are dropped. */
   private forgetOldRuns(): void {
-    const finished = [...this.runs.values()].filter((r) => r.state === 'finished');
+    const finished = [...this.runs.values()].filter((r) => isFinished(r.status));
     for (const r of finished) if (r.recorded) r.records = [];
     for (const r of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) this.runs.delete(r.runId);
   }

@@ -25,7 +25,7 @@ export interface LiveRunInfo {
   readonly problem: string;
   readonly method: string;
   readonly name?: string;
-  readonly state: 'queued' | 'running';
+  readonly status: 'queued' | 'running';
   /** Outer iterations done and planned (0 when unknown). */
   readonly done: number;
   readonly total: number;
@@ -46,7 +46,7 @@ export interface HistoryRunItem {
   readonly key: string;
   readonly runId?: string;
   readonly storeDir: string;
-  readonly status: RunStatus | 'queued';
+  readonly status: RunStatus;
   readonly label: string;
   readonly description: string;
   readonly tooltip: string;
@@ -68,7 +68,7 @@ export interface HistoryGroup {
 }
 
 /** Status icons of the history view. */
-export const STATUS_ICONS: Readonly<Record<RunStatus | 'queued', StatusIcon>> = {
+export const STATUS_ICONS: Readonly<Record<RunStatus, StatusIcon>> = {
   queued: { id: 'clock' },
   running: { id: 'sync~spin', color: 'charts.blue' },
   completed: { id: 'pass', color: 'testing.iconPassed' },
@@ -157,7 +157,7 @@ function runItem(s: StoredRun, live: LiveRunInfo | undefined, now: number): Hist
 }
 
 function liveItem(l: LiveRunInfo, now: number): HistoryRunItem {
-  const running = l.state === 'running' && l.recorded;
+  const running = l.status === 'running' && l.recorded;
   const pct = l.total > 0 ? ` ${Math.floor((100 * l.done) / l.total)}%` : '';
   return {
     kind: running ? 'run' : 'queued',

@@ -5,6 +5,7 @@
 // the webview persisted with setState; finished runs come from the run store.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isFinished } from '../../protocol/metrics';
 import type { RunView, WebviewExportMessage, WebviewToHost, HostToWebview } from '../../protocol/webview';
 import type { BilevelConfig } from '../config';
 import { DisposableStore } from '../emitter';
@@ -294,14 +295,14 @@ export class RunPanel {
     this.polled.clear();
     runs.forEach((view, i) => {
       const live = this.deps.controller.get(this.ids[i]!);
-      if (view.status === 'running' && (!live || live.state === 'finished')) this.polled.set(view.runId, { lastIteration: view.records.at(-1)?.iteration ?? -1 });
+      if (view.status === 'running' && (!live || isFinished(live.status))) this.polled.set(view.runId, { lastIteration: view.records.at(-1)?.iteration ?? -1 });
     });
     this.updatePolling();
   }
 
   private viewOf(id: string): RunView {
     const live = this.deps.controller.get(id);
-    if (live && (live.state !== 'finished' || live.runId === undefined || live.records.length > 0)) return liveView(live);
+    if (live && (!isFinished(live.status) || !live.recorded || live.records.length > 0)) return liveView(live);
     const runId = live?.runId ?? id;
     const found = this.deps.stores.find(runId, live?.storeDir);
     if (found) {
@@ -378,7 +379,7 @@ export function liveView(live: LiveRun): RunView {
     method: live.spec.method,
     problem: live.problem,
     status: live.status,
-    ...(live.state === 'queued' ? { message: 'queued: waiting for a free worker' } : live.message !== undefined ? { message: live.message } : {}),
+    ...(live.status === 'queued' ? { message: 'queued: waiting for a free worker' } : live.message !== undefined ? { message: live.message } : {}),
     iterations: live.iterations,
     startedAt: live.startedAt ?? live.queuedAt,
     ...(live.endedAt !== undefined ? { endedAt: live.endedAt } : {}),

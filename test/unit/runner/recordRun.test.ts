@@ -122,7 +122,7 @@ describe('recordRun', () => {
     assert.equal(out.status, 'failed');
     assert.match(out.message ?? '', /the objective broke/);
     assert.ok(out.error instanceof Error);
-    const record = new RunStore(req.storeDir).read(out.runId!);
+    const record = new RunStore(req.storeDir!).read(out.runId!);
     assert.equal(record.status, 'failed');
     assert.match(record.message ?? '', /the objective broke/);
     assert.ok(readMetrics(out.runDir!).length < 50);

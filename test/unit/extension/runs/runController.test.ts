@@ -63,14 +63,14 @@ describe('RunController', () => {
     const { fake, controller, changes } = setup();
     const run = controller.start(SPEC, '/ws/.bilevel/runs');
     assert.equal(fake.stores[0], '/ws/.bilevel/runs');
-    assert.deepEqual([run.runId, run.recorded, run.state, run.iterations, run.problem], ['R1', false, 'queued', 10, 'lake.bilevel.ts#lake']);
-    assert.deepEqual(controller.liveInfo()[0], { runId: 'R1', recorded: false, storeDir: '/ws/.bilevel/runs', problem: 'lake.bilevel.ts#lake', method: 'rhg', state: 'queued', done: 0, total: 10, queuedAt: 1000 });
+    assert.deepEqual([run.runId, run.recorded, run.status, run.iterations, run.problem], ['R1', false, 'queued', 10, 'lake.bilevel.ts#lake']);
+    assert.deepEqual(controller.liveInfo()[0], { runId: 'R1', recorded: false, storeDir: '/ws/.bilevel/runs', problem: 'lake.bilevel.ts#lake', method: 'rhg', status: 'queued', done: 0, total: 10, queuedAt: 1000 });
     const handle = fake.handles[0]!;
     const finished = controller.waitForRun('R1');
     fake.started.fire({ handle, runId: 'R1', runDir: '/ws/.bilevel/runs/R1', options: {}, iterations: 12, backend: { name: 'cpu', detail: '', skipped: [] } });
     assert.equal(controller.get('R1'), run);
     assert.equal(run.recorded, true);
-    assert.equal(run.state, 'running');
+    assert.equal(run.status, 'running');
     assert.equal(run.iterations, 12);
     fake.metrics.fire({ handle, runId: 'R1', records: [record(0), record(1)] });
     fake.metrics.fire({ handle, runId: 'R1', records: [record(2)] });
@@ -122,7 +122,7 @@ describe('RunController', () => {
     const { fake, controller, changes } = setup();
     const run = controller.start(SPEC, '/s');
     fake.queue.fire({ active: [{ ...fake.handles[0]!, state: 'starting' } as RunHandle], queued: [] });
-    assert.equal(run.state, 'running');
+    assert.equal(run.status, 'running');
     assert.equal(changes.at(-1)!.kind, 'progress');
   });
 

@@ -79,6 +79,9 @@ if (process.env.BILEVEL_FAKE_WORKER === undefined) {
         [second.key],
       );
       const [a, b] = await Promise.all([first.done, second.done]);
+      // One id from the first moment: the queued handle's id is the id the record has.
+      assert.deepEqual([a.runId, b.runId], [first.runId, second.runId]);
+      assert.match(second.runId, /^\d{8}-\d{6}-rhg-toy-quadratic-[0-9a-f]{4}$/);
       assert.deepEqual(events, [`started ${first.key}`, `finished ${first.key} completed`, `started ${second.key}`, `finished ${second.key} completed`]);
       assert.ok(
         snapshots.every((q) => q.active.length <= 1),
@@ -332,11 +335,11 @@ function fakeWorker(mode: FakeMode): void {
   });
 }
 
-/** Creates a real run record, streams one record, then does what `mode` says. */
+/** Creates a real run record under the host's run id, streams one record, then does what `mode` says. */
 function startFakeRun(mode: FakeMode, storeDir: string, message: HostToWorker, send: (m: WorkerToHost) => void): void {
   if (message.type !== 'run') return;
   const config: RunConfig = { problem: 'toy-quadratic', problemParams: {}, method: message.spec.method, methodOptions: {}, iterations: 10, seed: 0, backend: 'cpu' };
-  const writer = new RunStore(storeDir).create(config, { versions: {} });
+  const writer = new RunStore(storeDir).create(config, { id: message.runId, versions: {} });
   send({ type: 'runStarted', runId: writer.id, runDir: writer.dir, options: {}, iterations: 10 });
   const record: IterationRecord = { iteration: 0, upperLoss: 1, lowerLoss: 1, hypergradNorm: 1, lowerStationarity: 0, forwardMs: 1, backwardMs: 1, gradientEvals: 1, hvpEvals: 0, numTensors: 1, numBytes: 4, stats: {} };
   writer.append([record]);

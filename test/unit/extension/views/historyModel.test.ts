@@ -73,8 +73,8 @@ describe('buildHistory', () => {
 
   it('adds progress of live runs and shows queued runs the store does not have yet', () => {
     const live: LiveRunInfo[] = [
-      { runId: 'fom-3', recorded: true, storeDir: '/ws/.bilevel/runs', problem: 'lake.bilevel.ts#default', method: 'fom', state: 'running', done: 42, total: 100, queuedAt: NOW - 5000 },
-      { runId: 'q-2', recorded: false, storeDir: '/ws/.bilevel/runs', problem: 'toy-nonconvex', method: 'iaptt-gm', state: 'queued', done: 0, total: 0, queuedAt: NOW - 1000 },
+      { runId: 'fom-3', recorded: true, storeDir: '/ws/.bilevel/runs', problem: 'lake.bilevel.ts#default', method: 'fom', status: 'running', done: 42, total: 100, queuedAt: NOW - 5000 },
+      { runId: 'q-2', recorded: false, storeDir: '/ws/.bilevel/runs', problem: 'toy-nonconvex', method: 'iaptt-gm', status: 'queued', done: 0, total: 0, queuedAt: NOW - 1000 },
     ];
     const groups = buildHistory(runs, live, NOW);
     assert.equal(groups[0]!.label, 'toy-nonconvex', 'the queued run is the newest');
@@ -85,7 +85,7 @@ describe('buildHistory', () => {
   });
 
   it('shows a started live run before the store lists it', () => {
-    const live: LiveRunInfo[] = [{ runId: 'new-9', recorded: true, storeDir: '/s', problem: 'toy-ufom', method: 'ufom', state: 'running', done: 5, total: 10, queuedAt: NOW - 2000 }];
+    const live: LiveRunInfo[] = [{ runId: 'new-9', recorded: true, storeDir: '/s', problem: 'toy-ufom', method: 'ufom', status: 'running', done: 5, total: 10, queuedAt: NOW - 2000 }];
     const [group] = buildHistory([], live, NOW);
     assert.deepEqual([group!.label, group!.runs[0]!.key, group!.runs[0]!.contextValue, group!.runs[0]!.description], ['toy-ufom', 'new-9', 'bilevelRun.running', 'running 50% · 2.0 s']);
   });
