@@ -28,7 +28,7 @@ export default tseslint.config(
   },
   // Every arrow of ARCHITECTURE.md, as an allow-list per folder (eslint.layers.mjs).
   {
-    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    files: ['src/**/*.ts', 'webview/**/*.ts', 'bench/**/*.ts'],
     plugins: { layers: layersPlugin(import.meta.dirname) },
     rules: { 'layers/allowed-imports': 'error' },
   },

@@ -54,7 +54,13 @@ export const LAYERS = {
     layers: ['src/store', 'src/protocol', 'src/common', 'src/problemFiles/findProblemLocations.ts'],
     packages: [/^vscode$/, NODE],
   },
+  bench: {
+    why: 'benchmarks time the numerics in-process: core, the runtime and the datasets, never the UI',
+    layers: ['src/core', 'src/runtime', 'src/runner', 'src/datasets', 'src/protocol', 'src/common'],
+    packages: [/^@tensorflow\/tfjs-core$/, NODE],
+  },
   webview: { why: 'a browser bundle: protocol and chart.js, never vscode or node', layers: ['src/protocol', 'src/common'], packages: [/^chart\.js(\/|$)/] },
+  'src/tsPlugin': { why: 'the TypeScript server plugin runs inside tsserver: the typescript instance it is given (types) and node only', layers: [], packages: [/^typescript$/, NODE] },
 };
 
 const EXTENSIONS = ['', '.ts', '.mts', '.js', '.json', '/index.ts'];

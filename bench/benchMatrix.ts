@@ -24,7 +24,7 @@ export function matrix(quick: boolean): Cell[] {
   const cells: Cell[] = [];
   const toy = (n: number) => () => createBuiltinProblem('toy-nonsingleton', { n });
   const clean = () => syntheticHyperCleaning();
-  // Real MNIST digits (spec §9f shape: 784 → 10, 50% corrupted labels), 4000 training samples.
+  // Real MNIST digits (docs/methods.md §9f shape: 784 → 10, 50% corrupted labels), 4000 training samples.
   const mnist = () => createBuiltinProblem('hyperclean-mnist', {});
   const mnistSize = { train: 4000, validation: 2000, features: 784 };
   // The memory claims (issue 3): IAPTT-GM's two-pass mode keeps k* states, not K; UFOM's recompute

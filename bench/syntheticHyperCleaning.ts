@@ -1,4 +1,4 @@
-// The data hyper-cleaning shape of spec §9f with synthetic data: N×784 inputs, 10 classes, a
+// The data hyper-cleaning shape of docs/methods.md §9f with synthetic data: N×784 inputs, 10 classes, a
 // linear lower-level model, and one weight σ(x_i) per training sample. Timing only: the labels
 // are random, so the numbers it learns mean nothing.
 import * as tf from '@tensorflow/tfjs-core';
@@ -7,7 +7,7 @@ import type { ProblemDefinition, Rng } from '../src/core';
 
 type Data = { trainX: tf.Tensor2D; trainY: tf.Tensor1D; valX: tf.Tensor2D; valY: tf.Tensor1D };
 
-/** F = mean CE on validation; f = mean σ(x_i)·CE_i on training (spec §9f), h_y linear 784→10. */
+/** F = mean CE on validation; f = mean σ(x_i)·CE_i on training (docs/methods.md §9f), h_y linear 784→10. */
 export function syntheticHyperCleaning(samples = 5000, features = 784, classes = 10): ProblemDefinition<Data> {
   const table = (rng: Rng, rows: number): tf.Tensor2D =>
     tf.tensor2d(Float32Array.from({ length: rows * features }, () => rng.uniform()), [rows, features]);

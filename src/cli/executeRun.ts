@@ -44,7 +44,7 @@ export interface RunResult {
   readonly warnings: readonly string[];
   /** Every record of the run, in order; only when {@link ExecuteRunOptions.collectRecords} was set. */
   readonly records?: readonly IterationRecord[];
-  /** Method statistics over the run (spec §8): last value, mean, k* histogram. */
+  /** Method statistics over the run (docs/methods.md §8): last value, mean, k* histogram. */
   readonly stats: readonly StatSummary[];
 }
 

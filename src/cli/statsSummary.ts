@@ -1,4 +1,4 @@
-// Condenses the method statistics of a run (spec §8) for the CLI's final summary: the last value
+// Condenses the method statistics of a run (docs/methods.md §8) for the CLI's final summary: the last value
 // and the mean of each numeric statistic, and a histogram of integer-valued traces such as PTT's k*.
 import { KSTAR_STAT } from '../protocol/metricCatalog';
 import type { IterationRecord } from '../protocol/metrics';
@@ -13,7 +13,7 @@ export interface StatSummary {
   readonly histogram?: ReadonlyMap<number, number>;
 }
 
-/** Keys whose histogram is worth printing (spec §8: PTT's k* histogram). */
+/** Keys whose histogram is worth printing (docs/methods.md §8: PTT's k* histogram). */
 const HISTOGRAM_KEYS = new Set([KSTAR_STAT]);
 
 /** Accumulates statistics record by record, so a long run needs no record list in memory. */

@@ -48,7 +48,7 @@ export function metricDef(key: string): MetricDef | undefined {
 
 // ---- method statistics (IterationRecord.stats) ----------------------------------------------------
 
-/** PTT's k* (worst-case truncation step): besides its trace it gets a histogram (spec §8). */
+/** PTT's k* (worst-case truncation step): besides its trace it gets a histogram (docs/methods.md §8). */
 export const KSTAR_STAT = 'ptt.kStar';
 
 /** Title of the k* histogram. */

@@ -32,7 +32,7 @@ export interface IterationRecord {
   readonly numTensors: number;
   /** Bytes held by live tensors after the iteration (tf.memory().numBytes). */
   readonly numBytes: number;
-  /** Method-specific statistics (spec §8), e.g. `cg.residual`, `trhg.M`. */
+  /** Method-specific statistics (docs/methods.md §8), e.g. `cg.residual`, `trhg.M`. */
   readonly stats: Readonly<Record<string, StatValue>>;
   /** Held-out metrics of the problem's `evaluate` (test accuracy, F1, …), on evaluation iterations only. */
   readonly evals?: Readonly<Record<string, number>>;

@@ -1,4 +1,4 @@
-// Paper presets (spec §10): a built-in problem, its parameters, methods and options as a paper ran
+// Paper presets (docs/methods.md §10): a built-in problem, its parameters, methods and options as a paper ran
 // them, scaled down where this tool's CPU default cannot afford the paper's budget (said in `scaling`).
 // Plain data in the protocol, so the CLI and the extension (which never imports core) share it.
 
@@ -39,7 +39,7 @@ export const PRESETS: readonly Preset[] = [
     methods: ['iaptt-gm', 'rhg', 't-rhg', 'bda', 'cg', 'neumann'],
     options: { iterations: 300, lowerSteps: 50, lowerLr: 0.03, outerLr: 0.01, outerOptimizer: 'adam', evalEvery: 10 },
     // "IG inner iter 50" of Table 6 for the linear-system methods.
-    // z (IA) is updated with SGD 0.03 in the IAPTT code (its text says Adam): spec §9f.
+    // z (IA) is updated with SGD 0.03 in the IAPTT code (its text says Adam): docs/methods.md §9f.
     methodOptions: { 'iaptt-gm': { startOptimizer: 'sgd', startLr: 0.03 }, cg: { cgIterations: 50 }, neumann: { neumannTerms: 50 } },
     scaling: HYPERCLEAN_SCALING,
   },
@@ -79,7 +79,7 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'ufom-sinusoid',
     title: 'Sinusoid regression, learned initialization (FOM vs UFOM)',
-    source: 'MAML sinusoid regression (Finn et al. 2017) as the ABLO setting of UFOM (spec §6.1): x = initialization, y_0 = x',
+    source: 'MAML sinusoid regression (Finn et al. 2017) as the ABLO setting of UFOM (docs/methods.md §6.1): x = initialization, y_0 = x',
     problem: 'fewshot-sinusoid',
     params: { mode: 'maml' },
     methods: ['ufom', 'fom', 'rhg'],

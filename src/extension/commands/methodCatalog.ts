@@ -62,7 +62,7 @@ export const BUILTIN_PROBLEM_CATALOG: readonly BuiltinProblemEntry[] = [
   { id: 'toy-nonconvex', title: 'Non-convex lower level (IAPTT-GM Eq. 10)', defaultMethod: 'iaptt-gm' },
   { id: 'toy-ufom', title: 'UFOM toy: FOM converges to a non-stationary point (toy.py)', defaultMethod: 'ufom' },
   { id: 'toy-llc', title: 'LLC example of IA-GM(A) (IAPTT-GM Eq. 13)', defaultMethod: 'ia-gm-a' },
-  { id: 'hyperclean-mnist', title: 'Data hyper-cleaning on MNIST (spec §9f)', defaultMethod: 'iaptt-gm' },
+  { id: 'hyperclean-mnist', title: 'Data hyper-cleaning on MNIST (docs/methods.md §9f)', defaultMethod: 'iaptt-gm' },
   { id: 'fewshot-sinusoid', title: 'Few-shot sinusoid regression (MAML): learned initialization or head start', defaultMethod: 'fom' },
   { id: 'fewshot-mnist', title: 'Few-shot MNIST digits (N-way K-shot): learned feature extractor and head start', defaultMethod: 'iaptt-gm' },
 ];

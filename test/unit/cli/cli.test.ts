@@ -45,7 +45,7 @@ describe('bilevel CLI', () => {
     assert.equal(typeof out.backend, 'string');
     assert.equal(typeof out.F, 'number');
     assert.equal(out.x.length, 5);
-    // y¹_K = x(1 − (1−s)^K) from y¹_0 = 0, and g = x + (y¹_K − 1)(1 − (1−s)^K) (spec §9a).
+    // y¹_K = x(1 − (1−s)^K) from y¹_0 = 0, and g = x + (y¹_K − 1)(1 − (1−s)^K) (docs/methods.md §9a).
     const x = 0.3;
     const c = 1 - Math.pow(1 - 0.5, 10);
     const expected = x + (x * c - 1) * c;

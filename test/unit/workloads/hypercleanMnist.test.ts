@@ -1,4 +1,4 @@
-// Issue 5 acceptance, data hyper-cleaning on real MNIST digits (spec §9f), at a size CI affords:
+// Issue 5 acceptance, data hyper-cleaning on real MNIST digits (docs/methods.md §9f), at a size CI affords:
 // 1000/500/1000 train/validation/test digits, 50% of training labels corrupted to a different label.
 // The settings differ from the paper preset (`--preset iaptt-hyperclean`: 4000/2000/4000, K = 50,
 // inner 0.03, Adam 0.01, T = 300) only to fit CI: a larger inner step (0.8; training on the ideal
@@ -16,7 +16,7 @@ import { useBackend } from '../helpers/backends';
 
 const SIZE = { train: 1000, validation: 500, test: 1000 };
 const OPTIONS = { iterations: 50, lowerSteps: 40, lowerLr: 0.8, outerLr: 0.1, outerOptimizer: 'adam', evalEvery: 10, seed: 0 };
-/** IAPTT-GM's z as in its hyper-cleaning code (spec §9f): SGD 0.03. */
+/** IAPTT-GM's z as in its hyper-cleaning code (docs/methods.md §9f): SGD 0.03. */
 const IA_OPTIONS = { startOptimizer: 'sgd', startLr: 0.03 };
 
 async function run(method: string, params: Record<string, unknown>, options: Record<string, unknown> = OPTIONS) {
