@@ -58,14 +58,13 @@ export function prepareProblem(command: string, args: ParsedArgs, presets?: read
     const source = flags.has('problem') ? '--problem' : `from preset '${preset!.id}'`;
     throw new UsageError(`unknown problem '${problemId}' (${source}); valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}, or a path to a problem file (.ts, .mts, .js, .mjs)`);
   }
-  const methods = methodsOf(command, flags, preset, family);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' for '${command}'; flags are written --name value`);
   const optionsFor = (method: MethodSpec): Record<string, OptionValue> => ({ ...presetOptionsFor(preset, method), ...readOptions(flags, [...RUN_OPTIONS, ...method.options]) });
   // compare accepts every method's flags: each applies to the methods that declare it (see ignoredFlags).
-  const methodFlags = command === 'compare' ? METHODS : methods;
   if (ref) {
+    const methods = methodsOf(command, flags, preset, undefined);
     rejectParameterFlags(flags, problemId);
-    rejectUnknownFlags(command, flags, flagsFor(command, null, methodFlags));
+    rejectUnknownFlags(command, flags, flagsFor(command, null, command === 'compare' ? METHODS : methods));
     const source: ProblemSource = { kind: 'file', path: path.resolve(ref.path), ...(ref.exportName !== undefined ? { exportName: ref.exportName } : {}) };
     return { source, params: {}, methods, optionsFor, ...(preset ? { preset } : {}) };
   }
@@ -74,21 +73,22 @@ export function prepareProblem(command: string, args: ParsedArgs, presets?: read
   const paramSpecs = family!.params.filter((s) => !commandFlagNames.has(s.flag));
   const presetParams = preset && preset.problem === family!.id ? preset.params : {};
   const loaded = loadBuiltin({ kind: 'builtin', id: family!.id, params: { ...presetParams, ...readOptions(flags, paramSpecs) } });
-  rejectUnknownFlags(command, flags, flagsFor(command, family, methodFlags));
+  const methods = methodsOf(command, flags, preset, loaded.definition.defaults?.method);
+  rejectUnknownFlags(command, flags, flagsFor(command, family, command === 'compare' ? METHODS : methods));
   return { source: loaded.source, family: family!, params: { ...loaded.params }, loaded, definition: loaded.definition, methods, optionsFor, ...(preset ? { preset } : {}) };
 }
 
-/** The method(s) a command runs: compare's list (or the preset's, or all), else one. */
-function methodsOf(command: string, flags: ReadonlyMap<string, string>, preset: Preset | undefined, family: BuiltinProblem | undefined): MethodSpec[] {
+/** The method(s) a command runs: compare's list (or the preset's, or all), else one (the problem's default, else rhg). */
+function methodsOf(command: string, flags: ReadonlyMap<string, string>, preset: Preset | undefined, problemDefault: string | undefined): MethodSpec[] {
   if (command === 'compare') {
     const list = flags.get('methods');
     const ids = list !== undefined ? list.split(',').map((s) => s.trim()).filter((s) => s !== '') : (preset?.methods ?? METHODS.map((m) => m.id));
     if (ids.length === 0) throw new UsageError(`--methods is empty; valid methods: ${METHODS.map((m) => m.id).join(', ')}`);
-    return ids.map((id) => methodById(id, list !== undefined ? '--methods' : `preset '${preset!.id}'`));
+    return ids.map((id) => methodById(id, list !== undefined ? '--methods' : preset ? `preset '${preset.id}'` : 'the default method list'));
   }
   const given = flags.get('method');
-  // A file's own default method is known once it is compiled (startProblem checks it then).
-  const id = given ?? preset?.methods[0] ?? family?.create({}).defaults?.method ?? 'rhg';
+  // A file's own default method is known once it is compiled (startProblem takes it then).
+  const id = given ?? preset?.methods[0] ?? problemDefault ?? 'rhg';
   return [methodById(id, given === undefined && preset ? `preset '${preset.id}'` : '--method')];
 }
 

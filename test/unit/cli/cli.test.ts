@@ -143,4 +143,11 @@ describe('bilevel CLI', () => {
     assert.equal(methods.code, 0);
     assert.match(methods.stdout, /t-rhg[\s\S]*--M INT/);
   });
+
+  it('compare without --methods or --preset races every method (the documented default)', () => {
+    const r = bilevel('compare', '--problem', 'toy-quadratic', '--iterations', '2', '--no-store', '--json', '--backend', 'cpu');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { results: { method: string }[] };
+    assert.deepEqual(out.results.map((x) => x.method), ['rhg', 't-rhg', 'cg', 'neumann', 'fom', 'sl-bamm', 'ufom', 'bda', 'ia-gm', 'ia-gm-a', 'iaptt-gm', 'ptt']);
+  });
 });
