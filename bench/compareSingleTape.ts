@@ -21,9 +21,9 @@ async function main(): Promise<void> {
   const def = syntheticHyperCleaning() as unknown as Parameters<typeof resolveRunOptions>[0];
   const method = getMethod('rhg');
   const options = resolveRunOptions(def, method, { lowerSteps: K });
-  const problem = await compileProblem(def, createRng(options.seed as number));
+  const problem = await compileProblem(def, createRng(options.seed));
   const x = tf.tidy(() => startingPoint(problem).map((t) => tf.add(t, tf.randomNormal(t.shape, 0, 0.5, 'float32', 1))));
-  const lr = options.lowerLr as number;
+  const lr = options.lowerLr;
   // The wasm heap only grows, so its growth over the first single-tape pass (run before anything
   // else) bounds that pass's real peak; tf.memory() would count every saved alias of the data matrix.
   const heapBytes = (): number => (tf.engine().backend as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;

@@ -1,4 +1,4 @@
-// The derivative primitives of spec §1.1, on tensor lists. Every hypergradient reduces to these.
+// The derivative primitives of docs/methods.md §1.1, on tensor lists. Every hypergradient reduces to these.
 // All of them are nested reverse mode (double backward), which is correct only because
 // registerSecondOrderGradients() replaced tfjs's output-based gradients (see autodiff/).
 import * as tf from '@tensorflow/tfjs-core';
@@ -28,7 +28,7 @@ export function sampleMemory(counters: Counters): void {
 
 /**
  * Value and gradients of a scalar function of tensors it closes over. Tensors in `wrt` that do not
- * reach the value get zero gradients (tf.grads would throw), e.g. f ignoring part of y (spec §9a).
+ * reach the value get zero gradients (tf.grads would throw), e.g. f ignoring part of y (docs/methods.md §9a).
  * Works nested inside another gradient computation, so the result stays differentiable.
  */
 export function valueAndGradients(fn: () => tf.Scalar, wrt: TensorList): { value: tf.Scalar; grads: TensorList } {
@@ -65,13 +65,13 @@ export function gradXY(g: BilevelObjective, x: TensorList, y: TensorList, counte
   return { gx: all.slice(0, x.length), gy: all.slice(x.length) };
 }
 
-/** H_g v = ∇_y ⟨∇_y g(x, y), v⟩ with v constant (spec §1.1); counts one second-order product. */
+/** H_g v = ∇_y ⟨∇_y g(x, y), v⟩ with v constant (docs/methods.md §1.1); counts one second-order product. */
 export function hessianVectorProduct(g: BilevelObjective, x: TensorList, y: TensorList, v: TensorList, counters?: Counters): TensorList {
   if (counters) counters.hvpEvals++;
   return gradients(() => dotLists(gradients(() => g(x, y), y), v), y);
 }
 
-/** M_gᵀ v = ∇_x ⟨∇_y g(x, y), v⟩, the mixed second-derivative VJP (spec §1.1); counts one product. */
+/** M_gᵀ v = ∇_x ⟨∇_y g(x, y), v⟩, the mixed second-derivative VJP (docs/methods.md §1.1); counts one product. */
 export function mixedVectorProduct(g: BilevelObjective, x: TensorList, y: TensorList, v: TensorList, counters?: Counters): TensorList {
   if (counters) counters.hvpEvals++;
   return gradients(() => dotLists(gradients(() => g(x, y), y), v), x);
@@ -79,7 +79,7 @@ export function mixedVectorProduct(g: BilevelObjective, x: TensorList, y: Tensor
 
 /**
  * Vector–Jacobian product of a map (x, s) ↦ s' (one lower-level step on the state s) with cotangent
- * p: returns (Bᵀp, Aᵀp) = (∂s'/∂x)ᵀp, (∂s'/∂s)ᵀp (spec §1.4). When the map contains ∇_y f, this is
+ * p: returns (Bᵀp, Aᵀp) = (∂s'/∂x)ᵀp, (∂s'/∂s)ᵀp (docs/methods.md §1.4). When the map contains ∇_y f, this is
  * one double backward that yields the HVP and the mixed product together.
  */
 export function stepVectorJacobianProduct(

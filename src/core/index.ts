@@ -11,13 +11,14 @@ export type { ProblemDefinition, ProblemDefaults, LevelDefinition, VariableSpec,
 export { evaluateProblem } from './problem/evaluateProblem';
 export { compileProblem } from './problem/compileProblem';
 export type { CompiledProblem } from './problem/compileProblem';
-export { Solver, DivergenceError, runProblem, resolveRunOptions } from './solver';
+export { Solver, DivergenceError, runProblem, runResolved, resolveRunOptions } from './solver';
 export type { RunOutcome, RunHooks } from './solver';
 export { METHODS, getMethod } from './methods/registry';
-export type { MethodSpec, HypergradientContext, HypergradientResult } from './methods/methodSpec';
+export type { MethodSpec, AnyMethodSpec, HypergradientContext, HypergradientResult } from './methods/methodSpec';
 export { RUN_OPTIONS } from './methods/runOptions';
+export type { RunOptions, MethodOptions, MethodOptionSpec, ResolvedOptions } from './methods/runOptions';
 export { resolveOptions, parseOptionValue, OptionsError } from './methods/options';
-export type { OptionSpec, OptionValue, ResolvedOptions } from './methods/options';
+export type { OptionSpec, OptionValue, OptionRecord, OptionDefault, OptionList, OptionValueOf, OptionValues } from './methods/options';
 export { BUILTIN_PROBLEMS, getBuiltinProblem, createBuiltinProblem } from './problems/registry';
 export type { BuiltinProblem } from './problems/builtinProblem';
 export { quadraticInstance, quadraticHypergradient } from './problems/toyQuadratic';

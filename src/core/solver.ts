@@ -1,16 +1,18 @@
-// The outer loop (spec §1.3): one hypergradient per outer iteration, an outer optimizer step, and a
+// The outer loop (docs/methods.md §1.3): one hypergradient per outer iteration, an outer optimizer step, and a
 // metrics record. Core never logs or writes files: callers receive records and decide.
 import * as tf from '@tensorflow/tfjs-core';
-import type { IterationRecord, RunStatus, RunSummary, StatValue } from '../protocol/metrics';
+import type { FinishStatus, IterationRecord, RunSummary, StatValue } from '../protocol/metrics';
 import { registerSecondOrderGradients } from './autodiff/registerSecondOrderGradients';
 import { createCounters, gradY, sampleMemory } from './derivatives';
 import { addStartPath } from './methods/addStartPath';
 import type { Counters } from './derivatives';
-import type { MethodSpec, MethodState } from './methods/methodSpec';
-import { OptionsError, resolveOptions } from './methods/options';
-import type { OptionValue, ResolvedOptions } from './methods/options';
+import type { AnyMethodSpec, MethodSpec, MethodState } from './methods/methodSpec';
+import { OptionsError, hasOptionValues, resolveOptions } from './methods/options';
+import type { OptionList, OptionValue } from './methods/options';
+import type { ResolvedOptions } from './methods/runOptions';
 import { getMethod } from './methods/registry';
 import { RUN_OPTIONS } from './methods/runOptions';
+import type { RunOptions } from './methods/runOptions';
 import { adam, applyUpdates, disposeState, sgd } from './optim/gradientTransformation';
 import type { GradientTransformation, LearningRate, TransformState } from './optim/gradientTransformation';
 import { compileProblem } from './problem/compileProblem';
@@ -24,8 +26,16 @@ import type { TensorList } from './tensorList';
 import { readScalars } from './hypergrad/conjugateGradient';
 import { evaluateProblem } from './problem/evaluateProblem';
 
-/** Resolves run options + method options, with problem defaults between the built-in defaults and `given`. */
-export function resolveRunOptions(definition: ProblemDefinition<unknown, unknown>, method: MethodSpec, given: Readonly<Record<string, unknown>>): ResolvedOptions {
+/**
+ * Resolves run options + method options, with problem defaults between the built-in defaults and
+ * `given`: every declared key present, so the value is complete on its own (run.json records it).
+ * Resolving an already-resolved value (e.g. one read back from run.json) gives an equal value.
+ */
+export function resolveRunOptions<S extends OptionList>(
+  definition: ProblemDefinition<unknown, unknown>,
+  method: MethodSpec<S>,
+  given: Readonly<Record<string, unknown>>,
+): ResolvedOptions<S> {
   const d = definition.defaults ?? {};
   const fromProblem: Record<string, unknown> = {
     iterations: d.iterations,
@@ -40,7 +50,7 @@ export function resolveRunOptions(definition: ProblemDefinition<unknown, unknown
     ...(d.methodOptions ?? {}),
   };
   const merged = { ...dropUndefined(fromProblem), ...dropUndefined(given) };
-  const runKeys = new Set(RUN_OPTIONS.map((s) => s.key));
+  const runKeys = new Set<string>(RUN_OPTIONS.map((s) => s.key));
   const methodKeys = new Set(method.options.map((s) => s.key));
   const runGiven = Object.fromEntries(Object.entries(merged).filter(([k]) => runKeys.has(k)));
   const run = resolveOptions(RUN_OPTIONS, runGiven);
@@ -49,9 +59,10 @@ export function resolveRunOptions(definition: ProblemDefinition<unknown, unknown
   const unknown = Object.keys(dropUndefined(given)).filter((k) => !runKeys.has(k) && !methodKeys.has(k));
   if (unknown.length > 0) {
     const valid = [...RUN_OPTIONS, ...method.options].map((s) => s.key).join(', ');
-    throw new Error(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} for method '${method.id}'; valid options: ${valid}`);
+    throw new OptionsError([`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} for method '${method.id}'; valid options: ${valid}`]);
   }
-  const resolved = { ...run, ...resolveOptions(method.options, methodGiven, run) };
+  // The one place a record becomes ResolvedOptions: resolveOptions checked every declared key's type.
+  const resolved = { ...run, ...resolveOptions(method.options, methodGiven, run) } as ResolvedOptions<S>;
   const relations = method.validate?.(resolved) ?? [];
   if (relations.length > 0) throw new OptionsError(relations);
   return resolved;
@@ -59,7 +70,7 @@ export function resolveRunOptions(definition: ProblemDefinition<unknown, unknown
 
 /** The end of a run. */
 export interface RunOutcome {
-  readonly status: Exclude<RunStatus, 'running' | 'interrupted'>;
+  readonly status: FinishStatus;
   readonly message?: string;
   readonly summary: RunSummary;
   /** Distinct warnings the method raised (e.g. CG flags), with the first iteration each appeared. */
@@ -70,7 +81,7 @@ export interface RunOutcome {
 export class Solver {
   private x: TensorList;
   private optState: TransformState;
-  /** The learned lower start z of IA methods (spec §4), with its own optimizer. */
+  /** The learned lower start z of IA methods (docs/methods.md §4), with its own optimizer. */
   private z: TensorList | undefined;
   private zOptState: TransformState | undefined;
   private previousLower: TensorList | undefined;
@@ -91,17 +102,19 @@ export class Solver {
 
   private constructor(
     readonly problem: CompiledProblem,
-    readonly method: MethodSpec,
+    readonly method: AnyMethodSpec,
     readonly options: ResolvedOptions,
   ) {
-    this.rng = createRng(((options.seed as number) ^ 0x9e3779b9) >>> 0);
+    this.rng = createRng((options.seed ^ 0x9e3779b9) >>> 0);
     this.x = problem.initialUpper();
     const lr = method.outerLrSchedule?.(options) ?? outerSchedule(options);
-    this.optimizer = makeOptimizer(options.outerOptimizer as string, lr);
+    this.optimizer = makeOptimizer(options.outerOptimizer, lr);
     this.optState = this.optimizer.init(this.x);
     if (method.learnsLowerStart) {
       this.z = problem.initialLower();
-      this.zOptimizer = makeOptimizer((options.startOptimizer as string | undefined) ?? (options.outerOptimizer as string), (options.startLr as number | undefined) ?? (options.outerLr as number));
+      // IA methods declare startOptimizer and startLr (START_*_OPTION); a method without them steps z like x.
+      const { startOptimizer, startLr } = options;
+      this.zOptimizer = makeOptimizer(startOptimizer === 'adam' || startOptimizer === 'sgd' ? startOptimizer : options.outerOptimizer, typeof startLr === 'number' ? startLr : options.outerLr);
       this.zOptState = this.zOptimizer.init(this.z);
     }
     this.methodState = method.createState?.(problem, options);
@@ -111,8 +124,27 @@ export class Solver {
   static async create(definition: ProblemDefinition<unknown, unknown>, methodId: string, given: Readonly<Record<string, unknown>> = {}): Promise<Solver> {
     registerSecondOrderGradients();
     const method = getMethod(methodId);
-    const options = resolveRunOptions(definition, method, given);
-    const problem = await compileProblem(definition, createRng(options.seed as number));
+    return Solver.start(definition, method, resolveRunOptions(definition, method, given));
+  }
+
+  /**
+   * Like create, with options resolveRunOptions already produced for this method (recorded in
+   * run.json before the run starts): they are used as they are, not resolved again.
+   */
+  static async fromResolved(definition: ProblemDefinition<unknown, unknown>, methodId: string, options: ResolvedOptions): Promise<Solver> {
+    registerSecondOrderGradients();
+    const method = getMethod(methodId);
+    // The type says "resolved", not for which method: options resolved for another method would
+    // leave this one's options missing, which is cheap to see here and confusing to see later.
+    if (!hasOptionValues(RUN_OPTIONS, options) || !hasOptionValues(method.options, options)) {
+      throw new Error(`options were not resolved for method '${method.id}' (resolveRunOptions gives every run and method option a valid value)`);
+    }
+    return Solver.start(definition, method, options);
+  }
+
+  /** Builds the data with the run's seed and places x_0. */
+  private static async start(definition: ProblemDefinition<unknown, unknown>, method: AnyMethodSpec, options: ResolvedOptions): Promise<Solver> {
+    const problem = await compileProblem(definition, createRng(options.seed));
     return new Solver(problem, method, options);
   }
 
@@ -121,7 +153,7 @@ export class Solver {
     const t = this.iteration;
     const start = now();
     const p = this.problem;
-    const tasks = p.hasTasks ? Array.from({ length: this.options.metaBatch as number }, () => p.sampleTask(this.rng)) : [undefined];
+    const tasks = p.hasTasks ? Array.from({ length: this.options.metaBatch }, () => p.sampleTask(this.rng)) : [undefined];
     const needsStartGradient = this.z !== undefined || p.lowerStart !== undefined;
     let gx: TensorList | undefined;
     let gz: TensorList | undefined;
@@ -196,10 +228,10 @@ export class Solver {
           y: lastLower!,
           ...(this.z ? { z: this.z } : {}),
           iteration: t,
-          final: t === (this.options.iterations as number) - 1,
-          seed: this.options.seed as number,
-          lowerSteps: this.options.lowerSteps as number,
-          lowerLr: this.options.lowerLr as number,
+          final: t === this.options.iterations - 1,
+          seed: this.options.seed,
+          lowerSteps: this.options.lowerSteps,
+          lowerLr: this.options.lowerLr,
         }).catch((e: unknown) => {
           tf.dispose([...metricTensors, ...(gx ?? []), ...(gz ?? []), ...(lastLower ?? [])]);
           throw e;
@@ -260,7 +292,7 @@ export class Solver {
     this.durations.push(now() - start - evalMs);
     this.lastRecord = record;
     const tolMetric = p.upperSolution ? upperDistance! : gNorm!;
-    if (this.reachedTolerance === undefined && tolMetric <= (this.options.tolerance as number)) this.reachedTolerance = t;
+    if (this.reachedTolerance === undefined && tolMetric <= this.options.tolerance) this.reachedTolerance = t;
     const bad = (
       [
         ['upper objective F', F],
@@ -278,8 +310,8 @@ export class Solver {
   /** Evaluates at every evalEvery-th iteration (0: none of them) and always at the last one. */
   private shouldEvaluate(t: number): boolean {
     if (!this.problem.definition.evaluate) return false;
-    const every = this.options.evalEvery as number;
-    return t === (this.options.iterations as number) - 1 || (every > 0 && t % every === 0);
+    const every = this.options.evalEvery;
+    return t === this.options.iterations - 1 || (every > 0 && t % every === 0);
   }
 
   /** y_0 for this outer step: the learned z, the previous y_K (warm start), start(x), or the lower init. */
@@ -363,18 +395,33 @@ export interface RunHooks {
   shouldStop?(): boolean;
 }
 
-/** Runs a whole experiment; never throws for divergence (status `diverged`) or cancellation. */
+/** Resolves `given` (resolveRunOptions) and runs the whole experiment (runResolved). */
 export async function runProblem(
   definition: ProblemDefinition<unknown, unknown>,
   methodId: string,
   given: Readonly<Record<string, OptionValue | undefined>> = {},
   hooks: RunHooks = {},
 ): Promise<RunOutcome & { options: ResolvedOptions }> {
-  const solver = await Solver.create(definition, methodId, given);
+  registerSecondOrderGradients();
+  const method = getMethod(methodId);
+  return runResolved(definition, methodId, resolveRunOptions(definition, method, given), hooks);
+}
+
+/**
+ * Runs a whole experiment with options resolveRunOptions already produced (not resolved again);
+ * never throws for divergence (status `diverged`) or cancellation.
+ */
+export async function runResolved(
+  definition: ProblemDefinition<unknown, unknown>,
+  methodId: string,
+  resolved: ResolvedOptions,
+  hooks: RunHooks = {},
+): Promise<RunOutcome & { options: ResolvedOptions }> {
+  const solver = await Solver.fromResolved(definition, methodId, resolved);
   let status: RunOutcome['status'] = 'completed';
   let message: string | undefined;
   try {
-    const total = solver.options.iterations as number;
+    const total = solver.options.iterations;
     while (solver.iteration < total) {
       if (hooks.shouldStop?.()) {
         status = 'cancelled';
@@ -401,12 +448,12 @@ export async function runProblem(
 }
 
 /** λ_t from the run options: constant, or harmonic λ/(t+1). */
-function outerSchedule(options: ResolvedOptions): LearningRate {
-  const lr = options.outerLr as number;
+function outerSchedule(options: RunOptions): LearningRate {
+  const lr = options.outerLr;
   return options.outerSchedule === 'harmonic' ? (t: number) => lr / (t + 1) : lr;
 }
 
-function makeOptimizer(kind: string, lr: LearningRate): GradientTransformation {
+function makeOptimizer(kind: RunOptions['outerOptimizer'], lr: LearningRate): GradientTransformation {
   return kind === 'adam' ? adam(lr) : sgd(lr);
 }
 

@@ -37,7 +37,7 @@ export function squaredNormList(a: TensorList): tf.Scalar {
   return dotLists(a, a);
 }
 
-/** The true global Euclidean norm over all tensors (not the sum of per-tensor norms; spec §5). */
+/** The true global Euclidean norm over all tensors (not the sum of per-tensor norms; docs/methods.md §5). */
 export function normList(a: TensorList): tf.Scalar {
   return tf.sqrt(squaredNormList(a));
 }

@@ -9,7 +9,7 @@ import { addStartPath } from '../methods/addStartPath';
 import { gradientDescent } from '../dynamics/gradientDescent';
 import { disposeTrajectory, unrollDynamics } from '../dynamics/unrollDynamics';
 import { hasApproximateObjective } from '../methods/approximateObjective';
-import type { MethodSpec } from '../methods/methodSpec';
+import type { AnyMethodSpec } from '../methods/methodSpec';
 import { getMethod } from '../methods/registry';
 import { compileProblem } from '../problem/compileProblem';
 import type { CompiledProblem } from '../problem/compileProblem';
@@ -17,7 +17,8 @@ import type { ProblemDefinition } from '../problem/defineProblem';
 import { createRng } from '../rng';
 import type { Rng } from '../rng';
 import { resolveRunOptions } from '../solver';
-import type { ResolvedOptions } from '../methods/options';
+import type { ResolvedOptions } from '../methods/runOptions';
+import type { RunOptions } from '../methods/runOptions';
 import type { TensorList } from '../tensorList';
 import { cloneList, readList } from '../tensorList';
 
@@ -41,7 +42,7 @@ export interface CheckOptions {
 export interface DirectionCheck {
   readonly analytic: number;
   readonly finiteDifference: number;
-  /** ε chosen: the one where successive differences agree best (spec §13). */
+  /** ε chosen: the one where successive differences agree best (docs/methods.md §13). */
   readonly epsilon: number;
   /** |analytic − fd| / max(|analytic|, |fd|, 1e-6). */
   readonly relativeError: number;
@@ -79,7 +80,7 @@ export async function checkHypergradient(definition: ProblemDefinition<unknown, 
   registerSecondOrderGradients();
   const method = getMethod(methodId);
   const options = resolveRunOptions(definition, method, check.options ?? {});
-  const problem = await compileProblem(definition, createRng(options.seed as number));
+  const problem = await compileProblem(definition, createRng(options.seed));
   try {
     const x = startingPoint(problem, check.x);
     // Methods that learn z run from y_0 = z (the solver's rule), so φ_K is a function of (x, z).
@@ -106,7 +107,7 @@ export async function checkHypergradient(definition: ProblemDefinition<unknown, 
       const rhgNorm = Math.hypot(...rhgFlat);
       return {
         method: method.id,
-        lowerSteps: options.lowerSteps as number,
+        lowerSteps: options.lowerSteps,
         hypergradient: flat,
         upperLoss: g.upperLoss,
         directions: results,
@@ -131,7 +132,7 @@ export async function checkHypergradient(definition: ProblemDefinition<unknown, 
  */
 export async function hypergradientAt(
   problem: CompiledProblem,
-  method: MethodSpec,
+  method: AnyMethodSpec,
   options: ResolvedOptions,
   x: TensorList,
   z?: TensorList,
@@ -143,7 +144,7 @@ export async function hypergradientAt(
     y0,
     options,
     counters: createCounters(),
-    rng: createRng(options.seed as number),
+    rng: createRng(options.seed),
     needsLowerStartGradient: z !== undefined || problem.lowerStart !== undefined,
   });
   // With y_0 = z fixed, φ_K does not depend on x through start(x), so no start path is added.
@@ -161,10 +162,10 @@ export async function hypergradientAt(
  * φ_K(x) = F(x, y_K(x)) with y_K from K projected gradient-descent steps from y_0 (no graph); y_0 is
  * the given one (not disposed), else start(x) or the lower init.
  */
-export async function approximateObjective(problem: CompiledProblem, options: ResolvedOptions, x: TensorList, y0?: TensorList): Promise<number> {
+export async function approximateObjective(problem: CompiledProblem, options: RunOptions, x: TensorList, y0?: TensorList): Promise<number> {
   const start = y0 ?? lowerStartAt(problem, x);
-  const K = options.lowerSteps as number;
-  const dynamics = gradientDescent(problem, { lr: options.lowerLr as number });
+  const K = options.lowerSteps;
+  const dynamics = gradientDescent(problem, { lr: options.lowerLr });
   const trajectory = await unrollDynamics(dynamics, x, start, { steps: K }, createCounters());
   const F = tf.tidy(() => problem.upperObjective(x, dynamics.lower(trajectory.states[K]!)));
   const value = (await F.data())[0]!;
@@ -175,7 +176,7 @@ export async function approximateObjective(problem: CompiledProblem, options: Re
 }
 
 /** The method's own φ_K when it states one (aggregated, accelerated or truncated dynamics), else the GD φ_K. */
-async function methodObjective(problem: CompiledProblem, method: MethodSpec, options: ResolvedOptions, x: TensorList, z?: TensorList): Promise<number> {
+async function methodObjective(problem: CompiledProblem, method: AnyMethodSpec, options: ResolvedOptions, x: TensorList, z?: TensorList): Promise<number> {
   if (!hasApproximateObjective(method)) return approximateObjective(problem, options, x, z);
   const y0 = z ? cloneList(z) : lowerStartAt(problem, x);
   try {
@@ -256,7 +257,7 @@ async function compareDirection(
     tf.dispose([...plus, ...minus]);
   }
   // Float32 round-off grows as ε shrinks and truncation error as ε grows: take the estimate whose
-  // neighbour agrees best (spec §13).
+  // neighbour agrees best (docs/methods.md §13).
   let best = 0;
   let bestGap = Infinity;
   for (let i = 0; i + 1 < estimates.length; i++) {

@@ -57,14 +57,14 @@ export function splitRows(set: LabelledImages, sizes: readonly number[], rng: Rn
 /** Noisy labels and which rows kept a correct one. */
 export interface CorruptedLabels {
   readonly labels: Int32Array;
-  /** 1 where the row was not chosen for corruption (spec §9f counts a chosen row as dirty even if its label survived). */
+  /** 1 where the row was not chosen for corruption (docs/methods.md §9f counts a chosen row as dirty even if its label survived). */
   readonly clean: Uint8Array;
   /** Rows whose label actually differs from the true one. */
   readonly changed: number;
 }
 
 /**
- * Corrupts a random `fraction` of the labels (spec §9f): by default to a uniformly drawn *different*
+ * Corrupts a random `fraction` of the labels (docs/methods.md §9f): by default to a uniformly drawn *different*
  * label; with `mayKeepLabel` (the IAPTT/BOAT code) to any of the `classes` labels, so about 1/classes
  * of the chosen rows keep their true label but still count as dirty.
  */

@@ -1,5 +1,5 @@
 // IA-GM(A)'s lower-level dynamics: accelerated (FISTA) or Nesterov-momentum projected gradient
-// descent on an augmented state (y, buffer) (spec §4.3; augmentation as in spec §1.4).
+// descent on an augmented state (y, buffer) (docs/methods.md §4.3; augmentation as in docs/methods.md §1.4).
 import * as tf from '@tensorflow/tfjs-core';
 import { gradients } from '../derivatives';
 import type { CompiledProblem } from '../problem/compileProblem';
@@ -34,7 +34,7 @@ export function fistaCoefficients(steps: number): { tau: number[]; beta: number[
  * `fista` (w = u, the extrapolated point): y_0 = u_0 = z,
  *   y_{k+1} = Proj_Y(u_k − s ∇_y f(x, u_k)), u_{k+1} = y_{k+1} + β_k (y_{k+1} − y_k), β_k from
  *   fistaCoefficients (deterministic in k).
- * `nesterov-momentum` (w = b, the buffer; spec §4.3 code variant): b_0 = 0, g_k = ∇_y f(x, y_k),
+ * `nesterov-momentum` (w = b, the buffer; docs/methods.md §4.3 code variant): b_0 = 0, g_k = ∇_y f(x, y_k),
  *   b_{k+1} = μ b_k + g_k, y_{k+1} = Proj_Y(y_k − s (g_k + μ b_{k+1})).
  * The whole step is differentiable in (x, y_k, w_k), so the §1.4 recursion runs on the augmented state.
  * Reference: Liu, Liu, Zeng, Zhang, NeurIPS 2021, §3.2 (IA-GM(A)); Beck & Teboulle, SIAM J. Imaging Sci. 2009.

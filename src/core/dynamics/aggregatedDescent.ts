@@ -1,12 +1,12 @@
 // BDA's lower-level dynamics: one projected step along a convex combination of the upper and lower
-// gradients (spec §3). Reverse mode through it is the ordinary §1.4 recursion.
+// gradients (docs/methods.md §3). Reverse mode through it is the ordinary §1.4 recursion.
 import * as tf from '@tensorflow/tfjs-core';
 import { gradients } from '../derivatives';
 import type { CompiledProblem } from '../problem/compileProblem';
 import type { TensorList } from '../tensorList';
 import type { LowerDynamics } from './lowerDynamics';
 
-/** How the aggregation weight α_k decays with the lower step k (spec §3 "Schedules"). */
+/** How the aggregation weight α_k decays with the lower step k (docs/methods.md §3 "Schedules"). */
 export type AggregationSchedule = 'geometric' | 'harmonic';
 
 /** Options of the aggregated descent. */
@@ -28,10 +28,10 @@ export function aggregationWeights(schedule: AggregationSchedule, alpha0: number
 }
 
 /**
- * y_{k+1} = Proj_Y(y_k − [α_k s_u ∇_y F(x, y_k) + (1 − α_k) s_l ∇_y f(x, y_k)]) (spec §3). Both
+ * y_{k+1} = Proj_Y(y_k − [α_k s_u ∇_y F(x, y_k) + (1 − α_k) s_l ∇_y f(x, y_k)]) (docs/methods.md §3). Both
  * gradients come from one backward pass of the weighted sum α_k s_u F + (1 − α_k) s_l f, so the
  * step's VJP (one double backward) yields A_kᵀp and B_kᵀp with the HVPs and mixed products of both F
- * and f. Counted as 2 gradients per step and 2 products per reverse step (F and f; spec §7).
+ * and f. Counted as 2 gradients per step and 2 products per reverse step (F and f; docs/methods.md §7).
  * Reference: Liu, Mu, Yuan, Zeng, Zhang, ICML 2020 (BDA); BOAT `GDA`.
  */
 export function aggregatedDescent(problem: CompiledProblem, { upperLr, lowerLr, alpha }: AggregatedDescentOptions): LowerDynamics {

@@ -12,8 +12,8 @@ export interface GradientDescentOptions {
 }
 
 /**
- * y_{k+1} = Proj_Y(y_k − s ∇_y f(x, y_k)) (spec §2.1). The projection's clamp has the mask
- * gradient of spec §1.4, so reverse mode through this step is exact.
+ * y_{k+1} = Proj_Y(y_k − s ∇_y f(x, y_k)) (docs/methods.md §2.1). The projection's clamp has the mask
+ * gradient of docs/methods.md §1.4, so reverse mode through this step is exact.
  * Reference: Franceschi et al., ICML 2017 (RHG forward dynamics; BOAT `NGD`).
  */
 export function gradientDescent(problem: CompiledProblem, { lr }: GradientDescentOptions): LowerDynamics {

@@ -1,4 +1,4 @@
-// The lower-level dynamics interface (spec §1.3–1.4): a state map s_{k+1} = Φ_k(s_k, x) whose
+// The lower-level dynamics interface (docs/methods.md §1.3–1.4): a state map s_{k+1} = Φ_k(s_k, x) whose
 // reverse-mode recursion gives the hypergradient. Hypergradient operators see only this interface.
 import type { TensorList } from '../tensorList';
 

@@ -25,7 +25,7 @@ export interface Trajectory {
 
 /**
  * Runs s_{k+1} = Φ_k(s_k, x) for k = 0..K−1 from s_0 = init(y_0), each step in its own tf.tidy so
- * no graph is kept (reverse mode recomputes each step's VJP from the stored state; spec §1.4).
+ * no graph is kept (reverse mode recomputes each step's VJP from the stored state; docs/methods.md §1.4).
  * Does not dispose x or y0.
  */
 export async function unrollDynamics(

@@ -1,4 +1,4 @@
-// One iteration of the single-loop averaged method of multipliers (sl-BAMM, spec §5.2): a lower
+// One iteration of the single-loop averaged method of multipliers (sl-BAMM, docs/methods.md §5.2): a lower
 // step on ψ_μ = μF + (1−μ)f, a multiplier step towards H_ψ⁻¹∇_yF, and the upper direction d_k.
 import * as tf from '@tensorflow/tfjs-core';
 import { now } from '../clock';
@@ -14,11 +14,11 @@ export interface AveragedMultiplierStepOptions {
   readonly mu: number;
   /** β: the lower step size of y_{k+1} = y_k − β∇_yψ. */
   readonly lowerLr: number;
-  /** η_k from the schedule (spec §5.3); with `adaptive` it is only the fallback. */
+  /** η_k from the schedule (docs/methods.md §5.3); with `adaptive` it is only the fallback. */
   readonly multiplierLr: number;
   /** Exact line search η_k = ‖r‖²/(rᵀH_ψ r) instead of the scheduled η_k (one more HVP). */
   readonly adaptive: boolean;
-  /** Use z_{k+1} instead of z_k in d_k (spec §5.2 note; which one the paper uses is UNVERIFIED). */
+  /** Use z_{k+1} instead of z_k in d_k (docs/methods.md §5.2 note; which one the paper uses is UNVERIFIED). */
   readonly useNewMultiplier: boolean;
   /** The line search counts as failed when rᵀH_ψ r ≤ floor·‖r‖² (non-positive curvature). */
   readonly curvatureFloor: number;
@@ -45,11 +45,11 @@ export interface AveragedMultiplierStepResult {
 }
 
 /**
- * One sl-BAMM iteration, every derivative at the old point (x_k, y_k) (spec §5.2):
+ * One sl-BAMM iteration, every derivative at the old point (x_k, y_k) (docs/methods.md §5.2):
  *   y_{k+1} = y_k − β(μ∇_yF + (1−μ)∇_yf),
  *   r_k = H_ψ z_k − ∇_yF,  η_k = ‖r_k‖²/(r_kᵀH_ψ r_k) or scheduled,  z_{k+1} = z_k − η_k r_k,
  *   d_k = ∇_xF − M_ψᵀ z_k  (H_ψ = μH_F + (1−μ)H_f, M_ψ = μM_F + (1−μ)M_f).
- * Norms are true global norms over all tensors (spec §11.4). Inputs are not disposed. Cost: 2
+ * Norms are true global norms over all tensors (docs/methods.md §11.4). Inputs are not disposed. Cost: 2
  * gradients, 1 double backward for (H_ψ z_k, M_ψᵀz_k) together (2 with useNewMultiplier), +1 HVP
  * for the line search.
  * Reference: Liu, Liu, Yao, Zeng, Zhang, "Averaged method of multipliers for bi-level optimization

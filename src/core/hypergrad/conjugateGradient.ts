@@ -1,4 +1,4 @@
-// Implicit hypergradient through a linear solve by conjugate gradients (spec §2.3).
+// Implicit hypergradient through a linear solve by conjugate gradients (docs/methods.md §2.3).
 import * as tf from '@tensorflow/tfjs-core';
 import { gradXY, hessianVectorProduct, mixedVectorProduct, sampleMemory } from '../derivatives';
 import type { Counters } from '../derivatives';
@@ -21,7 +21,7 @@ export interface ConjugateGradientOptions {
   readonly acceptResidual: number;
 }
 
-/** CG's hypergradient and diagnostics (spec §8: residual, iterations, min pᵀHp, ‖v‖, flags). */
+/** CG's hypergradient and diagnostics (docs/methods.md §8: residual, iterations, min pᵀHp, ‖v‖, flags). */
 export interface ConjugateGradientResult {
   readonly gx: TensorList;
   readonly stats: Record<string, StatValue>;
@@ -30,8 +30,8 @@ export interface ConjugateGradientResult {
 
 /**
  * g_x = ∇_xF(x, ŷ) − M_f(x, ŷ)ᵀ v with (H_f(x, ŷ) + ρI) v = ∇_yF(x, ŷ) solved by CG from v_0 = 0.
- * Returns the last updated v (unlike BOAT's cg_step, spec §11.6). Stops and flags on non-positive
- * curvature, since CG on a singular or indefinite H returns garbage (spec §9a).
+ * Returns the last updated v (unlike BOAT's cg_step, docs/methods.md §11.6). Stops and flags on non-positive
+ * curvature, since CG on a singular or indefinite H returns garbage (docs/methods.md §9a).
  * Reference: Pedregosa ICML'16 (HOAG); Rajeswaran et al. NeurIPS'19 (iMAML).
  */
 export async function conjugateGradientHypergradient(

@@ -1,4 +1,4 @@
-// Implicit hypergradient with the inverse Hessian replaced by a truncated Neumann series (spec §2.4).
+// Implicit hypergradient with the inverse Hessian replaced by a truncated Neumann series (docs/methods.md §2.4).
 import * as tf from '@tensorflow/tfjs-core';
 import { gradXY, hessianVectorProduct, mixedVectorProduct, sampleMemory } from '../derivatives';
 import type { Counters } from '../derivatives';

@@ -1,4 +1,4 @@
-// PTT: pessimistic trajectory truncation (spec §4.2). The loss is the worst upper value along the
+// PTT: pessimistic trajectory truncation (docs/methods.md §4.2). The loss is the worst upper value along the
 // lower trajectory, max_{1≤k≤K} F(x, y_k), and only the steps up to its first maximiser k* are
 // back-propagated; with y_0 = z the gradient reaches the initialization auxiliary.
 import * as tf from '@tensorflow/tfjs-core';
@@ -37,7 +37,7 @@ export interface PessimisticTruncationResult {
   readonly kStar: number;
   /** F(x, y_k) for k = 1..K. */
   readonly upperTrace: number[];
-  /** ‖R(x, y_k)‖ for k = 1..K, R(x, y) = (y − Proj_Y(y − s∇_y f(x, y)))/s (spec §4.4). */
+  /** ‖R(x, y_k)‖ for k = 1..K, R(x, y) = (y − Proj_Y(y − s∇_y f(x, y)))/s (docs/methods.md §4.4). */
   readonly residualTrace: number[];
   /** ‖p_k‖ for k = k*..0. */
   readonly adjointNorms: number[];
@@ -46,7 +46,7 @@ export interface PessimisticTruncationResult {
 }
 
 /**
- * k* = first argmax_{1≤k≤K} values[k−1] (y_0 is not a candidate; ties → the smallest k, spec §4.2).
+ * k* = first argmax_{1≤k≤K} values[k−1] (y_0 is not a candidate; ties → the smallest k, docs/methods.md §4.2).
  * A NaN never wins, so the index stays finite and the NaN shows up in the run's metrics instead.
  */
 export function pessimisticIndex(values: readonly number[]): number {

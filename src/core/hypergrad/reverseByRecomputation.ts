@@ -1,5 +1,5 @@
-// The reverse-mode recursion of spec §1.4 without a stored trajectory: each state s_k is recomputed
-// from s_0 when the backward pass needs it (UFOM's constant-memory exact pass, spec §6.2). Mirrors
+// The reverse-mode recursion of docs/methods.md §1.4 without a stored trajectory: each state s_k is recomputed
+// from s_0 when the backward pass needs it (UFOM's constant-memory exact pass, docs/methods.md §6.2). Mirrors
 // reverseThroughDynamics.ts: same recursion, same result, states from recomputation instead of storage.
 import * as tf from '@tensorflow/tfjs-core';
 import { gradXY, sampleMemory, stepVectorJacobianProduct } from '../derivatives';
@@ -12,7 +12,7 @@ import type { ReverseOptions, ReverseResult } from './reverseThroughDynamics';
 
 /** Options of the recomputing reverse pass: which steps, plus the reference code's adjoint clip. */
 export interface RecomputationOptions extends ReverseOptions {
-  /** Clip the adjoint p element-wise to ±clipAdjoint after every backward step; 0 = off (spec §6.2). */
+  /** Clip the adjoint p element-wise to ±clipAdjoint after every backward step; 0 = off (docs/methods.md §6.2). */
   readonly clipAdjoint?: number;
   /**
    * Keep ‖p_k‖ for every k (default true, as reverseThroughDynamics). Those j − stop + 1 scalars are
@@ -30,7 +30,7 @@ export interface RecomputationOptions extends ReverseOptions {
  * `sEnd` is the state s_j the caller already has from its forward pass (not recomputed here).
  * Without a clip the result equals reverseThroughDynamics on the stored trajectory.
  * Reference: Likhosherstov et al., ICML 2021 (UFOM's constant-memory exact pass; recompute scheme
- * UNVERIFIED vs the paper, spec §12). Does not dispose its inputs.
+ * UNVERIFIED vs the paper, docs/methods.md §12). Does not dispose its inputs.
  */
 export function reverseByRecomputation(
   problem: CompiledProblem,

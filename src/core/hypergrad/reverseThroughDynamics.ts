@@ -1,4 +1,4 @@
-// The reverse-mode recursion of spec §1.4 over a stored trajectory: RHG, T-RHG and PTT are this
+// The reverse-mode recursion of docs/methods.md §1.4 over a stored trajectory: RHG, T-RHG and PTT are this
 // one operator with different (end, stop) indices.
 import * as tf from '@tensorflow/tfjs-core';
 import { gradXY, sampleMemory, stepVectorJacobianProduct } from '../derivatives';
@@ -23,13 +23,13 @@ export interface ReverseResult {
   readonly gx: TensorList;
   /** dL/ds_stop: the adjoint at the first back-propagated state (gives g_z when stop = 0 and y_0 = z). */
   readonly gState: TensorList;
-  /** ‖p_k‖ for k = end..stop (vanishing/exploding adjoints, spec §8). */
+  /** ‖p_k‖ for k = end..stop (vanishing/exploding adjoints, docs/methods.md §8). */
   readonly adjointNorms: tf.Tensor1D;
 }
 
 /**
  * p := ∇_y F(x, y_j), g := ∇_x F(x, y_j); for k = j−1 … stop: g += B_kᵀp, p := A_kᵀp, where
- * (B_kᵀp, A_kᵀp) is one VJP of Φ_k at the stored s_k (spec §1.4).
+ * (B_kᵀp, A_kᵀp) is one VJP of Φ_k at the stored s_k (docs/methods.md §1.4).
  * Reference: Franceschi et al. ICML'17 (RHG); Shaban et al. AISTATS'19 (truncation).
  * Needs trajectory.states[k] for stop ≤ k ≤ end. Does not dispose its inputs.
  */

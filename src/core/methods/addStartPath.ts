@@ -1,5 +1,5 @@
 // MAML-type problems start the lower loop at y_0 = start(x); the upper gradient then has a second
-// path through y_0 (spec §6.1). Shared by the solver and the hypergradient check.
+// path through y_0 (docs/methods.md §6.1). Shared by the solver and the hypergradient check.
 import * as tf from '@tensorflow/tfjs-core';
 import { stepVectorJacobianProduct } from '../derivatives';
 import type { CompiledProblem } from '../problem/compileProblem';

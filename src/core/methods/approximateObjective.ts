@@ -1,29 +1,30 @@
 // The approximate problem φ_K a method differentiates, stated by the method itself so that the
-// hypergradient check can difference exactly that function (spec §13).
+// hypergradient check can difference exactly that function (docs/methods.md §13).
 import { createCounters } from '../derivatives';
 import type { LowerDynamics } from '../dynamics/lowerDynamics';
 import { disposeTrajectory, unrollDynamics } from '../dynamics/unrollDynamics';
 import type { CompiledProblem } from '../problem/compileProblem';
 import type { TensorList } from '../tensorList';
-import type { MethodSpec } from './methodSpec';
-import type { ResolvedOptions } from './options';
+import type { AnyMethodSpec, MethodSpec } from './methodSpec';
+import type { OptionList } from './options';
+import type { MethodOptions } from './runOptions';
 
 /** A method whose hypergradient is, by construction, the gradient of φ_K(x, y_0) below. */
-export interface ApproximateObjective {
+export interface ApproximateObjective<S extends OptionList = OptionList> {
   /** φ_K(x, y_0), values only; disposes nothing. */
-  approximateObjective(problem: CompiledProblem, options: ResolvedOptions, x: TensorList, y0: TensorList): Promise<number>;
+  approximateObjective(problem: CompiledProblem, options: MethodOptions<S>, x: TensorList, y0: TensorList): Promise<number>;
 }
 
 /** A registered method that states its φ_K. */
-export type MethodWithObjective = MethodSpec & ApproximateObjective;
+export type MethodWithObjective<S extends OptionList = OptionList> = MethodSpec<S> & ApproximateObjective<S>;
 
 /** True when the method states its own φ_K (BDA, IA-GM, IA-GM(A), PTT, IAPTT-GM). */
-export function hasApproximateObjective(method: MethodSpec): method is MethodWithObjective {
+export function hasApproximateObjective(method: AnyMethodSpec): method is MethodWithObjective {
   return typeof (method as Partial<ApproximateObjective>).approximateObjective === 'function';
 }
 
 /**
- * F(x, y_K) (`last`) or max_{1≤k≤K} F(x, y_k) (`max`, PTT's φ_K of spec §4.1) along `steps` steps of
+ * F(x, y_K) (`last`) or max_{1≤k≤K} F(x, y_k) (`max`, PTT's φ_K of docs/methods.md §4.1) along `steps` steps of
  * `dynamics` from y_0, without a graph.
  */
 export async function unrolledObjective(

@@ -1,26 +1,30 @@
-// CG: implicit hypergradient at y_K with the linear system solved by conjugate gradients (spec §2.3).
+// CG: implicit hypergradient at y_K with the linear system solved by conjugate gradients (docs/methods.md §2.3).
 import { now } from '../clock';
 import { conjugateGradientHypergradient } from '../hypergrad/conjugateGradient';
 import { zerosLikeList } from '../tensorList';
 import type { MethodSpec } from './methodSpec';
+import type { MethodOptionSpec } from './runOptions';
 import { solveLowerApproximately } from './unrolledHypergradient';
+
+/** CG's solve: iterations, tolerance, damping and the flags' thresholds. */
+const CG_OPTIONS = [
+  { key: 'cgIterations', flag: 'cg-iters', type: 'integer', default: 40, min: 1, description: 'Maximum CG iterations J.' },
+  { key: 'cgTolerance', flag: 'cg-tol', type: 'number', default: 1e-6, greaterThan: 0, description: 'Stop when ‖Hv − b‖ ≤ tol·‖b‖.' },
+  { key: 'damping', flag: 'damping', type: 'number', default: 0, min: 0, description: 'Damping ρ: solve (H + ρI) v = b.' },
+  { key: 'cgCurvatureFloor', flag: 'cg-curvature-floor', type: 'number', default: 1e-10, min: 0, description: 'Flag non-positive curvature when pᵀHp ≤ δ‖p‖².' },
+  { key: 'cgAcceptResidual', flag: 'cg-accept-residual', type: 'number', default: 1e-3, greaterThan: 0, description: 'Flag the solve when the final relative residual exceeds this.' },
+] as const satisfies readonly MethodOptionSpec[];
 
 /**
  * CG (LS): K gradient steps without a graph to ŷ, then g = ∇_xF − M_fᵀ v, (H_f + ρI) v = ∇_yF.
  * Reference: Pedregosa ICML 2016 (HOAG); Rajeswaran et al. NeurIPS 2019 (iMAML).
  */
-export const conjugateGradientMethod: MethodSpec = {
+export const conjugateGradientMethod: MethodSpec<typeof CG_OPTIONS> = {
   id: 'cg',
   title: 'CG (implicit gradient, conjugate gradients)',
   summary: 'Implicit-function hypergradient at y_K; H v = ∇_yF solved by CG; memory O(m).',
   reference: 'Pedregosa, "Hyperparameter optimization with approximate gradient", ICML 2016',
-  options: [
-    { key: 'cgIterations', flag: 'cg-iters', type: 'integer', default: 40, min: 1, description: 'Maximum CG iterations J.' },
-    { key: 'cgTolerance', flag: 'cg-tol', type: 'number', default: 1e-6, greaterThan: 0, description: 'Stop when ‖Hv − b‖ ≤ tol·‖b‖.' },
-    { key: 'damping', flag: 'damping', type: 'number', default: 0, min: 0, description: 'Damping ρ: solve (H + ρI) v = b.' },
-    { key: 'cgCurvatureFloor', flag: 'cg-curvature-floor', type: 'number', default: 1e-10, min: 0, description: 'Flag non-positive curvature when pᵀHp ≤ δ‖p‖².' },
-    { key: 'cgAcceptResidual', flag: 'cg-accept-residual', type: 'number', default: 1e-3, greaterThan: 0, description: 'Flag the solve when the final relative residual exceeds this.' },
-  ],
+  options: CG_OPTIONS,
   async hypergradient(ctx) {
     const { yK, forwardMs } = await solveLowerApproximately(ctx);
     const t0 = now();
@@ -30,11 +34,11 @@ export const conjugateGradientMethod: MethodSpec = {
       ctx.x,
       yK,
       {
-        iterations: o.cgIterations as number,
-        tolerance: o.cgTolerance as number,
-        damping: o.damping as number,
-        curvatureFloor: o.cgCurvatureFloor as number,
-        acceptResidual: o.cgAcceptResidual as number,
+        iterations: o.cgIterations,
+        tolerance: o.cgTolerance,
+        damping: o.damping,
+        curvatureFloor: o.cgCurvatureFloor,
+        acceptResidual: o.cgAcceptResidual,
       },
       ctx.counters,
     );

@@ -1,4 +1,4 @@
-// FOM: first-order approximation, every lower-step Jacobian treated as identity/zero (spec §2.5).
+// FOM: first-order approximation, every lower-step Jacobian treated as identity/zero (docs/methods.md §2.5).
 import * as tf from '@tensorflow/tfjs-core';
 import { now } from '../clock';
 import { gradXY } from '../derivatives';
@@ -12,7 +12,7 @@ import { solveLowerApproximately } from './unrolledHypergradient';
  * only through f (g ≡ 0 there); meaningful for initialization-type variables (FO-MAML).
  * Reference: Finn et al. ICML 2017 (FO-MAML); Nichol et al. 2018.
  */
-export const firstOrderMethod: MethodSpec = {
+export const firstOrderMethod: MethodSpec<readonly []> = {
   id: 'fom',
   title: 'FOM (first-order approximation)',
   summary: 'Direct term ∇_xF(x, y_K) only; no second-order products; memory O(1) in K.',

@@ -4,17 +4,18 @@ import type { Rng } from '../rng';
 import type { CompiledProblem } from '../problem/compileProblem';
 import type { StatValue } from '../../protocol/metrics';
 import type { TensorList } from '../tensorList';
-import type { OptionSpec, ResolvedOptions } from './options';
+import type { OptionList } from './options';
+import type { MethodOptions } from './runOptions';
 
-/** Inputs of one hypergradient evaluation; nothing here is disposed by the method. */
-export interface HypergradientContext {
+/** Inputs of one hypergradient evaluation for a method with option declarations `S`; nothing here is disposed by the method. */
+export interface HypergradientContext<S extends OptionList = OptionList> {
   readonly problem: CompiledProblem;
   /** Current upper variables x_t. */
   readonly x: TensorList;
   /** Lower start y_0 for this outer step. */
   readonly y0: TensorList;
   /** Resolved run options (lowerSteps, lowerLr, …) merged with the method's own options. */
-  readonly options: ResolvedOptions;
+  readonly options: MethodOptions<S>;
   readonly counters: Counters;
   /** The method's own state across outer iterations (from createState), if it has one. */
   readonly state?: MethodState;
@@ -44,8 +45,11 @@ export interface HypergradientResult {
   readonly backwardMs: number;
 }
 
-/** A named method: lower-level dynamics × hypergradient operator (spec §1.3–1.4). */
-export interface MethodSpec {
+/**
+ * A named method: lower-level dynamics × hypergradient operator (docs/methods.md §1.3–1.4). `S` is its option
+ * list, declared `as const` so that every hook below reads typed options.
+ */
+export interface MethodSpec<S extends OptionList = OptionList> {
   /** Command-line id, e.g. `t-rhg`. */
   readonly id: string;
   readonly title: string;
@@ -54,15 +58,18 @@ export interface MethodSpec {
   /** Paper reference. */
   readonly reference: string;
   /** Method-specific options (the run options K, s, … are shared, see runOptions.ts). */
-  readonly options: readonly OptionSpec[];
-  /** True for initialization-auxiliary methods: y_0 = z is learned with its own optimizer (spec §4). */
+  readonly options: S;
+  /** True for initialization-auxiliary methods: y_0 = z is learned with its own optimizer (docs/methods.md §4). */
   readonly learnsLowerStart?: boolean;
   /** Creates the per-run state (sl-BAMM's y and multiplier, UFOM's running estimates). */
-  createState?(problem: CompiledProblem, options: ResolvedOptions): MethodState;
+  createState?(problem: CompiledProblem, options: MethodOptions<S>): MethodState;
   /** λ_t when the method schedules the upper step itself (sl-BAMM's strategies); replaces outerLr. */
-  outerLrSchedule?(options: ResolvedOptions): (t: number) => number;
+  outerLrSchedule?(options: MethodOptions<S>): (t: number) => number;
   /** Checks relations between resolved options (e.g. M ≤ K); returns one message per problem, naming the flags. */
-  validate?(options: ResolvedOptions): string[];
+  validate?(options: MethodOptions<S>): string[];
   /** Computes the hypergradient at ctx.x. */
-  hypergradient(ctx: HypergradientContext): Promise<HypergradientResult>;
+  hypergradient(ctx: HypergradientContext<S>): Promise<HypergradientResult>;
 }
+
+/** Any method, whatever its options (the registry's element type); its options read as a string-keyed record. */
+export type AnyMethodSpec = MethodSpec<OptionList>;

@@ -4,15 +4,24 @@
 /** A primitive option value. */
 export type OptionValue = number | string | boolean;
 
-/** Declaration of one option. */
-export interface OptionSpec {
+/** Resolved values by key, without declared types (problem params; what a computed default reads unless it declares more). */
+export type OptionRecord = Readonly<Record<string, OptionValue>>;
+
+/**
+ * A default computed from the options resolved before it. It is a method type so that its parameter
+ * is bivariant: a default typed on the run options (every method option's) still fits a plain OptionSpec.
+ */
+export type OptionDefault<C = OptionRecord> = { compute(resolved: C): OptionValue }['compute'];
+
+/** Declaration of one option; `C` is what a computed default reads (method options: the run options). */
+export interface OptionSpec<C = OptionRecord> {
   /** Key in option objects, e.g. `truncation`. */
   readonly key: string;
   /** Command-line flag without dashes, e.g. `M`. */
   readonly flag: string;
   readonly type: 'integer' | 'number' | 'choice' | 'boolean';
   /** Default, or a function of the already-resolved options (e.g. M = ⌊K/2⌋). */
-  readonly default: OptionValue | ((resolved: Readonly<Record<string, OptionValue>>) => OptionValue);
+  readonly default: OptionValue | OptionDefault<C>;
   /** One line for help texts. */
   readonly description: string;
   readonly min?: number;
@@ -22,8 +31,20 @@ export interface OptionSpec {
   readonly choices?: readonly string[];
 }
 
-/** Resolved options: every declared key present and valid. */
-export type ResolvedOptions = Readonly<Record<string, OptionValue>>;
+/** A list of declarations; declared `as const` it keeps the literal keys and choices OptionValues reads. */
+export type OptionList = readonly OptionSpec[];
+
+/** The value one declaration resolves to: a number, a boolean, or the union of its choices. */
+export type OptionValueOf<O> = O extends { readonly type: 'choice'; readonly choices: readonly (infer C extends string)[] }
+  ? C
+  : O extends { readonly type: 'boolean' }
+    ? boolean
+    : O extends { readonly type: 'integer' | 'number' }
+      ? number
+      : OptionValue;
+
+/** The resolved values of a declaration list, by key; a list without literal keys gives a string-keyed record. */
+export type OptionValues<S extends OptionList> = { readonly [O in S[number] as O['key']]: OptionValueOf<O> };
 
 /** Invalid options; every message names the option (flag) and what would be valid. */
 export class OptionsError extends Error {
@@ -65,6 +86,11 @@ export function resolveOptions(
   }
   if (issues.length > 0) throw new OptionsError(issues);
   return out;
+}
+
+/** True when `values` holds a valid value for every declaration (checks a resolved record, e.g. one read back from JSON). */
+export function hasOptionValues<S extends OptionList>(specs: S, values: OptionRecord): values is OptionRecord & OptionValues<S> {
+  return specs.every((spec) => checkValue(spec, values[spec.key]) === undefined);
 }
 
 /** Parses a command-line string into the option's type (numbers, booleans), without range checks. */

@@ -1,8 +1,8 @@
 // Options every run has, whatever the method: the lower loop, the outer loop and the seed.
-import type { OptionSpec } from './options';
+import type { OptionList, OptionSpec, OptionValues } from './options';
 
 /** Shared run options; problem defaults override these defaults, and user values override both. */
-export const RUN_OPTIONS: readonly OptionSpec[] = [
+export const RUN_OPTIONS = [
   { key: 'iterations', flag: 'iterations', type: 'integer', default: 200, min: 1, description: 'Outer iterations T.' },
   { key: 'lowerSteps', flag: 'K', type: 'integer', default: 20, min: 1, description: 'Lower-level steps K per outer iteration.' },
   { key: 'lowerLr', flag: 'inner-lr', type: 'number', default: 0.1, greaterThan: 0, description: 'Lower-level step size s.' },
@@ -13,7 +13,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     type: 'choice',
     choices: ['constant', 'harmonic'],
     default: 'constant',
-    description: 'Upper step schedule: constant λ, or harmonic λ/(t+1) (the UFOM toy protocol, spec §9e).',
+    description: 'Upper step schedule: constant λ, or harmonic λ/(t+1) (the UFOM toy protocol, docs/methods.md §9e).',
   },
   { key: 'outerOptimizer', flag: 'optimizer', type: 'choice', choices: ['sgd', 'adam'], default: 'sgd', description: 'Outer optimizer for x.' },
   { key: 'warmStart', flag: 'warm-start', type: 'boolean', default: false, description: 'Start each lower loop from the previous y_K instead of y_0.' },
@@ -34,26 +34,46 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     type: 'choice',
     choices: ['mean', 'sum'],
     default: 'mean',
-    description: 'Combine the tasks\' hypergradients by mean (UFOM code) or sum (IAPTT code), spec §1.3.',
+    description: 'Combine the tasks\' hypergradients by mean (UFOM code) or sum (IAPTT code), docs/methods.md §1.3.',
   },
-];
+] as const satisfies OptionList;
 
-/** The step size of the learned lower start z, for methods that learn it (IA-GM, IAPTT-GM; spec §4). */
-export const START_LR_OPTION: OptionSpec = {
+/** The resolved run options: `iterations`, `lowerSteps`, … with their declared types. */
+export type RunOptions = OptionValues<typeof RUN_OPTIONS>;
+
+/** A method's option declaration: a computed default reads the resolved run options. */
+export type MethodOptionSpec = OptionSpec<RunOptions>;
+
+/** What a method reads: the run options and its own declared options `S`, resolved. */
+export type MethodOptions<S extends OptionList> = RunOptions & OptionValues<S>;
+
+/** The step size of the learned lower start z, for methods that learn it (IA-GM, IAPTT-GM; docs/methods.md §4). */
+export const START_LR_OPTION = {
   key: 'startLr',
   flag: 'start-lr',
   type: 'number',
   greaterThan: 0,
-  default: (o) => o.outerLr as number,
+  default: (o) => o.outerLr,
   description: 'Step size of the initialization auxiliary z (default: the outer step size).',
-};
+} as const satisfies MethodOptionSpec;
 
-/** The optimizer of z: the paper's text says Adam for x and z; the IAPTT hyper-cleaning code uses SGD for z (spec §9f). */
-export const START_OPTIMIZER_OPTION: OptionSpec = {
+/** The optimizer of z: the paper's text says Adam for x and z; the IAPTT hyper-cleaning code uses SGD for z (docs/methods.md §9f). */
+export const START_OPTIMIZER_OPTION = {
   key: 'startOptimizer',
   flag: 'start-optimizer',
   type: 'choice',
   choices: ['sgd', 'adam'],
-  default: (o) => o.outerOptimizer as string,
+  default: (o) => o.outerOptimizer,
   description: 'Optimizer of the initialization auxiliary z (default: the outer optimizer).',
-};
+} as const satisfies MethodOptionSpec;
+
+/** Type-level only: run.json and the IPC messages carry resolved options as plain records. */
+declare const resolvedBrand: unique symbol;
+
+/**
+ * Options that resolveRunOptions produced: every run option and every option of the method with
+ * declarations `S`, present, valid and typed. Only resolveRunOptions makes one, so a raw record
+ * cannot stand in for it; a recorded one (read back from run.json) is resolved again, which is the
+ * identity.
+ */
+export type ResolvedOptions<S extends OptionList = OptionList> = MethodOptions<S> & { readonly [resolvedBrand]: true };

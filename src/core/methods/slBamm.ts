@@ -1,4 +1,4 @@
-// sl-BAMM: single-loop bi-level averaged method of multipliers (spec §5). The lower iterate y and
+// sl-BAMM: single-loop bi-level averaged method of multipliers (docs/methods.md §5). The lower iterate y and
 // the multiplier z live in the method state across outer iterations; each outer iteration is one
 // step of y, z and x, all evaluated at the old point (x_k, y_k).
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,13 +8,62 @@ import { readScalars } from '../hypergrad/conjugateGradient';
 import type { TensorList } from '../tensorList';
 import { cloneList, normList, zerosLikeList } from '../tensorList';
 import type { MethodSpec, MethodState } from './methodSpec';
-import type { ResolvedOptions } from './options';
+import type { MethodOptionSpec, MethodOptions } from './runOptions';
 
 /** The exact line search counts as failed when rᵀH_ψ r ≤ this · ‖r‖² (CG uses the same floor). */
 const CURVATURE_FLOOR = 1e-10;
 
-/** Exponents (a, b) of μ_k in η_k = (k+1)^(−τ/2) μ_k^a β and λ_k = (k+1)^(−3τ/2) μ_k^b β (spec §5.3). */
-const STRATEGY_POWERS: Readonly<Record<string, readonly [number, number]>> = { s1: [2, 7], s2: [1, 5], s3: [0, 3] };
+/** Exponents (a, b) of μ_k in η_k = (k+1)^(−τ/2) μ_k^a β and λ_k = (k+1)^(−3τ/2) μ_k^b β (docs/methods.md §5.3). */
+const STRATEGY_POWERS: Readonly<Partial<Record<SlBammOptions['strategy'], readonly [number, number]>>> = { s1: [2, 7], s2: [1, 5], s3: [0, 3] };
+
+/** sl-BAMM's own options: the μ_k schedule, the step-size strategy and the multiplier step. */
+const SL_BAMM_OPTIONS = [
+  { key: 'muInit', flag: 'mu0', type: 'number', default: 0.9, min: 0, max: 1, description: 'μ_0: initial weight of F in ψ = μF + (1−μ)f (0 with a fixed μ: ψ = f, the LLSC ablation).' },
+  { key: 'muPower', flag: 'mu-power', type: 'number', default: 10, greaterThan: 0, description: 'p in μ_k = μ_0/(k+1)^(1/p).' },
+  {
+    key: 'muSchedule',
+    flag: 'mu-schedule',
+    type: 'choice',
+    choices: ['decay', 'fixed'],
+    default: 'decay',
+    description: 'decay: μ_k = μ_0/(k+1)^(1/p); fixed: μ_k = μ_0 (the strongly convex script of the sl-BAMM code).',
+  },
+  { key: 'tau', flag: 'tau', type: 'number', default: 1 / 40, min: 0, description: 'τ in the step-size decays (k+1)^(−τ/2) and (k+1)^(−3τ/2).' },
+  {
+    key: 'strategy',
+    flag: 'strategy',
+    type: 'choice',
+    choices: ['s1', 's2', 's3', 'constant'],
+    default: 's3',
+    description: 'Step sizes η_k, λ_k (docs/methods.md §5.3); constant: η = --multiplier-lr, λ = --outer-lr.',
+  },
+  {
+    key: 'multiplierStep',
+    flag: 'multiplier-step',
+    type: 'choice',
+    choices: ['adaptive', 'schedule'],
+    default: 'adaptive',
+    description: 'η_k: adaptive = exact line search ‖r‖²/(rᵀH_ψ r) (one more HVP); schedule = the strategy\'s η_k.',
+  },
+  {
+    key: 'multiplierLr',
+    flag: 'multiplier-lr',
+    type: 'number',
+    greaterThan: 0,
+    default: (o) => o.lowerLr,
+    description: 'Constant multiplier step η with --strategy constant (default: the lower step size β).',
+  },
+  {
+    key: 'useNewMultiplier',
+    flag: 'use-new-multiplier',
+    type: 'boolean',
+    default: false,
+    description: 'Use z_{k+1} instead of z_k in d_k (Gauss–Seidel instead of Jacobi; the paper\'s choice is unverified).',
+  },
+] as const satisfies readonly MethodOptionSpec[];
+
+/** Resolved sl-BAMM options. */
+export type SlBammOptions = MethodOptions<typeof SL_BAMM_OPTIONS>;
 
 /** The lower iterate y_k, the multiplier z_k and the iteration count k kept across outer iterations. */
 export class SlBammState implements MethodState {
@@ -41,18 +90,18 @@ export interface SlBammStepSizes {
 }
 
 /**
- * μ_k = μ_0/(k+1)^(1/p) (or μ_0 with `--mu-schedule fixed`); η_k, λ_k per strategy (spec §5.3):
+ * μ_k = μ_0/(k+1)^(1/p) (or μ_0 with `--mu-schedule fixed`); η_k, λ_k per strategy (docs/methods.md §5.3):
  * s1: η = c μ² β, λ = C μ⁷ β; s2: η = c μ β, λ = C μ⁵ β; s3: η = c β, λ = C μ³ β with
  * c = (k+1)^(−τ/2), C = (k+1)^(−3τ/2), β = `--inner-lr`; `constant`: η = `--multiplier-lr`,
  * λ = `--outer-lr`.
  */
-export function slBammStepSizes(options: ResolvedOptions, k: number): SlBammStepSizes {
-  const mu0 = options.muInit as number;
-  const mu = options.muSchedule === 'fixed' ? mu0 : mu0 / Math.pow(k + 1, 1 / (options.muPower as number));
-  const powers = STRATEGY_POWERS[options.strategy as string];
-  if (!powers) return { mu, eta: options.multiplierLr as number, lambda: options.outerLr as number };
-  const tau = options.tau as number;
-  const beta = options.lowerLr as number;
+export function slBammStepSizes(options: SlBammOptions, k: number): SlBammStepSizes {
+  const mu0 = options.muInit;
+  const mu = options.muSchedule === 'fixed' ? mu0 : mu0 / Math.pow(k + 1, 1 / options.muPower);
+  const powers = STRATEGY_POWERS[options.strategy];
+  if (!powers) return { mu, eta: options.multiplierLr, lambda: options.outerLr };
+  const tau = options.tau;
+  const beta = options.lowerLr;
   return {
     mu,
     eta: Math.pow(k + 1, -tau / 2) * Math.pow(mu, powers[0]) * beta,
@@ -61,7 +110,7 @@ export function slBammStepSizes(options: ResolvedOptions, k: number): SlBammStep
 }
 
 /**
- * sl-BAMM (spec §5.2): per outer iteration k, with ψ_k = μ_kF + (1−μ_k)f and β = `--inner-lr`,
+ * sl-BAMM (docs/methods.md §5.2): per outer iteration k, with ψ_k = μ_kF + (1−μ_k)f and β = `--inner-lr`,
  * y_{k+1} = y_k − β∇_yψ_k, r_k = H_ψ z_k − ∇_yF, z_{k+1} = z_k − η_k r_k,
  * d_k = ∇_xF − M_ψᵀz_k, x_{k+1} = Proj_X(x_k − λ_k d_k) — all derivatives at (x_k, y_k).
  * The hypergradient handed to the solver is d_k; the solver's outer optimizer applies λ_k through
@@ -73,55 +122,12 @@ export function slBammStepSizes(options: ResolvedOptions, k: number): SlBammStep
  * Reference: Liu, Liu, Yao, Zeng, Zhang, "Averaged method of multipliers for bi-level optimization
  * without lower-level strong convexity", ICML 2023.
  */
-export const slBamm: MethodSpec = {
+export const slBamm: MethodSpec<typeof SL_BAMM_OPTIONS> = {
   id: 'sl-bamm',
   title: 'sl-BAMM (single-loop averaged method of multipliers)',
   summary: 'Single loop: one step each of y on μF + (1−μ)f, of the multiplier z and of x; no inner loop (K ignored).',
   reference: 'Liu, Liu, Yao, Zeng, Zhang, "Averaged method of multipliers for bi-level optimization without lower-level strong convexity", ICML 2023',
-  options: [
-    { key: 'muInit', flag: 'mu0', type: 'number', default: 0.9, min: 0, max: 1, description: 'μ_0: initial weight of F in ψ = μF + (1−μ)f (0 with a fixed μ: ψ = f, the LLSC ablation).' },
-    { key: 'muPower', flag: 'mu-power', type: 'number', default: 10, greaterThan: 0, description: 'p in μ_k = μ_0/(k+1)^(1/p).' },
-    {
-      key: 'muSchedule',
-      flag: 'mu-schedule',
-      type: 'choice',
-      choices: ['decay', 'fixed'],
-      default: 'decay',
-      description: 'decay: μ_k = μ_0/(k+1)^(1/p); fixed: μ_k = μ_0 (the strongly convex script of the sl-BAMM code).',
-    },
-    { key: 'tau', flag: 'tau', type: 'number', default: 1 / 40, min: 0, description: 'τ in the step-size decays (k+1)^(−τ/2) and (k+1)^(−3τ/2).' },
-    {
-      key: 'strategy',
-      flag: 'strategy',
-      type: 'choice',
-      choices: ['s1', 's2', 's3', 'constant'],
-      default: 's3',
-      description: 'Step sizes η_k, λ_k (spec §5.3); constant: η = --multiplier-lr, λ = --outer-lr.',
-    },
-    {
-      key: 'multiplierStep',
-      flag: 'multiplier-step',
-      type: 'choice',
-      choices: ['adaptive', 'schedule'],
-      default: 'adaptive',
-      description: 'η_k: adaptive = exact line search ‖r‖²/(rᵀH_ψ r) (one more HVP); schedule = the strategy\'s η_k.',
-    },
-    {
-      key: 'multiplierLr',
-      flag: 'multiplier-lr',
-      type: 'number',
-      greaterThan: 0,
-      default: (o) => o.lowerLr as number,
-      description: 'Constant multiplier step η with --strategy constant (default: the lower step size β).',
-    },
-    {
-      key: 'useNewMultiplier',
-      flag: 'use-new-multiplier',
-      type: 'boolean',
-      default: false,
-      description: 'Use z_{k+1} instead of z_k in d_k (Gauss–Seidel instead of Jacobi; the paper\'s choice is unverified).',
-    },
-  ],
+  options: SL_BAMM_OPTIONS,
   validate(options) {
     const issues: string[] = [];
     if (options.strategy !== 'constant' && options.muInit === 0) {
@@ -149,10 +155,10 @@ export const slBamm: MethodSpec = {
       state.z,
       {
         mu: sizes.mu,
-        lowerLr: ctx.options.lowerLr as number,
+        lowerLr: ctx.options.lowerLr,
         multiplierLr: sizes.eta,
         adaptive: ctx.options.multiplierStep === 'adaptive',
-        useNewMultiplier: ctx.options.useNewMultiplier as boolean,
+        useNewMultiplier: ctx.options.useNewMultiplier,
         curvatureFloor: CURVATURE_FLOOR,
       },
       ctx.counters,

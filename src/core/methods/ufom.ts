@@ -1,4 +1,4 @@
-// UFOM: the unbiased first-order method (spec §6): FOM's estimate, corrected by the exact
+// UFOM: the unbiased first-order method (docs/methods.md §6): FOM's estimate, corrected by the exact
 // reverse-mode gradient on a Bernoulli(q) coin and re-weighted by 1/q; adaptive q after §6.3(b).
 import * as tf from '@tensorflow/tfjs-core';
 import { now } from '../clock';
@@ -13,7 +13,7 @@ import type { TensorList } from '../tensorList';
 import { axpyList, squaredNormList, subLists } from '../tensorList';
 import { addStartPath } from './addStartPath';
 import type { HypergradientContext, HypergradientResult, MethodSpec, MethodState } from './methodSpec';
-import type { ResolvedOptions } from './options';
+import type { MethodOptionSpec, MethodOptions } from './runOptions';
 
 /** UFOM's running quantities across outer iterations (plain numbers: nothing to release). */
 export interface UfomState extends MethodState {
@@ -21,7 +21,7 @@ export interface UfomState extends MethodState {
   emaBias: number;
   /** EMA of ‖g_ex‖², un-debiased. */
   emaSecondMoment: number;
-  /** Exact passes so far (n of spec §6.3(b): the EMAs have n terms). */
+  /** Exact passes so far (n of docs/methods.md §6.3(b): the EMAs have n terms). */
   exactPasses: number;
   /** Cumulative cost in step-evaluations (see `ufom`'s doc comment for the accounting). */
   cost: number;
@@ -52,7 +52,7 @@ export interface AdaptiveExactProbability {
 }
 
 /**
- * The reference code's adaptive q (spec §6.3(b), quirk §11.7): q = q_min until the first exact pass;
+ * The reference code's adaptive q (docs/methods.md §6.3(b), quirk §11.7): q = q_min until the first exact pass;
  * then D̂² = EMA_D/(1 − β^n)/10 (the /10 is the code's heuristic), V̂² = EMA_V/(1 − β^n), and q = 1 if
  * D̂² ≥ C_rnd V̂² / (2(C_det + C_rnd)), else the root in (0, 1) of
  * (V̂² − D̂²) C_rnd q² − D̂² C_rnd q − 2 D̂² C_det = 0, raised to q_min.
@@ -84,8 +84,36 @@ export function adaptiveExactProbability(
   return { q: Math.min(1, Math.max(q, qMin)), dHat, vHat };
 }
 
+/** UFOM's own options: q or the adaptive rule, the exact pass's memory mode and clip. */
+const UFOM_OPTIONS = [
+  { key: 'q', flag: 'q', type: 'number', default: 0.1, min: 0, max: 1, description: 'Probability q of the exact pass per task (0 = FOM, 1 = exact); unused with --adaptive.' },
+  { key: 'adaptive', flag: 'adaptive', type: 'boolean', default: false, description: 'Choose q per task from running bias/second-moment estimates (reference code, docs/methods.md §6.3b).' },
+  {
+    key: 'memoryMode',
+    flag: 'memory-mode',
+    type: 'choice',
+    choices: ['recompute', 'store'],
+    default: 'recompute',
+    description: 'Exact pass: recompute states from y_0 (memory O(1), cost K(K+1)/2) or store them (memory O(K), cost K).',
+  },
+  {
+    key: 'biasEstimate',
+    flag: 'bias-estimate',
+    type: 'choice',
+    choices: ['code', 'fom'],
+    default: 'code',
+    description: 'Adaptive D²: ‖g_U − g_ex‖² as the reference code (quirk, docs/methods.md §11.7) or ‖g_FO − g_ex‖².',
+  },
+  { key: 'qMin', flag: 'q-min', type: 'number', default: 0.05, greaterThan: 0, max: 1, description: 'Smallest q of the adaptive rule.' },
+  { key: 'emaDecay', flag: 'ema-decay', type: 'number', default: 0.99, min: 0, description: 'β of the adaptive rule\'s moving averages (0 ≤ β < 1).' },
+  { key: 'clipAdjoint', flag: 'clip-adjoint', type: 'number', default: 0, min: 0, description: 'Clip the exact pass\'s adjoint to ±c after every backward step (reference clip_grad_value; 0 = off).' },
+] as const satisfies readonly MethodOptionSpec[];
+
+/** Resolved UFOM options. */
+export type UfomOptions = MethodOptions<typeof UFOM_OPTIONS>;
+
 /**
- * UFOM, per task τ (spec §6.2): ξ ~ Bernoulli(q) from ctx.rng (drawn for every task, so the run's
+ * UFOM, per task τ (docs/methods.md §6.2): ξ ~ Bernoulli(q) from ctx.rng (drawn for every task, so the run's
  * seed replays it and the task sequence does not depend on q); g_FO = FOM's estimate (gx = ∇_xF(x, y_r),
  * gy0 = ∇_yF(x, y_r): every step Jacobian replaced by I); when ξ = 1 also g_ex = the exact reverse-mode
  * gradient through all r steps (gx and gy0), and g_U = g_FO + (ξ/q)(g_ex − g_FO), applied to gx and
@@ -99,38 +127,16 @@ export function adaptiveExactProbability(
  * Reference: Likhosherstov, Song, Choromanski, Davis, Weller, "Debiasing a first-order heuristic for
  * approximate bi-level optimization", ICML 2021.
  */
-export const ufom: MethodSpec = {
+export const ufom: MethodSpec<typeof UFOM_OPTIONS> = {
   id: 'ufom',
   title: 'UFOM (unbiased first-order method)',
   summary: 'FOM plus, with probability q, the exact reverse-mode correction re-weighted by 1/q: unbiased; memory O(1) in K (recompute).',
   reference: 'Likhosherstov et al., "Debiasing a first-order heuristic for approximate bi-level optimization", ICML 2021',
-  options: [
-    { key: 'q', flag: 'q', type: 'number', default: 0.1, min: 0, max: 1, description: 'Probability q of the exact pass per task (0 = FOM, 1 = exact); unused with --adaptive.' },
-    { key: 'adaptive', flag: 'adaptive', type: 'boolean', default: false, description: 'Choose q per task from running bias/second-moment estimates (reference code, spec §6.3b).' },
-    {
-      key: 'memoryMode',
-      flag: 'memory-mode',
-      type: 'choice',
-      choices: ['recompute', 'store'],
-      default: 'recompute',
-      description: 'Exact pass: recompute states from y_0 (memory O(1), cost K(K+1)/2) or store them (memory O(K), cost K).',
-    },
-    {
-      key: 'biasEstimate',
-      flag: 'bias-estimate',
-      type: 'choice',
-      choices: ['code', 'fom'],
-      default: 'code',
-      description: 'Adaptive D²: ‖g_U − g_ex‖² as the reference code (quirk, spec §11.7) or ‖g_FO − g_ex‖².',
-    },
-    { key: 'qMin', flag: 'q-min', type: 'number', default: 0.05, greaterThan: 0, max: 1, description: 'Smallest q of the adaptive rule.' },
-    { key: 'emaDecay', flag: 'ema-decay', type: 'number', default: 0.99, min: 0, description: 'β of the adaptive rule\'s moving averages (0 ≤ β < 1).' },
-    { key: 'clipAdjoint', flag: 'clip-adjoint', type: 'number', default: 0, min: 0, description: 'Clip the exact pass\'s adjoint to ±c after every backward step (reference clip_grad_value; 0 = off).' },
-  ],
+  options: UFOM_OPTIONS,
   validate(o) {
     const issues: string[] = [];
-    if (!((o.emaDecay as number) < 1)) issues.push(`--ema-decay (emaDecay): must be < 1, got ${o.emaDecay as number}`);
-    if ((o.clipAdjoint as number) > 0 && o.memoryMode === 'store') {
+    if (!(o.emaDecay < 1)) issues.push(`--ema-decay (emaDecay): must be < 1, got ${o.emaDecay}`);
+    if (o.clipAdjoint > 0 && o.memoryMode === 'store') {
       issues.push('--clip-adjoint (clipAdjoint): needs --memory-mode recompute (the stored-state reverse pass has no clip)');
     }
     return issues;
@@ -140,16 +146,16 @@ export const ufom: MethodSpec = {
 };
 
 /** One task's UFOM estimate; see `ufom`. The caller owns gx, gy0 and yK. */
-async function ufomHypergradient(ctx: HypergradientContext): Promise<HypergradientResult> {
+async function ufomHypergradient(ctx: HypergradientContext<typeof UFOM_OPTIONS>): Promise<HypergradientResult> {
   const { problem, x, y0, options, counters } = ctx;
   const state = (ctx.state as UfomState | undefined) ?? createUfomState();
-  const K = options.lowerSteps as number;
-  const adaptive = options.adaptive as boolean;
+  const K = options.lowerSteps;
+  const adaptive = options.adaptive;
   const store = options.memoryMode === 'store';
   const choice = adaptive ? adaptiveExactProbability(state, adaptiveOptions(options)) : undefined;
-  const q = choice ? choice.q : (options.q as number);
+  const q = choice ? choice.q : options.q;
   const exact = ctx.rng.uniform() < q;
-  const dynamics = gradientDescent(problem, { lr: options.lowerLr as number });
+  const dynamics = gradientDescent(problem, { lr: options.lowerLr });
 
   const t0 = now();
   // An exact task in store mode keeps every state for the reverse pass; otherwise only s_K.
@@ -159,7 +165,7 @@ async function ufomHypergradient(ctx: HypergradientContext): Promise<Hypergradie
   await readScalars([tf.sum(yK[0]!)]); // Sync so the forward time is honest on asynchronous (GPU) backends.
   const t1 = now();
 
-  // FOM: every step Jacobian is I (y) or 0 (x), so dL/dy_0 = ∇_yF(x, y_K) (spec §2.5).
+  // FOM: every step Jacobian is I (y) or 0 (x), so dL/dy_0 = ∇_yF(x, y_K) (docs/methods.md §2.5).
   const fo = tf.tidy(() => {
     const { gx, gy } = gradXY((a, b) => problem.upperObjective(a, b), x, dynamics.lower(sK), counters);
     return { gx, gy0: gy };
@@ -174,7 +180,7 @@ async function ufomHypergradient(ctx: HypergradientContext): Promise<Hypergradie
   if (exact) {
     const reverse = store
       ? reverseThroughDynamics(problem, dynamics, x, trajectory, { end: K, stop: 0 }, counters)
-      : reverseByRecomputation(problem, dynamics, x, y0, sK, { end: K, stop: 0, clipAdjoint: options.clipAdjoint as number, traceAdjointNorms: false }, counters);
+      : reverseByRecomputation(problem, dynamics, x, y0, sK, { end: K, stop: 0, clipAdjoint: options.clipAdjoint, traceAdjointNorms: false }, counters);
     // dL/dy_0 through s_0 = init(y_0).
     const exactGy0 = tf.tidy(() => stepVectorJacobianProduct((_, y) => dynamics.init(y), x, y0, reverse.gState).ps);
     const ex = { gx: reverse.gx, gy0: exactGy0 };
@@ -192,7 +198,7 @@ async function ufomHypergradient(ctx: HypergradientContext): Promise<Hypergradie
         return [squaredNormList(subLists(tEx, tFo)), squaredNormList(tEx), squaredNormList(subLists(tU, tEx))];
       }),
     );
-    const beta = options.emaDecay as number;
+    const beta = options.emaDecay;
     const biasTerm = options.biasEstimate === 'fom' ? biasSq! : debiasedSq!;
     state.emaBias = beta * state.emaBias + (1 - beta) * biasTerm;
     state.emaSecondMoment = beta * state.emaSecondMoment + (1 - beta) * exactSq!;
@@ -210,6 +216,6 @@ async function ufomHypergradient(ctx: HypergradientContext): Promise<Hypergradie
   return base;
 }
 
-function adaptiveOptions(o: ResolvedOptions): AdaptiveExactProbabilityOptions {
-  return { lowerSteps: o.lowerSteps as number, emaDecay: o.emaDecay as number, qMin: o.qMin as number };
+function adaptiveOptions(o: UfomOptions): AdaptiveExactProbabilityOptions {
+  return { lowerSteps: o.lowerSteps, emaDecay: o.emaDecay, qMin: o.qMin };
 }

@@ -18,7 +18,7 @@ import type { HypergradientContext, HypergradientResult } from './methodSpec';
  * last M steps (M = K: RHG). Memory O(M·m); cost K gradients + M double backwards.
  */
 export async function unrolledHypergradient(ctx: HypergradientContext, truncation: number): Promise<HypergradientResult> {
-  const dynamics = gradientDescent(ctx.problem, { lr: ctx.options.lowerLr as number });
+  const dynamics = gradientDescent(ctx.problem, { lr: ctx.options.lowerLr });
   const r = await unrollAndReverse(ctx, dynamics, { truncation });
   const base = { gx: r.gx, yK: r.yK, stats: { 'rhg.adjointNorms': r.adjointNorms, 'trhg.M': r.truncation }, forwardMs: r.forwardMs, backwardMs: r.backwardMs };
   return r.gy0 ? { ...base, gy0: r.gy0 } : base;
@@ -59,7 +59,7 @@ export interface UnrollAndReverseResult {
  */
 export async function unrollAndReverse(ctx: HypergradientContext, dynamics: LowerDynamics, options: UnrollAndReverseOptions = {}): Promise<UnrollAndReverseResult> {
   const { problem, x, y0, counters } = ctx;
-  const K = ctx.options.lowerSteps as number;
+  const K = ctx.options.lowerSteps;
   const M = Math.min(options.truncation ?? K, K);
   const t0 = now();
   const trajectory = await unrollDynamics(dynamics, x, y0, { steps: K, keepFrom: K - M, ...(options.trace ? { trace: options.trace } : {}) }, counters);
@@ -94,8 +94,8 @@ export async function unrollAndReverse(ctx: HypergradientContext, dynamics: Lowe
 /** Runs K plain gradient-descent steps without keeping a graph; returns a copy of y_K and the time. */
 export async function solveLowerApproximately(ctx: HypergradientContext): Promise<{ yK: HypergradientResult['yK']; forwardMs: number }> {
   const { problem, x, y0, options, counters } = ctx;
-  const K = options.lowerSteps as number;
-  const dynamics = gradientDescent(problem, { lr: options.lowerLr as number });
+  const K = options.lowerSteps;
+  const dynamics = gradientDescent(problem, { lr: options.lowerLr });
   const t0 = now();
   const trajectory = await unrollDynamics(dynamics, x, y0, { steps: K }, counters);
   const yK = dynamics.lower(trajectory.states[K]!).map((t) => tf.clone(t));

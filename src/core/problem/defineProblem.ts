@@ -2,19 +2,22 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
 
-/** Named tensors of one level, as the objectives receive them. */
+/**
+ * Named tensors of one level, as the objectives receive them: `{ x }` for `upper.variables: { x: … }`.
+ * Indexing gives `tf.Tensor | undefined` under `noUncheckedIndexedAccess`, hence `y!` in objectives.
+ */
 export type Vars = Record<string, tf.Tensor>;
 
 /** Initial value of a variable: a constant fill, a flat row-major array, or a seeded generator. */
 export type VariableInit = number | readonly number[] | Float32Array | ((rng: Rng) => ArrayLike<number>);
 
-/** One named tensor of a level. */
+/** One named tensor of a level, e.g. `{ shape: [3], init: 0 }` or `{ shape: [784, 10], init: (rng) => … }`. */
 export interface VariableSpec {
   /** Tensor shape; `[]` for a scalar. */
   readonly shape: readonly number[];
   /** Initial value (x_0 for the upper level, y_0 for the lower level). */
   readonly init: VariableInit;
-  /** Optional box constraint [lo, hi], applied by projection after every step (spec §1.4). */
+  /** Optional box constraint [lo, hi], applied by projection after every step (docs/methods.md §1.4). */
   readonly bounds?: readonly [number, number];
 }
 
@@ -23,8 +26,18 @@ export type Objective<D, T = undefined> = LevelDefinition<D, T>['objective'];
 
 /** One level of the problem: its variables and its objective. */
 export interface LevelDefinition<D, T = undefined> {
+  /** The level's tensors by name, e.g. `{ x: { shape: [3], init: 0 } }`; the objectives receive them under these names. */
   readonly variables: Readonly<Record<string, VariableSpec>>;
-  /** The level's scalar objective, written with tfjs ops. (Method syntax: bivariant in D and T.) */
+  // Method syntax, so that it is bivariant in D and T.
+  /**
+   * The level's scalar objective, written with tfjs-core ops: F(x, y) for the upper level, f(x, y)
+   * for the lower. `x` and `y` hold the upper and lower variables by name; `data` is what
+   * {@link ProblemDefinition.data} returned, `task` the task {@link ProblemDefinition.sampleTask} drew.
+   * Hypergradients differentiate it twice: use the second-order-safe ops (`supportedOps` lists them)
+   * and this library's `crossEntropy`, `logSoftmax`, `logSumExp`.
+   *
+   * @example objective: ({ x }, { y }) => tf.sum(tf.square(tf.sub(y!, x!)))
+   */
   objective(x: Vars, y: Vars, data: D, task: T): tf.Scalar;
 }
 
@@ -32,18 +45,24 @@ export interface LevelDefinition<D, T = undefined> {
 export interface LowerLevelDefinition<D, T = undefined> extends LevelDefinition<D, T> {
   /**
    * y_0 as a differentiable function of x (e.g. `({ theta }) => ({ u: theta })`); hypergradients then
-   * include the path through the start (spec §6.1). Without it y_0 is the variables' init.
+   * include the path through the start (docs/methods.md §6.1). Without it y_0 is the variables' init.
    */
   start?(x: Vars, data: D): Vars;
 }
 
 /** Settings a problem suggests for its runs; command-line flags and settings override them. */
 export interface ProblemDefaults {
+  /** Method id: `rhg`, `t-rhg`, `cg`, `neumann`, `fom`, `bda`, `ia-gm`, `ia-gm-a`, `iaptt-gm`, `ptt`, `sl-bamm`, `ufom` (`bilevel methods` lists them). */
   readonly method?: string;
+  /** Outer iterations T (`--iterations`). */
   readonly iterations?: number;
+  /** Lower-level steps K per outer iteration (`--K`). */
   readonly lowerSteps?: number;
+  /** Lower-level step size s (`--inner-lr`). */
   readonly lowerLr?: number;
+  /** Upper-level step size λ (`--outer-lr`). */
   readonly outerLr?: number;
+  /** Upper-level optimizer (`--optimizer`). */
   readonly outerOptimizer?: 'sgd' | 'adam';
   /** Upper step schedule: constant λ or harmonic λ/(t+1). */
   readonly outerSchedule?: 'constant' | 'harmonic';
@@ -58,9 +77,11 @@ export interface ProblemDefaults {
 
 /** A bi-level problem: min_x F(x, y*(x)) with y*(x) ∈ argmin_y f(x, y). */
 export interface ProblemDefinition<D = undefined, T = undefined> {
-  /** Stable id, used in run records and on the command line. */
+  /** Stable id, used in run records and on the command line: letters, digits, `-`, `_` and `.`. */
   readonly id: string;
+  /** Human-readable name, shown in the run panel and the history. */
   readonly title?: string;
+  /** A longer description (the history's tooltip). */
   readonly description?: string;
   /** Upper level: x and F(x, y). */
   readonly upper: LevelDefinition<D, T>;
@@ -85,6 +106,7 @@ export interface ProblemDefinition<D = undefined, T = undefined> {
    * reported as its mean under `name` and its 95% confidence half-width under `name.ci95`.
    */
   evaluate?(context: EvaluationContext<D, T>): Readonly<Record<string, tf.Tensor | number>>;
+  /** What a run uses unless the command line or the settings say otherwise: method, iterations, step sizes. */
   readonly defaults?: ProblemDefaults;
 }
 
@@ -113,7 +135,24 @@ export interface EvaluationContext<D, T> {
   adapt(from: Vars, options?: { readonly task?: T; readonly steps?: number; readonly lr?: number; readonly x?: Vars }): Vars;
 }
 
-/** Declares a problem; checks its shape now and its numbers when a run compiles it (compileProblem). */
+/**
+ * Declares a bi-level problem min_x F(x, y*(x)) with y*(x) ∈ argmin_y f(x, y): the upper level
+ * (variables x, objective F), the lower level (variables y, objective f) and, optionally, a known
+ * `solution` (turns on the distance curves), `defaults` for runs, `data`, `sampleTask` and `evaluate`.
+ * Export the result from a `*.bilevel.ts` file: VS Code shows ▶ Run above this call, and
+ * `npx bilevel run --problem ./file.bilevel.ts` runs it.
+ *
+ * Checks the structure now (ids, shapes, init lengths, bounds; throws a {@link ProblemError} naming
+ * each field) and the numbers when a run compiles it (scalar objectives, finite values at the start).
+ *
+ * @example
+ * export default defineProblem({
+ *   id: 'my-problem',
+ *   upper: { variables: { x: { shape: [3], init: 0 } }, objective: (_x, { y }) => tf.sum(tf.square(tf.sub(y!, 1))) },
+ *   lower: { variables: { y: { shape: [3], init: 0 } }, objective: ({ x }, { y }) => tf.sum(tf.square(tf.sub(y!, x!))) },
+ *   solution: { upper: { x: 1 }, lower: { y: 1 } },
+ * });
+ */
 export function defineProblem<D = undefined, T = undefined>(definition: ProblemDefinition<D, T>): ProblemDefinition<D, T> {
   const errors = checkDefinition(definition as ProblemDefinition<unknown, unknown>);
   if (errors.length > 0) throw new ProblemError(definition?.id, errors);

@@ -1,6 +1,6 @@
 // A built-in problem family: parameters declared as options (e.g. `--n`), and a factory.
 import type { OptionSpec } from '../methods/options';
-import type { ResolvedOptions } from '../methods/options';
+import type { OptionRecord } from '../methods/options';
 import type { ProblemDefinition } from '../problem/defineProblem';
 
 /** A named problem family with a known solution, sized by its parameters. */
@@ -12,5 +12,5 @@ export interface BuiltinProblem {
   /** Parameters (flag `n` for the size, …). */
   readonly params: readonly OptionSpec[];
   /** Builds the problem for resolved parameters. */
-  create(params: ResolvedOptions): ProblemDefinition<unknown, unknown>;
+  create(params: OptionRecord): ProblemDefinition<unknown, unknown>;
 }

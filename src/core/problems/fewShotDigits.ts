@@ -1,4 +1,4 @@
-// N-way K-shot classification on MNIST digits (spec §9g scaled to a CPU): x is a shared MLP feature
+// N-way K-shot classification on MNIST digits (docs/methods.md §9g scaled to a CPU): x is a shared MLP feature
 // extractor and y a task's linear head whose start z IA methods learn (mode `head`, the IAPTT-GM
 // setting), or x is the whole network's initialization (mode `maml`).
 import * as tf from '@tensorflow/tfjs-core';
@@ -119,7 +119,7 @@ interface DigitsData {
 }
 
 /**
- * N-way K-shot MNIST. Network 784 → hidden → hidden → ways (ReLU). Mode `head` (default, spec §9g):
+ * N-way K-shot MNIST. Network 784 → hidden → hidden → ways (ReLU). Mode `head` (default, docs/methods.md §9g):
  * x = the two hidden layers, y = the linear head from its seeded (or zero) init or the learned z;
  * f = support cross-entropy (+ ℓ_q on y), F = query cross-entropy. Mode `maml`: x = all weights,
  * y_0 = x. Evaluation: `test.accuracy` on meta-test tasks after `testSteps` GD steps of size `testLr`

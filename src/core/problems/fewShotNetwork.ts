@@ -1,8 +1,8 @@
 // Shared pieces of the few-shot families (fewShotSinusoid.ts, fewShotDigits.ts): a seeded ReLU MLP
 // whose layers are named variables, its split into feature extractor (x) and head (y), the ℓ_q
-// regularizer of spec §9g, and the per-task evaluation loop.
+// regularizer of docs/methods.md §9g, and the per-task evaluation loop.
 import * as tf from '@tensorflow/tfjs-core';
-import type { OptionSpec, ResolvedOptions } from '../methods/options';
+import type { OptionSpec, OptionRecord } from '../methods/options';
 import type { EvaluationContext, VariableSpec, Vars } from '../problem/defineProblem';
 import type { Rng } from '../rng';
 
@@ -69,7 +69,7 @@ export function applyLayers(params: Vars, input: tf.Tensor, sizes: MlpSizes, fro
   return h;
 }
 
-/** Options of the ℓ_q regularizer (spec §9g, IAPTT `p_norm_reg`). */
+/** Options of the ℓ_q regularizer (docs/methods.md §9g, IAPTT `p_norm_reg`). */
 export interface LqOptions {
   /** Weight in front of the sum; 0.25 in the reference code. */
   readonly weight: number;
@@ -80,7 +80,7 @@ export interface LqOptions {
 }
 
 /**
- * Non-convex ℓ_q term weight · Σ_w (‖w‖₂ + ε·√numel(w))^(q/2) over the given tensors (spec §9g). ‖w‖₂
+ * Non-convex ℓ_q term weight · Σ_w (‖w‖₂ + ε·√numel(w))^(q/2) over the given tensors (docs/methods.md §9g). ‖w‖₂
  * is evaluated as √(Σw² + 1e−12), so its gradient stays finite at w = 0 (a zero head init); elsewhere
  * the difference is below float32 resolution. Built from Square, Sum, Sqrt and Pow, whose nested
  * gradients are exact (autodiff/supportedOps.ts), so HVPs through it are too.
@@ -97,7 +97,7 @@ export function lqPenalty(tensors: readonly tf.Tensor[], { weight, q, eps }: LqO
 
 /** The ℓ_q parameters every few-shot family declares (weight 0 = off). */
 export const LQ_PARAMS: readonly OptionSpec[] = [
-  { key: 'lq', flag: 'lq', type: 'number', default: 0, min: 0, description: 'Weight of the non-convex ℓ_q term Σ_w (‖w‖₂ + ε√numel w)^(q/2) on the lower variables (spec §9g uses 0.25; 0 = off).' },
+  { key: 'lq', flag: 'lq', type: 'number', default: 0, min: 0, description: 'Weight of the non-convex ℓ_q term Σ_w (‖w‖₂ + ε√numel w)^(q/2) on the lower variables (docs/methods.md §9g uses 0.25; 0 = off).' },
   { key: 'lqQ', flag: 'lq-q', type: 'number', default: 0.5, greaterThan: 0, description: 'q of the ℓ_q term.' },
   { key: 'lqEps', flag: 'lq-eps', type: 'number', default: 0.1, greaterThan: 0, description: 'ε of the ℓ_q term.' },
 ];
@@ -121,7 +121,7 @@ export interface FewShotSettings {
 }
 
 /** Reads the parameters the two families share (mode, hidden, headInit, ℓ_q, evaluation). */
-export function fewShotSettings(params: ResolvedOptions): FewShotSettings {
+export function fewShotSettings(params: OptionRecord): FewShotSettings {
   const testTasks = params.testTasks as number;
   return {
     mode: params.mode as 'maml' | 'head',
@@ -155,7 +155,7 @@ export interface FewShotModel<T extends SupportQuery> {
   lowerLoss(x: Vars, y: Vars, task: T): tf.Scalar;
   /** F: the fit on the query set. */
   upperLoss(x: Vars, y: Vars, task: T): tf.Scalar;
-  /** y_0 = x in maml mode (MAML-type start, spec §6.1); undefined in head mode. */
+  /** y_0 = x in maml mode (MAML-type start, docs/methods.md §6.1); undefined in head mode. */
   readonly start?: (x: Vars) => Vars;
 }
 

@@ -1,6 +1,6 @@
 // Few-shot sinusoid regression (MAML, Finn et al. 2017, §5.1) as a bi-level problem: x is the
-// meta-learned initialization (mode `maml`, the ABLO setting of spec §6.1) or the shared feature
-// extractor whose task-specific head starts from a learned z (mode `head`, spec §4 / §9g).
+// meta-learned initialization (mode `maml`, the ABLO setting of docs/methods.md §6.1) or the shared feature
+// extractor whose task-specific head starts from a learned z (mode `head`, docs/methods.md §4 / §9g).
 import * as tf from '@tensorflow/tfjs-core';
 import { defineProblem } from '../problem/defineProblem';
 import type { EvaluationContext, Vars } from '../problem/defineProblem';

@@ -30,7 +30,7 @@ export interface HypercleanData {
   readonly baselines: { noisy?: tf.Scalar; clean?: tf.Scalar };
 }
 
-/** x_0 = 0 (spec §9f): every weight starts at σ(0) = 0.5. */
+/** x_0 = 0 (docs/methods.md §9f): every weight starts at σ(0) = 0.5. */
 const INITIAL_LOGIT = 0;
 const INITIAL_WEIGHT = 1 / (1 + Math.exp(-INITIAL_LOGIT));
 
@@ -45,7 +45,7 @@ type Model = (y: Vars, inputs: tf.Tensor2D) => tf.Tensor2D;
 /** The family's parameters (flags of `bilevel run --problem hyperclean-mnist`). */
 export const hypercleanMnist: BuiltinProblem = {
   id: 'hyperclean-mnist',
-  title: 'Data hyper-cleaning on MNIST (spec §9f)',
+  title: 'Data hyper-cleaning on MNIST (docs/methods.md §9f)',
   summary:
     'Spec §9f: per-sample weights σ(x_i) on 4000 training digits with 50% corrupted labels, clean validation 2000, test 4000; LL linear or two-layer. Metrics: test accuracy, F1 of clean-sample identification, baselines.',
   params: [
@@ -138,7 +138,7 @@ export const hypercleanMnist: BuiltinProblem = {
 };
 
 /**
- * F1 (×100) of clean-sample identification (spec §9f): predicted clean c_i = 1[x_i ≥ 0],
+ * F1 (×100) of clean-sample identification (docs/methods.md §9f): predicted clean c_i = 1[x_i ≥ 0],
  * P = TP/Σc, R = TP/#clean, F1 = 2PR/(P+R), with 1e−8 in the denominators.
  */
 export function cleaningF1(x: tf.Tensor, clean: tf.Tensor1D, cleanCount: number): { f1: tf.Scalar; precision: tf.Scalar; recall: tf.Scalar } {

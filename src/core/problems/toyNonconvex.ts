@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { defineProblem } from '../problem/defineProblem';
 import type { BuiltinProblem } from './builtinProblem';
 
-/** x* = 11π/4 (spec §9b). */
+/** x* = 11π/4 (docs/methods.md §9b). */
 const X_STAR = (11 * Math.PI) / 4;
 
 /**

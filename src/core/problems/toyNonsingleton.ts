@@ -8,7 +8,7 @@ const half = (t: tf.Tensor): tf.Scalar => tf.mul(0.5, tf.sum(tf.square(t)));
 /**
  * F(x, y) = ½‖x − y²‖² + ½‖y¹ − e‖², f(x, y) = ½‖y¹‖² − ⟨x, y¹⟩ (f ignores y²), x, y¹, y² ∈ Rⁿ.
  * S(x) = {(x, w)}; the optimistic solution is x* = e, y* = (e, e). RHG from y_0 = 0 converges to
- * x = ½e instead (spec §9a), and H_f = diag(I, 0) is singular, so CG must flag it.
+ * x = ½e instead (docs/methods.md §9a), and H_f = diag(I, 0) is singular, so CG must flag it.
  */
 export const toyNonsingleton: BuiltinProblem = {
   id: 'toy-nonsingleton',

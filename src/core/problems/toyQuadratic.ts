@@ -59,7 +59,7 @@ const toTensor = (m: Matrix): tf.Tensor2D => tf.tensor2d(Float32Array.from(m.dat
 
 /**
  * F(x, y) = ½ yᵀAy + ½ (x − x̂)ᵀD(x − x̂), f(x, y) = ½ yᵀAy − xᵀB y, x, y ∈ Rⁿ: y*(x) = A⁻¹Bᵀx,
- * x* = (B A⁻¹ Bᵀ + D)⁻¹ D x̂ (spec §9d d2, general form; `--identity` gives x* = y* = ½e).
+ * x* = (B A⁻¹ Bᵀ + D)⁻¹ D x̂ (docs/methods.md §9d d2, general form; `--identity` gives x* = y* = ½e).
  */
 export const toyQuadratic: BuiltinProblem = {
   id: 'toy-quadratic',

@@ -87,7 +87,7 @@ export function ufomToyObjective(instance: UfomToyInstance, theta: number, r = i
 
 /**
  * f(φ) = Σ smoothed Huber of φ, second-order safe and without zone masks: with d = φ − c, ζ = |d|,
- * f = a (d²/2 − relu(ζ − A)³/6 + relu(ζ − A − 1)³/6), which equals the table of spec §9e zone by zone
+ * f = a (d²/2 − relu(ζ − A)³/6 + relu(ζ − A − 1)³/6), which equals the table of docs/methods.md §9e zone by zone
  * (for A < ζ ≤ A+1: ζ²/2 − (ζ−A)³/6 = −(ζ−A)³/6 + (ζ−A)²/2 + Aζ − A²/2; beyond, the two cubics cancel
  * to the line (½ + A)ζ − ⅙ − A²/2 − A/2). relu³ is C², so f′ and f″ are those of the table; the
  * quadratic zone uses d² (smooth at φ = c) and the cubics vanish with two derivatives where
@@ -108,7 +108,7 @@ export function smoothedHuberTensor(phi: tf.Tensor, { a, b }: UfomToyTask, A: nu
  * known stationary point θ* = 2.840282 (FOM's fixed point θ_FOM = 5.758867 is not stationary).
  * Without a sampled task (the check and grad commands), the objectives use task 1.
  * Outer step: toy.py's SGD with λ_k = 10/(k+1) (`--outer-lr 10 --outer-schedule harmonic`) for 10⁴
- * iterations, one task per step: the spec §9e protocol is the default run.
+ * iterations, one task per step: the docs/methods.md §9e protocol is the default run.
  */
 export const toyUfom: BuiltinProblem = {
   id: 'toy-ufom',

@@ -1,4 +1,4 @@
-// Whole runs against the known solutions of spec §9 (fixed seeds; tolerances from the spec).
+// Whole runs against the known solutions of docs/methods.md §9 (fixed seeds; tolerances from the spec).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createBuiltinProblem, runProblem } from '../../../src/core';
@@ -8,7 +8,7 @@ import { useBackend } from '../helpers/backends';
 describe('convergence to known solutions (wasm)', () => {
   test('setup', () => useBackend('wasm'));
 
-  test('toy-nonsingleton: RHG ends within 1e-2 of x = 0.5, the known LLS failure (spec §9a)', async () => {
+  test('toy-nonsingleton: RHG ends within 1e-2 of x = 0.5, the known LLS failure (docs/methods.md §9a)', async () => {
     const outcome = await runProblem(createBuiltinProblem('toy-nonsingleton', { n: 1 }), 'rhg', { iterations: 150, lowerSteps: 20, lowerLr: 0.5, outerLr: 0.1 });
     assert.equal(outcome.status, 'completed');
     const x = outcome.summary.x['x']![0]!;

@@ -1,5 +1,5 @@
 // Each hypergradient operator against an oracle that needs no finite differences: float64 closed
-// forms of the unrolled toys (spec §13) and the closed-form ∇φ of the quadratic (spec §9d d2).
+// forms of the unrolled toys (docs/methods.md §13) and the closed-form ∇φ of the quadratic (docs/methods.md §9d d2).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';

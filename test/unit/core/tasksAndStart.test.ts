@@ -1,4 +1,4 @@
-// MAML-type problems (y_0 = start(x)) and task sampling with meta-batches (spec §1.3, §6.1).
+// MAML-type problems (y_0 = start(x)) and task sampling with meta-batches (docs/methods.md §1.3, §6.1).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,5 +1,5 @@
 // Core's pure dataset operations on small synthetic sets: disjoint seeded splits and label corruption
-// (spec §9f), exact counts and seeded replay.
+// (docs/methods.md §9f), exact counts and seeded replay.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { corruptLabels, type LabelledImages, splitRows } from '../../../../src/core/data/labelledImages';

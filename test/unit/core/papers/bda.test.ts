@@ -1,5 +1,5 @@
-// BDA (spec §3): hypergradient against a float64 oracle and central differences, its statistics,
-// and convergence to the optimistic solution of the non-singleton toy where RHG fails (spec §9a).
+// BDA (docs/methods.md §3): hypergradient against a float64 oracle and central differences, its statistics,
+// and convergence to the optimistic solution of the non-singleton toy where RHG fails (docs/methods.md §9a).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkHypergradient, createBuiltinProblem, runProblem } from '../../../../src/core';
@@ -66,7 +66,7 @@ for (const backend of TEST_BACKENDS) {
 describe('BDA convergence (wasm)', () => {
   test('setup', () => useBackend('wasm'));
 
-  test('toy-nonsingleton: BDA reaches x = e where RHG stops at ½e (spec §9a oracle settings, 100 outer steps)', async () => {
+  test('toy-nonsingleton: BDA reaches x = e where RHG stops at ½e (docs/methods.md §9a oracle settings, 100 outer steps)', async () => {
     // Spec §9a: K = 50, s = 0.5, α_k = 0.5·0.9^k, SGD λ = 0.1 ends at x ≈ 0.995 (the K-step bias).
     // The float64 outer loop settles within 1e-2 of 1 after 50 iterations, so 100 suffice instead of 3000.
     const settings = { iterations: 100, lowerSteps: 50, lowerLr: 0.5, outerLr: 0.1 };

@@ -1,6 +1,6 @@
-// IA-GM, IA-GM(A), PTT and IAPTT-GM (spec §4): hypergradients w.r.t. x and the learned start z
+// IA-GM, IA-GM(A), PTT and IAPTT-GM (docs/methods.md §4): hypergradients w.r.t. x and the learned start z
 // against float64 oracles and central differences, PTT's k*, memory modes and statistics, and
-// convergence on the toys of spec §9a and §9c.
+// convergence on the toys of docs/methods.md §9a and §9c.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -74,7 +74,7 @@ for (const backend of TEST_BACKENDS) {
 
     test('check: x and z against central differences of each method’s own φ_K (≤ 1e-3) on toy-quadratic and toy-nonsingleton', async () => {
       // Few, short steps (K = 5, s = 0.2–0.3) keep dφ_K/dz = O(1): with (1 − s)^K ≪ 1 it is ~1e-6 and
-      // float32 differences of φ_K could not resolve it (spec §13).
+      // float32 differences of φ_K could not resolve it (docs/methods.md §13).
       const cases: [string, Record<string, unknown>, Record<string, unknown>, Record<string, number>, Record<string, number>][] = [
         ['toy-quadratic', { n: 4 }, { lowerSteps: 5, lowerLr: 0.2 }, { x: 0.4 }, { y: -0.3 }],
         ['toy-nonsingleton', { n: 3 }, { lowerSteps: 5, lowerLr: 0.3 }, { x: 0.3 }, { y1: -0.5, y2: 0.8 }],
@@ -142,7 +142,7 @@ for (const backend of TEST_BACKENDS) {
 describe('IA family runs (wasm)', () => {
   test('setup', () => useBackend('wasm'));
 
-  test('toy-nonsingleton: IA-GM (s = 0.5, K = 20, SGD λ = 0.05) reaches x = e (spec §9a)', async () => {
+  test('toy-nonsingleton: IA-GM (s = 0.5, K = 20, SGD λ = 0.05) reaches x = e (docs/methods.md §9a)', async () => {
     // Float64 loop: settles within 1e-2 of 1 after 223 iterations; 300 leave margin.
     const outcome = await runProblem(createBuiltinProblem('toy-nonsingleton', { n: 1 }), 'ia-gm', { iterations: 300, lowerSteps: 20, lowerLr: 0.5, outerLr: 0.05 });
     assert.equal(outcome.status, 'completed', outcome.message);
@@ -152,7 +152,7 @@ describe('IA family runs (wasm)', () => {
     assert.ok(Math.abs(x - expected[300]!) < 1e-4, `x = ${x}, float64 loop ${expected[300]}`);
   });
 
-  test('toy-llc (n = 100): IA-GM(A) settles within 1e-2 relative in fewer outer iterations than IA-GM (spec §9c)', async () => {
+  test('toy-llc (n = 100): IA-GM(A) settles within 1e-2 relative in fewer outer iterations than IA-GM (docs/methods.md §9c)', async () => {
     // Table 7: K = 20, SGD for x and z; its inner step is stripped. With s = 0.5 both methods are
     // identical to 1e-6 ((1 − s)^K ≈ 1e-6 for GD, 6e-6 for FISTA), so the seed's "A is faster" shows
     // only when the lower loop is short of converging: at s = 0.11, y¹_K = c z¹ + (1 − c) x with

@@ -1,4 +1,4 @@
-// IAPTT-GM on the non-convex toy of spec §9b with the paper's Table 4 settings (500 outer
+// IAPTT-GM on the non-convex toy of docs/methods.md §9b with the paper's Table 4 settings (500 outer
 // iterations, K = 40, s = 0.0005, λ = 0.1 for x and z): it finds x* = 11π/4, y* = −2 from four
 // starts, where RHG is stuck. Own file so node:test runs it beside the other files (~90 s on wasm).
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Float64 oracles for the BDA and IAPTT-GM tests (spec §9a–§9c, §13): forward-mode derivatives of
+// Float64 oracles for the BDA and IAPTT-GM tests (docs/methods.md §9a–§9c, §13): forward-mode derivatives of
 // the unrolled toys, written out by hand so that no finite differences are needed.
 import * as tf from '@tensorflow/tfjs-core';
 import { compileProblem, createBuiltinProblem, createRng, getMethod, hypergradientAt, resolveRunOptions, startingPoint } from '../../../../src/core';
@@ -75,7 +75,7 @@ export function gradientDescentOracle(x: number, z1: number, z2: number, K: numb
 
 /**
  * FISTA (or Nesterov momentum μ) on toy-nonsingleton per coordinate, y_0 = u_0 = z (b_0 = 0):
- * dφ_K/d(x, z¹, z²). Independent of the TS implementation: written from spec §4.3 directly.
+ * dφ_K/d(x, z¹, z²). Independent of the TS implementation: written from docs/methods.md §4.3 directly.
  */
 export function acceleratedOracle(x: number, z1: number, z2: number, K: number, s: number, scheme: 'fista' | 'nesterov-momentum', mu = 0.9): [number, number, number] {
   // Value and derivatives w.r.t. (x, z¹) of y¹ and of the buffer (u or b).

@@ -1,4 +1,4 @@
-// sl-BAMM whole runs against the known solutions of spec §9a and §9d (fixed settings, wasm).
+// sl-BAMM whole runs against the known solutions of docs/methods.md §9a and §9d (fixed settings, wasm).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createBuiltinProblem, runProblem } from '../../../../src/core';
@@ -12,7 +12,7 @@ describe('sl-BAMM convergence (wasm)', () => {
 
   test('toy-nonsingleton (n = 1): s3, adaptive η, β = 0.1, μ_0 = 0.9, p = 10, τ = 1/40 ends with |x − 1| < 1e-2 after 2500 iterations', async () => {
     // Float64 re-simulation of these settings: |x − 1| stays below 1e-2 from iteration 1994 on, is
-    // 3.9e-3 at 2500 and 3.7e-8 at 10⁴ (spec §9a oracle: < 1e-7). RHG stalls at x = 0.5 here.
+    // 3.9e-3 at 2500 and 3.7e-8 at 10⁴ (docs/methods.md §9a oracle: < 1e-7). RHG stalls at x = 0.5 here.
     const records: IterationRecord[] = [];
     const outcome = await runProblem(
       createBuiltinProblem('toy-nonsingleton', { n: 1, x0: 0.01, y0: 0.01 }),

@@ -1,4 +1,4 @@
-// sl-BAMM, one iteration at a time (spec §5.2–5.3): every quantity of the step against a float64 hand
+// sl-BAMM, one iteration at a time (docs/methods.md §5.2–5.3): every quantity of the step against a float64 hand
 // computation on a quadratic whose lower Hessian is singular, and the step-size strategies.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -46,7 +46,7 @@ const add = (a: number[], b: number[], c = 1): number[] => a.map((v, i) => v + c
 const dot = (a: number[], b: number[]): number => a.reduce((s, v, i) => s + v * b[i]!, 0);
 const norm = (a: number[]): number => Math.sqrt(dot(a, a));
 
-/** Float64 sl-BAMM iteration (spec §5.2) at (x, y, z) with weight μ, step β and η (a number, or adaptive). */
+/** Float64 sl-BAMM iteration (docs/methods.md §5.2) at (x, y, z) with weight μ, step β and η (a number, or adaptive). */
 function referenceStep(x: number[], y: number[], z: number[], mu: number, beta: number, eta: number | 'adaptive', useNew: boolean) {
   const gyF = add(mv(P, y), mtv(Q, x));
   const gxF = add(mv(Q, y), add(x, X_HAT, -1));
@@ -97,7 +97,7 @@ async function withProblem<T>(fn: (problem: CompiledProblem) => Promise<T>): Pro
 }
 
 /** Runs slBamm.hypergradient from a state at iteration k with (y_k, z_k) = (Y, Z), at x = X. */
-async function methodStep(problem: CompiledProblem, options: ResolvedOptions, k: number) {
+async function methodStep(problem: CompiledProblem, options: ResolvedOptions<typeof slBamm.options>, k: number) {
   const state = new SlBammState();
   state.y = lowerTensors(Y);
   state.z = lowerTensors(Z);
@@ -179,7 +179,7 @@ for (const backend of TEST_BACKENDS) {
           'slbamm.kktProxy': norm(ref.d) + norm(ref.r) + norm(ref.gyf),
         };
         for (const [key, value] of Object.entries(expected)) assertAllClose([out.stats[key] as number], [value], TOL, key);
-        // The pitfall of spec §11.4: the sum of per-tensor norms is measurably different here.
+        // The pitfall of docs/methods.md §11.4: the sum of per-tensor norms is measurably different here.
         const perTensorSum = norm(ref.r.slice(0, 2)) + norm(ref.r.slice(2));
         assert.ok(Math.abs(perTensorSum - norm(ref.r)) > 1e-2, 'the test point must separate the two norms');
         assert.equal(out.warning, undefined);
@@ -235,9 +235,9 @@ for (const backend of TEST_BACKENDS) {
   });
 }
 
-describe('sl-BAMM step sizes (spec §5.3)', () => {
+describe('sl-BAMM step sizes (docs/methods.md §5.3)', () => {
   const definition = createBuiltinProblem('toy-nonsingleton', { n: 1 });
-  const resolve = (given: Record<string, unknown>): ResolvedOptions => resolveRunOptions(definition, slBamm, { lowerLr: 0.1, ...given });
+  const resolve = (given: Record<string, unknown>): ResolvedOptions<typeof slBamm.options> => resolveRunOptions(definition, slBamm, { lowerLr: 0.1, ...given });
 
   test('s1, s2, s3: η_k = (k+1)^(−τ/2) μ_k^{2,1,0} β and λ_k = (k+1)^(−3τ/2) μ_k^{7,5,3} β, μ_k = μ_0/(k+1)^(1/p)', () => {
     for (const [strategy, a, b] of [

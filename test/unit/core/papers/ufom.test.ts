@@ -1,4 +1,4 @@
-// UFOM (spec §6) and its toy (spec §9e): closed forms, the exact pass against float64, store vs
+// UFOM (docs/methods.md §6) and its toy (docs/methods.md §9e): closed forms, the exact pass against float64, store vs
 // recompute, unbiasedness over coin draws, memory in r, the adaptive rule, cost accounting, leaks.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -22,7 +22,7 @@ import { compileBuiltin, meanAndStandardError, ufomAt, ufomOptions } from './ufo
 const inst = ufomToyInstance();
 const R = inst.r;
 
-describe('toy-ufom closed forms and f_i (spec §9e, float64)', () => {
+describe('toy-ufom closed forms and f_i (docs/methods.md §9e, float64)', () => {
   test('b_2, A, θ_FOM, θ*, M′(θ_FOM) = √(2D), M(θ_FOM), M(θ*) match the spec to 1e-6', () => {
     assertAllClose([inst.tasks[1].b, inst.A, inst.thetaFom, inst.thetaStar], [17.39527, 12.596847, 5.758867, 2.840282], { rtol: 0, atol: 1e-6 });
     const atFom = ufomToyObjective(inst, inst.thetaFom);

@@ -25,7 +25,7 @@ export interface CallContext {
 }
 
 /** Calls ufom.hypergradient at x exactly as the solver does for one task; disposes everything but x. */
-export async function ufomAt(problem: CompiledProblem, x: TensorList, options: ResolvedOptions, call: CallContext): Promise<UfomEstimate> {
+export async function ufomAt(problem: CompiledProblem, x: TensorList, options: ResolvedOptions<typeof ufom.options>, call: CallContext): Promise<UfomEstimate> {
   const y0 = problem.lowerStart ? tf.tidy(() => problem.lowerStart!(x).map((t) => tf.clone(t))) : problem.initialLower();
   const result = await ufom.hypergradient({
     problem,
@@ -44,7 +44,7 @@ export async function ufomAt(problem: CompiledProblem, x: TensorList, options: R
 }
 
 /** Resolved ufom options for a built-in problem (its defaults, then `given`). */
-export function ufomOptions(problemId: string, given: Readonly<Record<string, unknown>>, params: Readonly<Record<string, unknown>> = {}): ResolvedOptions {
+export function ufomOptions(problemId: string, given: Readonly<Record<string, unknown>>, params: Readonly<Record<string, unknown>> = {}): ResolvedOptions<typeof ufom.options> {
   return resolveRunOptions(createBuiltinProblem(problemId, params), ufom, given);
 }
 

@@ -34,7 +34,7 @@ async function solverProtocol(given: Record<string, unknown>): Promise<{ tailMea
 
 // The cpu backend: this toy is a chain of 1-element ops, where tfjs's per-op overhead decides, and
 // cpu's is lower than wasm's; the claim is about the estimator, not the backend.
-describe('toy-ufom: FOM stalls at θ_FOM, UFOM reaches θ* (spec §9e, cpu)', () => {
+describe('toy-ufom: FOM stalls at θ_FOM, UFOM reaches θ* (docs/methods.md §9e, cpu)', () => {
   test('setup', () => useBackend('cpu'));
 
   test('full protocol (10⁴ iterations, Solver): FOM within 0.2 of θ_FOM; UFOM (q = 0.1) within 0.6 of θ*', async (t) => {

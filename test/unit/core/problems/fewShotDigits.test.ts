@@ -1,4 +1,4 @@
-// Few-shot MNIST (spec §9g on digits): a meta-learned feature extractor and head start classify
+// Few-shot MNIST (docs/methods.md §9g on digits): a meta-learned feature extractor and head start classify
 // unseen digits (5–9) well above chance after ten GD steps, and runs leak no tensors.
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
