@@ -3,11 +3,12 @@
 // same problem, method, resolved options and seed. Every field is checked with its path named.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { getMethod, METHODS } from '../core';
+import { BUILTIN_PROBLEMS, getMethod, METHODS } from '../core';
 import type { OptionValue } from '../core';
 import { messageOf } from '../common/messageOf';
 import { parseProblemRef } from '../common/problemId';
 import type { ExperimentSpec, ProblemSource } from '../protocol/experiment';
+import { PRESETS } from '../protocol/presets';
 import type { RunConfig } from '../protocol/runRecord';
 import { loadBuiltin } from '../runner/loadProblem';
 import { specFromConfig, workspaceOfStore } from '../store/problemPaths';
@@ -31,6 +32,7 @@ export function readSpecFile(file: string): ExperimentSpec {
   const dir = path.dirname(path.resolve(file));
   // A run.json sits in <workspace>/.bilevel/runs/<id>/: its relative problem paths are the workspace's.
   const recordWorkspace = workspaceOfStore(path.dirname(dir)) ?? dir;
+  if ('schemaVersion' in value && !isObject(value.config)) throw new UsageError(`${file}: config must be an object (a run.json written by bilevel)`);
   if (isObject(value.config)) return specFromConfig(checkConfig(value.config, file), recordWorkspace);
   if ('methodOptions' in value) return specFromConfig(checkConfig(value, file), dir);
   return checkSpec(value, file, dir);
@@ -48,8 +50,14 @@ export function prepareSpec(args: ParsedArgs): { prepared: PreparedProblem; spec
   const method = METHODS.find((m) => m.id === spec.method);
   if (!method) throw new UsageError(`${file}: method: unknown method '${spec.method}'; valid methods: ${METHODS.map((m) => m.id).join(', ')}`);
   const options = { ...spec.options };
-  const common = { methods: [getMethod(spec.method)], optionsFor: () => options };
+  // The preset is recorded with the run (config.preset), as a run from --preset records it.
+  const preset = spec.preset !== undefined ? PRESETS.find((p) => p.id === spec.preset) : undefined;
+  const common = { methods: [getMethod(spec.method)], optionsFor: () => options, ...(preset ? { preset } : {}) };
   if (spec.problem.kind === 'file') return { spec, prepared: { source: spec.problem, params: {}, ...common } };
+  const builtinId = spec.problem.id;
+  if (!BUILTIN_PROBLEMS.some((p) => p.id === builtinId)) {
+    throw new UsageError(`${file}: problem: unknown problem '${builtinId}'; valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}, or a problem file path with its #export`);
+  }
   const loaded = loadBuiltin(spec.problem);
   return { spec, prepared: { source: loaded.source, params: { ...loaded.params }, loaded, definition: loaded.definition, ...common } };
 }
@@ -102,6 +110,7 @@ function checkConfig(value: Record<string, unknown>, file: string): RunConfig {
   if (typeof value.iterations !== 'number') bad('iterations', 'a number');
   if (typeof value.seed !== 'number') bad('seed', 'a number');
   if (value.problemParams !== undefined && !isObject(value.problemParams)) bad('problemParams', 'an object');
+  if (value.preset !== undefined && typeof value.preset !== 'string') bad('preset', 'a preset id');
   return value as unknown as RunConfig;
 }
 

@@ -47,9 +47,23 @@ export interface RunRecord {
   /** Process that writes the run; lets readers tell a crashed run (`interrupted`) from a live one. */
   readonly pid: number;
   readonly hostname: string;
+  /** Who writes the run beyond pid and hostname (pid reuse, containers); absent in older records. */
+  readonly writer?: WriterToken;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly endedAt?: string;
   readonly durationMs?: number;
   readonly summary?: RunSummary;
+}
+
+/** Identifies the writing process across pid reuse and reboots (docs/run-store.md, the interrupted rule). */
+export interface WriterToken {
+  /** The machine's boot id (`/proc/sys/kernel/random/boot_id`), where it exists. */
+  readonly bootId?: string;
+  /** The writer's pid namespace (`/proc/self/ns/pid`, e.g. `pid:[4026531836]`), where it exists. */
+  readonly pidNamespace?: string;
+  /** The writer's start time in clock ticks since boot (field 22 of `/proc/<pid>/stat`), where it exists. */
+  readonly startTicks?: number;
+  /** The writer's start time (ISO-8601), always: informative where /proc is missing. */
+  readonly startedAt: string;
 }

@@ -2,6 +2,8 @@
 // run.json under the id the starter chose, run the solver, append metrics in batches (disk first,
 // then the caller's hook), and finish run.json with how it ended. The CLI calls it in-process; the
 // worker calls it in the child process and forwards the hooks to the host. Nothing else writes runs.
+// A write that fails (disk full, I/O error) ends the run: the record is finished as `failed` with
+// the cause if there is room for that, and the caller gets a StoreWriteError either way.
 import * as path from 'node:path';
 import * as core from '../core';
 import type { ResolvedOptions } from '../core';
@@ -10,6 +12,7 @@ import type { IterationRecord, RunSummary } from '../protocol/metrics';
 import type { RunConfig, RunRecord } from '../protocol/runRecord';
 import { RunStore } from '../store/runStore';
 import type { FinishStatus, RunWriter } from '../store/runStore';
+import { StoreWriteError } from '../store/storeWriteError';
 import type { LoadedProblem } from './loadProblem';
 import { versions } from './versions';
 
@@ -39,7 +42,11 @@ export interface RunHooks {
   onBatch?(records: readonly IterationRecord[]): void;
   /** Polled before every outer iteration; true ends the run `cancelled`. */
   shouldStop(): boolean;
-  /** Batch interval (ms): records reach disk and onBatch at least this often. Default 75. */
+  /**
+   * Batch interval (ms), time only: the records not yet on disk always span less than this, and
+   * when outer iterations take this long or longer each record is written as it comes. Default
+   * {@link DEFAULT_BATCH_MS}.
+   */
   readonly batchMs?: number;
 }
 
@@ -52,12 +59,15 @@ export interface RecordedRun {
   readonly options: ResolvedOptions;
   readonly summary?: RunSummary;
   readonly warnings: readonly string[];
-  /** The error of a `failed` run (a ProblemError for a problem that does not validate). */
+  /**
+   * The error of a `failed` run: a ProblemError for a problem that does not validate, a
+   * StoreWriteError (whose message is the run's message) when the store could not be written.
+   */
   readonly error?: unknown;
 }
 
-/** Default batch interval (ms). */
-export const DEFAULT_BATCH_MS = 75;
+/** Default batch interval (ms) of the CLI and the worker: what a kill or hang can lose (docs/run-store.md). */
+export const DEFAULT_BATCH_MS = 100;
 
 /** The run loop yields to the event loop at least this often (ms), so a cancel (message, SIGINT) is read mid-run. */
 const YIELD_MS = 20;
@@ -78,8 +88,9 @@ export function runConfigOf(request: RunRequest): RunConfig {
 }
 
 /**
- * Runs `request` to its end and records it. Never throws for divergence, cancellation or an error
- * inside the run (status `failed`, with `error`); throws only when the run record cannot be created.
+ * Runs `request` to its end and records it. Never throws for divergence, cancellation, an error
+ * inside the run or a failed write (status `failed`, with `error`); throws only when the run record
+ * cannot be created (a StoreWriteError when the disk is full, unwritable, …).
  */
 export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<RecordedRun> {
   let writer: RunWriter | undefined;
@@ -98,6 +109,8 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
   let lastFlush = Date.now();
   let lastYield = Date.now();
   let timer: NodeJS.Timeout | undefined;
+  // An error of a flush the timer ran, outside the run loop: it ends the run at the next step.
+  let deferred: { readonly error: unknown } | undefined;
   // Disk first, then the hook: a batch the host has seen is in metrics.jsonl.
   const flush = (): void => {
     if (timer !== undefined) clearTimeout(timer);
@@ -109,23 +122,33 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
     writer?.append(records);
     hooks.onBatch?.(records);
   };
+  const flushFromTimer = (): void => {
+    try {
+      flush();
+    } catch (error) {
+      deferred ??= { error };
+    }
+  };
   try {
     const outcome = await core.runResolved(request.problem.definition, request.method, request.options, {
       onRecord: async (record) => {
+        // A failed write stops the solver here: nothing more can be recorded.
+        if (deferred) throw deferred.error;
         pending.push(record);
         hooks.onRecord?.(record);
         const now = Date.now();
         if (now - lastFlush >= batchMs) flush();
         // A record that waits alone is written when its batch time is up, even if the next step is
         // slow (the timer fires whenever the step awaits a macrotask, or at the next yield).
-        else timer ??= setTimeout(flush, batchMs - (now - lastFlush));
+        else timer ??= setTimeout(flushFromTimer, batchMs - (now - lastFlush));
         if (now - lastYield >= YIELD_MS) {
           await new Promise((resolve) => setImmediate(resolve));
           lastYield = Date.now();
         }
       },
-      shouldStop: hooks.shouldStop,
+      shouldStop: () => deferred !== undefined || hooks.shouldStop(),
     });
+    if (deferred) throw deferred.error;
     flush();
     writer?.finish(outcome.status, outcome.summary, outcome.message);
     return {
@@ -137,20 +160,37 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
       warnings: outcome.warnings,
     };
   } catch (err) {
-    let reason = messageOf(err);
-    const where = request.problem.file?.locate(err);
-    if (where?.line !== undefined) reason += ` (at ${path.basename(where.file)}:${where.line}:${where.column ?? 1})`;
-    try {
-      flush();
-    } catch {
-      // The reason for the failure matters more than the last batch.
-    }
     if (timer !== undefined) clearTimeout(timer);
-    try {
-      writer?.finish('failed', undefined, reason);
-    } catch (writeErr) {
-      reason += `; the run record could not be finished: ${messageOf(writeErr)}`;
+    timer = undefined;
+    const storeError = err instanceof StoreWriteError ? err : undefined;
+    let reason: string;
+    if (storeError) {
+      // No retry of the failed write: the records that reached disk stay as they are.
+      reason = `${storeError.message}; ${recordsNote(writer)}`;
+    } else {
+      reason = messageOf(err);
+      const where = request.problem.file?.locate(err);
+      if (where?.line !== undefined) reason += ` (at ${path.basename(where.file)}:${where.line}:${where.column ?? 1})`;
+      try {
+        flush();
+      } catch (flushErr) {
+        // The reason for the failure matters more than the last batch, but its loss is said.
+        reason += `; the last records could not be stored: ${messageOf(flushErr)}`;
+      }
     }
-    return { status: 'failed', message: reason, ...stored, options: request.options, warnings: [], error: err };
+    try {
+      // Small (no summary), so it fits where the metrics or the full record did not.
+      writer?.finish('failed', undefined, reason);
+    } catch (finishErr) {
+      reason += `; run.json could not be finished either, so it still says running: ${messageOf(finishErr)}`;
+    }
+    const error = storeError ? new StoreWriteError(storeError.file, storeError.code, reason, { cause: storeError }) : err;
+    return { status: 'failed', message: reason, ...stored, options: request.options, warnings: [], error };
   }
+}
+
+/** "N records were written" for a run's failure message (metrics.jsonl holds exactly those). */
+function recordsNote(writer: RunWriter | undefined): string {
+  const n = writer?.recordsWritten ?? 0;
+  return `${n} record${n === 1 ? ' was' : 's were'} written`;
 }

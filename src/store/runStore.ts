@@ -1,19 +1,28 @@
 // The run store: one folder per run under `.bilevel/runs/`, holding run.json (the RunRecord) and
 // metrics.jsonl (one IterationRecord per line). The CLI and worker write it, the extension reads it.
 // Format and rules: docs/run-store.md. Node fs only (no tfjs), synchronous so it can be used from
-// exit handlers.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// exit handlers. Every write failure is a StoreWriteError that names the file and the cause.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FinishStatus, IterationRecord, RunStatus, RunSummary } from '../protocol/metrics';
 import { RUN_SCHEMA_VERSION, type RunConfig, type RunRecord } from '../protocol/runRecord';
+import { appendFileWhole } from './appendFileWhole';
+import { checkIterationRecord, checkRunRecord } from './checkRecord';
 import { parseRecord, stringifyRecord } from './recordJson';
 import { makeRunId, RUN_ID_PATTERN } from './runId';
+import { StoreWriteError } from './storeWriteError';
 import { writeFileAtomic } from './writeFileAtomic';
+import { currentWriterToken, writerState } from './writerToken';
 
 /** File names inside a run folder. */
 export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';
+/** The user's edits (name, note), written only by RunStore.update, so they never race the writer's run.json. */
+export const META_FILE = 'meta.json';
+/** Space held while a run goes, freed by finish, so a run can still be finished as failed on a full disk. */
+export const RESERVE_FILE = '.finish-reserve';
+const RESERVE_BYTES = 16 * 1024;
 
 /** The runs folder of a workspace: `<workspace>/.bilevel/runs`. */
 export function runsDir(workspace: string): string {
@@ -60,7 +69,11 @@ export class RunStore {
    * A given id that is already taken is an error; without one, fresh ids are drawn until one is free.
    */
   create(config: RunConfig, options: CreateRunOptions): RunWriter {
-    mkdirSync(this.root, { recursive: true });
+    try {
+      mkdirSync(this.root, { recursive: true });
+    } catch (err) {
+      throw StoreWriteError.of(err, this.root);
+    }
     const now = new Date();
     for (let attempt = 0; ; attempt++) {
       const id = options.id ?? makeRunId(config.method, config.problem, now);
@@ -72,7 +85,7 @@ export class RunStore {
         const taken = (err as { code?: string }).code === 'EEXIST';
         if (taken && options.id !== undefined) throw new Error(`A run '${id}' already exists in ${this.root}; a run id is used once.`);
         if (taken && attempt < 100) continue;
-        throw err;
+        throw StoreWriteError.of(err, dir);
       }
       const stamp = now.toISOString();
       const record: RunRecord = {
@@ -86,10 +99,19 @@ export class RunStore {
         versions: options.versions,
         pid: process.pid,
         hostname: os.hostname(),
+        writer: currentWriterToken(),
         createdAt: stamp,
         updatedAt: stamp,
       };
-      writeFileAtomic(path.join(dir, RUN_FILE), stringifyRecord(record, 2) + '\n');
+      const text = stringifyRecord(record, 2) + '\n';
+      try {
+        writeFileAtomic(path.join(dir, RUN_FILE), text);
+      } catch (err) {
+        // The folder was made just now and holds nothing: no run is better than a run without run.json.
+        rmSync(dir, { recursive: true, force: true });
+        throw err;
+      }
+      holdReserve(dir, Math.max(RESERVE_BYTES, 2 * Buffer.byteLength(text)));
       return new RunWriter(dir, record);
     }
   }
@@ -133,7 +155,8 @@ export class RunStore {
 
   /**
    * The metrics of run `id`, in order. A last line without its newline (a writer killed mid-append)
-   * is dropped silently; any other unparsable line is skipped and passed to `onBadLine`.
+   * is dropped silently; any other line that does not parse, or is not an IterationRecord (a number,
+   * null, an object without a numeric `iteration`, …), is skipped and passed to `onBadLine`.
    */
   readMetrics(id: string, onBadLine?: (lineNumber: number, error: string) => void): IterationRecord[] {
     const dir = this.dirOf(id);
@@ -151,27 +174,36 @@ export class RunStore {
     lines.forEach((line, i) => {
       if (line.trim() === '') return;
       const isUnterminatedLast = i === lines.length - 1;
+      let value: unknown;
       try {
-        out.push(parseRecord(line) as IterationRecord);
+        value = parseRecord(line);
       } catch (err) {
         if (!isUnterminatedLast) onBadLine?.(i + 1, err instanceof Error ? err.message : String(err));
+        return;
       }
+      const problem = checkIterationRecord(value);
+      if (problem) onBadLine?.(i + 1, `the line ${problem}`);
+      else out.push(value as IterationRecord);
     });
     return out;
   }
 
-  /** Sets or clears the user's name and note of run `id`; other fields are kept as on disk. */
+  /**
+   * Sets or clears the user's name and note of run `id`. Only meta.json is written, never run.json,
+   * so an edit cannot be lost to the run's writer finishing at the same moment.
+   */
   update(id: string, patch: RunPatch): RunRecord {
-    const file = path.join(this.dirOf(id), RUN_FILE);
-    const raw = readRawRecord(file);
-    const { name, note, ...rest } = raw;
-    const next = {
-      ...rest,
-      ...pick('name', patch.name === undefined ? name : patch.name),
-      ...pick('note', patch.note === undefined ? note : patch.note),
+    const dir = this.dirOf(id);
+    // The run must exist and be readable: an edit of a folder that is not a run is an error.
+    this.read(id);
+    const meta = readMeta(dir);
+    const next: RunMeta = {
+      ...meta,
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.note !== undefined && { note: patch.note }),
       updatedAt: new Date().toISOString(),
     };
-    writeFileAtomic(file, stringifyRecord(next, 2) + '\n');
+    writeFileAtomic(path.join(dir, META_FILE), JSON.stringify(next, null, 2) + '\n');
     return this.read(id);
   }
 
@@ -203,6 +235,7 @@ export class RunWriter {
   readonly id: string;
   private record: RunRecord;
   private finished = false;
+  private written = 0;
 
   constructor(
     /** The run's folder. */
@@ -218,33 +251,36 @@ export class RunWriter {
     return this.record;
   }
 
-  /** Appends one line per record to metrics.jsonl (one write call for the whole batch). */
+  /** How many records this writer has appended to metrics.jsonl. */
+  get recordsWritten(): number {
+    return this.written;
+  }
+
+  /**
+   * Appends one line per record to metrics.jsonl, the whole batch or nothing: on a failed write
+   * (a StoreWriteError) the file is cut back to where it was, so every line on disk is whole.
+   */
   append(records: readonly IterationRecord[]): void {
     if (this.finished) throw new Error(`Run '${this.id}' is finished; no more metrics can be appended.`);
     if (records.length === 0) return;
-    appendFileSync(path.join(this.dir, METRICS_FILE), records.map((r) => stringifyRecord(r)).join('\n') + '\n');
+    appendFileWhole(path.join(this.dir, METRICS_FILE), records.map((r) => stringifyRecord(r)).join('\n') + '\n');
+    this.written += records.length;
   }
 
   /**
    * Writes the final status (atomically) with the summary and a reason for diverged/failed/cancelled.
-   * metrics.jsonl is left as is. A name or note set meanwhile with RunStore.update is kept.
+   * metrics.jsonl is left as is, and so is meta.json (the user's name and note). A write that fails
+   * throws a StoreWriteError and leaves the writer unfinished, so a smaller record (`failed`, no
+   * summary) can be tried next.
    */
   finish(status: FinishStatus, summary?: RunSummary, message?: string): void {
     if (this.finished) throw new Error(`Run '${this.id}' is already finished (${this.record.status}).`);
     const file = path.join(this.dir, RUN_FILE);
     const ended = new Date();
-    // Take name and note from disk: the user may have edited them while the run was going.
-    let onDisk: Record<string, unknown> = {};
-    try {
-      onDisk = readRawRecord(file);
-    } catch {
-      // Fall back to what this writer knows.
-    }
-    const { name: _name, note: _note, ...rest } = this.record;
+    // The space held since create is what this write may need on a full disk.
+    releaseReserve(this.dir);
     const record: RunRecord = {
-      ...rest,
-      ...(typeof onDisk.name === 'string' && { name: onDisk.name }),
-      ...(typeof onDisk.note === 'string' && { note: onDisk.note }),
+      ...this.record,
       status,
       ...(message !== undefined && { message }),
       updatedAt: ended.toISOString(),
@@ -258,23 +294,13 @@ export class RunWriter {
   }
 }
 
-/** Whether process `pid` exists on this machine (EPERM: it exists but belongs to someone else). */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
-  }
-}
-
 /**
- * The record as readers see it: a `running` run whose writer (pid) is gone from this host reads as
- * `interrupted`. The file is not rewritten. Runs from other hosts stay `running`: we cannot tell.
+ * The record as readers see it: a `running` run whose writer is gone reads as `interrupted` (the
+ * rule in docs/run-store.md: boot id, pid, the pid's start time). The file is not rewritten. Runs
+ * from other hosts or pid namespaces stay `running`: nothing here can tell.
  */
 export function withLiveStatus(record: RunRecord): RunRecord {
-  if (record.status !== 'running' || record.hostname !== os.hostname() || isProcessAlive(record.pid)) return record;
+  if (record.status !== 'running' || writerState(record) !== 'gone') return record;
   return {
     ...record,
     status: 'interrupted',
@@ -284,10 +310,70 @@ export function withLiveStatus(record: RunRecord): RunRecord {
 
 function readRunFile(dir: string, id: string): RunRecord {
   const raw = readRawRecord(path.join(dir, RUN_FILE));
-  const problem = validate(raw);
+  const problem = checkRunRecord(raw);
   if (problem) throw new Error(`${RUN_FILE} of '${id}' ${problem}`);
-  // The folder name is the id readers use (see docs/run-store.md).
-  return withLiveStatus({ ...(raw as unknown as RunRecord), id });
+  const { name, note, ...record } = raw as unknown as RunRecord;
+  const meta = readMeta(dir);
+  // The folder name is the id readers use (see docs/run-store.md); meta.json's edits win over run.json's.
+  return withLiveStatus({
+    ...record,
+    id,
+    ...(record.versions === undefined && { versions: {} }),
+    ...pickEdit('name', meta.name, name),
+    ...pickEdit('note', meta.note, note),
+    ...(meta.updatedAt !== undefined && meta.updatedAt > record.updatedAt && { updatedAt: meta.updatedAt }),
+  });
+}
+
+/** meta.json: a string sets the field, null clears it, absent leaves run.json's value. */
+interface RunMeta {
+  readonly name?: string | null;
+  readonly note?: string | null;
+  readonly updatedAt?: string;
+}
+
+/** meta.json of a run folder; a missing or unreadable one counts as no edits (run.json's name and note show). */
+function readMeta(dir: string): RunMeta {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path.join(dir, META_FILE), 'utf8'));
+  } catch {
+    return {};
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const v = value as Record<string, unknown>;
+  const edit = (x: unknown): x is string | null => x === null || typeof x === 'string';
+  return {
+    ...(edit(v.name) && { name: v.name }),
+    ...(edit(v.note) && { note: v.note }),
+    ...(typeof v.updatedAt === 'string' && Number.isFinite(Date.parse(v.updatedAt)) && { updatedAt: v.updatedAt }),
+  };
+}
+
+/** `{ [key]: edited }` (null: removed), else run.json's value, so absent fields stay absent. */
+function pickEdit(key: 'name' | 'note', edited: string | null | undefined, original: string | undefined): Record<string, string> {
+  const value = edited === undefined ? original : edited;
+  return value === null || value === undefined ? {} : { [key]: value };
+}
+
+/** Frees the space {@link holdReserve} held; a reserve that cannot be removed only costs its bytes. */
+function releaseReserve(dir: string): void {
+  try {
+    rmSync(path.join(dir, RESERVE_FILE), { force: true });
+  } catch {
+    // Nothing is lost: the record is written all the same if there is room.
+  }
+}
+
+/** Holds `bytes` of disk for finish (best effort: a run is not refused for want of its reserve). */
+function holdReserve(dir: string, bytes: number): void {
+  const file = path.join(dir, RESERVE_FILE);
+  try {
+    // Not zeros: some file systems store runs of zeros without allocating them.
+    writeFileSync(file, Buffer.alloc(bytes, 'reserve\n'));
+  } catch {
+    rmSync(file, { force: true });
+  }
 }
 
 function readRawRecord(file: string): Record<string, unknown> {
@@ -306,25 +392,6 @@ function readRawRecord(file: string): Record<string, unknown> {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${file} does not hold a JSON object`);
   return value as Record<string, unknown>;
-}
-
-// What run.json may hold: never `queued` (a record is created when its run starts).
-const STATUSES: readonly RunStatus[] = ['running', 'completed', 'diverged', 'failed', 'cancelled', 'interrupted'];
-
-/** Checks the fields readers rely on; returns what is wrong, or undefined. */
-function validate(r: Record<string, unknown>): string | undefined {
-  if (typeof r.schemaVersion !== 'number') return 'has no schemaVersion';
-  if (r.schemaVersion > RUN_SCHEMA_VERSION) return `has schema ${r.schemaVersion}, newer than this reader's ${RUN_SCHEMA_VERSION}`;
-  if (!STATUSES.includes(r.status as RunStatus)) return `has an unknown status ${JSON.stringify(r.status)}`;
-  if (typeof r.config !== 'object' || r.config === null) return 'has no config';
-  if (typeof r.createdAt !== 'string' || typeof r.updatedAt !== 'string') return 'has no createdAt/updatedAt';
-  if (typeof r.pid !== 'number' || typeof r.hostname !== 'string') return 'has no pid/hostname';
-  return undefined;
-}
-
-/** `{ [key]: value }` when value is set, else `{}`, so absent fields stay absent in the JSON. */
-function pick(key: string, value: unknown): Record<string, unknown> {
-  return value === null || value === undefined ? {} : { [key]: value };
 }
 
 function cmp(a: string, b: string): number {

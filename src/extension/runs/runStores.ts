@@ -96,8 +96,8 @@ export class RunStores {
   }
 }
 
-/** The panel's view of a stored run, with all its metrics. */
-export function storedRunView(found: FoundRun, check?: CheckView): RunView {
+/** The panel's view of a stored run, with all its metrics; metrics lines the store skips go to `onBadLine`. */
+export function storedRunView(found: FoundRun, check?: CheckView, onBadLine?: (lineNumber: number, error: string) => void): RunView {
   const r = found.record;
   return {
     runId: r.id,
@@ -109,7 +109,7 @@ export function storedRunView(found: FoundRun, check?: CheckView): RunView {
     iterations: r.config.iterations,
     startedAt: Date.parse(r.createdAt),
     ...(r.endedAt !== undefined ? { endedAt: Date.parse(r.endedAt) } : {}),
-    records: found.store.readMetrics(r.id),
+    records: found.store.readMetrics(r.id, onBadLine),
     ...(r.summary !== undefined ? { summary: r.summary } : {}),
     ...(check ? { check } : {}),
   };

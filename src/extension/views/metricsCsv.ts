@@ -47,7 +47,9 @@ export function formatValue(value: StatValue | undefined): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') return value;
-  return value.map((v) => String(v)).join(';');
+  if (Array.isArray(value)) return value.map((v) => String(v)).join(';');
+  // Not a StatValue (a record from outside the store's checks): its JSON, never a crash of the export.
+  return JSON.stringify(value) ?? '';
 }
 
 /** Quotes a cell when it holds a comma, quote, CR/LF or a leading/trailing space. */

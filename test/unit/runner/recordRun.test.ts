@@ -2,7 +2,7 @@
 // (workerEndpoint) both call it, and the last test checks that nothing else in src/ creates or
 // finishes run records. Backend: cpu.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,12 +10,13 @@ import { getMethod, resolveRunOptions } from '../../../src/core';
 import type { IterationRecord } from '../../../src/protocol/metrics';
 import { loadProblem } from '../../../src/runner/loadProblem';
 import type { LoadedProblem } from '../../../src/runner/loadProblem';
-import { recordRun, runConfigOf } from '../../../src/runner/recordRun';
+import { DEFAULT_BATCH_MS, recordRun, runConfigOf } from '../../../src/runner/recordRun';
 import type { RunRequest } from '../../../src/runner/recordRun';
 import { selectBackend } from '../../../src/runtime/backend';
 import { parseRecord } from '../../../src/store/recordJson';
 import { makeRunId } from '../../../src/store/runId';
 import { METRICS_FILE, RunStore } from '../../../src/store/runStore';
+import { StoreWriteError } from '../../../src/store/storeWriteError';
 
 // Bundled to dist-test/unit/runner/, so the repository root is three folders up.
 const ROOT = path.resolve(__dirname, '../../..');
@@ -126,6 +127,105 @@ describe('recordRun', () => {
     assert.equal(record.status, 'failed');
     assert.match(record.message ?? '', /the objective broke/);
     assert.ok(readMetrics(out.runDir!).length < 50);
+  });
+
+  it('ends the run at a failed metrics write: solver stopped, run.json failed with the cause, a StoreWriteError for the caller', async () => {
+    const req = request({ iterations: 50 });
+    const seen: number[] = [];
+    const out = await recordRun(req, {
+      // A folder where metrics.jsonl should be: every append fails (EISDIR), like a full disk would.
+      onCreated: ({ runDir }) => mkdirSync(path.join(runDir, METRICS_FILE)),
+      onRecord: (r) => seen.push(r.iteration),
+      shouldStop: () => false,
+      batchMs: 0,
+    });
+    assert.equal(out.status, 'failed');
+    assert.deepEqual(seen, [0], 'the solver stops at the first failed write');
+    assert.ok(out.error instanceof StoreWriteError, String(out.error));
+    assert.equal(out.error.code, 'EISDIR');
+    assert.equal(out.error.file, path.join(out.runDir!, METRICS_FILE));
+    assert.equal(out.message, `the write failed (EISDIR) while writing metrics.jsonl in ${out.runDir}; 0 records were written`);
+    assert.equal(out.error.message, out.message);
+    const record = new RunStore(req.storeDir!).read(out.runId!);
+    assert.equal(record.status, 'failed');
+    assert.equal(record.message, out.message);
+    assert.deepEqual(readdirSync(out.runDir!).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('counts the records that reached disk before a later batch failed, and never rewrites them', async () => {
+    const req = request({ iterations: 40 });
+    let runDir = '';
+    const out = await recordRun(req, {
+      onCreated: (r) => (runDir = r.runDir),
+      // After three batches, metrics.jsonl turns into something no append can write.
+      onBatch: () => {
+        if (readMetrics(runDir).length === 3) {
+          rmSync(path.join(runDir, METRICS_FILE));
+          mkdirSync(path.join(runDir, METRICS_FILE));
+        }
+      },
+      shouldStop: () => false,
+      batchMs: 0,
+    });
+    assert.equal(out.status, 'failed');
+    assert.match(out.message ?? '', /; 3 records were written$/);
+    assert.equal(new RunStore(req.storeDir!).read(out.runId!).status, 'failed');
+  });
+
+  it('batches by time only: pending records span less than batchMs, and slow iterations are written as they come', async () => {
+    // Each objective call busy-waits, so an outer iteration takes a known minimum time.
+    const slowed = (ms: number): LoadedProblem => {
+      const upper = toy.definition.upper.objective;
+      const objective = (...args: Parameters<typeof upper>): ReturnType<typeof upper> => {
+        const until = Date.now() + ms;
+        while (Date.now() < until);
+        return upper(...args);
+      };
+      return { ...toy, definition: { ...toy.definition, upper: { ...toy.definition.upper, objective } } };
+    };
+    const follow = async (problem: LoadedProblem, batchMs: number): Promise<{ batches: number[][]; spans: number[]; lagging: number }> => {
+      const arrived = new Map<number, number>();
+      const batches: number[][] = [];
+      const spans: number[] = [];
+      let last = -1;
+      let lagging = 0;
+      await recordRun(
+        { ...request({ iterations: 12 }), problem },
+        {
+          onRecord: (r) => {
+            arrived.set(r.iteration, Date.now());
+            last = r.iteration;
+          },
+          onBatch: (records) => {
+            const times = records.map((r) => arrived.get(r.iteration)!);
+            spans.push(Math.max(...times) - Math.min(...times));
+            batches.push(records.map((r) => r.iteration));
+            // A batch written after its last record's own step ended lags by a whole iteration.
+            if (records.at(-1)!.iteration !== last) lagging++;
+          },
+          shouldStop: () => false,
+          batchMs,
+        },
+      );
+      return { batches, spans, lagging };
+    };
+    const fast = await follow(slowed(2), 60);
+    assert.deepEqual(fast.batches.flat(), [...Array(12).keys()]);
+    assert.ok(Math.max(...fast.spans) < 60, `spans ${fast.spans.join(', ')} ms`);
+    assert.ok(fast.batches.some((b) => b.length > 1), 'fast iterations are batched');
+    const slow = await follow(slowed(25), 20);
+    assert.deepEqual(slow.batches, [...Array(12).keys()].map((i) => [i]), 'each slow iteration is written at once');
+    assert.equal(slow.lagging, 0);
+  });
+
+  it('uses a small batch interval in the CLI and the worker (what a kill can lose, docs/run-store.md)', () => {
+    assert.ok(DEFAULT_BATCH_MS >= 50 && DEFAULT_BATCH_MS <= 200, `DEFAULT_BATCH_MS ${DEFAULT_BATCH_MS}`);
+    // The CLI passes its own interval; it must be the same small one.
+    const cli = readFileSync(path.join(ROOT, 'src', 'cli', 'executeRun.ts'), 'utf8');
+    const value = /const BATCH_MS = ([A-Z_0-9]+);/.exec(cli)?.[1];
+    assert.equal(value, 'DEFAULT_BATCH_MS', `src/cli/executeRun.ts: BATCH_MS = ${value}`);
+    const docs = readFileSync(path.join(ROOT, 'docs', 'run-store.md'), 'utf8');
+    assert.match(docs, new RegExp(`${DEFAULT_BATCH_MS} ms`), 'docs/run-store.md states the bound');
   });
 
   it('keeps nothing without a store', async () => {

@@ -2,7 +2,7 @@
 // child is this same bundled file started with BILEVEL_RUNSTORE_CHILD set (see the bottom).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -10,7 +10,8 @@ import type { IterationRecord, RunSummary } from '../../../src/protocol/metrics'
 import type { RunConfig, RunRecord } from '../../../src/protocol/runRecord';
 import { parseRecord, stringifyRecord } from '../../../src/store/recordJson';
 import { makeRunId } from '../../../src/store/runId';
-import { METRICS_FILE, RUN_FILE, RunStore, type RunStoreProblem } from '../../../src/store/runStore';
+import { processStartTicks } from '../../../src/store/writerToken';
+import { META_FILE, METRICS_FILE, RESERVE_FILE, RUN_FILE, RunStore, type RunStoreProblem } from '../../../src/store/runStore';
 
 const CONFIG: RunConfig = {
   problem: 'toy-quadratic',
@@ -253,6 +254,94 @@ if (process.env.BILEVEL_RUNSTORE_CHILD === undefined) {
       assert.equal(cleared.status, 'completed');
     });
 
+    void it('reports a run.json that parses but lacks what readers read as a problem, never returns it', () => {
+      const store = freshStore();
+      const good = store.create(CONFIG, { versions: VERSIONS });
+      // Each breaks one field a reader uses: the history (problem, method, dates, status), the
+      // panel (iterations, summary), `run --spec` (options, preset).
+      const odd: [what: string, said: string, spoil: (r: Record<string, unknown>, c: Record<string, unknown>) => void][] = [
+        ['no problem', 'config.problem', (_r, c) => delete c.problem],
+        ['a number method', 'config.method', (_r, c) => (c.method = 7)],
+        ['string iterations', 'config.iterations', (_r, c) => (c.iterations = '5')],
+        ['a nested option', 'config.methodOptions', (_r, c) => (c.methodOptions = { K: { nested: 1 } })],
+        ['a number preset', 'config.preset', (_r, c) => (c.preset = 5)],
+        ['a word for a date', 'createdAt', (r) => (r.createdAt = 'yesterday')],
+        ['a number name', 'name', (r) => (r.name = 42)],
+        ['a text duration', 'durationMs', (r) => (r.durationMs = '1 s')],
+        ['a string backend', 'backend', (r) => (r.backend = 'wasm')],
+        ['a number last record', 'last record', (r) => (r.summary = { iterations: 1, x: {}, y: {}, msPerIteration: 1, peakTensors: 1, peakBytes: 1, last: 42 })],
+        ['text for x', 'summary whose x', (r) => (r.summary = { iterations: 1, x: { x: 'big' }, y: {}, msPerIteration: 1, peakTensors: 1, peakBytes: 1 })],
+        ['a bad writer token', 'writer', (r) => (r.writer = { bootId: 1 })],
+        ['versions as a list', 'versions', (r) => (r.versions = ['1.0'])],
+      ];
+      const ids = new Map<string, [string, string]>();
+      for (const [what, said, spoil] of odd) {
+        const w = store.create(CONFIG, { versions: VERSIONS });
+        const raw = JSON.parse(readFileSync(path.join(w.dir, RUN_FILE), 'utf8')) as Record<string, unknown>;
+        spoil(raw, raw.config as Record<string, unknown>);
+        writeFileSync(path.join(w.dir, RUN_FILE), JSON.stringify(raw));
+        ids.set(w.id, [what, said]);
+      }
+      const { runs, problems } = store.scan();
+      assert.deepEqual(runs.map((r) => r.id), [good.id]);
+      assert.deepEqual(problems.map((p) => p.id).sort(), [...ids.keys()].sort());
+      for (const p of problems) {
+        const [what, said] = ids.get(p.id)!;
+        assert.ok(p.error.includes(said), `${what}: ${p.error}`);
+        assert.throws(() => store.read(p.id), { message: p.error });
+      }
+      assert.deepEqual(store.list().map((r) => r.id), [good.id]);
+    });
+
+    void it('readMetrics skips lines that are valid JSON but not records, and reports each', () => {
+      const store = freshStore();
+      const writer = store.create(CONFIG, { versions: VERSIONS });
+      writer.append([iteration(0)]);
+      const odd = ['42', 'null', '"text"', '[1, 2]', 'true', '{}', '{"iteration": "1"}', JSON.stringify({ ...iteration(1), stats: null }), JSON.stringify({ ...iteration(1), upperLoss: 'low' }), JSON.stringify({ ...iteration(1), evals: { acc: 'high' } })];
+      appendFileSync(path.join(writer.dir, METRICS_FILE), odd.join('\n') + '\n');
+      writer.append([iteration(1), iteration(2)]);
+      const bad: [number, string][] = [];
+      const metrics = store.readMetrics(writer.id, (line, error) => bad.push([line, error]));
+      assert.deepEqual(metrics.map((m) => m.iteration), [0, 1, 2]);
+      assert.deepEqual(bad.map(([line]) => line), odd.map((_, i) => i + 2));
+      assert.match(bad[0]![1], /is a number, not a record object/);
+      assert.match(bad[1]![1], /is null, not a record object/);
+      assert.match(bad[6]![1], /has no iteration number/);
+      assert.match(bad[7]![1], /stats/);
+      // A non-finite number stays a number (stored as the string "NaN"), not an odd line.
+      writer.append([iteration(3, Number.NaN)]);
+      assert.ok(Number.isNaN(store.readMetrics(writer.id).at(-1)!.upperLoss));
+    });
+
+    void it('keeps the user edits in meta.json: update never writes run.json, readers merge both', () => {
+      const store = freshStore();
+      const writer = store.create(CONFIG, { versions: VERSIONS, name: 'at create', note: 'first' });
+      const runFile = path.join(writer.dir, RUN_FILE);
+      const before = readFileSync(runFile, 'utf8');
+      const edited = store.update(writer.id, { name: 'renamed' });
+      assert.equal(readFileSync(runFile, 'utf8'), before, 'run.json is the writer\'s alone');
+      assert.equal(edited.name, 'renamed');
+      assert.equal(edited.note, 'first', 'a field the edit does not name keeps run.json\'s value');
+      assert.ok(edited.updatedAt >= store.read(writer.id).createdAt);
+      assert.equal(store.update(writer.id, { note: null }).note, undefined, 'null clears run.json\'s value too');
+      writer.finish('completed');
+      const done = store.read(writer.id);
+      assert.deepEqual([done.name, done.note, done.status], ['renamed', undefined, 'completed']);
+      // An unreadable meta.json hides no run: run.json's name shows, and the next edit starts over.
+      writeFileSync(path.join(writer.dir, META_FILE), '{ cut');
+      assert.equal(store.read(writer.id).name, 'at create');
+      assert.equal(store.update(writer.id, { name: 'again' }).name, 'again');
+      assert.throws(() => store.update('20260101-000000-none-0000', { name: 'x' }), /no run\.json/);
+    });
+
+    void it('holds a small reserve while running and frees it at finish', () => {
+      const store = freshStore();
+      const writer = store.create(CONFIG, { versions: VERSIONS });
+      assert.ok(statSync(path.join(writer.dir, RESERVE_FILE)).size >= 16 * 1024);
+      writer.finish('completed');
+      assert.equal(existsSync(path.join(writer.dir, RESERVE_FILE)), false);
+    });
+
     void it('deletes a finished run, refuses a live one unless forced, and rejects bad ids', () => {
       const store = freshStore();
       const done = store.create(CONFIG, { versions: VERSIONS });
@@ -270,6 +359,54 @@ if (process.env.BILEVEL_RUNSTORE_CHILD === undefined) {
 
       assert.throws(() => store.read('../outside'), /Invalid run id/);
       assert.throws(() => store.delete('..'), /Invalid run id/);
+    });
+  });
+
+  void describe('the interrupted rule', () => {
+    /** A run whose run.json is rewritten by `change`, as another writer would have left it. */
+    const runWith = (change: (r: RunRecord) => RunRecord): { store: RunStore; id: string } => {
+      const store = freshStore();
+      const writer = store.create(CONFIG, { versions: VERSIONS });
+      const file = path.join(writer.dir, RUN_FILE);
+      writeFileSync(file, stringifyRecord(change(parseRecord(readFileSync(file, 'utf8')) as RunRecord), 2));
+      return { store, id: writer.id };
+    };
+    const linux = process.platform === 'linux';
+
+    void it('records who writes: boot id, pid namespace and start time of the writing process', () => {
+      const store = freshStore();
+      const token = store.read(store.create(CONFIG, { versions: VERSIONS }).id).writer;
+      assert.ok(token && Number.isFinite(Date.parse(token.startedAt)));
+      if (linux) {
+        assert.equal(token.bootId, readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+        assert.equal(token.pidNamespace, readlinkSync('/proc/self/ns/pid'));
+        assert.equal(token.startTicks, processStartTicks(process.pid));
+        assert.ok(token.startTicks! > 0);
+      }
+    });
+
+    void it('reads a live pid with another start time as a reused pid: interrupted', { skip: !linux && 'needs /proc' }, () => {
+      const { store, id } = runWith((r) => ({ ...r, writer: { ...r.writer!, startTicks: r.writer!.startTicks! + 1 } }));
+      assert.equal(store.read(id).status, 'interrupted');
+    });
+
+    void it('reads a record from another boot of this machine as interrupted, even when its pid is alive', { skip: !linux && 'needs /proc' }, () => {
+      const { store, id } = runWith((r) => ({ ...r, writer: { ...r.writer!, bootId: '00000000-0000-0000-0000-000000000000' } }));
+      assert.equal(store.read(id).status, 'interrupted');
+    });
+
+    void it('keeps a record from another pid namespace (a container with the same hostname) running: its pid means nothing here', () => {
+      const { store, id } = runWith((r) => ({ ...r, pid: deadPid(), writer: { ...r.writer!, pidNamespace: 'pid:[1]' } }));
+      assert.equal(store.read(id).status, linux ? 'running' : 'interrupted');
+    });
+
+    void it('keeps the pid rule for an older record without the token', () => {
+      const gone = runWith(({ writer: _w, ...r }) => ({ ...r, pid: deadPid() }));
+      assert.equal(gone.store.read(gone.id).status, 'interrupted');
+      const alive = runWith(({ writer: _w, ...r }) => r);
+      assert.equal(alive.store.read(alive.id).status, 'running');
+      const elsewhere = runWith(({ writer: _w, ...r }) => ({ ...r, pid: deadPid(), hostname: `not-${os.hostname()}` }));
+      assert.equal(elsewhere.store.read(elsewhere.id).status, 'running');
     });
   });
 } else {
