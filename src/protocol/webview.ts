@@ -30,6 +30,12 @@ export interface CheckView {
   readonly relativeErrorVsRhg: number;
 }
 
+/** The formats the panel exports charts in (its PNG and SVG buttons, the Export Chart command). */
+export const CHART_EXPORT_FORMATS = ['png', 'svg'] as const;
+
+/** One of {@link CHART_EXPORT_FORMATS}. */
+export type ChartExportFormat = (typeof CHART_EXPORT_FORMATS)[number];
+
 /** Chart settings from the configuration (bilevel.charts.*). */
 export interface ChartDefaults {
   readonly logScaleY: boolean;
@@ -68,7 +74,7 @@ export interface ExportRequestMessage {
   readonly type: 'exportRequest';
   /** Echoed in the answers, so the host can tell them from exports the user started in the panel. */
   readonly requestId: number;
-  readonly format: 'png' | 'svg';
+  readonly format: ChartExportFormat;
 }
 
 /** Every message the host sends to the panel. */
@@ -90,7 +96,7 @@ export interface WebviewCancelMessage {
 /** Webview: an exported chart image (PNG data URL or SVG text) to save. */
 export interface WebviewExportMessage {
   readonly type: 'export';
-  readonly format: 'png' | 'svg';
+  readonly format: ChartExportFormat;
   readonly chart: string;
   readonly data: string;
   /** Set when answering an `exportRequest`: its id and how many charts the answer has in all. */

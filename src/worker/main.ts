@@ -4,9 +4,14 @@ import { releaseBackend } from '../runtime/backend';
 import { createProcessPort } from './processPort';
 import { serveWorker } from './workerEndpoint';
 import { registerNodeDatasets } from '../datasets/registerNodeDatasets';
+import { orphanGraceMs, startOrphanWatchdog } from './orphanWatchdog';
 
-/** How long a run may take to stop after the host went away before the worker just exits (ms). */
-const ORPHAN_GRACE_MS = 10_000;
+/** How long a run may take to stop after the host went away before the worker is ended (ms). */
+const graceMs = orphanGraceMs();
+
+// First, before anything can block the event loop: a thread that kills this process once the host
+// is gone and the grace period has passed, even while an objective never returns.
+startOrphanWatchdog({ hostPid: process.ppid, graceMs });
 
 // Built-in workloads and problem files load MNIST through core's dataset registry.
 registerNodeDatasets();
@@ -15,10 +20,11 @@ const port = createProcessPort();
 const endpoint = serveWorker(port);
 
 // The host died or closed the channel: stop the run gracefully so run.json gets its final status,
-// and make sure an orphaned worker never outlives its grace period.
+// and make sure an orphaned worker never outlives its grace period (the watchdog covers a blocked
+// event loop, where this handler never runs).
 process.on('disconnect', () => {
   endpoint.cancel();
-  setTimeout(() => process.exit(1), ORPHAN_GRACE_MS).unref();
+  setTimeout(() => process.exit(1), graceMs).unref();
 });
 
 void endpoint.done.then(async (code) => {

@@ -13,6 +13,7 @@ import type { LoadedProblem } from '../runner/loadProblem';
 import { DEFAULT_BATCH_MS, recordRun } from '../runner/recordRun';
 import type { RecordedRun } from '../runner/recordRun';
 import { versions } from '../runner/versions';
+import { StoreWriteError } from '../store/storeWriteError';
 import type { BackendInfo } from '../runtime/backend';
 import { parseBackendName, selectBackend } from '../runtime/backend';
 
@@ -148,7 +149,8 @@ export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, optio
     if (err !== undefined) {
       // Validation at compile time (data loader, initial values, objectives at x_0) points into the file.
       if (problem.file && err instanceof core.ProblemError) send({ type: 'compileError', diagnostics: runErrorDiagnostics(problem.file, err) });
-      else if (!(err instanceof core.ProblemError)) console.error(err);
+      // The problem's own errors and a full disk are the run's message, not a bug of the worker: no stack.
+      else if (!(err instanceof core.ProblemError) && !(err instanceof StoreWriteError)) console.error(err);
     }
     send({
       type: 'runFinished',

@@ -6,6 +6,7 @@ import { problemDisplayName } from '../../common/problemId';
 import { runLabel } from '../runs/runStores';
 import type { CommandContext } from './context';
 import { messageOf } from '../../common/messageOf';
+import { CHART_EXPORT_FORMATS, type ChartExportFormat } from '../../protocol/webview';
 import { findStoredRun, idOf, pickRunId } from './context';
 
 /** `bilevel.exportCsv(run?, targetUri?)`: metrics.jsonl as CSV (one row per outer iteration); resolves with the file. */
@@ -50,6 +51,13 @@ export const exportCsv =
 export const exportChart =
   (ctx: CommandContext) =>
   async (arg?: unknown, formatArg?: unknown, folderArg?: unknown): Promise<vscode.Uri[]> => {
+    // Only the formats the panel offers: the format becomes the files' extension.
+    if (formatArg !== undefined && !isChartFormat(formatArg)) {
+      const why = `Cannot export charts as ${JSON.stringify(formatArg)}: the formats are ${CHART_EXPORT_FORMATS.join(', ')}.`;
+      ctx.output.appendLine(`[export] ${why}`);
+      void vscode.window.showErrorMessage(why);
+      return [];
+    }
     let panel = ctx.panels.active();
     const id = idOf(arg);
     if (id !== undefined || !panel) {
@@ -60,11 +68,10 @@ export const exportChart =
       const title = found ? `${runLabel(found.record)} · ${problemDisplayName(found.record.config.problem)}` : runId;
       panel = ctx.panels.open([live?.runId ?? runId], title);
     }
-    const format =
-      formatArg === 'png' || formatArg === 'svg'
-        ? formatArg
-        : (await vscode.window.showQuickPick([{ label: 'png', description: 'PNG images (as drawn)' }, { label: 'svg', description: 'SVG (vector)' }], { placeHolder: 'Export the charts as' }))?.label;
-    if (format !== 'png' && format !== 'svg') return [];
+    const format = isChartFormat(formatArg)
+      ? formatArg
+      : (await vscode.window.showQuickPick([{ label: 'png', description: 'PNG images (as drawn)' }, { label: 'svg', description: 'SVG (vector)' }], { placeHolder: 'Export the charts as' }))?.label;
+    if (!isChartFormat(format)) return [];
     let folder = folderArg instanceof vscode.Uri ? folderArg : undefined;
     if (!folder) {
       const runDir = panel.ids.length === 1 ? panel.firstRunDir() : undefined;
@@ -87,3 +94,7 @@ export const exportChart =
     }
     return files;
   };
+
+function isChartFormat(value: unknown): value is ChartExportFormat {
+  return typeof value === 'string' && (CHART_EXPORT_FORMATS as readonly string[]).includes(value);
+}

@@ -1,7 +1,7 @@
 // Every command of the extension, by id (rust-analyzer's createCommands): extension.ts registers
 // this table, and test/unit/extension/manifest.test.ts checks package.json declares the same ids.
 import { Commands, type CommandId } from '../ids';
-import type { CommandContext, CommandFactory } from './context';
+import { requireTrust, type CommandContext, type CommandFactory } from './context';
 import { exportChart, exportCsv } from './exportCommands';
 import { addNote, compareSelected, deleteRun, openRun, refreshHistory, renameRun, revealRunFolder } from './historyCommands';
 import { newProblemFile } from './newProblemFile';
@@ -28,7 +28,19 @@ export const COMMAND_FACTORIES: Readonly<Record<CommandId, CommandFactory>> = {
   [Commands.refreshHistory]: refreshHistory,
 };
 
-/** The handlers, made from the context. */
+/**
+ * The commands that execute code in a worker (a problem file's, or a built-in workload's): each runs
+ * only in a trusted workspace. test/unit/extension/commands/trustGate.test.ts calls every command of
+ * the table and checks that exactly these start runs or checks.
+ */
+export const WORKER_COMMANDS: ReadonlySet<CommandId> = new Set([Commands.runProblem, Commands.compareMethods, Commands.runPreset, Commands.checkHypergradient, Commands.rerun]);
+
+/** The handlers, made from the context; those of {@link WORKER_COMMANDS} pass the trust gate first. */
 export function createCommands(ctx: CommandContext): [CommandId, (...args: unknown[]) => unknown][] {
-  return (Object.entries(COMMAND_FACTORIES) as [CommandId, CommandFactory][]).map(([id, factory]) => [id, factory(ctx)]);
+  return (Object.entries(COMMAND_FACTORIES) as [CommandId, CommandFactory][]).map(([id, factory]) => {
+    const handler = factory(ctx);
+    if (!WORKER_COMMANDS.has(id)) return [id, handler];
+    // The gate lives here, not in each command, so a command cannot forget it.
+    return [id, async (...args: unknown[]) => ((await requireTrust()) ? handler(...args) : undefined)];
+  });
 }

@@ -1,5 +1,6 @@
 // Commands that start or stop work: ▶ Run, ⇄ Compare…, ✓ Check hypergradient, Re-run, Cancel.
 // Each takes optional arguments (code lenses and tests pass them) and asks for what is missing.
+// The ones that start workers pass the Workspace Trust gate in the command table (index.ts).
 import * as vscode from 'vscode';
 import type { ExperimentSpec } from '../../protocol/experiment';
 import type { CheckResultMessage } from '../../protocol/worker';
@@ -12,7 +13,7 @@ import { problemLabel, specFromConfig } from '../../store/problemPaths';
 import { existsSync } from 'node:fs';
 import type { CommandContext } from './context';
 import { messageOf } from '../../common/messageOf';
-import { findStoredRun, idOf, pickRunId, requireTrust, startRuns, storeDirForProblem } from './context';
+import { findStoredRun, idOf, pickRunId, startRuns, storeDirForProblem } from './context';
 
 /** What runProblem and compareMethods return (tests wait on the handles). */
 export interface StartedRuns {
@@ -23,7 +24,6 @@ export interface StartedRuns {
 export const runProblem =
   (ctx: CommandContext) =>
   async (arg0?: unknown, arg1?: unknown, method?: unknown, options?: unknown): Promise<StartedRuns | undefined> => {
-    if (!(await requireTrust())) return undefined;
     const problem = await resolveProblem(arg0, arg1, 'Problem to run');
     if (!problem) return undefined;
     await saveIfDirty(problem.source);
@@ -50,7 +50,6 @@ interface CompareArgs {
 export const compareMethods =
   (ctx: CommandContext) =>
   async (arg0?: unknown, arg1?: unknown, methodsArg?: unknown, extra?: unknown): Promise<StartedRuns | undefined> => {
-    if (!(await requireTrust())) return undefined;
     const problem = await resolveProblem(arg0, arg1, 'Problem to compare methods on');
     if (!problem) return undefined;
     const config = ctx.config();
@@ -119,7 +118,6 @@ async function checkAll(ctx: CommandContext, specs: readonly ExperimentSpec[], h
 export const checkHypergradient =
   (ctx: CommandContext) =>
   async (arg0?: unknown, arg1?: unknown, method?: unknown): Promise<CheckResultMessage | undefined> => {
-    if (!(await requireTrust())) return undefined;
     const problem = await resolveProblem(arg0, arg1, 'Problem whose hypergradient to check');
     if (!problem) return undefined;
     const config = ctx.config();
@@ -163,7 +161,6 @@ export const checkHypergradient =
 export const rerun =
   (ctx: CommandContext) =>
   async (arg?: unknown): Promise<StartedRuns | undefined> => {
-    if (!(await requireTrust())) return undefined;
     const id = idOf(arg) ?? (await pickRunId(ctx, 'Run to repeat'));
     if (!id) return undefined;
     const found = findStoredRun(ctx, id);

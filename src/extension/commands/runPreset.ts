@@ -5,7 +5,7 @@ import { PRESETS } from '../../protocol/presets';
 import type { Preset, PresetValue } from '../../protocol/presets';
 import { presetSpecs } from '../runs/presetSpecs';
 import type { CommandContext } from './context';
-import { requireTrust, startRuns } from './context';
+import { startRuns } from './context';
 import type { StartedRuns } from './runCommands';
 
 /**
@@ -15,7 +15,6 @@ import type { StartedRuns } from './runCommands';
 export const runPreset =
   (ctx: CommandContext) =>
   async (arg0?: unknown, methodsArg?: unknown, extra?: unknown): Promise<StartedRuns | undefined> => {
-    if (!(await requireTrust())) return undefined;
     let preset: Preset | undefined;
     if (typeof arg0 === 'string') {
       preset = PRESETS.find((p) => p.id === arg0);

@@ -10,6 +10,7 @@ import type { CheckResultMessage } from '../../protocol/worker';
 import { Emitter, type Disposable, type Event } from '../emitter';
 import type { LiveRunInfo } from '../views/historyModel';
 import { formatProblemId, problemDisplayName } from '../../common/problemId';
+import { DecimatedRecords } from './decimatedRecords';
 import type { RunManager } from './runManager';
 
 /** The part of RunManager this controller uses. */
@@ -34,8 +35,12 @@ export interface LiveRun {
   startedAt?: number;
   /** When it finished (ms since epoch). */
   endedAt?: number;
-  /** Every record received so far, in order (dropped once the run finished with a record: the store has them). */
-  records: IterationRecord[];
+  /**
+   * The records received so far, decimated to a bounded number (first, last, every series' extremes):
+   * a long run must not fill the host's memory. The store has every record; these are dropped once
+   * the run finished with a record.
+   */
+  readonly kept: DecimatedRecords;
   /** Iterations received so far (kept when records are dropped). */
   done: number;
   message?: string;
@@ -103,7 +108,7 @@ export class RunController implements Disposable {
       queuedAt: this.now(),
       status: handle.result?.status ?? (handle.state === 'queued' ? 'queued' : 'running'),
       iterations,
-      records: [],
+      kept: new DecimatedRecords(),
       done: 0,
       warnings: [],
       ...(extra.check ? { check: extra.check } : {}),
@@ -199,7 +204,7 @@ export class RunController implements Disposable {
   private handleMetrics(key: string, records: readonly IterationRecord[]): void {
     const run = this.runs.get(key);
     if (!run || records.length === 0) return;
-    run.records.push(...records);
+    run.kept.push(records);
     run.done = Math.max(run.done, records[records.length - 1]!.iteration + 1);
     this.changes.fire({ kind: 'metrics', run, records });
   }
@@ -231,7 +236,7 @@ export class RunController implements Disposable {
   /** Keeps the newest finished runs; older ones (and records the store holds) are dropped. */
   private forgetOldRuns(): void {
     const finished = [...this.runs.values()].filter((r) => isFinished(r.status));
-    for (const r of finished) if (r.recorded) r.records = [];
+    for (const r of finished) if (r.recorded) r.kept.clear();
     for (const r of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED))) this.runs.delete(r.runId);
   }
 }

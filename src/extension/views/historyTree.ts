@@ -144,9 +144,10 @@ export class RunStoreWatcher implements vscode.Disposable {
       const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
       const base = vscode.Uri.file(inside ? folder : storeDir);
       const prefix = inside ? `${relative.split(path.sep).join('/')}/` : '';
-      // run.json is rewritten atomically at start, finish, rename and note; metrics.jsonl (appended
-      // every ~75 ms) is not watched, so a running run does not re-read the store all the time.
-      const records = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, `${prefix}*/run.json`)));
+      // run.json is rewritten atomically at start and finish, meta.json at a rename or note (by any
+      // process); metrics.jsonl (appended every ~100 ms) is not watched, so a running run does not
+      // re-read the store all the time.
+      const records = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, `${prefix}*/{run,meta}.json`)));
       this.watchers.add(records.onDidCreate(this.onChange));
       this.watchers.add(records.onDidChange(this.onChange));
       this.watchers.add(records.onDidDelete(this.onChange));

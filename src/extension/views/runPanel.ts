@@ -14,6 +14,8 @@ import { makeNonce, renderPanelHtml } from './panelHtml';
 import type { LiveRun, RunChange, RunController } from '../runs/runController';
 import { storedRunView, type RunStores } from '../runs/runStores';
 import { messageOf } from '../../common/messageOf';
+import { RUN_ID_PATTERN } from '../../store/runId';
+import { parseWebviewMessage } from './parseWebviewMessage';
 
 /** What the panels need from the rest of the extension. */
 export interface PanelDeps {
@@ -110,13 +112,13 @@ function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vs
   };
 }
 
-/** The part of the webview's persisted state the host reads (webview/state.ts PersistedState). */
+/** The part of the webview's persisted state the host reads (webview/state.ts PersistedState); only run ids reach the store. */
 function readSavedState(state: unknown): { title: string; runIds: string[] } {
   if (typeof state !== 'object' || state === null) return { title: '', runIds: [] };
   const s = state as { title?: unknown; runIds?: unknown };
   return {
     title: typeof s.title === 'string' ? s.title : '',
-    runIds: Array.isArray(s.runIds) ? s.runIds.filter((id): id is string => typeof id === 'string') : [],
+    runIds: Array.isArray(s.runIds) ? s.runIds.filter((id): id is string => typeof id === 'string' && RUN_ID_PATTERN.test(id)) : [],
   };
 }
 
@@ -127,6 +129,10 @@ export class RunPanel {
   private ready = false;
   /** Run ids (or handles) the webview got in the last snapshot. */
   private sent = new Set<string>();
+  /** Live runs whose last snapshot was decimated: the whole run is sent again when they finish. */
+  private partial = new Set<string>();
+  /** `<run id>:<line>` of metrics lines already reported as skipped. */
+  private readonly reportedBadLines = new Set<string>();
   private readonly disposables = new DisposableStore();
   private nextRequest = 1;
   private readonly exports = new Map<number, { folder: vscode.Uri; files: vscode.Uri[]; done: (files: vscode.Uri[]) => void }>();
@@ -149,7 +155,7 @@ export class RunPanel {
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'bilevel.svg');
     panel.webview.options = panelOptions(deps.extensionUri);
     panel.webview.html = this.html();
-    this.disposables.add(panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m)));
+    this.disposables.add(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
     this.disposables.add(deps.controller.onDidChange((c) => this.onRunChange(c)));
     this.disposables.add(
       panel.onDidChangeViewState(() => {
@@ -208,7 +214,14 @@ export class RunPanel {
     void this.panel.webview.postMessage(message);
   }
 
-  private onMessage(m: WebviewToHost): void {
+  private onMessage(raw: unknown): void {
+    // Fields reach the file system and commands: only what the panel really sends is acted on.
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.deps.output.appendLine(`[panel] refused a message from the webview: ${parsed.error}`);
+      return;
+    }
+    const m: WebviewToHost = parsed.message;
     switch (m.type) {
       case 'ready':
         this.ready = true;
@@ -273,6 +286,11 @@ export class RunPanel {
         this.post({ type: 'append', runId: run.runId, records: c.records });
         return;
       case 'finished':
+        // The webview holds a decimated history of this run: the store has all of it now.
+        if (this.partial.has(run.runId)) {
+          this.sendSnapshot();
+          return;
+        }
         this.post({
           type: 'status',
           runId: run.runId,
@@ -290,6 +308,12 @@ export class RunPanel {
   private sendSnapshot(): void {
     const runs = this.ids.map((id) => this.viewOf(id));
     this.sent = new Set(runs.map((r) => r.runId));
+    this.partial = new Set(
+      this.ids.flatMap((id) => {
+        const live = this.deps.controller.get(id);
+        return live && !isFinished(live.status) && !live.kept.complete ? [live.runId] : [];
+      }),
+    );
     const charts = this.deps.config().charts;
     this.post({ type: 'snapshot', title: this.title, runs, chartDefaults: charts });
     this.polled.clear();
@@ -302,12 +326,19 @@ export class RunPanel {
 
   private viewOf(id: string): RunView {
     const live = this.deps.controller.get(id);
-    if (live && (!isFinished(live.status) || !live.recorded || live.records.length > 0)) return liveView(live);
+    // A finished run is read from the store unless memory still has all of it.
+    if (live && (!isFinished(live.status) || !live.recorded || (live.kept.received > 0 && live.kept.complete))) return liveView(live);
     const runId = live?.runId ?? id;
     const found = this.deps.stores.find(runId, live?.storeDir);
     if (found) {
       try {
-        return storedRunView(found, live?.check);
+        // A line the store skips (torn or corrupt) is said once per panel, not dropped silently.
+        return storedRunView(found, live?.check, (line, error) => {
+          const key = `${runId}:${line}`;
+          if (this.reportedBadLines.has(key)) return;
+          this.reportedBadLines.add(key);
+          this.deps.output.appendLine(`[panel] ${runId}: skipped line ${line} of metrics.jsonl: ${error}`);
+        });
       } catch (err) {
         this.deps.output.appendLine(`[panel] cannot read run ${runId}: ${messageOf(err)}`);
       }
@@ -383,7 +414,7 @@ export function liveView(live: LiveRun): RunView {
     iterations: live.iterations,
     startedAt: live.startedAt ?? live.queuedAt,
     ...(live.endedAt !== undefined ? { endedAt: live.endedAt } : {}),
-    records: live.records,
+    records: live.kept.records(),
     ...(live.summary !== undefined ? { summary: live.summary } : {}),
     ...(live.check !== undefined ? { check: live.check } : {}),
   };

@@ -74,14 +74,17 @@ describe('RunController', () => {
     assert.equal(run.iterations, 12);
     fake.metrics.fire({ handle, runId: 'R1', records: [record(0), record(1)] });
     fake.metrics.fire({ handle, runId: 'R1', records: [record(2)] });
-    assert.equal(run.records.length, 3);
+    assert.deepEqual(
+      run.kept.records().map((r) => r.iteration),
+      [0, 1, 2],
+    );
     assert.equal(controller.liveInfo()[0]!.done, 3);
     fake.finished.fire({ handle, result: { status: 'completed', runId: 'R1', warnings: ['w'] } });
     assert.equal((await finished).status, 'completed');
     assert.deepEqual(run.warnings, ['w']);
     assert.deepEqual(controller.active(), []);
     // The store has the records of a finished run with an id; memory is freed.
-    assert.equal(run.records.length, 0);
+    assert.equal(run.kept.records().length, 0);
     assert.equal(run.done, 3);
     assert.deepEqual(
       changes.map((c) => c.kind),

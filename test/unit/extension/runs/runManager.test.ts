@@ -277,6 +277,9 @@ if (process.env.BILEVEL_FAKE_WORKER === undefined) {
   });
 
   void describe('the worker process (dist/worker.js)', () => {
+    // Runs after the RunManager suite removed tmp: its store is made again under it, so remove it again.
+    after(() => rmSync(tmp, { recursive: true, force: true }));
+
     void it('finishes its run as cancelled and exits when the host goes away', async () => {
       const dir = storeDir();
       const child = fork(WORKER, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
