@@ -5,6 +5,7 @@ import { BUILTIN_PROBLEMS, METHODS, parseOptionValue, RUN_OPTIONS } from '../cor
 import { PRESETS } from '../protocol/presets';
 import type { BuiltinProblem, MethodSpec, OptionSpec, OptionValue } from '../core';
 import { BACKEND_NAMES } from '../runtime/backend';
+import { notDecimal, parseDecimal } from './parseDecimal';
 import { UsageError } from './usageError';
 
 /** One command-line flag as help texts and validation see it. */
@@ -153,13 +154,27 @@ export function rejectUnknownFlags(command: string, given: ReadonlyMap<string, s
   }
 }
 
-/** The values given for `specs`' flags, parsed to their types and keyed by option key (unchecked). */
+/**
+ * The values given for `specs`' flags, parsed to their types and keyed by option key; ranges are
+ * checked later (resolveOptions), but a numeric flag must be written as a decimal number here.
+ */
 export function readOptions(given: ReadonlyMap<string, string>, specs: readonly OptionSpec[]): Record<string, OptionValue> {
   const out: Record<string, OptionValue> = {};
   for (const spec of specs) {
     const text = given.get(spec.flag);
     if (text === undefined) continue;
-    out[spec.key] = parseOptionValue(spec, text);
+    if (spec.type === 'integer' || spec.type === 'number') {
+      const value = parseDecimal(text);
+      if (value === undefined) throw new UsageError(`--${spec.flag} (${spec.key})${text === '' ? ' needs a value' : `: ${notDecimal(text)}`}; give ${numberWanted(spec)}`);
+      out[spec.key] = value;
+    } else out[spec.key] = parseOptionValue(spec, text);
   }
   return out;
+}
+
+/** "a whole number (≥ 1, ≤ 100000), e.g. --K 20": what a numeric flag takes. */
+function numberWanted(spec: OptionSpec): string {
+  const bounds = [spec.min !== undefined ? `≥ ${spec.min}` : '', spec.greaterThan !== undefined ? `> ${spec.greaterThan}` : '', spec.max !== undefined ? `≤ ${spec.max}` : ''].filter((b) => b !== '');
+  const example = typeof spec.default === 'number' ? `, e.g. --${spec.flag} ${spec.default}` : '';
+  return `${spec.type === 'integer' ? 'a whole number' : 'a decimal number'}${bounds.length > 0 ? ` (${bounds.join(', ')})` : ''}${example}`;
 }

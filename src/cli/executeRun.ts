@@ -5,8 +5,10 @@ import { ProblemError, resolveRunOptions } from '../core';
 import { ProblemFileError, runErrorDiagnostics } from '../problemFiles/compileProblemFile';
 import type { MethodSpec, ResolvedOptions } from '../core';
 import type { FinishStatus, IterationRecord, RunSummary } from '../protocol/metrics';
-import { recordRun } from '../runner/recordRun';
+import { DEFAULT_BATCH_MS, recordRun } from '../runner/recordRun';
 import type { BackendInfo } from '../runtime/backend';
+import { BackendMemoryError } from '../runtime/describeBackendError';
+import { StoreWriteError } from '../store/storeWriteError';
 import type { PreparedProblem } from './prepareProblem';
 import { ProgressBar } from './progressBar';
 import type { ProgressSink } from './progressBar';
@@ -56,8 +58,10 @@ export interface ExecuteRunOptions {
   readonly name?: string;
   /** Progress output, or undefined for none (`--json`). */
   readonly progress: ProgressSink | undefined;
-  /** Polled before every outer iteration (SIGINT). */
+  /** Polled before every outer iteration (a signal, a closed stdout). */
   readonly shouldStop: () => boolean;
+  /** Why shouldStop said stop (`SIGTERM`, `stdout closed (EPIPE)`), added to a cancelled run's message. */
+  readonly stopReason?: () => string | undefined;
   /** Also keep every record in memory and return it in {@link RunResult.records} (`compare --report`). */
   readonly collectRecords?: boolean;
 }
@@ -68,8 +72,8 @@ export function resolveFor(prepared: PreparedProblem, method: MethodSpec): Resol
   return resolveRunOptions(prepared.definition, method, prepared.optionsFor(method));
 }
 
-/** Records in the store reach disk at least this often (ms). */
-const BATCH_MS = 500;
+/** Records in the store reach disk at least this often (ms): the worker's interval too (docs/run-store.md). */
+const BATCH_MS = DEFAULT_BATCH_MS;
 
 /** Runs `method` on the loaded problem with options resolved once; never throws for divergence or cancellation. */
 export async function executeRun(prepared: PreparedProblem, method: MethodSpec, options: ResolvedOptions, settings: ExecuteRunOptions): Promise<RunResult> {
@@ -97,25 +101,29 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
         bar?.update(record);
       },
       shouldStop: settings.shouldStop,
+      ...(settings.stopReason ? { stopReason: settings.stopReason } : {}),
       batchMs: BATCH_MS,
     },
   );
   bar?.finish();
   // The record is finished as failed; an invalid problem is reported as a usage error (a problem
-  // file's at its position), and a built-in's error is ours. A problem file's own code failing
-  // stays a failed run whose message names the line.
+  // file's at its position), a built-in's error is ours, and so is a full disk or the backend's memory
+  // (both already said in words). A problem file's own code failing stays a failed run whose message
+  // names the line.
   const err = outcome.error;
   if (err !== undefined) {
     const file = prepared.loaded.file;
+    if (err instanceof StoreWriteError || (err instanceof BackendMemoryError && !file)) throw err;
     if (file && err instanceof ProblemError) throw new ProblemFileError(runErrorDiagnostics(file, err));
     if (!file) throw err;
   }
+  const message = outcome.message;
   const summary = outcome.summary;
   return {
     method: method.id,
     options: outcome.options,
     status: outcome.status,
-    ...(outcome.message !== undefined ? { message: outcome.message } : {}),
+    ...(message !== undefined ? { message } : {}),
     ...(outcome.runId !== undefined ? { runId: outcome.runId, runDir: outcome.runDir! } : {}),
     final: summary ? { ...finalState(summary), ...(summary.evals && evalIteration !== undefined ? { evalIteration } : {}) } : emptyFinal(),
     warnings: outcome.warnings,

@@ -13,7 +13,8 @@ export interface ParsedArgs {
 /**
  * Parses `bilevel <command> [--flag value | --flag=value | --bool | --no-bool]`. Flags named in
  * `booleanFlags` never take the next argument unless it is literally `true` or `false`, so
- * `--json --problem x` works; every other flag needs a value.
+ * `--json --problem x` works; every other flag needs a value. `--bool=V` takes true, false, 1 or 0
+ * (stored as `true`/`false`) and nothing else.
  */
 export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<string>): ParsedArgs {
   const flags = new Map<string, string>();
@@ -33,7 +34,11 @@ export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<str
     const body = arg.slice(2);
     const eq = body.indexOf('=');
     if (eq >= 0) {
-      flags.set(body.slice(0, eq), body.slice(eq + 1));
+      const name = body.slice(0, eq);
+      const value = body.slice(eq + 1);
+      if (booleanFlags.has(name)) flags.set(name, switchValue(name, value));
+      else if (name.startsWith('no-') && booleanFlags.has(name.slice(3))) throw new UsageError(`--${name} takes no value; give --${name} alone, or --${name.slice(3)}=true/false`);
+      else flags.set(name, value);
       continue;
     }
     if (booleanFlags.has(body)) {
@@ -61,4 +66,11 @@ export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<str
     i++;
   }
   return { command, flags, positionals };
+}
+
+/** A switch's `=value` as `true`/`false`; anything else would silently turn the switch on. */
+function switchValue(name: string, value: string): string {
+  if (value === 'true' || value === '1') return 'true';
+  if (value === 'false' || value === '0') return 'false';
+  throw new UsageError(`--${name} is a switch: give it alone or as --${name}=true/false (or 1/0); got --${name}=${value}`);
 }

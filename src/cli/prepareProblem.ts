@@ -16,6 +16,7 @@ import { parseBackendName, selectBackend } from '../runtime/backend';
 import { runsDir } from '../store/runStore';
 import { COMMAND_FLAGS, flagsFor, readOptions, rejectUnknownFlags } from './commandFlags';
 import type { ParsedArgs } from './parseArgs';
+import { parseDecimal } from './parseDecimal';
 import { findPreset, presetOptionsFor } from './resolvePreset';
 import { UsageError } from './usageError';
 
@@ -157,9 +158,10 @@ export function storeDir(flags: ReadonlyMap<string, string>): string {
  */
 export function parsePoint(flag: string, text: string, sizes: readonly (readonly [string, number])[]): Record<string, number | number[]> {
   const parts = text.split(',').map((s) => s.trim());
-  const values = parts.map(Number);
-  const bad = parts.findIndex((p, i) => p === '' || !Number.isFinite(values[i]));
-  if (bad >= 0) throw new UsageError(`--${flag}: '${parts[bad]}' is not a number; give one number or a comma list of numbers`);
+  const parsed = parts.map(parseDecimal);
+  const bad = parsed.findIndex((v) => v === undefined);
+  if (bad >= 0) throw new UsageError(`--${flag}: '${parts[bad]}' is not a decimal number; give one number or a comma list of numbers`);
+  const values = parsed as number[];
   if (values.length === 1) return Object.fromEntries(sizes.map(([name]) => [name, values[0]!]));
   const total = sizes.reduce((s, [, n]) => s + n, 0);
   if (values.length !== total) {

@@ -1,9 +1,12 @@
 // The `bilevel` command line without the process: parses argv, dispatches to a command, and maps
-// errors to exit codes (2: a mistake in the command line or options, printed without a stack; 1: an
-// internal error). main.ts wires it to the process.
-import { OptionsError, ProblemError } from '../core';
+// errors to exit codes (2: a mistake in the command line or options, printed without a stack; 1: a
+// backend out of memory, said in words, or an internal error). main.ts wires it to the process.
+import { BUILTIN_PROBLEMS, METHODS, OptionsError, ProblemError, RUN_OPTIONS } from '../core';
+import type { OptionSpec } from '../core';
 import { ProblemFileError } from '../problemFiles/compileProblemFile';
 import { BackendUnavailableError } from '../runtime/backend';
+import { BackendMemoryError, describeBackendError } from '../runtime/describeBackendError';
+import { StoreWriteError } from '../store/storeWriteError';
 import type { CliIo } from './cliIo';
 import { booleanFlags, COMMANDS } from './commandFlags';
 import { checkCommand } from './commands/checkCommand';
@@ -30,10 +33,15 @@ const HANDLERS: Readonly<Record<string, Command>> = {
   init: initCommand,
 };
 
+/** Commands that look for a stop request (a signal, a closed stdout) between iterations; main.ts handles signals for them. */
+export const STOPPABLE_COMMANDS: ReadonlySet<string> = new Set(['run', 'compare']);
+
 /** Runs the CLI for `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let flags: ReadonlyMap<string, string> = new Map();
   try {
     const args = parseArgs(argv, booleanFlags());
+    flags = args.flags;
     if (args.command === undefined) {
       if (args.flags.has('version')) {
         io.stdout.write(`${version}\n`);
@@ -56,6 +64,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     return await handler(args, io);
   } catch (err) {
+    // Before the usage errors: an out-of-memory inside a problem's data loader arrives as a ProblemError.
+    const memory = err instanceof BackendMemoryError ? err.message : describeBackendError(err, flags.get('backend') ?? 'wasm', givenSizes(flags));
+    // The user's environment, not a bug: out of memory, a full or unwritable disk (exit 1, no stack).
+    if (memory !== undefined || err instanceof StoreWriteError) {
+      io.stderr.write(`bilevel: ${memory ?? (err as StoreWriteError).message}\n`);
+      return 1;
+    }
     if (err instanceof UsageError || err instanceof OptionsError || err instanceof ProblemError || err instanceof ProblemFileError || err instanceof BackendUnavailableError) {
       io.stderr.write(`bilevel: ${err.message}\n`);
       return 2;
@@ -63,4 +78,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`bilevel: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;
   }
+}
+
+/** The size flags given (K, n, hidden, …: integers with a declared maximum), by flag, for an out-of-memory message. */
+function givenSizes(flags: ReadonlyMap<string, string>): Record<string, string> {
+  const specs: readonly OptionSpec[] = [...RUN_OPTIONS, ...METHODS.flatMap((m) => m.options), ...BUILTIN_PROBLEMS.flatMap((p) => p.params)];
+  const sizes = new Set(specs.filter((s) => s.type === 'integer' && s.max !== undefined).map((s) => s.flag));
+  return Object.fromEntries([...flags].filter(([flag]) => sizes.has(flag)));
 }

@@ -12,6 +12,7 @@ import type { IterationRecord, RunSummary } from '../protocol/metrics';
 import type { RunConfig, RunRecord } from '../protocol/runRecord';
 import { RunStore } from '../store/runStore';
 import type { FinishStatus, RunWriter } from '../store/runStore';
+import { BackendMemoryError, describeBackendError } from '../runtime/describeBackendError';
 import { StoreWriteError } from '../store/storeWriteError';
 import type { LoadedProblem } from './loadProblem';
 import { versions } from './versions';
@@ -42,6 +43,8 @@ export interface RunHooks {
   onBatch?(records: readonly IterationRecord[]): void;
   /** Polled before every outer iteration; true ends the run `cancelled`. */
   shouldStop(): boolean;
+  /** Why the run was stopped (`SIGTERM`, …), added to the cancelled run's message in run.json. */
+  stopReason?(): string | undefined;
   /**
    * Batch interval (ms), time only: the records not yet on disk always span less than this, and
    * when outer iterations take this long or longer each record is written as it comes. Default
@@ -150,10 +153,12 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
     });
     if (deferred) throw deferred.error;
     flush();
-    writer?.finish(outcome.status, outcome.summary, outcome.message);
+    const stopReason = outcome.status === 'cancelled' ? hooks.stopReason?.() : undefined;
+    const message = outcome.message !== undefined && stopReason !== undefined ? `${outcome.message} (${stopReason})` : outcome.message;
+    writer?.finish(outcome.status, outcome.summary, message);
     return {
       status: outcome.status,
-      ...(outcome.message !== undefined ? { message: outcome.message } : {}),
+      ...(message !== undefined ? { message } : {}),
       ...stored,
       options: outcome.options,
       summary: outcome.summary,
@@ -164,11 +169,14 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
     timer = undefined;
     const storeError = err instanceof StoreWriteError ? err : undefined;
     let reason: string;
+    let memory: string | undefined;
     if (storeError) {
       // No retry of the failed write: the records that reached disk stay as they are.
       reason = `${storeError.message}; ${recordsNote(writer)}`;
     } else {
-      reason = messageOf(err);
+      // Out of memory is said in words (backend, limit, sizes, what to change), not as the backend's "Aborted()".
+      memory = describeBackendError(err, request.backend.ran.name, runSizes(request));
+      reason = memory ?? messageOf(err);
       const where = request.problem.file?.locate(err);
       if (where?.line !== undefined) reason += ` (at ${path.basename(where.file)}:${where.line}:${where.column ?? 1})`;
       try {
@@ -184,9 +192,16 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
     } catch (finishErr) {
       reason += `; run.json could not be finished either, so it still says running: ${messageOf(finishErr)}`;
     }
-    const error = storeError ? new StoreWriteError(storeError.file, storeError.code, reason, { cause: storeError }) : err;
+    const error = storeError ? new StoreWriteError(storeError.file, storeError.code, reason, { cause: storeError }) : memory !== undefined ? new BackendMemoryError(memory, err) : err;
     return { status: 'failed', message: reason, ...stored, options: request.options, warnings: [], error };
   }
+}
+
+/** The sizes an out-of-memory message names: K and a built-in's declared size parameters (n, hidden, …), by flag. */
+function runSizes(request: RunRequest): Record<string, number | string | boolean> {
+  const source = request.problem.source;
+  const params = source.kind === 'builtin' ? core.getBuiltinProblem(source.id).params.filter((s) => s.type === 'integer' && s.max !== undefined && request.problem.params[s.key] !== undefined) : [];
+  return { K: request.options.lowerSteps, ...Object.fromEntries(params.map((s) => [s.flag, request.problem.params[s.key]!])) };
 }
 
 /** "N records were written" for a run's failure message (metrics.jsonl holds exactly those). */

@@ -16,6 +16,7 @@ import { versions } from '../runner/versions';
 import { StoreWriteError } from '../store/storeWriteError';
 import type { BackendInfo } from '../runtime/backend';
 import { parseBackendName, selectBackend } from '../runtime/backend';
+import { BackendMemoryError } from '../runtime/describeBackendError';
 
 /** Knobs of {@link serveWorker}; the defaults are what the real worker uses. */
 export interface WorkerEndpointOptions {
@@ -149,8 +150,8 @@ export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, optio
     if (err !== undefined) {
       // Validation at compile time (data loader, initial values, objectives at x_0) points into the file.
       if (problem.file && err instanceof core.ProblemError) send({ type: 'compileError', diagnostics: runErrorDiagnostics(problem.file, err) });
-      // The problem's own errors and a full disk are the run's message, not a bug of the worker: no stack.
-      else if (!(err instanceof core.ProblemError) && !(err instanceof StoreWriteError)) console.error(err);
+      // The problem's own errors, a full disk and the backend's memory are the run's message, not a bug of the worker: no stack.
+      else if (!(err instanceof core.ProblemError) && !(err instanceof StoreWriteError) && !(err instanceof BackendMemoryError)) console.error(err);
     }
     send({
       type: 'runFinished',

@@ -6,6 +6,8 @@ import { resolveFor } from '../executeRun';
 import { formatNumber, formatTable } from '../formatTable';
 import type { ParsedArgs } from '../parseArgs';
 import { parsePoint, prepareProblem, startProblem, variableSizes } from '../prepareProblem';
+import { stringifyRecord } from '../../store/recordJson';
+import { parseDecimal } from '../parseDecimal';
 import { UsageError } from '../usageError';
 
 /** Runs `bilevel check`; exit 1 when a method that should be exact fails the tolerance. */
@@ -16,8 +18,8 @@ export async function checkCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const options = resolveFor(prepared, method);
   const rtol = positiveNumber(args.flags, 'rtol', 1e-3);
   const directionsText = args.flags.get('directions');
-  const directions = directionsText === undefined ? 2 : Number(directionsText);
-  if (!Number.isInteger(directions) || directions < 0) throw new UsageError(`--directions: must be a whole number ≥ 0, got ${directionsText}`);
+  const directions = directionsText === undefined ? 2 : parseDecimal(directionsText);
+  if (directions === undefined || !Number.isInteger(directions) || directions < 0) throw new UsageError(`--directions: must be a whole number ≥ 0, got '${directionsText}'`);
   const xText = args.flags.get('x');
   const x = xText === undefined ? undefined : parsePoint('x', xText, variableSizes(problem.definition.upper));
   const zText = args.flags.get('z');
@@ -36,7 +38,7 @@ export async function checkCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const passed = result.maxRelativeError <= rtol && (result.lowerStart?.maxRelativeError ?? 0) <= rtol;
   const verdict = exact ? (passed ? 'PASS' : 'FAIL') : 'APPROXIMATE';
   if (json) {
-    io.stdout.write(JSON.stringify({ command: 'check', problem: problem.id, backend: backend.name, options, rtol, verdict, ...result }) + '\n');
+    io.stdout.write(stringifyRecord({ command: 'check', problem: problem.id, backend: backend.name, options, rtol, verdict, ...result }) + '\n');
   } else {
     io.stdout.write(formatCheck(result, rtol, verdict) + '\n');
   }
@@ -85,7 +87,7 @@ export function formatCheck(r: CheckResult, rtol: number, verdict: string): stri
 function positiveNumber(flags: ReadonlyMap<string, string>, flag: string, fallback: number): number {
   const text = flags.get(flag);
   if (text === undefined) return fallback;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${flag}: must be a number > 0, got ${JSON.stringify(text)}`);
+  const v = parseDecimal(text);
+  if (v === undefined || v <= 0) throw new UsageError(`--${flag}: must be a decimal number > 0, got '${text}'`);
   return v;
 }

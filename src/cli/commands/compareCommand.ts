@@ -2,8 +2,10 @@
 // (and, with --report FILE, one self-contained HTML page of charts).
 import type { ReportInput } from '../../report/reportData';
 import { loadChartJs, writeReport } from '../../report/writeReport';
+import { stringifyRecord } from '../../store/recordJson';
+import { checkRunMemory } from '../checkRunMemory';
 import type { CliIo } from '../cliIo';
-import { EXIT_INTERRUPTED } from '../cliIo';
+import { stoppedExitCode, stopReasonOf } from '../cliIo';
 import { executeRun, resolveFor } from '../executeRun';
 import type { RunResult } from '../executeRun';
 import { formatBytes, formatNumber, formatTable } from '../formatTable';
@@ -11,6 +13,7 @@ import type { ParsedArgs } from '../parseArgs';
 import { evalTable } from '../evalSummary';
 import { formatStatSummaries, statSummariesToJson } from '../statsSummary';
 import { ignoredFlags, prepareProblem, startProblem, storeDir } from '../prepareProblem';
+import { resolveStoreDir } from '../resolveStoreDir';
 import { unusedPresetOptions } from '../resolvePreset';
 import type { PreparedProblem } from '../prepareProblem';
 import { UsageError } from '../usageError';
@@ -18,10 +21,10 @@ import { UsageError } from '../usageError';
 /** Runs `bilevel compare`; returns the exit code. */
 export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const first = prepareProblem('compare', args);
-  // Each method reads the run options plus its own flags; a built-in's are all checked before any runs.
-  if (first.definition) for (const m of first.methods) resolveFor(first, m);
+  // Each method reads the run options plus its own flags; a built-in's are all checked (and what each
+  // method would store) before any runs.
+  if (first.definition) for (const m of first.methods) checkRunMemory(first.definition, m, resolveFor(first, m));
   const json = args.flags.has('json') && args.flags.get('json') !== 'false';
-  const noStore = args.flags.has('no-store') && args.flags.get('no-store') !== 'false';
   const reportFile = args.flags.get('report');
   if (reportFile === '') throw new UsageError('--report needs a file name, e.g. --report compare.html');
   // Chart.js is read before any run starts, so a missing package costs no computation.
@@ -42,9 +45,10 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
   if (unused.length > 0) {
     io.stderr.write(`bilevel: note: none of ${first.methods.map((m) => m.id).join(', ')} takes ${unused.join(', ')} of preset '${first.preset!.id}'; left out\n`);
   }
-  const store = noStore ? undefined : storeDir(args.flags);
+  const store = resolveStoreDir(args.flags);
   const { backend, problem, prepared } = await startProblem(first, args, store);
   const resolved = prepared.methods.map((m) => resolveFor(prepared, m));
+  for (const [i, m] of prepared.methods.entries()) checkRunMemory(prepared.definition!, m, resolved[i]!);
   const results: RunResult[] = [];
   for (const [i, method] of prepared.methods.entries()) {
     if (io.interrupted()) break;
@@ -54,13 +58,15 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
         storeDir: store,
         progress: json ? undefined : io.stdout,
         shouldStop: io.interrupted,
+        stopReason: () => stopReasonOf(io),
         collectRecords: reportFile !== undefined,
       }),
     );
   }
   if (json) {
+    // Non-finite numbers as run.json keeps them ("Infinity", "NaN"), not JSON.stringify's null.
     io.stdout.write(
-      JSON.stringify({
+      stringifyRecord({
         command: 'compare',
         problem: problem.id,
         problemParams: problem.params,
@@ -103,7 +109,10 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
       return 1;
     }
   }
-  if (io.interrupted()) return EXIT_INTERRUPTED;
+  if (io.stopCause?.() === 'EPIPE') {
+    for (const r of results) io.stderr.write(`bilevel: ${r.method}: ${r.status}${r.runId !== undefined ? ` (run ${r.runId})` : ''}\n`);
+  }
+  if (io.interrupted()) return stoppedExitCode(io);
   // A diverged method is a finding of the comparison, not an error of the command.
   return results.some((r) => r.status === 'failed') ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { compileProblem, createRng, hypergradientAt, startingPoint } from '../../core';
 import type { ProblemDefinition, VariableSpec } from '../../core';
+import { stringifyRecord } from '../../store/recordJson';
 import type { CliIo } from '../cliIo';
 import { resolveFor } from '../executeRun';
 import type { ParsedArgs } from '../parseArgs';
@@ -22,8 +23,9 @@ export async function gradCommand(args: ParsedArgs, io: CliIo): Promise<number> 
     try {
       const { gx, upperLoss } = await hypergradientAt(problem, method, options, x);
       const xFlat = (await Promise.all(x.map((t) => t.data()))).flatMap((d) => Array.from(d));
+      // Non-finite numbers as run.json keeps them ("Infinity", "NaN"), not JSON.stringify's null.
       io.stdout.write(
-        JSON.stringify({
+        stringifyRecord({
           command: 'grad',
           problem: loaded.id,
           problemParams: loaded.params,

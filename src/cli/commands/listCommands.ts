@@ -105,11 +105,12 @@ function flagOf(key: string): string {
   return [...RUN_OPTIONS, ...METHODS.flatMap((m) => m.options)].find((s) => s.key === key)?.flag ?? key;
 }
 
-/** `  --flag VALUE  description (default: d)` lines, aligned. */
+/** `  --flag VALUE  description At most N. (default: d)` lines, aligned; a size's declared maximum is part of its help. */
 export function optionLines(specs: readonly OptionSpec[], indent = '  '): string[] {
   const heads = specs.map((s) => `--${s.flag}${s.type === 'boolean' ? '' : ` ${s.type === 'choice' ? (s.choices ?? []).join('|') : s.type === 'integer' ? 'INT' : 'NUM'}`}`);
   const w = Math.max(0, ...heads.map((h) => h.length));
-  return specs.map((s, i) => `${indent}${heads[i]!.padEnd(w)}  ${s.description} (default: ${defaultText(s)})`);
+  const most = (s: OptionSpec): string => (s.type === 'integer' && s.max !== undefined ? ` At most ${s.max}.` : '');
+  return specs.map((s, i) => `${indent}${heads[i]!.padEnd(w)}  ${s.description}${most(s)} (default: ${defaultText(s)})`);
 }
 
 function specJson(s: OptionSpec): Record<string, unknown> {

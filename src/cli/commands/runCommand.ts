@@ -1,14 +1,17 @@
 // `bilevel run`: one method on one problem, stored, with progress and a final summary.
 import { METHODS, RUN_OPTIONS } from '../../core';
+import { stringifyRecord } from '../../store/recordJson';
+import { checkRunMemory } from '../checkRunMemory';
 import type { CliIo } from '../cliIo';
-import { EXIT_INTERRUPTED } from '../cliIo';
+import { stoppedExitCode, stopReasonOf } from '../cliIo';
 import { executeRun, resolveFor } from '../executeRun';
 import type { RunResult } from '../executeRun';
 import { formatBytes, formatNumber } from '../formatTable';
 import { formatEvalLines } from '../evalSummary';
 import { formatStatSummaries, statSummariesToJson } from '../statsSummary';
 import type { ParsedArgs } from '../parseArgs';
-import { prepareProblem, startProblem, storeDir } from '../prepareProblem';
+import { prepareProblem, startProblem } from '../prepareProblem';
+import { resolveStoreDir } from '../resolveStoreDir';
 import { prepareSpec } from '../specFile';
 import { unusedPresetOptions } from '../resolvePreset';
 
@@ -16,15 +19,16 @@ import { unusedPresetOptions } from '../resolvePreset';
 export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const fromSpec = args.flags.has('spec') ? prepareSpec(args) : undefined;
   const first = fromSpec?.prepared ?? prepareProblem('run', args);
-  // A built-in's options are checked before the backend starts or a run folder appears.
-  if (first.definition) resolveFor(first, first.methods[0]!);
+  // A built-in's options and memory are checked before the backend starts or a run folder appears.
+  if (first.definition) checkRunMemory(first.definition, first.methods[0]!, resolveFor(first, first.methods[0]!));
   const json = args.flags.has('json') && args.flags.get('json') !== 'false';
-  const noStore = args.flags.has('no-store') && args.flags.get('no-store') !== 'false';
-  const store = noStore ? undefined : storeDir(args.flags);
+  const store = resolveStoreDir(args.flags);
   const { backend, problem, prepared } = await startProblem(first, args, store);
   const method = prepared.methods[0]!;
   const options = resolveFor(prepared, method);
-  const unused = unusedPresetOptions(prepared.preset, [method]);
+  checkRunMemory(prepared.definition!, method, options);
+  // A spec's options are complete as written: a preset named in it is only recorded.
+  const unused = fromSpec ? [] : unusedPresetOptions(prepared.preset, [method]);
   if (unused.length > 0) io.stderr.write(`bilevel: note: ${method.id} takes no ${unused.join(', ')} of preset '${prepared.preset!.id}'; left out\n`);
   const name = args.flags.get('name') ?? fromSpec?.spec.name;
   const result = await executeRun(prepared, method, options, {
@@ -33,10 +37,12 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
     ...(name !== undefined ? { name } : {}),
     progress: json ? undefined : io.stdout,
     shouldStop: io.interrupted,
+    stopReason: () => stopReasonOf(io),
   });
   if (json) {
+    // Non-finite numbers as run.json keeps them ("Infinity", "NaN"), not JSON.stringify's null.
     io.stdout.write(
-      JSON.stringify({
+      stringifyRecord({
         command: 'run',
         problem: problem.id,
         problemParams: problem.params,
@@ -55,8 +61,11 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   } else {
     io.stdout.write(formatRunSummary(problem.id, result, backend.detail, prepared.preset?.id) + '\n');
   }
-  return result.status === 'cancelled' ? EXIT_INTERRUPTED : result.status === 'completed' ? 0 : 1;
+  // The summary went nowhere: say on stderr how the run ended and where it is.
+  if (io.stopCause?.() === 'EPIPE') io.stderr.write(`bilevel: ${method.id} on ${problem.id}: ${result.status}${result.runId !== undefined ? ` (run ${result.runId})` : ''}\n`);
+  return result.status === 'cancelled' ? stoppedExitCode(io) : result.status === 'completed' ? 0 : 1;
 }
+
 
 /** The text summary printed after a run (with the preset it came from, if any). */
 export function formatRunSummary(problem: string, r: RunResult, backendDetail: string, preset?: string): string {

@@ -8,7 +8,7 @@ import { solveLowerApproximately } from './unrolledHypergradient';
 
 /** CG's solve: iterations, tolerance, damping and the flags' thresholds. */
 const CG_OPTIONS = [
-  { key: 'cgIterations', flag: 'cg-iters', type: 'integer', default: 40, min: 1, description: 'Maximum CG iterations J.' },
+  { key: 'cgIterations', flag: 'cg-iters', type: 'integer', default: 40, min: 1, max: 100_000, description: 'Maximum CG iterations J.' },
   { key: 'cgTolerance', flag: 'cg-tol', type: 'number', default: 1e-6, greaterThan: 0, description: 'Stop when ‖Hv − b‖ ≤ tol·‖b‖.' },
   { key: 'damping', flag: 'damping', type: 'number', default: 0, min: 0, description: 'Damping ρ: solve (H + ρI) v = b.' },
   { key: 'cgCurvatureFloor', flag: 'cg-curvature-floor', type: 'number', default: 1e-10, min: 0, description: 'Flag non-positive curvature when pᵀHp ≤ δ‖p‖².' },

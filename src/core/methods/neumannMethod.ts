@@ -8,7 +8,7 @@ import { solveLowerApproximately } from './unrolledHypergradient';
 
 /** The series: its length J and step s. */
 const NEUMANN_OPTIONS = [
-  { key: 'neumannTerms', flag: 'neumann-terms', type: 'integer', default: 40, min: 0, description: 'Series terms J.' },
+  { key: 'neumannTerms', flag: 'neumann-terms', type: 'integer', default: 40, min: 0, max: 100_000, description: 'Series terms J.' },
   {
     key: 'neumannLr',
     flag: 'neumann-lr',

@@ -10,6 +10,7 @@ const TRUNCATED_RHG_OPTIONS = [
     flag: 'M',
     type: 'integer',
     min: 1,
+    max: 100_000,
     default: (o) => Math.max(1, Math.floor(o.lowerSteps / 2)),
     description: 'Back-propagated steps M (1 ≤ M ≤ K; default ⌊K/2⌋).',
   },

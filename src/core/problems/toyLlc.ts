@@ -16,7 +16,7 @@ export const toyLlc: BuiltinProblem = {
   title: 'LLC example of IA-GM(A) (IAPTT-GM Eq. 13)',
   summary: 'Spec §9c: the BDA toy at n = 100 with Table 7 settings (T = 1000, K = 20, λ = 0.005); x* = e, y* = (e, e).',
   params: [
-    { key: 'n', flag: 'n', type: 'integer', default: 100, min: 1, description: 'Dimension n of x, y¹ and y².' },
+    { key: 'n', flag: 'n', type: 'integer', default: 100, min: 1, max: 1_000_000, description: 'Dimension n of x, y¹ and y².' },
     { key: 'x0', flag: 'x0', type: 'number', default: 0.01, description: 'Initial x (every entry).' },
     { key: 'y0', flag: 'y0', type: 'number', default: 0.01, description: 'Initial y¹ and y² = the initial z (every entry).' },
   ],

@@ -15,7 +15,7 @@ export const toyNonsingleton: BuiltinProblem = {
   title: 'Non-singleton lower level (BDA toy)',
   summary: 'Spec §9a: LL solution set {(x, w)}; x* = e, y* = (e, e); RHG converges to ½e.',
   params: [
-    { key: 'n', flag: 'n', type: 'integer', default: 1, min: 1, description: 'Dimension n of x, y¹ and y².' },
+    { key: 'n', flag: 'n', type: 'integer', default: 1, min: 1, max: 1_000_000, description: 'Dimension n of x, y¹ and y².' },
     { key: 'x0', flag: 'x0', type: 'number', default: 0, description: 'Initial x (every entry).' },
     { key: 'y0', flag: 'y0', type: 'number', default: 0, description: 'Initial y¹ and y² (every entry).' },
   ],

@@ -66,7 +66,7 @@ export const toyQuadratic: BuiltinProblem = {
   title: 'Strongly convex quadratic (sl-BAMM toy d2)',
   summary: 'Spec §9d(d2): F = ½yᵀAy + ½(x−x̂)ᵀD(x−x̂), f = ½yᵀAy − xᵀBy; closed-form x* and ∇φ.',
   params: [
-    { key: 'n', flag: 'n', type: 'integer', default: 5, min: 1, description: 'Dimension n of x and y.' },
+    { key: 'n', flag: 'n', type: 'integer', default: 5, min: 1, max: 1000, description: 'Dimension n of x and y; the instance and its closed form are dense n×n float64, O(n³) in JavaScript.' },
     { key: 'instanceSeed', flag: 'instance-seed', type: 'integer', default: 0, min: 0, description: 'Seed of A, B, D, x̂.' },
     { key: 'identity', flag: 'identity', type: 'boolean', default: false, description: 'Use A = B = D = I, x̂ = e (x* = ½e).' },
     { key: 'init', flag: 'init', type: 'number', default: 2, description: 'Initial x and y (every entry).' },

@@ -118,7 +118,7 @@ export const toyUfom: BuiltinProblem = {
     { key: 'D', flag: 'D', type: 'number', default: 0.06, greaterThan: 0, description: 'Target FOM-point slope: M′(θ_FOM) = √(2D) (sets b_2 and A).' },
     { key: 'a1', flag: 'a1', type: 'number', default: 0.5, greaterThan: 0, description: 'Curvature a_1 of task 1.' },
     { key: 'a2', flag: 'a2', type: 'number', default: 1.5, greaterThan: 0, description: 'Curvature a_2 of task 2.' },
-    { key: 'r', flag: 'r', type: 'integer', default: 10, min: 1, description: 'Inner steps r the instance is built for (also the default K).' },
+    { key: 'r', flag: 'r', type: 'integer', default: 10, min: 1, max: 100_000, description: 'Inner steps r the instance is built for (also the default K).' },
     { key: 'alpha', flag: 'alpha', type: 'number', default: 0.1, greaterThan: 0, description: 'Inner step size α the instance is built for (also the default inner-lr).' },
   ],
   create(params) {
