@@ -453,10 +453,26 @@ export class RunManager implements Disposable {
   }
 }
 
-class RunJob implements RunHandle {
-  readonly kind = 'run';
+/** What a run and a check share while the manager owns them: the spec, the worker, the cancel. */
+abstract class Job<Done> {
   state: JobState = 'queued';
   backend?: ReadyMessage['backend'];
+  worker?: WorkerProcess;
+  cancelRequested = false;
+  readonly abort = new AbortController();
+  readonly done: Promise<Done>;
+  resolve!: (done: Done) => void;
+
+  constructor(
+    readonly spec: ExperimentSpec,
+    readonly overrides: JobOverrides,
+  ) {
+    this.done = new Promise((resolve) => (this.resolve = resolve));
+  }
+}
+
+class RunJob extends Job<RunResult> implements RunHandle {
+  readonly kind = 'run';
   /** True once the worker created run.json (runStarted). */
   recorded = false;
   runDir?: string;
@@ -464,20 +480,15 @@ class RunJob implements RunHandle {
   recordsReceived = 0;
   result?: RunResult;
   diagnostics?: readonly SourceDiagnostic[];
-  worker?: WorkerProcess;
-  cancelRequested = false;
   killedAfterCancel = false;
   killTimer?: NodeJS.Timeout;
-  readonly abort = new AbortController();
-  readonly done: Promise<RunResult>;
-  resolve!: (result: RunResult) => void;
 
   constructor(
     readonly runId: string,
-    readonly spec: ExperimentSpec,
-    readonly overrides: JobOverrides,
+    spec: ExperimentSpec,
+    overrides: JobOverrides,
   ) {
-    this.done = new Promise((resolve) => (this.resolve = resolve));
+    super(spec, overrides);
   }
 
   get key(): string {
@@ -485,22 +496,15 @@ class RunJob implements RunHandle {
   }
 }
 
-class CheckJob implements CheckHandle {
+class CheckJob extends Job<CheckOutcome> implements CheckHandle {
   readonly kind = 'check';
-  state: JobState = 'queued';
-  backend?: ReadyMessage['backend'];
-  worker?: WorkerProcess;
-  cancelRequested = false;
-  readonly abort = new AbortController();
-  readonly done: Promise<CheckOutcome>;
-  resolve!: (outcome: CheckOutcome) => void;
 
   constructor(
     readonly key: string,
-    readonly spec: ExperimentSpec,
-    readonly overrides: JobOverrides,
+    spec: ExperimentSpec,
+    overrides: JobOverrides,
   ) {
-    this.done = new Promise((resolve) => (this.resolve = resolve));
+    super(spec, overrides);
   }
 }
 

@@ -1,26 +1,19 @@
 // End-to-end tests of the built `bilevel` command (dist/cli.js via bin/bilevel.js), each in a
 // temporary working directory with its own run store.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertCliBuilt, runBilevel } from '../helpers/bilevelCli';
+import type { CliResult } from '../helpers/bilevelCli';
 
-// Bundled to dist-test/unit/cli/, so the repository root is three folders up.
-const ROOT = path.resolve(__dirname, '../../..');
-const BIN = path.join(ROOT, 'bin', 'bilevel.js');
 let cwd = '';
 
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-function bilevel(...args: string[]): Result {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** `bilevel ...args` in this suite's working folder. */
+function bilevel(...args: string[]): CliResult {
+  return runBilevel(cwd, ...args);
 }
 
 function runFolders(): string[] {
@@ -30,7 +23,7 @@ function runFolders(): string[] {
 
 describe('bilevel CLI', () => {
   before(() => {
-    assert.ok(existsSync(path.join(ROOT, 'dist', 'cli.js')), `dist/cli.js is missing under ${ROOT}; run \`npm run build\` first (npm test does).`);
+    assertCliBuilt();
     cwd = mkdtempSync(path.join(os.tmpdir(), 'bilevel-cli-'));
   });
   after(() => rmSync(cwd, { recursive: true, force: true }));

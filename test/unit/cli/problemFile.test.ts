@@ -2,20 +2,18 @@
 // export a reference picks, compile and validation errors at file:line:col, parameter flags that a
 // file problem does not take, and `problems --file`. Each test works in its own temporary folder.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { assertCliBuilt, runBilevel } from '../helpers/bilevelCli';
+import type { CliResult } from '../helpers/bilevelCli';
 
-// Bundled to dist-test/unit/cli/, so the repository root is three folders up.
-const ROOT = path.resolve(__dirname, '../../..');
-const BIN = path.join(ROOT, 'bin', 'bilevel.js');
 let cwd = '';
 
-function bilevel(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** `bilevel ...args` in this suite's working folder. */
+function bilevel(...args: string[]): CliResult {
+  return runBilevel(cwd, ...args);
 }
 
 /**
@@ -46,7 +44,7 @@ export const notAProblem = level;
 
 describe('bilevel CLI on problem files', () => {
   before(() => {
-    assert.ok(existsSync(path.join(ROOT, 'dist', 'cli.js')), `dist/cli.js is missing under ${ROOT}; run \`npm run build\` first (npm test does).`);
+    assertCliBuilt();
     cwd = mkdtempSync(path.join(os.tmpdir(), 'bilevel-file-'));
     writeFileSync(path.join(cwd, 'quadratic.bilevel.ts'), QUADRATIC);
     // A local import: the file may import other files of its folder.

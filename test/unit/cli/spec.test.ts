@@ -2,23 +2,21 @@
 // given back as a spec repeats the run exactly (same resolved options, same final x on cpu); and the
 // JSON Schema in docs/ says what the TypeScript type says.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type * as TypeScript from 'typescript';
 import { METHODS } from '../../../src/core';
+import { assertCliBuilt, REPO_ROOT, runBilevel } from '../helpers/bilevelCli';
+import type { CliResult } from '../helpers/bilevelCli';
 
-// Bundled to dist-test/unit/cli/, so the repository root is three folders up.
-const ROOT = path.resolve(__dirname, '../../..');
-const BIN = path.join(ROOT, 'bin', 'bilevel.js');
 let cwd = '';
 
-function bilevel(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** `bilevel ...args` in this suite's working folder. */
+function bilevel(...args: string[]): CliResult {
+  return runBilevel(cwd, ...args);
 }
 
 interface RunJson {
@@ -31,7 +29,7 @@ interface RunJson {
 
 describe('bilevel run --spec', () => {
   before(() => {
-    assert.ok(existsSync(path.join(ROOT, 'dist', 'cli.js')), `dist/cli.js is missing under ${ROOT}; run \`npm run build\` first (npm test does).`);
+    assertCliBuilt();
     cwd = mkdtempSync(path.join(os.tmpdir(), 'bilevel-spec-'));
   });
   after(() => rmSync(cwd, { recursive: true, force: true }));
@@ -87,10 +85,10 @@ describe('bilevel run --spec', () => {
   });
 
   it('has a JSON Schema in docs/ that matches the ExperimentSpec type', () => {
-    const schema = JSON.parse(readFileSync(path.join(ROOT, 'docs', 'experiment-spec.schema.json'), 'utf8')) as Schema;
+    const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs', 'experiment-spec.schema.json'), 'utf8')) as Schema;
     // The TypeScript compiler reads the type from the source; it is loaded at run time, not bundled.
-    const ts = createRequire(path.join(ROOT, 'package.json'))('typescript') as typeof TypeScript;
-    const file = path.join(ROOT, 'src', 'protocol', 'experiment.ts');
+    const ts = createRequire(path.join(REPO_ROOT, 'package.json'))('typescript') as typeof TypeScript;
+    const file = path.join(REPO_ROOT, 'src', 'protocol', 'experiment.ts');
     const program = ts.createProgram([file], { strict: true, noEmit: true });
     const checker = program.getTypeChecker();
     const source = program.getSourceFile(file)!;

@@ -4,7 +4,7 @@
 // with a status that says what happened, metrics.jsonl must stay readable, and the exit code and
 // the message must say why. Each test works in its own temporary folder with its own store.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -12,10 +12,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RunStore } from '../../../src/store/runStore';
 import type { RunRecord } from '../../../src/protocol/runRecord';
+import { assertCliBuilt, BILEVEL_BIN, runBilevel } from '../helpers/bilevelCli';
 
-// Bundled to dist-test/unit/faults/, so the repository root is three folders up.
-const ROOT = path.resolve(__dirname, '../../..');
-const BIN = path.join(ROOT, 'bin', 'bilevel.js');
 const temps: string[] = [];
 
 /** A fresh working folder; its store is `<dir>/runs`. */
@@ -25,19 +23,8 @@ function workdir(): string {
   return dir;
 }
 
-interface Result {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-function bilevel(cwd: string, ...args: string[]): Result {
-  const started = Date.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
-}
+/** `bilevel ...args` in `cwd`, to its end. */
+const bilevel = runBilevel;
 
 /** A running `bilevel` whose output is collected as it comes. */
 interface Live {
@@ -48,7 +35,7 @@ interface Live {
 }
 
 function start(cwd: string, ...args: string[]): Live {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BILEVEL_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
@@ -103,7 +90,7 @@ const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2,
 
 describe('bilevel under faults', () => {
   before(() => {
-    assert.ok(existsSync(path.join(ROOT, 'dist', 'cli.js')), `dist/cli.js is missing under ${ROOT}; run \`npm run build\` first (npm test does).`);
+    assertCliBuilt();
   });
   after(() => {
     for (const dir of temps) rmSync(dir, { recursive: true, force: true });

@@ -1,21 +1,19 @@
 // End-to-end tests of `bilevel compare --report FILE` through the built CLI (dist/cli.js via
 // bin/bilevel.js), each in a temporary working directory.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IterationRecord } from '../../../src/protocol/metrics';
+import { assertCliBuilt, runBilevel } from '../helpers/bilevelCli';
+import type { CliResult } from '../helpers/bilevelCli';
 
-// Bundled to dist-test/unit/report/, so the repository root is three folders up.
-const ROOT = path.resolve(__dirname, '../../..');
-const BIN = path.join(ROOT, 'bin', 'bilevel.js');
 let cwd = '';
 
-function bilevel(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** `bilevel ...args` in this suite's working folder. */
+function bilevel(...args: string[]): CliResult {
+  return runBilevel(cwd, ...args);
 }
 
 /** The records embedded in a report, by method. */
@@ -28,7 +26,7 @@ function embeddedRecords(html: string): Map<string, IterationRecord[]> {
 
 describe('bilevel compare --report', () => {
   before(() => {
-    assert.ok(existsSync(path.join(ROOT, 'dist', 'cli.js')), `dist/cli.js is missing under ${ROOT}; run \`npm run build\` first (npm test does).`);
+    assertCliBuilt();
     cwd = mkdtempSync(path.join(os.tmpdir(), 'bilevel-report-'));
   });
   after(() => rmSync(cwd, { recursive: true, force: true }));
