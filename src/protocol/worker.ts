@@ -87,7 +87,8 @@ export interface CheckResultMessage {
   readonly exact: boolean;
   readonly maxRelativeError: number;
   readonly relativeErrorVsRhg: number;
-  readonly directions: readonly { analytic: number; finiteDifference: number; epsilon: number; relativeError: number }[];
+  /** Per direction; fdError is the finite difference's estimated error, read by the pass rule (protocol/checkRule.ts; absent counts as 0). */
+  readonly directions: readonly { analytic: number; finiteDifference: number; epsilon: number; relativeError: number; fdError?: number }[];
 }
 
 /** Worker: the problem file did not compile or validate; diagnostics point into the source. */

@@ -179,7 +179,7 @@ export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, optio
         exact: result.exactForApproximateProblem,
         maxRelativeError: result.maxRelativeError,
         relativeErrorVsRhg: result.relativeErrorVsRhg,
-        directions: result.directions.map((d) => ({ analytic: d.analytic, finiteDifference: d.finiteDifference, epsilon: d.epsilon, relativeError: d.relativeError })),
+        directions: result.directions.map((d) => ({ analytic: d.analytic, finiteDifference: d.finiteDifference, epsilon: d.epsilon, relativeError: d.relativeError, fdError: d.fdError })),
       });
       return 0;
     } catch (err) {

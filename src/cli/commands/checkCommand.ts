@@ -1,6 +1,7 @@
 // `bilevel check`: a method's hypergradient against central finite differences of φ_K and RHG.
 import { checkHypergradient } from '../../core';
-import type { CheckResult } from '../../core';
+import type { CheckResult, DirectionCheck } from '../../core';
+import { absoluteError, checkRuleText, directionPasses, directionsPass, directionTolerance } from '../../protocol/checkRule';
 import type { CliIo } from '../cliIo';
 import { resolveFor } from '../executeRun';
 import { formatNumber, formatTable } from '../formatTable';
@@ -10,7 +11,7 @@ import { stringifyRecord } from '../../store/recordJson';
 import { parseDecimal } from '../parseDecimal';
 import { UsageError } from '../usageError';
 
-/** Runs `bilevel check`; exit 1 when a method that should be exact fails the tolerance. */
+/** Runs `bilevel check`; exit 1 when a method that should be exact fails the pass rule (src/protocol/checkRule.ts). */
 export async function checkCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const first = prepareProblem('check', args);
   const { backend, problem, prepared } = await startProblem(first, args);
@@ -34,8 +35,9 @@ export async function checkCommand(args: ParsedArgs, io: CliIo): Promise<number>
     seed: options.seed,
   });
   const exact = result.exactForApproximateProblem;
-  // For methods that learn z, dφ_K/dz is part of the hypergradient and must pass too.
-  const passed = result.maxRelativeError <= rtol && (result.lowerStart?.maxRelativeError ?? 0) <= rtol;
+  // Every direction must pass the rule of protocol/checkRule.ts; for methods that learn z, dφ_K/dz is
+  // part of the hypergradient and must pass too.
+  const passed = directionsPass(result.directions, rtol) && directionsPass(result.lowerStart?.directions ?? [], rtol);
   const verdict = exact ? (passed ? 'PASS' : 'FAIL') : 'APPROXIMATE';
   if (json) {
     io.stdout.write(stringifyRecord({ command: 'check', problem: problem.id, backend: backend.name, options, rtol, verdict, ...result }) + '\n');
@@ -50,14 +52,8 @@ export function formatCheck(r: CheckResult, rtol: number, verdict: string): stri
   // checkHypergradient puts the hypergradient's own direction first when g ≠ 0.
   const hasG = Math.hypot(...r.hypergradient) > 0;
   const table = formatTable(
-    ['direction', 'analytic g·d', 'finite diff.', 'ε', 'rel. error'],
-    r.directions.map((d, i) => [
-      i === 0 && hasG ? 'g/‖g‖' : `random ${hasG ? i : i + 1}`,
-      formatNumber(d.analytic),
-      formatNumber(d.finiteDifference),
-      formatNumber(d.epsilon),
-      formatNumber(d.relativeError),
-    ]),
+    DIRECTION_HEADER,
+    r.directions.map((d, i) => directionRow(i === 0 && hasG ? 'g/‖g‖' : `random ${hasG ? i : i + 1}`, d, rtol)),
   );
   const lines = [
     `${r.method} with K = ${r.lowerSteps}: F(x, y_K) = ${formatNumber(r.upperLoss)}`,
@@ -69,8 +65,8 @@ export function formatCheck(r: CheckResult, rtol: number, verdict: string): stri
     lines.push(
       'w.r.t. the lower start z:',
       formatTable(
-        ['direction', 'analytic g·d', 'finite diff.', 'ε', 'rel. error'],
-        r.lowerStart.directions.map((d, i) => [`z ${i + 1}`, formatNumber(d.analytic), formatNumber(d.finiteDifference), formatNumber(d.epsilon), formatNumber(d.relativeError)]),
+        DIRECTION_HEADER,
+        r.lowerStart.directions.map((d, i) => directionRow(`z ${i + 1}`, d, rtol)),
       ),
       `max relative error vs finite differences (z): ${formatNumber(r.lowerStart.maxRelativeError)}`,
     );
@@ -78,10 +74,29 @@ export function formatCheck(r: CheckResult, rtol: number, verdict: string): stri
   if (verdict === 'APPROXIMATE') {
     lines.push(`${r.method} approximates the gradient of φ_K by design; the errors above are reported, not judged (rtol ${rtol}).`);
   } else {
+    const all = [...r.directions, ...(r.lowerStart?.directions ?? [])];
+    const failed = all.filter((d) => !directionPasses(d, rtol)).length;
     const worst = Math.max(r.maxRelativeError, r.lowerStart?.maxRelativeError ?? 0);
-    lines.push(`${verdict}: ${r.method} is exact for φ_K; max relative error ${formatNumber(worst)} ${verdict === 'PASS' ? '≤' : '>'} rtol ${rtol}`);
+    const how = verdict === 'PASS' ? `every direction has ${checkRuleText(rtol)}` : `${failed} of ${all.length} direction(s) fail ${checkRuleText(rtol)}`;
+    lines.push(`${verdict}: ${r.method} is exact for φ_K; ${how} (max relative error ${formatNumber(worst)})`);
   }
   return lines.join('\n');
+}
+
+const DIRECTION_HEADER = ['direction', 'analytic g·d', 'finite diff.', 'ε', 'abs. error', 'tolerance', 'rel. error', 'ok'];
+
+/** One row of the direction table: the numbers, the tolerance of the pass rule and ✓ / ✗. */
+function directionRow(label: string, d: DirectionCheck, rtol: number): string[] {
+  return [
+    label,
+    formatNumber(d.analytic),
+    formatNumber(d.finiteDifference),
+    formatNumber(d.epsilon),
+    formatNumber(absoluteError(d)),
+    formatNumber(directionTolerance(d, rtol)),
+    formatNumber(d.relativeError),
+    directionPasses(d, rtol) ? '✓' : '✗',
+  ];
 }
 
 function positiveNumber(flags: ReadonlyMap<string, string>, flag: string, fallback: number): number {

@@ -46,6 +46,12 @@ export interface DirectionCheck {
   readonly epsilon: number;
   /** |analytic − fd| / max(|analytic|, |fd|, 1e-6). */
   readonly relativeError: number;
+  /**
+   * Estimated error of finiteDifference: the gap to the estimate at the next smaller ε plus the
+   * float32 round-off of the difference, eps32·max|φ(x ± εd)|/ε. The pass rule (src/protocol/checkRule.ts)
+   * allows |analytic − fd| ≤ 3·fdError + rtol·max(|analytic|, |fd|) (docs/methods.md §13).
+   */
+  readonly fdError: number;
 }
 
 /** The outcome of a check. */
@@ -75,10 +81,10 @@ export interface LowerStartCheck {
   readonly maxRelativeError: number;
 }
 
-/** Runs the check; never trains (one hypergradient at one point). */
-export async function checkHypergradient(definition: ProblemDefinition<unknown, unknown>, methodId: string, check: CheckOptions = {}): Promise<CheckResult> {
+/** Runs the check; never trains (one hypergradient at one point). `method` is a registered id or a spec (tests wrap one). */
+export async function checkHypergradient(definition: ProblemDefinition<unknown, unknown>, methodId: string | AnyMethodSpec, check: CheckOptions = {}): Promise<CheckResult> {
   registerSecondOrderGradients();
-  const method = getMethod(methodId);
+  const method = typeof methodId === 'string' ? getMethod(methodId) : methodId;
   const options = resolveRunOptions(definition, method, check.options ?? {});
   const problem = await compileProblem(definition, createRng(options.seed));
   try {
@@ -222,6 +228,9 @@ function withValues(names: readonly string[], base: TensorList, given: Readonly<
   });
 }
 
+/** Unit round-off of float32, 2^−23 (the same constant as src/protocol/checkRule.ts, which core does not import). */
+const FLOAT32_EPSILON = 2 ** -23;
+
 function directionsFor(g: number[], count: number, rng: Rng): number[][] {
   const unit = (v: number[]): number[] => {
     const n = Math.hypot(...v);
@@ -250,10 +259,15 @@ async function compareDirection(
     });
   };
   const estimates: number[] = [];
+  const roundOff: number[] = [];
   for (const eps of epsilons) {
     const plus = shifted(eps);
     const minus = shifted(-eps);
-    estimates.push(((await phi(plus)) - (await phi(minus))) / (2 * eps));
+    const phiPlus = await phi(plus);
+    const phiMinus = await phi(minus);
+    estimates.push((phiPlus - phiMinus) / (2 * eps));
+    // Each float32 φ carries ≈ eps32·|φ| error, so their difference over 2ε carries ≈ eps32·|φ|/ε.
+    roundOff.push((FLOAT32_EPSILON * Math.max(Math.abs(phiPlus), Math.abs(phiMinus))) / eps);
     tf.dispose([...plus, ...minus]);
   }
   // Float32 round-off grows as ε shrinks and truncation error as ε grows: take the estimate whose
@@ -269,7 +283,9 @@ async function compareDirection(
   }
   const fd = estimates[best]!;
   const relativeError = Math.abs(analytic - fd) / Math.max(Math.abs(analytic), Math.abs(fd), 1e-6);
-  return { analytic, finiteDifference: fd, epsilon: epsilons[best]!, relativeError };
+  // With a single ε there is no neighbour: only the round-off term remains.
+  const fdError = (Number.isFinite(bestGap) ? bestGap : 0) + roundOff[best]!;
+  return { analytic, finiteDifference: fd, epsilon: epsilons[best]!, relativeError, fdError };
 }
 
 function pick(o: ResolvedOptions, keys: readonly string[]): Record<string, unknown> {

@@ -1,7 +1,9 @@
 // The hypergradient check's verdict and text, as `bilevel check` prints them (src/cli/commands/
-// checkCommand.ts): an exact method passes when its largest relative error against central finite
-// differences is at most rtol; an approximate one is reported, not judged.
+// checkCommand.ts): an exact method passes when every direction passes the rule of
+// src/protocol/checkRule.ts, |g·d − FD| ≤ 3·fdError + rtol·max(|g·d|, |FD|); an approximate one is
+// reported, not judged.
 import { formatNumber } from '../../common/format';
+import { FD_ERROR_FACTOR, absoluteError, directionPasses, directionsPass, directionTolerance } from '../../protocol/checkRule';
 import type { CheckResultMessage } from '../../protocol/worker';
 import type { CheckView } from '../../protocol/webview';
 
@@ -11,7 +13,7 @@ export const CHECK_RTOL = 1e-3;
 /** pass / fail for exact methods, approximate otherwise. */
 export function checkVerdict(result: CheckResultMessage, rtol: number = CHECK_RTOL): CheckView['verdict'] {
   if (!result.exact) return 'approximate';
-  return result.maxRelativeError <= rtol ? 'pass' : 'fail';
+  return directionsPass(result.directions, rtol) ? 'pass' : 'fail';
 }
 
 /** The check as the run panel's summary table shows it. */
@@ -19,14 +21,14 @@ export function toCheckView(result: CheckResultMessage, rtol: number = CHECK_RTO
   return { verdict: checkVerdict(result, rtol), maxRelativeError: result.maxRelativeError, relativeErrorVsRhg: result.relativeErrorVsRhg };
 }
 
-/** One line for the notification, e.g. `✓ PASS rhg on toy#default: max relative error vs finite differences 2.1e-6, vs RHG 0 (rtol 0.001)`. */
+/** One line for the notification, e.g. `✓ PASS rhg on toy#default: max relative error vs finite differences 2.1e-6, vs RHG 0 (rtol 0.001, atol 3·fdError)`. */
 export function checkHeadline(result: CheckResultMessage, problem: string, rtol: number = CHECK_RTOL): string {
   const verdict = checkVerdict(result, rtol);
   const mark = verdict === 'pass' ? '✓ PASS' : verdict === 'fail' ? '✗ FAIL' : '≈ APPROXIMATE';
   return (
     `${mark} ${result.method} on ${problem}: max relative error vs finite differences ${formatNumber(result.maxRelativeError)}, ` +
     `vs RHG ${formatNumber(result.relativeErrorVsRhg)}` +
-    (verdict === 'approximate' ? ' (approximate by design; not judged)' : ` (rtol ${formatNumber(rtol)})`)
+    (verdict === 'approximate' ? ' (approximate by design; not judged)' : ` (rtol ${formatNumber(rtol)}, atol ${FD_ERROR_FACTOR}·fdError)`)
   );
 }
 
@@ -36,7 +38,8 @@ export function checkReportLines(result: CheckResultMessage, problem: string, rt
   result.directions.forEach((d, i) => {
     lines.push(
       `  direction ${i + 1}: analytic ${formatNumber(d.analytic)}  finite diff. ${formatNumber(d.finiteDifference)}  ` +
-        `ε ${formatNumber(d.epsilon)}  rel. error ${formatNumber(d.relativeError)}`,
+        `ε ${formatNumber(d.epsilon)}  abs. error ${formatNumber(absoluteError(d))}  tolerance ${formatNumber(directionTolerance(d, rtol))}  ` +
+        `rel. error ${formatNumber(d.relativeError)}  ${directionPasses(d, rtol) ? '✓' : '✗'}`,
     );
   });
   return lines;

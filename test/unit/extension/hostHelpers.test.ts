@@ -19,24 +19,30 @@ const CHECK: CheckResultMessage = {
   exact: true,
   maxRelativeError: 2e-6,
   relativeErrorVsRhg: 0,
-  directions: [{ analytic: 1.5, finiteDifference: 1.500003, epsilon: 1e-3, relativeError: 2e-6 }],
+  directions: [{ analytic: 1.5, finiteDifference: 1.500003, epsilon: 1e-3, relativeError: 2e-6, fdError: 1e-6 }],
 };
+/** The same check with a gradient 1% off: |g·d − FD| = 0.015 > 3·1e-6 + 1e-3·1.515. */
+const WRONG: CheckResultMessage = { ...CHECK, maxRelativeError: 0.0099, directions: [{ analytic: 1.515, finiteDifference: 1.5, epsilon: 1e-3, relativeError: 0.0099, fdError: 1e-6 }] };
 
 describe('checkReport', () => {
-  it('passes exact methods within rtol, fails them beyond, and does not judge approximate ones', () => {
+  it('passes exact methods within the rule of protocol/checkRule.ts, fails them beyond, and does not judge approximate ones', () => {
     assert.equal(checkVerdict(CHECK), 'pass');
-    assert.equal(checkVerdict({ ...CHECK, maxRelativeError: 0.01 }), 'fail');
+    assert.equal(checkVerdict(WRONG), 'fail');
+    // A tiny directional derivative with float32-level FD noise: relative error 4.4e-3 > rtol, yet within 3·fdError.
+    const tiny: CheckResultMessage = { ...CHECK, maxRelativeError: 4.4e-3, directions: [{ analytic: -0.00137, finiteDifference: -0.001376, epsilon: 0.03, relativeError: 4.4e-3, fdError: 4e-6 }] };
+    assert.equal(checkVerdict(tiny), 'pass');
     assert.equal(checkVerdict({ ...CHECK, exact: false, maxRelativeError: 0.5 }), 'approximate');
     assert.deepEqual(toCheckView(CHECK), { verdict: 'pass', maxRelativeError: 2e-6, relativeErrorVsRhg: 0 });
   });
 
   it('writes a headline and one line per direction', () => {
-    assert.equal(checkHeadline(CHECK, 'toy'), '✓ PASS rhg on toy: max relative error vs finite differences 2e-6, vs RHG 0 (rtol 0.001)');
-    assert.match(checkHeadline({ ...CHECK, maxRelativeError: 0.02 }, 'toy'), /^✗ FAIL/);
+    assert.equal(checkHeadline(CHECK, 'toy'), '✓ PASS rhg on toy: max relative error vs finite differences 2e-6, vs RHG 0 (rtol 0.001, atol 3·fdError)');
+    assert.match(checkHeadline(WRONG, 'toy'), /^✗ FAIL/);
     assert.match(checkHeadline({ ...CHECK, exact: false }, 'toy'), /^≈ APPROXIMATE .*not judged/);
     const lines = checkReportLines(CHECK, 'toy');
     assert.equal(lines.length, 2);
-    assert.match(lines[1]!, /direction 1: analytic 1.5 {2}finite diff. 1.5 {2}ε 0.001 {2}rel. error 2e-6/);
+    assert.match(lines[1]!, /direction 1: analytic 1.5 {2}finite diff. 1.5 {2}ε 0.001 {2}abs. error 3e-6 {2}tolerance 0.001503 {2}rel. error 2e-6 {2}✓/);
+    assert.match(checkReportLines(WRONG, 'toy')[1]!, /abs. error 0.015 .*✗$/);
   });
 });
 
