@@ -5,6 +5,7 @@ import { BUILTIN_PROBLEMS, METHODS, parseOptionValue, RUN_OPTIONS } from '../cor
 import { PRESETS } from '../protocol/presets';
 import type { BuiltinProblem, MethodSpec, OptionSpec, OptionValue } from '../core';
 import { BACKEND_NAMES } from '../runtime/backend';
+import { didYouMean } from '../common/suggest';
 import { notDecimal, parseDecimal } from './parseDecimal';
 import { UsageError } from './usageError';
 
@@ -92,7 +93,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagDef[]>> = {
     X_FLAG,
     { flag: 'z', description: 'Lower start z for methods that learn it (IA-GM, IAPTT-GM): one number or a comma list; also checks dφ_K/dz.', defaultText: "the problem's y_0", group: 'command' },
     { flag: 'directions', description: 'Random directions besides the hypergradient direction.', defaultText: '2', group: 'command' },
-    { flag: 'rtol', description: 'Relative error that passes for exact methods.', defaultText: '1e-3', group: 'command' },
+    { flag: 'rtol', description: 'Relative tolerance of exact methods: a direction passes when |g·d − FD| ≤ 3·fdError + rtol·max(|g·d|, |FD|) (docs/methods.md §13).', defaultText: '1e-3', group: 'command' },
   ],
   grad: [
     PROBLEM_FLAG,
@@ -144,12 +145,22 @@ export function booleanFlags(): Set<string> {
   return out;
 }
 
-/** Throws a UsageError naming the first flag not in `valid`, with the valid flags listed. */
+/**
+ * Throws a UsageError naming the first flag not in `valid`, with the nearest valid flag ("did you
+ * mean --inner-lr?", also for an option key given as a flag: `--lowerSteps` → `--K`) and the valid flags listed.
+ */
 export function rejectUnknownFlags(command: string, given: ReadonlyMap<string, string>, valid: readonly FlagDef[]): void {
   const names = new Set(valid.map((f) => f.flag));
   for (const flag of given.keys()) {
     if (!names.has(flag)) {
-      throw new UsageError(`unknown flag --${flag} for '${command}'; valid flags: ${valid.map((f) => `--${f.flag}`).join(', ')}`);
+      // Every option flag comes from an OptionSpec: its key is another spelling that matches it.
+      const keyOf = new Map<string, string>();
+      for (const s of [...RUN_OPTIONS, ...METHODS.flatMap((m) => m.options), ...BUILTIN_PROBLEMS.flatMap((p) => p.params)]) keyOf.set(s.flag, s.key);
+      const near = didYouMean(
+        flag,
+        valid.map((f) => ({ name: f.flag, aliases: keyOf.has(f.flag) ? [keyOf.get(f.flag)!] : [] })),
+      );
+      throw new UsageError(`unknown flag --${flag} for '${command}'${near !== undefined ? `; did you mean --${near}? ` : '; '}valid flags: ${valid.map((f) => `--${f.flag}`).join(', ')}`);
     }
   }
 }

@@ -3,10 +3,11 @@
 // same problem, method, resolved options and seed. Every field is checked with its path named.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { BUILTIN_PROBLEMS, getMethod, METHODS } from '../core';
-import type { OptionValue } from '../core';
+import { BUILTIN_PROBLEMS, getMethod, METHODS, RUN_OPTIONS } from '../core';
+import type { MethodSpec, OptionValue } from '../core';
 import { messageOf } from '../common/messageOf';
 import { parseProblemRef } from '../common/problemId';
+import { didYouMean } from '../common/suggest';
 import type { ExperimentSpec, ProblemSource } from '../protocol/experiment';
 import { PRESETS } from '../protocol/presets';
 import type { RunConfig } from '../protocol/runRecord';
@@ -50,6 +51,7 @@ export function prepareSpec(args: ParsedArgs): { prepared: PreparedProblem; spec
   const method = METHODS.find((m) => m.id === spec.method);
   if (!method) throw new UsageError(`${file}: method: unknown method '${spec.method}'; valid methods: ${METHODS.map((m) => m.id).join(', ')}`);
   const options = { ...spec.options };
+  checkOptionKeys(options, method, file);
   // The preset is recorded with the run (config.preset), as a run from --preset records it.
   const preset = spec.preset !== undefined ? PRESETS.find((p) => p.id === spec.preset) : undefined;
   const common = { methods: [getMethod(spec.method)], optionsFor: () => options, ...(preset ? { preset } : {}) };
@@ -60,6 +62,17 @@ export function prepareSpec(args: ParsedArgs): { prepared: PreparedProblem; spec
   }
   const loaded = loadBuiltin(spec.problem);
   return { spec, prepared: { source: loaded.source, params: { ...loaded.params }, loaded, definition: loaded.definition, ...common } };
+}
+
+/** Fails before anything runs on an option key neither the run nor the method takes, suggesting the nearest key. */
+function checkOptionKeys(options: Readonly<Record<string, OptionValue>>, method: MethodSpec, file: string): void {
+  const specs = [...RUN_OPTIONS, ...method.options];
+  const keys = new Set(specs.map((s) => s.key));
+  for (const key of Object.keys(options)) {
+    if (keys.has(key)) continue;
+    const near = didYouMean(key, specs.map((s) => ({ name: s.key, aliases: [s.flag] })));
+    throw new UsageError(`${file}: options: unknown option '${key}' for method '${method.id}'${near !== undefined ? `; did you mean '${near}'? ` : '; '}valid options: ${[...keys].join(', ')}`);
+  }
 }
 
 function checkSpec(value: Record<string, unknown>, file: string, dir: string): ExperimentSpec {

@@ -1,6 +1,7 @@
 // The methods and built-in problems the pickers offer, as plain data: the extension never imports
 // core (ARCHITECTURE.md). Mirrors METHODS in src/core/methods/registry.ts and BUILTIN_PROBLEMS in
-// src/core/problems/registry.ts; test/unit/extension/methodCatalog.test.ts fails when they drift.
+// src/core/problems/registry.ts, and the options of RUN_OPTIONS and each method; test/unit/extension/
+// commands/methodCatalog.test.ts fails when they drift.
 
 /** A method as the quick picks show it. */
 export interface MethodEntry {
@@ -71,3 +72,102 @@ export const BUILTIN_PROBLEM_CATALOG: readonly BuiltinProblemEntry[] = [
 export function isKnownMethod(id: string): boolean {
   return METHOD_CATALOG.some((m) => m.id === id);
 }
+
+/** One option as the options box checks it: key, flag, type and range (defaults and help stay in core). */
+export interface OptionEntry {
+  /** Key in ExperimentSpec.options, e.g. `lowerSteps`. */
+  readonly key: string;
+  /** Its `bilevel` flag without dashes, e.g. `K` (a typed flag suggests the key). */
+  readonly flag: string;
+  readonly type: 'integer' | 'number' | 'choice' | 'boolean';
+  readonly min?: number;
+  readonly max?: number;
+  /** Exclusive lower bound. */
+  readonly greaterThan?: number;
+  readonly choices?: readonly string[];
+}
+
+/** The options every method takes (RUN_OPTIONS in src/core/methods/runOptions.ts), in order. */
+export const RUN_OPTION_CATALOG: readonly OptionEntry[] = [
+  { key: 'iterations', flag: 'iterations', type: 'integer', min: 1, max: 10000000 },
+  { key: 'lowerSteps', flag: 'K', type: 'integer', min: 1, max: 100000 },
+  { key: 'lowerLr', flag: 'inner-lr', type: 'number', greaterThan: 0 },
+  { key: 'outerLr', flag: 'outer-lr', type: 'number', greaterThan: 0 },
+  { key: 'outerSchedule', flag: 'outer-schedule', type: 'choice', choices: ['constant', 'harmonic'] },
+  { key: 'outerOptimizer', flag: 'optimizer', type: 'choice', choices: ['sgd', 'adam'] },
+  { key: 'warmStart', flag: 'warm-start', type: 'boolean' },
+  { key: 'seed', flag: 'seed', type: 'integer', min: 0 },
+  { key: 'tolerance', flag: 'tol', type: 'number', greaterThan: 0 },
+  { key: 'metaBatch', flag: 'meta-batch', type: 'integer', min: 1, max: 10000 },
+  { key: 'evalEvery', flag: 'eval-every', type: 'integer', min: 0 },
+  { key: 'metaReduction', flag: 'meta-reduction', type: 'choice', choices: ['mean', 'sum'] },
+];
+
+/** Each method's own options (its `options` declaration in src/core/methods), by method id, in order. */
+export const METHOD_OPTION_CATALOG: Readonly<Record<string, readonly OptionEntry[]>> = {
+  'rhg': [],
+  't-rhg': [
+    { key: 'truncation', flag: 'M', type: 'integer', min: 1, max: 100000 },
+  ],
+  'cg': [
+    { key: 'cgIterations', flag: 'cg-iters', type: 'integer', min: 1, max: 100000 },
+    { key: 'cgTolerance', flag: 'cg-tol', type: 'number', greaterThan: 0 },
+    { key: 'damping', flag: 'damping', type: 'number', min: 0 },
+    { key: 'cgCurvatureFloor', flag: 'cg-curvature-floor', type: 'number', min: 0 },
+    { key: 'cgAcceptResidual', flag: 'cg-accept-residual', type: 'number', greaterThan: 0 },
+  ],
+  'neumann': [
+    { key: 'neumannTerms', flag: 'neumann-terms', type: 'integer', min: 0, max: 100000 },
+    { key: 'neumannLr', flag: 'neumann-lr', type: 'number', greaterThan: 0 },
+  ],
+  'fom': [],
+  'sl-bamm': [
+    { key: 'muInit', flag: 'mu0', type: 'number', min: 0, max: 1 },
+    { key: 'muPower', flag: 'mu-power', type: 'number', greaterThan: 0 },
+    { key: 'muSchedule', flag: 'mu-schedule', type: 'choice', choices: ['decay', 'fixed'] },
+    { key: 'tau', flag: 'tau', type: 'number', min: 0 },
+    { key: 'strategy', flag: 'strategy', type: 'choice', choices: ['s1', 's2', 's3', 'constant'] },
+    { key: 'multiplierStep', flag: 'multiplier-step', type: 'choice', choices: ['adaptive', 'schedule'] },
+    { key: 'multiplierLr', flag: 'multiplier-lr', type: 'number', greaterThan: 0 },
+    { key: 'useNewMultiplier', flag: 'use-new-multiplier', type: 'boolean' },
+  ],
+  'ufom': [
+    { key: 'q', flag: 'q', type: 'number', min: 0, max: 1 },
+    { key: 'adaptive', flag: 'adaptive', type: 'boolean' },
+    { key: 'memoryMode', flag: 'memory-mode', type: 'choice', choices: ['recompute', 'store'] },
+    { key: 'biasEstimate', flag: 'bias-estimate', type: 'choice', choices: ['code', 'fom'] },
+    { key: 'qMin', flag: 'q-min', type: 'number', max: 1, greaterThan: 0 },
+    { key: 'emaDecay', flag: 'ema-decay', type: 'number', min: 0 },
+    { key: 'clipAdjoint', flag: 'clip-adjoint', type: 'number', min: 0 },
+  ],
+  'bda': [
+    { key: 'alpha0', flag: 'alpha0', type: 'number', max: 1, greaterThan: 0 },
+    { key: 'alphaSchedule', flag: 'alpha-schedule', type: 'choice', choices: ['geometric', 'harmonic'] },
+    { key: 'alphaDecay', flag: 'alpha-decay', type: 'number', max: 1, greaterThan: 0 },
+    { key: 'upperStepSize', flag: 'upper-step', type: 'number', greaterThan: 0 },
+    { key: 'lowerStepSize', flag: 'lower-step', type: 'number', greaterThan: 0 },
+    { key: 'traceEvery', flag: 'trace-every', type: 'integer', min: 0 },
+  ],
+  'ia-gm': [
+    { key: 'startLr', flag: 'start-lr', type: 'number', greaterThan: 0 },
+    { key: 'startOptimizer', flag: 'start-optimizer', type: 'choice', choices: ['sgd', 'adam'] },
+    { key: 'traceEvery', flag: 'trace-every', type: 'integer', min: 0 },
+  ],
+  'ia-gm-a': [
+    { key: 'startLr', flag: 'start-lr', type: 'number', greaterThan: 0 },
+    { key: 'startOptimizer', flag: 'start-optimizer', type: 'choice', choices: ['sgd', 'adam'] },
+    { key: 'acceleration', flag: 'acceleration', type: 'choice', choices: ['fista', 'nesterov-momentum'] },
+    { key: 'momentum', flag: 'momentum', type: 'number', min: 0, max: 1 },
+    { key: 'traceEvery', flag: 'trace-every', type: 'integer', min: 0 },
+  ],
+  'iaptt-gm': [
+    { key: 'startLr', flag: 'start-lr', type: 'number', greaterThan: 0 },
+    { key: 'startOptimizer', flag: 'start-optimizer', type: 'choice', choices: ['sgd', 'adam'] },
+    { key: 'memoryMode', flag: 'memory-mode', type: 'choice', choices: ['store', 'two-pass'] },
+    { key: 'traceEvery', flag: 'trace-every', type: 'integer', min: 0 },
+  ],
+  'ptt': [
+    { key: 'memoryMode', flag: 'memory-mode', type: 'choice', choices: ['store', 'two-pass'] },
+    { key: 'traceEvery', flag: 'trace-every', type: 'integer', min: 0 },
+  ],
+};

@@ -7,7 +7,7 @@ import type { CheckResultMessage } from '../../protocol/worker';
 import { checkReportLines, checkVerdict, checkHeadline, toCheckView } from '../views/checkReport';
 import type { OptionValue } from '../config';
 import { isKnownMethod } from './methodCatalog';
-import { formatOptionsText, parseOptionsText } from './parseOptionsText';
+import { formatOptionsText, optionKeysFor, parseOptionsText, validateOptionsText } from './parseOptionsText';
 import { methodFor, pickMethod, pickMethods, resolveProblem, saveIfDirty } from './pickers';
 import { problemLabel, specFromConfig } from '../../store/problemPaths';
 import { existsSync } from 'node:fs';
@@ -63,7 +63,7 @@ export const compareMethods =
       if (!picked || picked.methods.length === 0) return undefined;
       methods = picked.methods;
       check = picked.check;
-      const edited = await askOptions(options);
+      const edited = await askOptions(options, methods);
       if (!edited) return undefined;
       options = edited;
     }
@@ -78,22 +78,17 @@ export const compareMethods =
   };
 
 /** The last step of Compare Methods from the palette: options for every method (Enter keeps them). */
-async function askOptions(initial: Record<string, OptionValue>): Promise<Record<string, OptionValue> | undefined> {
+async function askOptions(initial: Record<string, OptionValue>, methods: readonly string[]): Promise<Record<string, OptionValue> | undefined> {
+  // An input box cannot complete keys: the prompt lists them, and validation suggests the nearest.
   const input = await vscode.window.showInputBox({
     title: 'Compare Methods: options',
-    prompt: 'Options for every method, key=value and comma-separated (keys as in `bilevel methods`); empty for the problem\u2019s defaults',
+    prompt: `Options for every method, key=value and comma-separated; empty for the problem\u2019s defaults. Keys: ${optionKeysFor(methods).join(', ')}`,
     placeHolder: 'e.g. iterations=300, lowerSteps=30, seed=1',
     value: formatOptionsText(initial),
     // The last step of a multi-step flow: losing focus must not throw away the methods just picked.
     ignoreFocusOut: true,
-    validateInput: (value) => {
-      try {
-        parseOptionsText(value);
-        return undefined;
-      } catch (err) {
-        return messageOf(err);
-      }
-    },
+    // Nothing starts until every key and value would be taken by every picked method.
+    validateInput: (value) => validateOptionsText(value, methods),
   });
   return input === undefined ? undefined : parseOptionsText(input);
 }

@@ -2,8 +2,26 @@
 // imports core and fails when the catalog drifts from METHODS / BUILTIN_PROBLEMS.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BUILTIN_PROBLEMS, createBuiltinProblem, METHODS } from '../../../../src/core';
-import { BUILTIN_PROBLEM_CATALOG, isKnownMethod, METHOD_CATALOG } from '../../../../src/extension/commands/methodCatalog';
+import { BUILTIN_PROBLEMS, createBuiltinProblem, METHODS, RUN_OPTIONS } from '../../../../src/core';
+import type { OptionSpec } from '../../../../src/core';
+import { BUILTIN_PROBLEM_CATALOG, isKnownMethod, METHOD_CATALOG, METHOD_OPTION_CATALOG, RUN_OPTION_CATALOG } from '../../../../src/extension/commands/methodCatalog';
+
+/** What the catalog mirrors of a declaration: key, flag, type, bounds and choices. */
+function mirrored(spec: OptionSpec): Record<string, unknown> {
+  return {
+    key: spec.key,
+    flag: spec.flag,
+    type: spec.type,
+    ...(spec.min !== undefined ? { min: spec.min } : {}),
+    ...(spec.max !== undefined ? { max: spec.max } : {}),
+    ...(spec.greaterThan !== undefined ? { greaterThan: spec.greaterThan } : {}),
+    ...(spec.choices !== undefined ? { choices: [...spec.choices] } : {}),
+  };
+}
+
+function plain(entry: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(entry)) as Record<string, unknown>;
+}
 
 describe('method catalog', () => {
   it('lists every core method in order, with its title and summary', () => {
@@ -18,6 +36,15 @@ describe('method catalog', () => {
       BUILTIN_PROBLEM_CATALOG.map((p) => ({ ...p })),
       BUILTIN_PROBLEMS.map((p) => ({ id: p.id, title: p.title, defaultMethod: createBuiltinProblem(p.id).defaults?.method ?? 'rhg' })),
     );
+  });
+
+  it('mirrors the run options (RUN_OPTIONS): keys, flags, types, bounds and choices, in order', () => {
+    assert.deepEqual(RUN_OPTION_CATALOG.map(plain), RUN_OPTIONS.map(mirrored));
+  });
+
+  it("mirrors every method's own options, and no other method", () => {
+    assert.deepEqual(Object.keys(METHOD_OPTION_CATALOG), METHODS.map((m) => m.id));
+    for (const m of METHODS) assert.deepEqual(METHOD_OPTION_CATALOG[m.id]!.map(plain), m.options.map(mirrored), m.id);
   });
 
   it('knows method ids', () => {
