@@ -56,6 +56,8 @@ export interface RunState {
   msSum: number;
   peakBytes: number;
   lastRecord?: IterationRecord;
+  /** The first record with a `time` (iteration and writer's time): the ETA's pace is measured from it, past the warm-up. */
+  firstTimed?: TimedIteration;
   /** The last `baseline.*` value seen per name (records, then the summary): dashed lines on eval charts. */
   readonly baselines: Map<string, number>;
   /** The last evaluation seen in the records (the summary's, once the run ends, takes precedence). */
@@ -399,6 +401,7 @@ function appendRecords(run: RunState, records: readonly IterationRecord[]): numb
     if (r.iteration <= run.lastIteration) continue;
     run.lastIteration = r.iteration;
     run.lastRecord = r;
+    if (r.time !== undefined) run.firstTimed ??= { iteration: r.iteration, time: r.time };
     run.count++;
     added++;
     run.msSum += r.forwardMs + r.backwardMs;
@@ -432,7 +435,10 @@ function push(series: Map<string, Point[]>, id: string, x: number, y: number | u
 }
 
 /** Progress of a run: iterations done of planned, elapsed time and, while running, the ETA. */
-export function progressOf(run: Pick<RunState, 'status' | 'iterations' | 'startedAt' | 'endedAt' | 'count' | 'lastIteration' | 'summary'>, now: number): Progress {
+export function progressOf(
+  run: Pick<RunState, 'status' | 'iterations' | 'startedAt' | 'endedAt' | 'count' | 'lastIteration' | 'summary'> & { readonly firstTimed?: TimedIteration; readonly lastRecord?: Pick<IterationRecord, 'iteration' | 'time'> },
+  now: number,
+): Progress {
   const done = run.lastIteration + 1;
   const total = Math.max(run.iterations, done);
   const finished = run.status !== 'running';
@@ -440,14 +446,26 @@ export function progressOf(run: Pick<RunState, 'status' | 'iterations' | 'starte
   const elapsedMs = Math.max(0, (finished ? (run.endedAt ?? now) : now) - run.startedAt);
   // A completed run is full; a cancelled or failed one shows how far it got.
   const fraction = run.status === 'completed' ? 1 : total > 0 ? done / total : 0;
-  const eta = finished ? undefined : estimateEta(elapsedMs, done, total);
+  const last = run.lastRecord?.time !== undefined ? { iteration: run.lastRecord.iteration, time: run.lastRecord.time } : undefined;
+  const eta = finished ? undefined : estimateEta(run.firstTimed, last, total);
   return { done, total, fraction, elapsedMs, ...(eta !== undefined ? { etaMs: eta } : {}) };
 }
 
-/** Remaining time at the average pace so far; undefined before the first iteration. */
-export function estimateEta(elapsedMs: number, done: number, total: number): number | undefined {
-  if (done <= 0 || total <= 0 || elapsedMs <= 0) return undefined;
-  return Math.max(0, (elapsedMs / done) * (total - done));
+/** An iteration and when its record was made (IterationRecord.time, the writer's clock). */
+export interface TimedIteration {
+  readonly iteration: number;
+  readonly time: number;
+}
+
+/**
+ * Remaining time at the pace between the first and the last timed record: undefined until two
+ * iterations are done, so the first iteration's warm-up (tracing, kernel compilation) never counts.
+ * Only the writer's record times are compared, never the panel's clock (a remote host may differ).
+ */
+export function estimateEta(first: TimedIteration | undefined, last: TimedIteration | undefined, total: number): number | undefined {
+  if (!first || !last || last.iteration <= first.iteration) return undefined;
+  const pace = Math.max(0, last.time - first.time) / (last.iteration - first.iteration);
+  return pace * Math.max(0, total - (last.iteration + 1));
 }
 
 /**

@@ -11,7 +11,9 @@ export interface ProgressSink {
 
 /** Reports outer iterations of one run of `total` iterations. */
 export class ProgressBar {
-  private readonly started = Date.now();
+  // The first record seen (its iteration count and time): the pace is measured from there, so the
+  // first iteration's warm-up (tracing, kernel compilation) does not count in the ETA.
+  private first: { readonly done: number; readonly at: number } | undefined;
   private lastDraw = 0;
   private nextPlain = 0;
   private drawn = false;
@@ -20,16 +22,18 @@ export class ProgressBar {
     private readonly out: ProgressSink,
     private readonly total: number,
     private readonly label: string,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** Shows the state after `record` (redraws at most every 100 ms on a TTY). */
   update(record: IterationRecord): void {
     const done = record.iteration + 1;
-    const elapsed = Date.now() - this.started;
-    const eta = done > 0 ? (elapsed / done) * (this.total - done) : 0;
-    const facts = `${done}/${this.total}  F ${formatNumber(record.upperLoss)}  ‖g‖ ${formatNumber(record.hypergradNorm)}  ETA ${formatDuration(eta)}`;
+    const now = this.clock();
+    const at = record.time ?? now;
+    this.first ??= { done, at };
+    const eta = estimateRemainingMs(this.first, { done, at }, this.total);
+    const facts = `${done}/${this.total}  F ${formatNumber(record.upperLoss)}  ‖g‖ ${formatNumber(record.hypergradNorm)}${eta !== undefined ? `  ETA ${formatDuration(eta)}` : ''}`;
     if (this.out.isTTY) {
-      const now = Date.now();
       if (now - this.lastDraw < 100 && done < this.total) return;
       this.lastDraw = now;
       const barWidth = 20;
@@ -52,4 +56,14 @@ export class ProgressBar {
     if (this.drawn) this.out.write('\n');
     this.drawn = false;
   }
+}
+
+/**
+ * Remaining time at the pace since `first` (iterations done and when): none until an iteration
+ * after the first is done, so the first iteration's warm-up never inflates it.
+ */
+export function estimateRemainingMs(first: { readonly done: number; readonly at: number }, last: { readonly done: number; readonly at: number }, total: number): number | undefined {
+  if (last.done <= first.done) return undefined;
+  const pace = Math.max(0, last.at - first.at) / (last.done - first.done);
+  return pace * Math.max(0, total - last.done);
 }

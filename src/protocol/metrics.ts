@@ -36,6 +36,8 @@ export interface IterationRecord {
   readonly stats: Readonly<Record<string, StatValue>>;
   /** Held-out metrics of the problem's `evaluate` (test accuracy, F1, …), on evaluation iterations only. */
   readonly evals?: Readonly<Record<string, number>>;
+  /** When the record was made (ms since the epoch, the writer's clock); set by the recorder, absent in older runs. */
+  readonly time?: number;
 }
 
 /**

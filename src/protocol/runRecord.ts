@@ -54,6 +54,16 @@ export interface RunRecord {
   readonly endedAt?: string;
   readonly durationMs?: number;
   readonly summary?: RunSummary;
+  /** The problem file's source as the run compiled it, kept in the run folder; absent for built-ins and older runs. */
+  readonly source?: RunSourceRef;
+}
+
+/** Where a run keeps its problem file's source (docs/run-store.md, source/). */
+export interface RunSourceRef {
+  /** The copy, relative to the run folder: `source/<basename of the problem file>` (POSIX separators). */
+  readonly file: string;
+  /** sha256 of the source text (UTF-8), lowercase hex. */
+  readonly sha256: string;
 }
 
 /** Identifies the writing process across pid reuse and reboots (docs/run-store.md, the interrupted rule). */

@@ -1,5 +1,6 @@
 // A spec's problem source as a problem definition: a built-in family with its parameters resolved,
 // or an export of a problem file compiled in this process. The one loader of the CLI and the worker.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as core from '../core';
 import type { OptionValue, ProblemDefinition } from '../core';
@@ -20,6 +21,11 @@ export interface LoadedProblem {
   readonly params: Readonly<Record<string, OptionValue>>;
   /** Set for problem files: positions in the source for errors. */
   readonly file?: LoadedProblemFile;
+  /**
+   * Set for problem files: the entry file's text, read once it compiled; the recorder keeps it with
+   * the run (`source/<name>`, its sha256 in run.json). Local imports are not kept.
+   */
+  readonly sourceText?: string;
 }
 
 /** A built-in family with its parameters checked and defaults filled in (synchronous: nothing to compile). */
@@ -38,6 +44,7 @@ export async function loadProblem(source: ProblemSource, storeDir?: string): Pro
   if (source.kind === 'builtin') return loadBuiltin(source);
   if (!path.isAbsolute(source.path)) throw new Error(`the problem file path must be absolute, got '${source.path}'`);
   const file = await compileProblemFile(source.path, source.exportName);
+  const sourceText = readFileSync(source.path, 'utf8');
   const label = storeDir !== undefined ? problemFileLabel(source.path, storeDir) : source.path;
   return {
     definition: file.definition,
@@ -45,5 +52,6 @@ export async function loadProblem(source: ProblemSource, storeDir?: string): Pro
     source: { kind: 'file', path: source.path, exportName: file.exportName },
     params: {},
     file,
+    sourceText,
   };
 }

@@ -103,12 +103,16 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
       backend: request.backend.ran,
       versions: versions(),
       ...(request.name !== undefined ? { name: request.name } : {}),
+      // A problem file's source stays with the run (docs/run-store.md, source/).
+      ...(request.problem.source.kind === 'file' && request.problem.sourceText !== undefined ? { source: { name: path.basename(request.problem.source.path), text: request.problem.sourceText } } : {}),
     });
     hooks.onCreated?.({ runId: writer.id, runDir: writer.dir });
   }
   const stored = writer ? { runId: writer.id, runDir: writer.dir } : {};
   const batchMs = hooks.batchMs ?? DEFAULT_BATCH_MS;
   let pending: IterationRecord[] = [];
+  // The last record as written (with its time), so summary.last in run.json is the last line of metrics.jsonl.
+  let lastRecord: IterationRecord | undefined;
   let lastFlush = Date.now();
   let lastYield = Date.now();
   let timer: NodeJS.Timeout | undefined;
@@ -134,9 +138,12 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
   };
   try {
     const outcome = await core.runResolved(request.problem.definition, request.method, request.options, {
-      onRecord: async (record) => {
+      onRecord: async (made) => {
         // A failed write stops the solver here: nothing more can be recorded.
         if (deferred) throw deferred.error;
+        // The one place a record gets its wall-clock time (docs/run-store.md, metrics.jsonl).
+        const record: IterationRecord = { ...made, time: Date.now() };
+        lastRecord = record;
         pending.push(record);
         hooks.onRecord?.(record);
         const now = Date.now();
@@ -153,15 +160,16 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
     });
     if (deferred) throw deferred.error;
     flush();
+    const summary = withTimedLast(outcome.summary, lastRecord);
     const stopReason = outcome.status === 'cancelled' ? hooks.stopReason?.() : undefined;
     const message = outcome.message !== undefined && stopReason !== undefined ? `${outcome.message} (${stopReason})` : outcome.message;
-    writer?.finish(outcome.status, outcome.summary, message);
+    writer?.finish(outcome.status, summary, message);
     return {
       status: outcome.status,
       ...(message !== undefined ? { message } : {}),
       ...stored,
       options: outcome.options,
-      summary: outcome.summary,
+      summary,
       warnings: outcome.warnings,
     };
   } catch (err) {
@@ -195,6 +203,11 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
     const error = storeError ? new StoreWriteError(storeError.file, storeError.code, reason, { cause: storeError }) : memory !== undefined ? new BackendMemoryError(memory, err) : err;
     return { status: 'failed', message: reason, ...stored, options: request.options, warnings: [], error };
   }
+}
+
+/** `summary` whose `last` is the recorded (timed) record of the same iteration, when there is one. */
+function withTimedLast(summary: RunSummary, last: IterationRecord | undefined): RunSummary {
+  return last !== undefined && summary.last?.iteration === last.iteration ? { ...summary, last } : summary;
 }
 
 /** The sizes an out-of-memory message names: K and a built-in's declared size parameters (n, hidden, …), by flag. */

@@ -12,7 +12,7 @@ const STATUSES: readonly RunStatus[] = ['running', 'completed', 'diverged', 'fai
 
 // IterationRecord fields that must be numbers, and those that may be absent.
 const RECORD_NUMBERS = ['upperLoss', 'lowerLoss', 'hypergradNorm', 'lowerStationarity', 'forwardMs', 'backwardMs', 'gradientEvals', 'hvpEvals', 'numTensors', 'numBytes'] as const;
-const RECORD_OPTIONAL_NUMBERS = ['upperDistance', 'lowerDistance'] as const;
+const RECORD_OPTIONAL_NUMBERS = ['upperDistance', 'lowerDistance', 'time'] as const;
 
 /** What is wrong with a parsed run.json (as "has …" / "has no …"), or undefined when readers can use it. */
 export function checkRunRecord(r: Json): string | undefined {
@@ -35,6 +35,7 @@ export function checkRunRecord(r: Json): string | undefined {
   if (r.versions !== undefined && !isObjectOf(r.versions, (v) => typeof v === 'string')) return 'has versions that are not strings by package';
   if (r.backend !== undefined && !(isObject(r.backend) && typeof r.backend.name === 'string' && typeof r.backend.detail === 'string')) return 'has a backend without a name and detail';
   if (r.writer !== undefined && !isWriterToken(r.writer)) return 'has a writer token of the wrong shape';
+  if (r.source !== undefined && !(isObject(r.source) && typeof r.source.file === 'string' && typeof r.source.sha256 === 'string')) return 'has a source without a string file and sha256';
   if (r.summary !== undefined) {
     const problem = checkSummary(r.summary);
     if (problem) return `has a summary ${problem}`;

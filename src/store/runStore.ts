@@ -11,6 +11,7 @@ import { appendFileWhole } from './appendFileWhole';
 import { checkIterationRecord, checkRunRecord } from './checkRecord';
 import { parseRecord, stringifyRecord } from './recordJson';
 import { makeRunId, RUN_ID_PATTERN } from './runId';
+import { SOURCE_DIR, sourceRefOf } from './runSource';
 import { StoreWriteError } from './storeWriteError';
 import { writeFileAtomic } from './writeFileAtomic';
 import { currentWriterToken, writerState } from './writerToken';
@@ -48,6 +49,8 @@ export interface CreateRunOptions {
   readonly versions: Readonly<Record<string, string>>;
   readonly name?: string;
   readonly note?: string;
+  /** A problem file's source to keep with the run: written to `source/<basename of name>`, its sha256 into run.json. */
+  readonly source?: { readonly name: string; readonly text: string };
 }
 
 /** How a run may end (protocol/metrics.ts); `running` is the state while it runs, `interrupted` only ever inferred. */
@@ -88,6 +91,7 @@ export class RunStore {
         throw StoreWriteError.of(err, dir);
       }
       const stamp = now.toISOString();
+      const source = options.source !== undefined ? sourceRefOf(options.source.name, options.source.text) : undefined;
       const record: RunRecord = {
         schemaVersion: RUN_SCHEMA_VERSION,
         id,
@@ -102,9 +106,20 @@ export class RunStore {
         writer: currentWriterToken(),
         createdAt: stamp,
         updatedAt: stamp,
+        ...(source !== undefined && { source }),
       };
       const text = stringifyRecord(record, 2) + '\n';
       try {
+        // The source first: a run.json that names a copy always has it.
+        if (source !== undefined) {
+          const sourceDir = path.join(dir, SOURCE_DIR);
+          try {
+            mkdirSync(sourceDir);
+          } catch (err) {
+            throw StoreWriteError.of(err, sourceDir);
+          }
+          writeFileAtomic(path.join(dir, ...source.file.split('/')), options.source!.text);
+        }
         writeFileAtomic(path.join(dir, RUN_FILE), text);
       } catch (err) {
         // The folder was made just now and holds nothing: no run is better than a run without run.json.

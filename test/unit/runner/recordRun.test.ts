@@ -2,7 +2,8 @@
 // (workerEndpoint) both call it, and the last test checks that nothing else in src/ creates or
 // finishes run records. Backend: cpu.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +17,7 @@ import { selectBackend } from '../../../src/runtime/backend';
 import { parseRecord } from '../../../src/store/recordJson';
 import { makeRunId } from '../../../src/store/runId';
 import { METRICS_FILE, RunStore } from '../../../src/store/runStore';
+import { sourceChanged } from '../../../src/store/runSource';
 import { StoreWriteError } from '../../../src/store/storeWriteError';
 
 // Bundled to dist-test/unit/runner/, so the repository root is three folders up.
@@ -197,7 +199,9 @@ describe('recordRun', () => {
             last = r.iteration;
           },
           onBatch: (records) => {
-            const times = records.map((r) => arrived.get(r.iteration)!);
+            // The records that waited for this write: all but the one whose arrival wrote the batch
+            // (which may come a whole slow iteration after batchMs; docs/run-store.md).
+            const times = records.map((r) => arrived.get(r.iteration)!).slice(0, Math.max(1, records.length - 1));
             spans.push(Math.max(...times) - Math.min(...times));
             batches.push(records.map((r) => r.iteration));
             // A batch written after its last record's own step ended lags by a whole iteration.
@@ -226,6 +230,55 @@ describe('recordRun', () => {
     assert.equal(value, 'DEFAULT_BATCH_MS', `src/cli/executeRun.ts: BATCH_MS = ${value}`);
     const docs = readFileSync(path.join(ROOT, 'docs', 'run-store.md'), 'utf8');
     assert.match(docs, new RegExp(`${DEFAULT_BATCH_MS} ms`), 'docs/run-store.md states the bound');
+  });
+
+  it('stamps every record with its wall-clock time: on disk, non-decreasing, within the run', async () => {
+    const req = request({ iterations: 8 });
+    const start = Date.now();
+    const seen: (number | undefined)[] = [];
+    const out = await recordRun(req, { onRecord: (r) => seen.push(r.time), shouldStop: () => false, batchMs: 0 });
+    const end = Date.now();
+    assert.equal(out.status, 'completed');
+    const times = readMetrics(out.runDir!).map((r) => r.time);
+    assert.equal(times.length, 8);
+    assert.deepEqual(seen, times, 'the hook sees the records as they are written');
+    let previous = start;
+    for (const t of times) {
+      assert.equal(typeof t, 'number');
+      assert.ok(t! >= previous && t! <= end, `time ${t} within [${start}, ${end}] and not before ${previous}`);
+      previous = t!;
+    }
+    // The store reads them back as valid records.
+    assert.equal(new RunStore(req.storeDir!).readMetrics(out.runId!).length, 8);
+  });
+
+  it('keeps a file problem\'s source with the run (source/<name> and its sha256), and none for a built-in', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'problem-'));
+    const file = path.join(dir, 'line.bilevel.ts');
+    const text = `import * as tf from '@tensorflow/tfjs-core';
+import { defineProblem } from 'bilevel-lab';
+// kept with the run: é ∑
+export default defineProblem({
+  id: 'line',
+  upper: { variables: { x: { shape: [1], init: 0 } }, objective: (_u, { y }) => tf.sum(tf.square(tf.sub(y!, 1))) },
+  lower: { variables: { y: { shape: [1], init: 0 } }, objective: ({ x }, { y }) => tf.sum(tf.square(tf.sub(y!, x!))) },
+});
+`;
+    writeFileSync(file, text);
+    const problem = await loadProblem({ kind: 'file', path: file });
+    const options = resolveRunOptions(problem.definition, getMethod('rhg'), { lowerSteps: 3, iterations: 2 });
+    const storeDir = path.join(tmp, `store${n++}`);
+    const out = await recordRun({ problem, method: 'rhg', options, storeDir, backend: CPU }, { shouldStop: () => false });
+    assert.equal(out.status, 'completed');
+    const record = new RunStore(storeDir).read(out.runId!);
+    assert.deepEqual(record.source, { file: 'source/line.bilevel.ts', sha256: createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex') });
+    assert.equal(readFileSync(path.join(out.runDir!, 'source', 'line.bilevel.ts'), 'utf8'), text);
+    assert.equal(sourceChanged(record, text), false);
+    assert.equal(sourceChanged(record, text + '// edited\n'), true);
+
+    const builtin = await recordRun(request({ iterations: 2 }), { shouldStop: () => false });
+    assert.equal(new RunStore(path.dirname(builtin.runDir!)).read(builtin.runId!).source, undefined);
+    assert.equal(existsSync(path.join(builtin.runDir!, 'source')), false);
   });
 
   it('keeps nothing without a store', async () => {

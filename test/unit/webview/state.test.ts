@@ -152,9 +152,9 @@ describe('PanelModel', () => {
 
   it('reports progress with an ETA while running and none once finished', () => {
     const m = new PanelModel();
-    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', [record(0), record(1)], { iterations: 10, startedAt: 1000 })] });
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', [record(0, { time: 2500 }), record(1, { time: 2750 })], { iterations: 10, startedAt: 1000 })] });
     const p = m.progress('a', 3000)!;
-    assert.deepEqual(p, { done: 2, total: 10, fraction: 0.2, elapsedMs: 2000, etaMs: 8000 });
+    assert.deepEqual(p, { done: 2, total: 10, fraction: 0.2, elapsedMs: 2000, etaMs: 2000 });
     m.applyStatus({ runId: 'a', status: 'cancelled' }, 3500);
     const q = m.progress('a', 9000)!;
     assert.equal(q.fraction, 0.2, 'a cancelled run shows how far it got');
@@ -229,11 +229,27 @@ describe('series helpers', () => {
     );
   });
 
-  it('estimates the ETA from the average pace', () => {
-    assert.equal(estimateEta(1000, 0, 10), undefined);
-    assert.equal(estimateEta(1000, 4, 10), 1500);
+  it('estimates the ETA from the records after the first, none until two are done', () => {
+    assert.equal(estimateEta(undefined, undefined, 10), undefined);
+    assert.equal(estimateEta({ iteration: 0, time: 5000 }, { iteration: 0, time: 5000 }, 10), undefined);
+    assert.equal(estimateEta({ iteration: 0, time: 1000 }, { iteration: 4, time: 1400 }, 10), 500);
     const p = progressOf({ status: 'running', iterations: 0, startedAt: 0, count: 3, lastIteration: 2 }, 600);
     assert.equal(p.total, 3, 'an unknown total is at least what is done');
+    assert.equal(p.etaMs, undefined, 'records without a time give no ETA');
+  });
+
+  it('a first iteration 100\u00d7 slower than the rest does not inflate the ETA', () => {
+    // The run starts at 0; iteration 0 ends at 10 s (warm-up), each later one takes 100 ms.
+    const m = new PanelModel();
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('r', [record(0, { time: 10_000 })], { iterations: 100 })] });
+    assert.equal(m.progress('r', 10_050)?.etaMs, undefined, 'no ETA after one iteration');
+    m.append('r', [1, 2, 3, 4].map((t) => record(t, { time: 10_000 + 100 * t })));
+    const p = m.progress('r', 10_450)!;
+    assert.equal(p.done, 5);
+    // 95 left at 100 ms: 9.5 s (the average pace since the start would say about 3 min).
+    assert.equal(p.etaMs, 9500);
+    m.applyStatus({ runId: 'r', status: 'completed' }, 20_000);
+    assert.equal(m.progress('r', 20_000)?.etaMs, undefined);
   });
 
   // Durations, bytes and numbers are src/common/format.ts's (test/unit/common/format.test.ts).
