@@ -24,13 +24,12 @@ import { METRICS_FILE, RESERVE_FILE, RUN_FILE } from '../../../src/store/runStor
 import { StoreWriteError } from '../../../src/store/storeWriteError';
 import { serveWorker } from '../../../src/worker/workerEndpoint';
 import { createMemoryPortPair } from '../worker/memoryPort';
+import { assertCliBuilt, BILEVEL_BIN, runBilevel } from '../helpers/bilevelCli';
+import type { CliResult } from '../helpers/bilevelCli';
 
-// Bundled to dist-test/unit/faults/, so the repository root is three folders up.
-const ROOT = path.resolve(__dirname, '../../..');
-const BIN = path.join(ROOT, 'bin', 'bilevel.js');
 const CPU = { requested: 'cpu', ran: { name: 'cpu', detail: 'test' } };
 // Fields that are measured, not computed: they differ between two runs of the same experiment.
-const MEASURED = new Set(['forwardMs', 'backwardMs']);
+const MEASURED = new Set(['forwardMs', 'backwardMs', 'time']);
 
 let disk = '';
 let mounted = false;
@@ -94,10 +93,9 @@ function assertPrefix(metrics: readonly IterationRecord[], produced: readonly It
   metrics.forEach((m, i) => assert.deepEqual(strip(m), strip(JSON.parse(JSON.stringify(produced[i])) as IterationRecord), `record ${i}`));
 }
 
-/** The CLI's result; a message without a stack (no `    at ` line, no "internal error"). */
-function bilevel(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: outside, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** The CLI's result, run from a folder outside the store. */
+function bilevel(...args: string[]): CliResult {
+  return runBilevel(outside, ...args);
 }
 
 /** The CLI said the disk is full, as `bilevel: …` without a stack (checked last: the store's state comes first). */
@@ -114,7 +112,7 @@ function toyRequest(storeDir: string, iterations: number): RunRequest {
 
 describe('the run store on a full disk', { timeout: 300_000 }, () => {
   before(async () => {
-    assert.ok(existsSync(path.join(ROOT, 'dist', 'cli.js')), `dist/cli.js is missing under ${ROOT}; run \`npm run build\` first (npm test does).`);
+    assertCliBuilt();
     disk = mkdtempSync(path.join(os.tmpdir(), 'bilevel-full-disk-'));
     outside = mkdtempSync(path.join(os.tmpdir(), 'bilevel-full-ref-'));
     const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=160k', 'tmpfs', disk], { encoding: 'utf8' });
@@ -262,7 +260,7 @@ describe('the run store on a full disk', { timeout: 300_000 }, () => {
 describe('bilevel run --spec with an odd run.json', { timeout: 120_000 }, () => {
   let dir = '';
   before(() => {
-    assert.ok(existsSync(path.join(ROOT, 'dist', 'cli.js')), `dist/cli.js is missing under ${ROOT}; run \`npm run build\` first (npm test does).`);
+    assertCliBuilt();
     dir = mkdtempSync(path.join(os.tmpdir(), 'bilevel-odd-spec-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -287,7 +285,7 @@ describe('bilevel run --spec with an odd run.json', { timeout: 120_000 }, () => 
   ] as [string, string, (r: Record<string, unknown>, c: Record<string, unknown>) => void][]) {
     it(`refuses a run.json ${what} with a usage error that names the field, no stack`, () => {
       const file = oddRunJson(what.replace(/\W+/g, '-'), spoil);
-      const r = spawnSync(process.execPath, [BIN, 'run', '--spec', file, '--no-store', '--backend', 'cpu'], { encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(process.execPath, [BILEVEL_BIN, 'run', '--spec', file, '--no-store', '--backend', 'cpu'], { encoding: 'utf8', timeout: 60_000 });
       assert.equal(r.status, 2, r.stderr);
       assert.ok(r.stderr.startsWith('bilevel: ') && r.stderr.includes(said), r.stderr);
       assert.doesNotMatch(r.stderr, /internal error|^\s+at /m);
