@@ -1,5 +1,6 @@
 // The host ↔ webview channel of the live run panel. Shared by src/extension and webview/.
 import type { IterationRecord, RunStatus, RunSummary } from './metrics';
+import type { RunSettings } from './runSettings';
 
 /** A run as the panel shows it. */
 export interface RunView {
@@ -18,8 +19,14 @@ export interface RunView {
   readonly endedAt?: number;
   readonly records: readonly IterationRecord[];
   readonly summary?: RunSummary;
-  /** The method's hypergradient check, when the comparison ran one (summary table column). */
+  /** The method's hypergradient check: run with a comparison, or stored with the run (summary table column). */
   readonly check?: CheckView;
+  /** What the run was asked to do (problem parameters, method, every resolved option, seed, backend); see protocol/runSettings.ts. */
+  readonly settings?: RunSettings;
+  /** True when another run of this window was running at the same time: its times are not its own. */
+  readonly concurrent?: boolean;
+  /** When the run was queued (ms since epoch); a queued run shows this, not an elapsed time. */
+  readonly queuedAt?: number;
 }
 
 /** A hypergradient check as the summary table shows it (from the worker's `checkResult`). */
@@ -28,6 +35,21 @@ export interface CheckView {
   readonly verdict: 'pass' | 'fail' | 'approximate';
   readonly maxRelativeError: number;
   readonly relativeErrorVsRhg: number;
+  /** Relative tolerance the verdict used (the absolute part is 3·fdError per direction, protocol/checkRule.ts). */
+  readonly rtol?: number;
+  /** Per-direction details, for the check details view. */
+  readonly directions?: readonly CheckDirection[];
+  /** When the check ran (ISO-8601). */
+  readonly checkedAt?: string;
+}
+
+/** One direction of a hypergradient check: g·d, the central finite difference, its step and estimated error. */
+export interface CheckDirection {
+  readonly analytic: number;
+  readonly finiteDifference: number;
+  readonly epsilon: number;
+  readonly relativeError: number;
+  readonly fdError?: number;
 }
 
 /** The formats the panel exports charts in (its PNG and SVG buttons, the Export Chart command). */
@@ -93,6 +115,17 @@ export interface WebviewCancelMessage {
   readonly runId: string;
 }
 
+/** Webview: the user pressed Cancel all: cancel every unfinished run of the panel (queued ones never start). */
+export interface WebviewCancelAllMessage {
+  readonly type: 'cancelAll';
+}
+
+/** Webview: the user clicked a run's check result: show its per-direction details. */
+export interface WebviewShowCheckMessage {
+  readonly type: 'showCheck';
+  readonly runId: string;
+}
+
 /** Webview: an exported chart image (PNG data URL or SVG text) to save. */
 export interface WebviewExportMessage {
   readonly type: 'export';
@@ -112,4 +145,4 @@ export interface WebviewDrawnMessage {
 }
 
 /** Every message the panel sends to the host. */
-export type WebviewToHost = WebviewReadyMessage | WebviewCancelMessage | WebviewExportMessage | WebviewDrawnMessage;
+export type WebviewToHost = WebviewReadyMessage | WebviewCancelMessage | WebviewCancelAllMessage | WebviewShowCheckMessage | WebviewExportMessage | WebviewDrawnMessage;

@@ -141,6 +141,18 @@ export class RunController implements Disposable {
     return this.manager.cancel(run.runId);
   }
 
+  /**
+   * Cancels every unfinished run of `runIds` (a comparison, a history group): the queued ones first,
+   * so the slots the running ones free never start them. Returns how many were cancelled.
+   */
+  cancelAll(runIds: readonly string[]): number {
+    const runs = runIds.map((id) => this.get(id)).filter((r): r is LiveRun => r !== undefined && !isFinished(r.status));
+    const ordered = [...runs.filter((r) => r.status === 'queued'), ...runs.filter((r) => r.status !== 'queued')];
+    let cancelled = 0;
+    for (const run of ordered) if (this.manager.cancel(run.runId)) cancelled++;
+    return cancelled;
+  }
+
   /** A live or recently finished run by id. */
   get(runId: string): LiveRun | undefined {
     return this.runs.get(runId);

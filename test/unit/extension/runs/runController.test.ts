@@ -147,3 +147,19 @@ describe('RunController', () => {
     assert.equal(problemKey({ problem: { kind: 'builtin', id: 'toy-llc', params: {} }, method: 'rhg', options: {} }), 'toy-llc');
   });
 });
+
+describe('RunController.cancelAll', () => {
+  it('cancels the queued runs of the group before the running ones, and skips other and finished runs', () => {
+    const manager = new FakeManager();
+    const controller = new RunController(manager as unknown as RunManagerLike, () => 1000);
+    const spec: ExperimentSpec = { problem: { kind: 'builtin', id: 'toy-quadratic', params: {} }, method: 'rhg', options: {} };
+    const [a, b, c, other] = [0, 1, 2, 3].map(() => controller.start(spec, '/store'));
+    manager.queue.fire({ active: [manager.handles[0]!, manager.handles[3]!].map((h) => ({ ...h, state: 'running' }) as RunHandle), queued: [manager.handles[1]!, manager.handles[2]!] });
+    assert.equal(a!.status, 'running');
+    assert.equal(b!.status, 'queued');
+    assert.equal(controller.cancelAll([a!.runId, b!.runId, c!.runId]), 3);
+    assert.deepEqual(manager.cancelled, [b!.runId, c!.runId, a!.runId]);
+    assert.ok(!manager.cancelled.includes(other!.runId));
+    controller.dispose();
+  });
+});
