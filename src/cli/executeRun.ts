@@ -5,7 +5,7 @@ import { ProblemError, resolveRunOptions } from '../core';
 import { ProblemFileError, runErrorDiagnostics } from '../problemFiles/compileProblemFile';
 import type { MethodSpec, ResolvedOptions } from '../core';
 import type { FinishStatus, IterationRecord, RunSummary } from '../protocol/metrics';
-import { DEFAULT_BATCH_MS, recordRun } from '../runner/recordRun';
+import { recordRun } from '../runner/recordRun';
 import type { BackendInfo } from '../runtime/backend';
 import { BackendMemoryError } from '../runtime/describeBackendError';
 import { StoreWriteError } from '../store/storeWriteError';
@@ -72,9 +72,6 @@ export function resolveFor(prepared: PreparedProblem, method: MethodSpec): Resol
   return resolveRunOptions(prepared.definition, method, prepared.optionsFor(method));
 }
 
-/** Records in the store reach disk at least this often (ms): the worker's interval too (docs/run-store.md). */
-const BATCH_MS = DEFAULT_BATCH_MS;
-
 /** Runs `method` on the loaded problem with options resolved once; never throws for divergence or cancellation. */
 export async function executeRun(prepared: PreparedProblem, method: MethodSpec, options: ResolvedOptions, settings: ExecuteRunOptions): Promise<RunResult> {
   if (!prepared.loaded) throw new Error('executeRun needs a loaded problem (startProblem)');
@@ -101,8 +98,8 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
         bar?.update(record);
       },
       shouldStop: settings.shouldStop,
+      // The recorder's default batch interval (DEFAULT_BATCH_MS), the worker's too (docs/run-store.md).
       ...(settings.stopReason ? { stopReason: settings.stopReason } : {}),
-      batchMs: BATCH_MS,
     },
   );
   bar?.finish();

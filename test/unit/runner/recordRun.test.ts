@@ -224,10 +224,9 @@ describe('recordRun', () => {
 
   it('uses a small batch interval in the CLI and the worker (what a kill can lose, docs/run-store.md)', () => {
     assert.ok(DEFAULT_BATCH_MS >= 50 && DEFAULT_BATCH_MS <= 200, `DEFAULT_BATCH_MS ${DEFAULT_BATCH_MS}`);
-    // The CLI passes its own interval; it must be the same small one.
+    // Nobody picks another interval: the CLI leaves it to the recorder, the worker takes the host's or the default.
     const cli = readFileSync(path.join(ROOT, 'src', 'cli', 'executeRun.ts'), 'utf8');
-    const value = /const BATCH_MS = ([A-Z_0-9]+);/.exec(cli)?.[1];
-    assert.equal(value, 'DEFAULT_BATCH_MS', `src/cli/executeRun.ts: BATCH_MS = ${value}`);
+    assert.doesNotMatch(cli, /batchMs/, 'src/cli/executeRun.ts must use the recorder default interval');
     const docs = readFileSync(path.join(ROOT, 'docs', 'run-store.md'), 'utf8');
     assert.match(docs, new RegExp(`${DEFAULT_BATCH_MS} ms`), 'docs/run-store.md states the bound');
   });
