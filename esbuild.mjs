@@ -90,8 +90,12 @@ if (!onlyTests) {
     }).filter(([, file]) => existsSync(file)),
   );
   contexts.push(await esbuild.context({ ...nodeOptions, entryPoints: nodeEntries, outdir: 'dist' }));
-  // The live run panel: a browser bundle with Chart.js inlined (no remote content; strict CSP).
-  if (existsSync('webview/main.ts')) {
+  // The live run panel (Chart.js inlined) and the experiments table: browser bundles, no remote
+  // content (strict CSP).
+  const webviewEntries = Object.fromEntries(
+    Object.entries({ webview: 'webview/main.ts', experiments: 'webview/experiments/main.ts' }).filter(([, file]) => existsSync(file)),
+  );
+  if (Object.keys(webviewEntries).length > 0) {
     contexts.push(
       await esbuild.context({
         bundle: true,
@@ -101,7 +105,7 @@ if (!onlyTests) {
         sourcemap: production ? false : 'linked',
         minify: production,
         logLevel: 'warning',
-        entryPoints: { webview: 'webview/main.ts' },
+        entryPoints: webviewEntries,
         outdir: 'dist',
         plugins: [problemMatcher],
       }),

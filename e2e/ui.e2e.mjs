@@ -8,7 +8,7 @@
 //   BILEVEL_E2E_GREP=<regex>            # only the steps whose names match (the workbench always loads)
 //
 // Closing line: `ui: N passed, N failed`; exit code 0 only when every step passed.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   REPO, ARTIFACTS, DEBUG, assertTools, makeSandbox, copyWorkspace, installVsix, startCodeServer, launchBrowser, waitFor, sleep, onInterrupt,
@@ -17,6 +17,8 @@ import {
 const VSIX = process.env.VSCODE_E2E_VSIX ?? join(REPO, 'dist/bilevel-lab.vsix');
 /** The two methods the comparison runs (ids of the method catalog = the quick pick's labels). */
 const COMPARE = ['rhg', 'cg'];
+/** The multi pick's item that asks for a hypergradient check of each method. */
+const CHECK_ITEM = 'check';
 
 const results = [];
 const shots = [];
@@ -185,6 +187,28 @@ async function main() {
       await p.frame.evaluate(() => window.scrollTo(0, 0));
     });
 
+    await step("the panel shows the run's settings and its final x", async () => {
+      const p = await waitFor('the finished run panel', async () => (await panels()).find((x) => x.state.rows.length === 1 && x.state.rows[0].status === 'completed'), { timeoutMs: 30_000 });
+      const settings = await p.frame.evaluate(() => {
+        const d = document.getElementById('settings');
+        if (!d) return null;
+        d.open = true;
+        d.scrollIntoView();
+        const row = (key) => (d.querySelector(`tr[data-setting="${key}"]`)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+        const finals = [...d.querySelectorAll('tr.final')].map((r) => ({ key: r.dataset.final, text: (r.textContent ?? '').replace(/\s+/g, ' ').trim() }));
+        return { lowerSteps: row('lowerSteps'), method: row('method'), iterations: row('iterations'), finals };
+      });
+      await sleep(400);
+      await shot('04c-panel-settings-final-x');
+      console.log(`      settings: ${JSON.stringify(settings)}`);
+      if (!settings) throw new Error('the panel has no settings section (details#settings)');
+      if (!/lowerSteps\s*\d+/.test(settings.lowerSteps)) throw new Error(`no lowerSteps row with its value: ${JSON.stringify(settings)}`);
+      if (!/method\s*rhg/i.test(settings.method)) throw new Error(`no method row reading rhg: ${JSON.stringify(settings)}`);
+      const x = settings.finals.find((f) => /^x\./.test(f.key));
+      if (!x || !/-?\d/.test(x.text)) throw new Error(`no final x with numbers: ${JSON.stringify(settings.finals)}`);
+      await p.frame.evaluate(() => window.scrollTo(0, 0));
+    });
+
     await step('the run appears in the Bilevel history view', async () => {
       await page.locator('.activitybar .action-label[aria-label^="Bilevel"]').first().click();
       const sidebar = page.locator('.part.sidebar');
@@ -198,32 +222,178 @@ async function main() {
       await shot('05-history');
     });
 
-    await step(`Bilevel: Compare Methods from the palette (${COMPARE.join(' + ')}) shows both series`, async () => {
+    let compared;
+    await step(`Compare Methods (${COMPARE.join(' + ')}, with checks): one at a time, a queued run reads "queued", settings that differ highlighted, check results in the table`, async () => {
       const before = new Set((await panels()).map((x) => x.frame));
-      await page.keyboard.press('F1');
-      // The workbench can hold more than one quick-input widget; use the one on screen.
-      const qi = page.locator('.quick-input-widget').filter({ visible: true }).first();
-      const input = qi.locator('.quick-input-box input');
-      await input.waitFor({ timeout: 10_000 });
-      await input.fill('>Bilevel: Compare Methods');
-      await qi.locator('.quick-input-list .monaco-list-row', { hasText: 'Compare Methods' }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
-      await answerPrompts(qi, input);
-      const p = await waitFor('a comparison panel with both methods drawn', async () => {
+      await compareFromPalette({ methods: COMPARE, check: true });
+      let sawQueued;
+      const p = await waitFor('a comparison panel with both methods', async () => {
+        await acceptCostDialog();
         for (const x of await panels()) {
           const methods = COMPARE.filter((m) => x.state.rows.some((r) => new RegExp(`(^|[^a-z-])${m}([^a-z-]|$)`, 'i').test(`${r.label} ${r.title}`)));
-          if (!before.has(x.frame) && x.state.rows.length >= 2 && methods.length === COMPARE.length && x.state.chartsDrawn > 0) return x;
+          if (!before.has(x.frame) && x.state.rows.length >= 2 && methods.length === COMPARE.length) return x;
         }
         return undefined;
-      }, { timeoutMs: 90_000, intervalMs: 500 });
+      }, { timeoutMs: 120_000, intervalMs: 300 });
+      // The second method waits for the first (bilevel.runs.comparisonConcurrency = 1): it must read
+      // "queued" (no clock, no progress bar) while it waits.
       const done = await waitFor('both comparison runs to finish', async () => {
         const s = await p.frame.evaluate(readPanel);
+        const q = s.rows.find((r) => r.status === 'queued');
+        if (q && !sawQueued) {
+          sawQueued = q;
+          await shot('06a-compare-queued');
+        }
+        if (s.rows.filter((r) => r.status === 'running').length > 1) throw Object.assign(new Error(`two runs of one comparison ran at once: ${JSON.stringify(s.rows)}`), { fatal: true });
         return s.rows.every((r) => r.status !== 'running' && r.status !== 'queued') ? s : undefined;
-      }, { timeoutMs: 240_000, intervalMs: 1000 });
-      await shot('06-compare');
-      console.log(`      compare: ${JSON.stringify({ ...done, text: undefined })}`);
+      }, { timeoutMs: 240_000, intervalMs: 500 });
+      console.log(`      queued row: ${JSON.stringify(sawQueued)}`);
+      if (!sawQueued) throw new Error('no run of the comparison ever read "queued"');
+      if (sawQueued.progress.trim() !== 'queued') throw new Error(`a queued run shows "${sawQueued.progress}", not "queued"`);
       const bad = done.rows.filter((r) => r.status !== 'completed');
       if (bad.length > 0) throw new Error(`comparison runs did not complete: ${JSON.stringify(bad)}`);
+      // Checks run after the runs (so they never skew their times); each lands in the check column.
+      const checks = await waitFor('a check result per run in the summary table', async () => {
+        const c = await p.frame.evaluate(() => [...document.querySelectorAll('.summary-table tr[data-run-id] td.check-cell button.check-link')].map((b) => ({ verdict: b.dataset.verdict, text: b.textContent })));
+        return c.length >= COMPARE.length ? c : undefined;
+      }, { timeoutMs: 120_000, intervalMs: 1000 });
+      console.log(`      checks: ${JSON.stringify(checks)}`);
+      if (checks.some((c) => c.verdict === 'fail')) throw new Error(`a correct hypergradient failed its check: ${JSON.stringify(checks)}`);
+      await shot('06-compare');
+      const diff = await p.frame.evaluate(() => {
+        const d = document.getElementById('settings');
+        if (!d) return null;
+        d.open = true;
+        d.scrollIntoView();
+        return [...d.querySelectorAll('tr.diff[data-setting]')].map((r) => r.dataset.setting);
+      });
+      await sleep(400);
+      await shot('06b-compare-settings-diff');
+      console.log(`      differing settings: ${JSON.stringify(diff)}`);
+      if (!diff?.includes('method')) throw new Error(`the method row is not highlighted as differing: ${JSON.stringify(diff)}`);
+      if (diff.includes('lowerSteps')) throw new Error(`lowerSteps is the same in both runs but highlighted: ${JSON.stringify(diff)}`);
+      // The check column opens the per-direction details.
+      await p.frame.evaluate(() => window.scrollTo(0, 0));
+      await p.frame.locator('.summary-table td.check-cell button.check-link').first().click();
+      const details = await waitFor('the check details view', async () => {
+        for (const frame of page.frames()) {
+          const d = await frame.evaluate(() => {
+            const h = document.querySelector('h1.check-headline');
+            return h ? { headline: h.textContent, verdict: h.dataset.verdict, directions: document.querySelectorAll('table.check-directions tr[data-direction]').length } : null;
+          }).catch(() => null);
+          if (d) return d;
+        }
+        return undefined;
+      }, { timeoutMs: 30_000, intervalMs: 500 });
+      await shot('06c-check-details');
+      console.log(`      check details: ${JSON.stringify(details)}`);
+      if (details.directions < 1) throw new Error('the check details show no direction');
+      await runPaletteCommand('View: Close Editor');
+      compared = { runIds: done.rows.map((r) => r.id), checks };
+    });
+
+    await step('a check result survives a reload of the window', async () => {
+      if (!compared) throw new Error('the comparison step did not finish');
+      await runPaletteCommand('Developer: Reload Window');
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      const restored = await waitFor('the comparison panel restored with its check results', async () => {
+        for (const x of await panels()) {
+          if (!compared.runIds.every((id) => x.state.rows.some((r) => r.id === id))) continue;
+          const c = await x.frame.evaluate(() => [...document.querySelectorAll('.summary-table td.check-cell button.check-link')].map((b) => b.dataset.verdict));
+          if (c.length >= compared.checks.length) return c;
+        }
+        return undefined;
+      }, { timeoutMs: 120_000, intervalMs: 1000 });
+      await shot('06d-check-after-reload');
+      console.log(`      after reload: ${JSON.stringify(restored)}`);
+      if (JSON.stringify(restored) !== JSON.stringify(compared.checks.map((c) => c.verdict))) throw new Error(`checks before ${JSON.stringify(compared.checks)}, after ${JSON.stringify(restored)}`);
+    });
+
+    await step('a typo in the options box suggests the key and starts nothing', async () => {
+      const runsBefore = runFolders(workspace);
+      const panelsBefore = (await panels()).length;
+      const { message } = await compareFromPalette({ methods: ['rhg'], options: 'iterations=5, lowerStep=3', stopAtOptions: true, shotName: '' });
+      await shot('08-options-typo');
+      console.log(`      validation: ${JSON.stringify(message)}`);
+      if (!/lowerStep\b/.test(message) || !/did you mean/i.test(message) || !/lowerSteps/.test(message)) throw new Error(`no "did you mean lowerSteps" for lowerStep: ${JSON.stringify(message)}`);
+      // Enter on an invalid box does nothing; Escape leaves.
+      await page.keyboard.press('Enter');
+      await sleep(1500);
+      await page.keyboard.press('Escape');
+      await sleep(3000);
+      const runsAfter = runFolders(workspace);
+      if (runsAfter.length !== runsBefore.length) throw new Error(`a run started: ${runsAfter.filter((r) => !runsBefore.includes(r)).join(', ')}`);
+      if ((await panels()).length !== panelsBefore) throw new Error('a panel opened');
+    });
+
+    await step('Cancel all stops a 3-method comparison; its queued runs never start', async () => {
+      await runPaletteCommand('View: Close All Editors');
+      const before = new Set((await panels()).map((x) => x.frame));
+      const methods = ['rhg', 'cg', 'bda'];
+      await compareFromPalette({ methods, problem: 'slow.bilevel.ts', shotName: '' });
+      // slow.bilevel.ts plans 1e6 iterations: the probe's estimate is far above the threshold, so it asks.
+      const asked = await waitFor('the cost question', async () => {
+        const d = await costDialog();
+        if (d) await shot('09a-cost-estimate');
+        return d;
+      }, { timeoutMs: 90_000, intervalMs: 300 });
+      console.log(`      asked: ${JSON.stringify(asked.text.slice(0, 300))}`);
+      if (!/Expected about/.test(asked.text)) throw new Error(`the question gives no estimate: ${asked.text}`);
+      await acceptCostDialog();
+      const p = await waitFor('a panel with the 3 runs, one running', async () => {
+        for (const x of await panels()) {
+          if (!before.has(x.frame) && x.state.rows.length === 3 && x.state.rows.some((r) => r.status === 'running')) return x;
+        }
+        return undefined;
+      }, { timeoutMs: 90_000, intervalMs: 300 });
+      const first = await p.frame.evaluate(readPanel);
+      const queued = first.rows.filter((r) => r.status === 'queued');
+      await shot('09b-one-running-two-queued');
+      console.log(`      rows: ${JSON.stringify(first.rows)}`);
+      if (queued.length !== 2) throw new Error(`expected 2 queued runs beside the running one: ${JSON.stringify(first.rows)}`);
+      await p.frame.locator('button#cancel-all').click();
+      const seen = new Map();
+      const ended = await waitFor('every run of the comparison to end', async () => {
+        const s = await p.frame.evaluate(readPanel);
+        for (const r of s.rows) seen.set(r.id, [...(seen.get(r.id) ?? []), r.status]);
+        return s.rows.every((r) => r.status === 'cancelled') ? s : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 200 });
+      await shot('09c-cancel-all');
+      console.log(`      ended: ${JSON.stringify(ended.rows)}`);
+      for (const q of queued) {
+        if ((seen.get(q.id) ?? []).some((st) => st === 'running')) throw new Error(`queued run ${q.id} started after Cancel all: ${seen.get(q.id).join(' → ')}`);
+        if (runFolders(workspace).includes(q.id)) throw new Error(`queued run ${q.id} has a run folder: it started`);
+      }
+    });
+
+    await step('the experiments table sorts by a metric', async () => {
+      await runPaletteCommand('Bilevel: Open Experiments Table');
+      const frame = await waitFor('the experiments table with rows', async () => {
+        for (const f of page.frames()) {
+          const ok = await f.evaluate(() => document.body?.dataset.snapshot === '1' && Number(document.body.dataset.rows) >= 3 && !!document.querySelector('#experiments-table th[data-key="upperLoss"]')).catch(() => false);
+          if (ok) return f;
+        }
+        return undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500 });
+      const read = () => frame.evaluate(() => ({
+        sort: document.querySelector('#experiments-table th[data-key="upperLoss"]')?.getAttribute('aria-sort'),
+        values: [...document.querySelectorAll('#experiments-table tbody tr')].map((tr) => tr.querySelector('td[data-key="upperLoss"]')?.dataset.value),
+      }));
+      await frame.locator('#experiments-table th[data-key="upperLoss"] button.sort').click();
+      const asc = await waitFor('an ascending sort', async () => { const r = await read(); return r.sort === 'ascending' ? r : undefined; }, { timeoutMs: 10_000 });
+      await shot('10-experiments-table-sorted');
+      await frame.locator('#experiments-table th[data-key="upperLoss"] button.sort').click();
+      const desc = await waitFor('a descending sort', async () => { const r = await read(); return r.sort === 'descending' ? r : undefined; }, { timeoutMs: 10_000 });
+      console.log(`      ascending: ${JSON.stringify(asc.values)}\n      descending: ${JSON.stringify(desc.values)}`);
+      const sortedBy = (values, sign) => {
+        const nums = values.filter((v) => v !== undefined).map(Number);
+        // Missing values last, in both directions.
+        const firstMissing = values.findIndex((v) => v === undefined);
+        if (firstMissing >= 0 && values.slice(firstMissing).some((v) => v !== undefined)) return false;
+        return nums.length >= 2 && nums.every((v, i) => i === 0 || sign * (v - nums[i - 1]) >= 0);
+      };
+      if (!sortedBy(asc.values, 1)) throw new Error(`not ascending by upperLoss: ${JSON.stringify(asc.values)}`);
+      if (!sortedBy(desc.values, -1)) throw new Error(`not descending by upperLoss: ${JSON.stringify(desc.values)}`);
     });
 
     await step('Bilevel: New Problem File is typed: 0 problems, hover docs on defineProblem, a type error at its line', async () => {
@@ -316,6 +486,28 @@ async function main() {
   process.exit(failed > 0 || passed === 0 ? 1 : 0);
 }
 
+/** The run folders of the workspace's store (ids). */
+function runFolders(workspace) {
+  const dir = join(workspace, '.bilevel', 'runs');
+  return existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('.')) : [];
+}
+
+/** The cost question (a modal dialog with a Start button), if it is on screen: its text. */
+async function costDialog() {
+  const box = page.locator('.monaco-dialog-box').filter({ visible: true }).first();
+  if (!(await box.isVisible().catch(() => false))) return undefined;
+  const text = (await box.innerText().catch(() => '')).trim();
+  return /Start/.test(text) ? { text } : undefined;
+}
+
+/** Answers Start to the cost question when it is on screen (the probe's estimate can exceed the threshold on a loaded machine). */
+async function acceptCostDialog() {
+  if (!(await costDialog())) return false;
+  const button = page.locator('.monaco-dialog-box .dialog-buttons a.monaco-button, .monaco-dialog-box .dialog-buttons .monaco-button', { hasText: /^Start/ }).first();
+  await button.click();
+  return true;
+}
+
 /**
  * Runs a command by its palette title (F1, type, Enter on the matching row). Retried: right after the
  * workbench loads, the extension's contributed commands can be missing from the palette for a while.
@@ -354,12 +546,14 @@ async function problems() {
 }
 
 /**
- * Answers the comparison's prompts in order: a single pick (problem) takes the row naming
- * sample.bilevel.ts, the multi pick (methods) gets exactly COMPARE checked, and the options input box,
- * always the last prompt, is accepted as is. Each next prompt is awaited by its placeholder: on a loaded
- * machine the extension host can take seconds to open it, and a short wait would leave it unanswered.
+ * Answers Compare Methods' prompts in order: a single pick (problem) takes the row naming `problem`,
+ * the multi pick (methods) gets exactly `methods` checked (and the hypergradient check item when
+ * `check`), and the options input box, always the last prompt, gets `options` (as is when undefined).
+ * Each next prompt is awaited by its placeholder: on a loaded machine the extension host can take
+ * seconds to open it, and a short wait would leave it unanswered. With `stopAtOptions` the options
+ * box is filled but not accepted, and its validation message is returned.
  */
-async function answerPrompts(qi, input) {
+async function answerPrompts(qi, input, { methods = COMPARE, check = false, problem = 'sample.bilevel.ts', options, stopAtOptions = false, shotName = '06a-compare-methods-pick' } = {}) {
   let last;
   for (let i = 0; i < 6; i++) {
     const placeholder = await waitFor(`prompt ${i + 1} of Compare Methods (after "${last ?? 'the command'}")`, async () => {
@@ -375,9 +569,10 @@ async function answerPrompts(qi, input) {
     const single = !multi && (await rows.filter({ visible: true }).count()) > 0;
     console.log(`      prompt ${i + 1}: "${placeholder.trim()}" (${multi ? 'multi' : single ? 'single' : 'input'})`);
     if (multi) {
-      for (const m of COMPARE) {
-        await input.fill(m);
-        const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${m}$`) }) }).first();
+      const wanted = [...methods, ...(check ? [CHECK_ITEM] : [])];
+      for (const m of wanted) {
+        await input.fill(m === CHECK_ITEM ? 'Check each' : m);
+        const row = rows.filter({ has: page.locator('.label-name', { hasText: m === CHECK_ITEM ? /Check each hypergradient/ : new RegExp(`^${m}$`) }) }).first();
         await row.waitFor({ timeout: 5_000 });
         if ((await row.getAttribute('aria-checked')) !== 'true') await row.click();
         await waitFor(`${m} checked`, async () => (await row.getAttribute('aria-checked')) === 'true', { timeoutMs: 3_000 });
@@ -389,25 +584,46 @@ async function answerPrompts(qi, input) {
       const checkedNames = () => qi.evaluate((el) => [...el.querySelectorAll('.quick-input-list .monaco-list-row')]
         .filter((r) => r.getAttribute('aria-checked') === 'true')
         .map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim()));
-      await waitFor(`exactly ${COMPARE.join(' + ')} checked`, async () => {
+      const ours = (n) => methods.includes(n) || (check && /Check each hypergradient/.test(n));
+      await waitFor(`exactly ${wanted.join(' + ')} checked`, async () => {
         const names = await checkedNames();
-        const extra = names.filter((n) => n !== '' && !COMPARE.includes(n));
+        const extra = names.filter((n) => n !== '' && !ours(n));
         for (const n of extra) await rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first().click();
-        return extra.length === 0 && COMPARE.every((m) => names.includes(m)) ? names : undefined;
+        return extra.length === 0 && methods.every((m) => names.includes(m)) && (!check || names.some((n) => /Check each hypergradient/.test(n))) ? names : undefined;
       }, { timeoutMs: 10_000, intervalMs: 300 });
-      await shot('06a-compare-methods-pick');
+      if (shotName) await shot(shotName);
       await input.focus();
       await page.keyboard.press('Enter');
     } else if (single) {
-      const sample = rows.filter({ hasText: 'sample.bilevel.ts' });
-      await ((await sample.count()) > 0 ? sample.first() : rows.first()).click();
+      const row = rows.filter({ hasText: problem });
+      await ((await row.count()) > 0 ? row.first() : rows.first()).click();
     } else {
       await input.focus();
+      if (options !== undefined) await input.fill(options);
+      if (stopAtOptions) {
+        return waitFor('the options box to validate', async () => {
+          const m = (await qi.locator('.quick-input-message').innerText().catch(() => '')).trim();
+          return m || undefined;
+        }, { timeoutMs: 10_000, intervalMs: 200 });
+      }
       await page.keyboard.press('Enter');
-      return;
+      return undefined;
     }
   }
   throw new Error(`Compare Methods asked more than 6 questions (last: "${last}")`);
+}
+
+/** Opens Compare Methods from the palette and answers its prompts (see answerPrompts). */
+async function compareFromPalette(answers) {
+  await page.keyboard.press('F1');
+  // The workbench can hold more than one quick-input widget; use the one on screen.
+  const qi = page.locator('.quick-input-widget').filter({ visible: true }).first();
+  const input = qi.locator('.quick-input-box input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill('>Bilevel: Compare Methods');
+  await qi.locator('.quick-input-list .monaco-list-row', { hasText: 'Compare Methods' }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  return { qi, input, message: await answerPrompts(qi, input, answers) };
 }
 
 main().catch((e) => {

@@ -20,12 +20,15 @@ import {
   type Scale,
   type TooltipItem,
 } from 'chart.js';
-import { formatBytes, formatDuration, formatNumber } from '../src/common/format';
+import { formatBytes, formatNumber } from '../src/common/format';
+import { isFinished } from '../src/protocol/metrics';
 import type { ChartDefaults, CheckView, HostToWebview, WebviewToHost } from '../src/protocol/webview';
+import { emptyNoteText, finalValues, settingsRows, statusLine, toleranceCondition, toleranceHeader } from './runDetails';
 import {
   type BarChartData,
   type ChartData,
   type ChartView,
+  defaultLogY,
   evalColumns,
   formatChartValue,
   formatEval,
@@ -35,8 +38,10 @@ import {
   type PersistedState,
   progressOf,
   readPersistedState,
-  runColor,
+  statusWord,
+  type XAxis,
 } from './state';
+import { formatLogTicks, formatTick, tickStep } from './tickFormat';
 import { renderSvg, TITLE_BAND, type SvgBar, type SvgLine, type SvgTick } from './svgExport';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend, Decimation);
@@ -53,9 +58,14 @@ const model = new PanelModel();
 const restored = readPersistedState(vscode.getState());
 const chartViews = new Map<string, ChartView>(Object.entries(restored?.charts ?? {}));
 let smoothing: number | undefined = restored?.smoothing;
-/** Check results seen by this panel, kept across reloads (the run store has none). */
+/** Check results seen by this panel, kept across reloads for runs whose check the store lacks (a stored check.json comes in the snapshot). */
 const checks = new Map<string, CheckView>(Object.entries(restored?.checks ?? {}));
 let snapshotSeen = false;
+let xAxis: XAxis = restored?.xAxis ?? 'iteration';
+let hideConstant = restored?.hideConstant ?? true;
+let onlyDifferingSettings = restored?.onlyDifferingSettings ?? false;
+/** Sections (ChartSection ids, `settings`) the user collapsed. */
+const collapsed = new Set<string>(restored?.collapsed ?? []);
 /** Runs whose Cancel was pressed, so a redraw keeps the button disabled. */
 const cancelling = new Set<string>();
 
@@ -92,23 +102,84 @@ smoothingInput.step = '0.01';
 smoothingInput.id = 'smoothing';
 const smoothingValue = el('span', 'smoothing-value');
 smoothingLabel.append(smoothingInput, smoothingValue);
-controls.append(smoothingLabel);
+const xAxisLabel = el('label', 'x-axis');
+xAxisLabel.append('x axis ');
+const xAxisSelect = document.createElement('select');
+xAxisSelect.id = 'x-axis';
+for (const [value, text] of [['iteration', 'outer iteration'], ['time', 'wall time (s)']] as const) {
+  const option = document.createElement('option');
+  option.value = value;
+  option.textContent = text;
+  xAxisSelect.append(option);
+}
+xAxisSelect.value = xAxis;
+xAxisLabel.append(xAxisSelect);
+const hideConstantLabel = el('label', 'hide-constant');
+const hideConstantInput = document.createElement('input');
+hideConstantInput.type = 'checkbox';
+hideConstantInput.id = 'hide-constant';
+hideConstantInput.checked = hideConstant;
+hideConstantLabel.append(hideConstantInput, ' hide constant');
+hideConstantLabel.title = 'Fold charts whose every line is flat into one line each, under their section';
+const cancelAllButton = document.createElement('button');
+cancelAllButton.id = 'cancel-all';
+cancelAllButton.className = 'cancel';
+cancelAllButton.textContent = 'Cancel all';
+cancelAllButton.title = 'Cancel every unfinished run of this panel; queued runs never start';
+cancelAllButton.hidden = true;
+cancelAllButton.addEventListener('click', () => {
+  for (const run of model.runs) if (!isFinished(run.status)) cancelling.add(run.runId);
+  cancelAllButton.disabled = true;
+  cancelAllButton.textContent = 'Cancelling all…';
+  post({ type: 'cancelAll' });
+  renderRuns();
+});
+controls.append(xAxisLabel, smoothingLabel, hideConstantLabel, cancelAllButton);
 header.append(titleEl, controls);
 const runsSection = el('section', 'runs');
 runsSection.id = 'runs';
 const summarySection = el('section', 'summary');
 summarySection.id = 'summary';
+const settingsSection = el('details', 'settings');
+settingsSection.id = 'settings';
+settingsSection.open = !collapsed.has('settings');
+const settingsSummary = el('summary', 'section-title');
+settingsSummary.textContent = 'Settings and final values';
+const settingsBody = el('div', 'settings-body');
+settingsSection.append(settingsSummary, settingsBody);
+settingsSection.addEventListener('toggle', () => setCollapsed('settings', !settingsSection.open));
 const chartsSection = el('section', 'charts');
 chartsSection.id = 'charts';
 const emptyNote = el('p', 'empty-note');
 emptyNote.textContent = 'Waiting for the first metrics…';
-app.append(header, runsSection, summarySection, emptyNote, chartsSection);
+app.append(header, runsSection, summarySection, settingsSection, emptyNote, chartsSection);
 
 smoothingInput.addEventListener('input', () => {
   smoothing = Number(smoothingInput.value);
   persist();
   scheduleRender(0);
 });
+xAxisSelect.addEventListener('change', () => {
+  xAxis = xAxisSelect.value === 'time' ? 'time' : 'iteration';
+  // A zoom in iterations means nothing in seconds (and back): every chart shows its whole range again.
+  for (const [id, view] of chartViews) chartViews.set(id, { logY: view.logY, logX: view.logX });
+  persist();
+  scheduleRender(0);
+});
+hideConstantInput.addEventListener('change', () => {
+  hideConstant = hideConstantInput.checked;
+  persist();
+  scheduleRender(0);
+});
+
+function setCollapsed(section: string, isCollapsed: boolean): void {
+  if (isCollapsed === collapsed.has(section)) return;
+  if (isCollapsed) collapsed.add(section);
+  else collapsed.delete(section);
+  persist();
+  // A section opened again draws its charts, which were skipped while it was closed.
+  scheduleRender(0);
+}
 
 // ---- messages -----------------------------------------------------------------------------------
 
@@ -164,6 +235,10 @@ function persist(): void {
     ...(smoothing !== undefined ? { smoothing } : {}),
     // Only the checks of the runs shown, so the state does not grow without bound.
     checks: Object.fromEntries([...checks].filter(([id]) => model.run(id) !== undefined)),
+    xAxis,
+    hideConstant,
+    onlyDifferingSettings,
+    collapsed: [...collapsed],
   });
 }
 
@@ -175,7 +250,7 @@ function applyDefaults(defaults: ChartDefaults): void {
 function viewOf(id: string): ChartView {
   let view = chartViews.get(id);
   if (!view) {
-    view = { logY: model.chartDefaults.logScaleY, logX: false };
+    view = { logY: defaultLogY(id, model.chartDefaults), logX: false };
     chartViews.set(id, view);
   }
   return view;
@@ -212,34 +287,84 @@ function scheduleRender(delay?: number): void {
   }, wait);
 }
 
+/** One collapsible section of charts: its grid of cards and its list of folded constant charts. */
+interface SectionView {
+  readonly root: HTMLDetailsElement;
+  readonly grid: HTMLElement;
+  readonly constants: HTMLElement;
+}
+const sections = new Map<string, SectionView>();
+
+function sectionFor(id: string, title: string): SectionView {
+  let view = sections.get(id);
+  if (!view) {
+    const root = el('details', 'chart-section');
+    root.dataset.section = id;
+    root.open = !collapsed.has(id);
+    const summary = el('summary', 'section-title');
+    summary.textContent = title;
+    const grid = el('div', 'chart-grid');
+    const constants = el('ul', 'constant-list');
+    root.append(summary, grid, constants);
+    root.addEventListener('toggle', () => setCollapsed(id, !root.open));
+    view = { root, grid, constants };
+    sections.set(id, view);
+  }
+  return view;
+}
+
 function render(): void {
   lastRender = performance.now();
   renderRuns();
   renderSummary();
+  renderSettings();
   const ids = model.chartIds();
   emptyNote.hidden = ids.length > 0 || !snapshotSeen;
-  emptyNote.textContent = model.runs.length === 0 ? 'No runs to show.' : 'Waiting for the first metrics…';
+  emptyNote.textContent = emptyNoteText(model.runs);
   smoothingValue.textContent = (smoothing ?? 0).toFixed(2);
   let points = 0;
-  for (const id of ids) {
-    const data = model.chart(id, viewOf(id), smoothing ?? 0, model.chartDefaults.maxPointsPerSeries);
-    if (!data) continue;
-    const card = cardFor(id, data.kind);
-    drawCard(card, data);
-    points += card.points;
+  const shown = new Set<string>();
+  const groups = model.chartGroups(ids);
+  for (const group of groups) {
+    const section = sectionFor(group.section, group.title);
+    chartsSection.append(section.root);
+    section.constants.textContent = '';
+    for (const id of group.ids) {
+      const constant = hideConstant ? model.constantChart(id) : undefined;
+      if (constant) {
+        const item = el('li', 'constant-chart');
+        item.dataset.chart = id;
+        item.title = id;
+        item.textContent = `constant: ${constant.title} = ${constant.values.map((v) => (constant.values.length > 1 ? `${formatChartValue(id, v.value)} (${v.labels.join(', ')})` : formatChartValue(id, v.value))).join(', ')}`;
+        section.constants.append(item);
+        continue;
+      }
+      shown.add(id);
+      // A closed section keeps its cards as they were; they are drawn when it opens.
+      if (!section.root.open && cards.has(id)) continue;
+      const data = model.chart(id, viewOf(id), smoothing ?? 0, model.chartDefaults.maxPointsPerSeries, xAxis);
+      if (!data) continue;
+      const card = cardFor(id, data.kind, section.grid);
+      section.grid.append(card.root);
+      drawCard(card, data);
+      points += card.points;
+    }
+    section.constants.hidden = section.constants.childElementCount === 0;
   }
-  // Cards of charts that have no data any more (a new snapshot) are removed; the rest keep page order.
+  // Cards of charts that have no data any more (a new snapshot) or are folded are removed; the rest keep page order.
   for (const [id, card] of cards) {
-    if (!ids.includes(id)) {
+    if (!shown.has(id)) {
       card.chart.destroy();
       card.root.remove();
       cards.delete(id);
     }
   }
-  ids.forEach((id) => {
-    const card = cards.get(id);
-    if (card) chartsSection.append(card.root);
-  });
+  for (const [id, section] of sections) {
+    if (!groups.some((g) => g.section === id)) {
+      section.root.remove();
+      sections.delete(id);
+    }
+  }
   const drawn = [...cards.values()].filter((c) => c.points > 0 && canvasHasInk(c.canvas)).length;
   document.body.dataset.chartsDrawn = String(drawn);
   document.body.dataset.points = String(points);
@@ -260,29 +385,41 @@ function canvasHasInk(canvas: HTMLCanvasElement): boolean {
 function renderRuns(): void {
   const now = Date.now();
   runsSection.textContent = '';
+  const colors = model.colors();
+  const unfinished = model.runs.filter((r) => !isFinished(r.status));
+  cancelAllButton.hidden = unfinished.length < 2;
+  if (unfinished.length === 0 || unfinished.some((r) => !cancelling.has(r.runId))) {
+    cancelAllButton.disabled = false;
+    cancelAllButton.textContent = 'Cancel all';
+  }
   model.runs.forEach((run, index) => {
     const p = progressOf(run, now);
     const row = el('div', `run-row status-${run.status}`);
     row.dataset.runId = run.runId;
+    row.dataset.status = run.status;
     const swatch = el('span', 'swatch');
-    swatch.style.backgroundColor = runColor(index);
+    swatch.style.backgroundColor = colors[index]!;
     const label = el('span', 'run-label');
     label.textContent = run.label;
     label.title = `${run.runId} — ${run.method} on ${run.problem}`;
     const status = el('span', 'run-status');
-    status.textContent = run.status;
-    const bar = document.createElement('progress');
-    bar.max = 1;
-    bar.value = p.fraction;
+    status.textContent = statusWord(run);
     const text = el('span', 'run-progress');
-    const parts = [`iteration ${p.done} of ${p.total || '?'}`, `elapsed ${formatDuration(p.elapsedMs)}`];
-    if (run.status === 'running') parts.push(`ETA ${formatDuration(p.etaMs)}`);
-    text.textContent = parts.join(' · ');
-    row.append(swatch, label, status, bar, text);
-    if (run.status === 'running') {
+    text.textContent = statusLine(run.status, p);
+    row.append(swatch, label, status);
+    // A queued run has not started: no progress bar and no clock, only "queued".
+    if (run.status !== 'queued') {
+      const bar = document.createElement('progress');
+      bar.max = 1;
+      bar.value = p.fraction;
+      row.append(bar);
+    }
+    row.append(text);
+    if (run.concurrent) row.append(concurrentBadge());
+    if (run.status === 'running' || run.status === 'queued') {
       const cancel = document.createElement('button');
       cancel.className = 'cancel';
-      cancel.title = 'Stop after the current outer iteration';
+      cancel.title = run.status === 'queued' ? 'Remove from the queue: it will not start' : 'Stop after the current outer iteration';
       const pressed = cancelling.has(run.runId);
       cancel.textContent = pressed ? 'Cancelling…' : 'Cancel';
       cancel.disabled = pressed;
@@ -311,9 +448,11 @@ function renderSummary(): void {
   const head = table.createTHead().insertRow();
   // Held-out metrics of the last evaluation (test accuracy, F1, …) get a column each, after the check.
   const evalNames = evalColumns(rows);
-  for (const h of ['Run', 'Status', 'Iterations', 'Final F', '‖x − x*‖', 'Iter. to tol.', 'Time / iter.', 'Peak memory', 'Hypergradient check', ...evalNames]) {
+  const tolHeader = toleranceHeader(rows.map((r) => r.toleranceMeasure));
+  for (const h of ['Run', 'Status', 'Iterations', 'Final F', '‖x − x*‖', tolHeader, 'Time / iter.', 'Peak memory', 'Hypergradient check', ...evalNames]) {
     const th = document.createElement('th');
     th.textContent = h;
+    if (h === tolHeader) th.title = 'Outer iterations until ‖x − x*‖ (when the problem knows x*), else the hypergradient norm ‖g‖, first fell to the tolerance (option `tolerance`)';
     head.append(th);
   }
   const body = table.createTBody();
@@ -325,20 +464,116 @@ function renderSummary(): void {
       String(r.iterations),
       formatNumber(r.finalUpper),
       formatNumber(r.upperDistance),
-      r.iterationsToTolerance !== undefined ? String(r.iterationsToTolerance) : '—',
+      r.iterationsToTolerance !== undefined ? String(r.iterationsToTolerance) : 'not reached',
       r.msPerIteration !== undefined ? `${formatNumber(r.msPerIteration)} ms` : '—',
       formatBytes(r.peakBytes),
       formatCheck(r.check),
       ...evalNames.map((name) => formatEval(r.evals, name)),
     ];
+    tr.dataset.runId = r.runId;
     cells.forEach((text, i) => {
       const td = tr.insertCell();
       td.textContent = text;
-      if (i === 0) td.style.borderLeft = `4px solid ${r.color}`;
-      if (i === 8 && r.check) td.className = `check-${r.check.verdict}`;
+      if (i === 0) {
+        td.style.borderLeft = `4px solid ${r.color}`;
+        if (r.concurrent) td.append(' ', concurrentBadge());
+      }
+      if (i === 5) td.title = `iterations until ${toleranceCondition(r.toleranceMeasure, r.tolerance)}`;
+      if (i === 8) {
+        td.className = 'check-cell';
+        if (r.check) {
+          // The verdict opens the per-direction details (command bilevel.showCheckDetails, through the host).
+          td.textContent = '';
+          const open = document.createElement('button');
+          open.className = `check-link check-${r.check.verdict}`;
+          open.dataset.verdict = r.check.verdict;
+          open.textContent = text;
+          open.title = `Hypergradient check: ${r.check.verdict}, max relative error ${formatNumber(r.check.maxRelativeError)}, vs RHG ${formatNumber(r.check.relativeErrorVsRhg)}. Click for the per-direction details.`;
+          open.addEventListener('click', () => post({ type: 'showCheck', runId: r.runId }));
+          td.append(open);
+        }
+      }
     });
   }
   summarySection.append(table);
+}
+
+/** The badge of a run that ran beside others. */
+function concurrentBadge(): HTMLElement {
+  const badge = el('span', 'badge concurrent');
+  badge.textContent = 'concurrent';
+  badge.title = 'ran beside other runs: times not its own';
+  return badge;
+}
+
+/** The settings of every run (one column per run, differing settings first and marked) and their final x and y. */
+let settingsShown = '';
+
+function renderSettings(): void {
+  const rows = settingsRows(model.runs, onlyDifferingSettings);
+  const all = onlyDifferingSettings ? settingsRows(model.runs) : rows;
+  const finals = model.runs.map((r) => finalValues(r.summary));
+  // Settings change only with a snapshot or a run's end, not with each batch of metrics: rebuild only then.
+  const key = JSON.stringify([rows, all.length, finals, model.runs.map((r) => [r.runId, r.label])]);
+  if (key === settingsShown) return;
+  settingsShown = key;
+  settingsBody.textContent = '';
+  settingsSection.hidden = all.length === 0 && finals.every((f) => f.length === 0);
+  if (settingsSection.hidden) return;
+  const differing = all.filter((r) => r.differs).length;
+  if (model.runs.length > 1) {
+    const toggle = el('label', 'only-differing');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.id = 'only-differing';
+    box.checked = onlyDifferingSettings;
+    box.addEventListener('change', () => {
+      onlyDifferingSettings = box.checked;
+      persist();
+      renderSettings();
+      // The rebuilt checkbox keeps the keyboard focus where the user left it.
+      document.getElementById('only-differing')?.focus();
+    });
+    toggle.append(box, ` only the ${differing} setting${differing === 1 ? '' : 's'} that differ`);
+    settingsBody.append(toggle);
+  }
+  const table = el('table', 'settings-table');
+  const head = table.createTHead().insertRow();
+  const corner = document.createElement('th');
+  corner.textContent = 'Setting';
+  head.append(corner);
+  const colors = model.colors();
+  model.runs.forEach((run, i) => {
+    const th = document.createElement('th');
+    th.textContent = run.label;
+    th.title = run.runId;
+    th.style.borderTop = `3px solid ${colors[i]!}`;
+    head.append(th);
+  });
+  const body = table.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    tr.dataset.setting = row.key;
+    if (row.differs) {
+      tr.className = 'diff';
+      tr.title = 'differs between the runs';
+    }
+    const name = tr.insertCell();
+    // The marker says "differs" without colour, for colour-blind readers and high-contrast themes.
+    name.textContent = row.differs ? `≠ ${row.key}` : row.key;
+    for (const value of row.values) tr.insertCell().textContent = value;
+  }
+  // Final values: one row per variable name, x first.
+  const names: { side: 'x' | 'y'; name: string }[] = [];
+  for (const f of finals) for (const v of f) if (!names.some((n) => n.side === v.side && n.name === v.name)) names.push({ side: v.side, name: v.name });
+  for (const n of names) {
+    const tr = body.insertRow();
+    tr.className = 'final';
+    tr.dataset.final = `${n.side}.${n.name}`;
+    tr.insertCell().textContent = `final ${n.side}: ${n.name}`;
+    for (const f of finals) tr.insertCell().textContent = f.find((v) => v.side === n.side && v.name === n.name)?.text ?? '—';
+  }
+  settingsBody.append(table);
 }
 
 // ---- charts -------------------------------------------------------------------------------------
@@ -353,7 +588,7 @@ function theme(): { foreground: string; background: string; grid: string } {
   };
 }
 
-function cardFor(id: string, kind: ChartData['kind']): Card {
+function cardFor(id: string, kind: ChartData['kind'], parent: HTMLElement): Card {
   const existing = cards.get(id);
   if (existing && existing.kind === kind) return existing;
   if (existing) {
@@ -364,6 +599,8 @@ function cardFor(id: string, kind: ChartData['kind']): Card {
   root.dataset.chart = id;
   const head = el('div', 'card-head');
   const title = el('span', 'card-title');
+  // The title in words; the raw key (what the CSV and the records call it) on hover.
+  title.title = id;
   const tools = el('span', 'card-tools');
   const button = (text: string, tip: string, onClick: () => void): HTMLButtonElement => {
     const b = document.createElement('button');
@@ -394,7 +631,8 @@ function cardFor(id: string, kind: ChartData['kind']): Card {
   zoomBox.hidden = true;
   wrap.append(canvas, zoomBox);
   root.append(head, wrap);
-  chartsSection.append(root);
+  // In the page before Chart.js measures it, so the first draw has its size.
+  parent.append(root);
   // Cards hold either kind; drawLine/drawBar narrow it back.
   const chart = kind === 'line' ? (new Chart(canvas, lineConfig(id)) as unknown as Chart) : (new Chart(canvas, barConfig()) as unknown as Chart);
   const card: Card = { id, kind, root, canvas, title, zoomBox, buttons, chart, points: 0 };
@@ -430,7 +668,7 @@ function lineConfig(id: string): ChartConfiguration<'line', { x: number; y: numb
       spanGaps: true,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: 'outer iteration', color: t.foreground }, ticks: { color: t.foreground, callback: tickLabel }, grid: { color: t.grid } },
+        x: { type: 'linear', title: { display: true, text: xAxisTitle(), color: t.foreground }, ticks: { color: t.foreground, callback: tickLabel }, grid: { color: t.grid } },
         y: { type: 'linear', title: { display: true, text: '', color: t.foreground }, ticks: { color: t.foreground, callback: tickLabel }, grid: { color: t.grid } },
       },
       plugins: {
@@ -448,7 +686,7 @@ function lineConfig(id: string): ChartConfiguration<'line', { x: number; y: numb
         },
         tooltip: {
           callbacks: {
-            title: (items: TooltipItem<'line'>[]) => (items[0] ? `iteration ${items[0].parsed.x}` : ''),
+            title: (items: TooltipItem<'line'>[]) => (items[0] ? (xAxis === 'time' ? `t = ${formatNumber(items[0].parsed.x ?? undefined)} s` : `iteration ${items[0].parsed.x}`) : ''),
             label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatChartValue(id, item.parsed.y ?? undefined)}`,
           },
         },
@@ -477,14 +715,16 @@ function barConfig(): ChartConfiguration<'bar', number[], string> {
   };
 }
 
-function tickLabel(this: Scale, value: number | string): string {
+function xAxisTitle(): string {
+  return xAxis === 'time' ? 'wall time (s since the first record)' : 'outer iteration';
+}
+
+/** Tick labels with the digits the axis step needs (tickFormat.ts): a narrow range must not read "1.5" on every tick. */
+function tickLabel(this: Scale, value: number | string, index: number, ticks: { value: number }[]): string {
   const v = typeof value === 'number' ? value : Number(value);
-  if (this.type === 'logarithmic') {
-    // Label 1, 2 and 5 times a power of ten only; Chart.js would label every minor tick.
-    const m = Math.round((v / Math.pow(10, Math.floor(Math.log10(v)))) * 1000) / 1000;
-    return m === 1 || m === 2 || m === 5 ? formatNumber(v) : '';
-  }
-  return formatNumber(v);
+  const values = ticks.map((t) => t.value);
+  if (this.type === 'logarithmic') return formatLogTicks(values)[index] ?? '';
+  return formatTick(v, tickStep(values));
 }
 
 function drawCard(card: Card, data: ChartData): void {
@@ -524,9 +764,10 @@ function drawLine(card: Card, data: LineChartData): void {
   y.type = view.logY ? 'logarithmic' : 'linear';
   x.min = view.xRange?.[0];
   x.max = view.xRange?.[1];
+  (x as { title: { text: string } }).title.text = xAxisTitle();
   (y as { title: { text: string } }).title.text = data.yLabel;
-  card.buttons.logY.classList.toggle('on', view.logY);
-  card.buttons.logX.classList.toggle('on', view.logX);
+  setPressed(card.buttons.logY, view.logY);
+  setPressed(card.buttons.logX, view.logX);
   card.buttons.reset.disabled = view.xRange === undefined;
   card.points = data.datasets.reduce((n, d) => n + d.points.length, 0);
 }
@@ -537,7 +778,7 @@ function drawBar(card: Card, data: BarChartData): void {
   chart.data.labels = data.labels;
   chart.data.datasets = data.datasets.map((d) => ({ label: d.label, data: view.logY ? d.counts.map((c) => (c > 0 ? c : Number.NaN)) : d.counts, backgroundColor: d.color }));
   chart.options.scales!.y!.type = view.logY ? 'logarithmic' : 'linear';
-  card.buttons.logY.classList.toggle('on', view.logY);
+  setPressed(card.buttons.logY, view.logY);
   card.points = data.datasets.reduce((n, d) => n + d.counts.filter((c) => c > 0).length, 0);
 }
 
@@ -589,7 +830,7 @@ function attachZoom(card: Card): void {
     const b = scale.getValueForPixel(Math.max(d.startX, x));
     if (a === undefined || b === undefined || !(b > a)) return;
     // Iterations are whole numbers; a wide range snaps to them so the axis ends read cleanly.
-    const range: [number, number] = b - a >= 10 ? [Math.floor(a), Math.ceil(b)] : [a, b];
+    const range: [number, number] = xAxis === 'iteration' && b - a >= 10 ? [Math.floor(a), Math.ceil(b)] : [a, b];
     setView(card.id, { xRange: range });
   });
   card.canvas.addEventListener('dblclick', () => setView(card.id, { xRange: undefined }));
@@ -685,6 +926,12 @@ function svgOf(card: Card): string {
 }
 
 // ---- helpers ------------------------------------------------------------------------------------
+
+/** A toggle button's state, for the eye (class `on`) and for screen readers (`aria-pressed`). */
+function setPressed(button: HTMLButtonElement, on: boolean): void {
+  button.classList.toggle('on', on);
+  button.setAttribute('aria-pressed', String(on));
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

@@ -5,10 +5,12 @@
 // src/protocol/metricCatalog.ts (shared with the report); number formats are src/common/format.ts.
 import { formatBytes, formatNumber } from '../src/common/format';
 import type { IterationRecord, RunStatus, RunSummary } from '../src/protocol/metrics';
-import { baselineColor, baselineLabel, baselinesFor, decimateRange, evalMetricNames, flatLine, formatEvalValue, isBaseline, isEvalMetric, seriesColor, statNumber } from '../src/protocol/chartData';
+import { baselineColor, baselineLabel, baselinesFor, decimateRange, evalMetricNames, flatLine, formatEvalValue, isBaseline, isEvalMetric, runColors, statNumber } from '../src/protocol/chartData';
 import type { Point } from '../src/protocol/chartData';
-import { evalTitle, KSTAR_HISTOGRAM_TITLE, KSTAR_STAT, metricDef, METRICS, orderStatKeys, statTitle, type MetricUnit } from '../src/protocol/metricCatalog';
+import { CHART_SECTIONS, evalTitle, KSTAR_HISTOGRAM_TITLE, KSTAR_STAT, metricDef, METRICS, orderStatKeys, statLogScale, statShownFor, statTitleInWords, type ChartSection, type MetricUnit } from '../src/protocol/metricCatalog';
+import type { RunSettings } from '../src/protocol/runSettings';
 import type { ChartDefaults, CheckView, RunView, SnapshotMessage, StatusMessage } from '../src/protocol/webview';
+import { toleranceMeasure, type ToleranceMeasure } from './runDetails';
 
 export type { Point } from '../src/protocol/chartData';
 export { decimateRange, statNumber } from '../src/protocol/chartData';
@@ -31,8 +33,13 @@ export const STAT_PREFIX = 'stat:';
 /** Chart id of the k* histogram. */
 export const KSTAR_HISTOGRAM = `hist:${KSTAR_STAT}`;
 
-/** The colour of the run at `index` in every chart and table of the panel. */
-export const runColor = seriesColor;
+/** What the charts' x axis counts: outer iterations, or seconds of wall time since the run's first record. */
+export type XAxis = 'iteration' | 'time';
+
+/** The word the panel shows for a run's status: `deleted` for a run the store no longer has. */
+export function statusWord(run: Pick<RunState, 'status' | 'missing'>): string {
+  return run.missing ? 'deleted' : run.status;
+}
 
 /** One run as the panel holds it: the view without records, plus its series. */
 export interface RunState {
@@ -48,6 +55,11 @@ export interface RunState {
   startedAt: number;
   /** When a finished run ended (ms since epoch), if known. */
   endedAt?: number;
+  settings?: RunSettings;
+  /** Ran beside another run: its times are not its own. */
+  concurrent?: boolean;
+  /** The store no longer has the run (RunView.missing). */
+  missing?: boolean;
   /** Records received (after de-duplication). */
   count: number;
   /** Iteration of the last record, −1 before any. */
@@ -68,6 +80,10 @@ export interface RunState {
   readonly kStar: Map<number, number>;
   /** EMA of each series for the current smoothing weight, extended as records arrive. */
   readonly smoothed: Map<string, SmoothedSeries>;
+  /** Seconds since the first record's `time`, by iteration (records with a time only). */
+  readonly seconds: Map<number, number>;
+  /** Raw series with x in seconds (see {@link wallTimeX}), extended as records arrive. */
+  readonly timed: Map<string, Point[]>;
 }
 
 /** A cached EMA: its weight, running state and points so far. */
@@ -76,6 +92,8 @@ interface SmoothedSeries {
   s: number;
   debias: number;
   readonly points: Point[];
+  /** The same points with x in seconds. */
+  readonly timed: Point[];
 }
 
 /** How one chart is shown (persisted in the webview state). */
@@ -151,6 +169,27 @@ export interface SummaryRow {
   readonly check?: CheckView;
   /** The last evaluation's held-out metrics (with `.ci95` and `baseline.*` entries), if any. */
   readonly evals?: Readonly<Record<string, number>>;
+  /** Ran beside another run: its times are not its own. */
+  readonly concurrent?: boolean;
+  /** What iterations to tolerance counted (‖x − x*‖ or ‖g‖). */
+  readonly toleranceMeasure: ToleranceMeasure;
+  /** The tolerance from the run's settings, when known. */
+  readonly tolerance?: number;
+}
+
+/** A chart folded away because every run's series is constant: its title and each distinct value. */
+export interface ConstantChart {
+  readonly id: string;
+  readonly title: string;
+  /** One entry per distinct value; `labels` are the runs with it. */
+  readonly values: readonly { readonly value: number; readonly labels: readonly string[] }[];
+}
+
+/** A section of the page and the chart ids in it, in page order. */
+export interface ChartGroup {
+  readonly section: ChartSection;
+  readonly title: string;
+  readonly ids: readonly string[];
 }
 
 /** Defaults when the host sent none. */
@@ -198,6 +237,45 @@ export class PanelModel {
     return this.runs.find((r) => r.runId === runId);
   }
 
+  /** Each run's colour, in run order: its method's fixed colour, shaded per run of the same method (chartData.runColors). */
+  colors(): string[] {
+    return runColors(this.runs);
+  }
+
+  /** The colour of run `runId` (the first palette colour for an unknown run). */
+  colorOf(runId: string): string {
+    const i = this.runs.findIndex((r) => r.runId === runId);
+    return this.colors()[Math.max(0, i)] ?? runColors([{ method: '' }])[0]!;
+  }
+
+  /** The charts of {@link chartIds} grouped by section, in page order; sections without charts are left out. */
+  chartGroups(ids: readonly string[] = this.chartIds()): ChartGroup[] {
+    return CHART_SECTIONS.map((s) => ({ section: s.id, title: s.title, ids: ids.filter((id) => chartSection(id) === s.id) })).filter((g) => g.ids.length > 0);
+  }
+
+  /**
+   * Chart `id` when every run's series of it is constant (a flat memory line, `cg.converged` = 1), so it
+   * can be folded into one line; undefined when any run's series varies or no run has two points yet
+   * (one point says nothing about being constant).
+   */
+  constantChart(id: string): ConstantChart | undefined {
+    const def = seriesDef(id);
+    if (!def) return undefined;
+    const values: { value: number; labels: string[] }[] = [];
+    let longest = 0;
+    for (const run of this.runs) {
+      const points = run.series.get(id);
+      if (!points || points.length === 0) continue;
+      longest = Math.max(longest, points.length);
+      const value = constantValue(points);
+      if (value === undefined) return undefined;
+      const same = values.find((v) => v.value === value);
+      if (same) same.labels.push(run.label);
+      else values.push({ value, labels: [run.label] });
+    }
+    return longest >= 2 ? { id, title: def.title, values } : undefined;
+  }
+
   /** Total records held over all runs. */
   get recordCount(): number {
     return this.runs.reduce((n, r) => n + r.count, 0);
@@ -224,16 +302,18 @@ export class PanelModel {
   }
 
   /** The data of chart `id` as shown with `view`; undefined for an unknown or empty chart. */
-  chart(id: string, view: ChartView, smoothing: number = this.chartDefaults.smoothing, maxPoints: number = this.chartDefaults.maxPointsPerSeries): ChartData | undefined {
+  chart(id: string, view: ChartView, smoothing: number = this.chartDefaults.smoothing, maxPoints: number = this.chartDefaults.maxPointsPerSeries, xAxis: XAxis = 'iteration'): ChartData | undefined {
     if (id === KSTAR_HISTOGRAM) return this.kStarHistogram();
     const def = seriesDef(id);
     if (!def) return undefined;
     const datasets: LineDataset[] = [];
     const keep = axisFilter(view.logX, view.logY);
+    const colors = this.colors();
     this.runs.forEach((run, index) => {
-      const raw = run.series.get(id);
-      if (!raw || raw.length === 0) return;
-      const color = runColor(index);
+      const series = run.series.get(id);
+      if (!series || series.length === 0) return;
+      const raw = xAxis === 'time' ? timedSeries(run, id, series) : series;
+      const color = colors[index]!;
       // No copies of the (up to 10^5-point) series: the range is an index window, the log-axis
       // filter is applied while decimating, and the EMA is cached and extended as records arrive.
       const shown = (points: readonly Point[]): { points: Point[]; rawLength: number } => {
@@ -242,7 +322,7 @@ export class PanelModel {
         return { points: d.points, rawLength: d.count };
       };
       datasets.push({ runId: run.runId, label: run.label, color, role: 'raw', ...shown(raw) });
-      if (smoothing > 0) datasets.push({ runId: run.runId, label: run.label, color, role: 'smoothed', ...shown(smoothedSeries(run, id, smoothing)) });
+      if (smoothing > 0) datasets.push({ runId: run.runId, label: run.label, color, role: 'smoothed', ...shown(smoothedSeries(run, id, smoothing, xAxis)) });
     });
     if (datasets.length === 0) return undefined;
     if (id.startsWith(EVAL_PREFIX)) datasets.push(...this.baselineDatasets(id.slice(EVAL_PREFIX.length), datasets, keep));
@@ -274,6 +354,7 @@ export class PanelModel {
 
   /** The k* histogram over the runs that have k*, one bar series per run. */
   kStarHistogram(): BarChartData | undefined {
+    const colors = this.colors();
     const withK = this.runs.map((r, index) => ({ r, index })).filter(({ r }) => r.kStar.size > 0);
     if (withK.length === 0) return undefined;
     const values = [...new Set(withK.flatMap(({ r }) => [...r.kStar.keys()]))].sort((a, b) => a - b);
@@ -283,7 +364,7 @@ export class PanelModel {
       title: KSTAR_HISTOGRAM_TITLE,
       xLabel: 'k*',
       labels: values.map(String),
-      datasets: withK.map(({ r, index }) => ({ runId: r.runId, label: r.label, color: runColor(index), counts: values.map((v) => r.kStar.get(v) ?? 0) })),
+      datasets: withK.map(({ r, index }) => ({ runId: r.runId, label: r.label, color: colors[index]!, counts: values.map((v) => r.kStar.get(v) ?? 0) })),
     };
   }
 
@@ -295,6 +376,7 @@ export class PanelModel {
 
   /** The summary table: final F, distance, iterations to tolerance, time per iteration, peak memory, check. */
   summaryRows(): SummaryRow[] {
+    const colors = this.colors();
     return this.runs.map((r, index) => {
       const s = r.summary;
       const last = s?.last ?? r.lastRecord;
@@ -303,7 +385,7 @@ export class PanelModel {
       return {
         runId: r.runId,
         label: r.label,
-        color: runColor(index),
+        color: colors[index]!,
         status: r.status,
         ...(r.message !== undefined ? { message: r.message } : {}),
         iterations: s?.iterations ?? r.count,
@@ -314,6 +396,9 @@ export class PanelModel {
         ...(peakBytes !== undefined ? { peakBytes } : {}),
         ...(r.check ? { check: r.check } : {}),
         ...((s?.evals ?? r.lastEvals) ? { evals: s?.evals ?? r.lastEvals } : {}),
+        ...(r.concurrent ? { concurrent: true } : {}),
+        toleranceMeasure: toleranceMeasure(last),
+        ...(typeof r.settings?.tolerance === 'number' ? { tolerance: r.settings.tolerance } : {}),
       };
     });
   }
@@ -339,7 +424,7 @@ export function seriesDef(id: string): SeriesDef | undefined {
   }
   if (!id.startsWith(STAT_PREFIX)) return undefined;
   const key = id.slice(STAT_PREFIX.length);
-  return { id, title: statTitle(key), yLabel: key, unit: 'value', read: (r) => statNumber(r.stats[key]) };
+  return { id, title: statTitleInWords(key), yLabel: key, unit: 'value', read: (r) => statNumber(r.stats[key]) };
 }
 
 /** A value of chart `id` as its tooltip shows it, in the metric's unit: `1.50 MiB`, `12.5 ms`, `1234`, `0.1235`. */
@@ -365,6 +450,9 @@ function newRunState(view: RunView): RunState {
     iterations: view.iterations,
     startedAt: view.startedAt,
     ...(view.endedAt !== undefined ? { endedAt: view.endedAt } : {}),
+    ...(view.settings !== undefined ? { settings: view.settings } : {}),
+    ...(view.concurrent ? { concurrent: true } : {}),
+    ...(view.missing ? { missing: true } : {}),
     count: 0,
     lastIteration: -1,
     msSum: 0,
@@ -373,16 +461,73 @@ function newRunState(view: RunView): RunState {
     series: new Map(),
     kStar: new Map(),
     smoothed: new Map(),
+    seconds: new Map(),
+    timed: new Map(),
   };
 }
 
+/** The section chart `id` belongs to: a metric's from the catalog, evaluations and statistics by their prefix. */
+export function chartSection(id: string): ChartSection {
+  const metric = metricDef(id);
+  if (metric) return metric.section;
+  return id.startsWith(EVAL_PREFIX) ? 'evaluation' : 'stats';
+}
+
+/**
+ * Whether chart `id` starts on a log y axis: always with `bilevel.charts.logScaleY`, else when the
+ * quantity is a norm, distance or residual (the catalog's `logScale`, statLogScale for statistics).
+ * The chart's own toggle overrides both (a ChartView is kept once the user pressed it).
+ */
+export function defaultLogY(id: string, defaults: Pick<ChartDefaults, 'logScaleY'>): boolean {
+  if (defaults.logScaleY) return true;
+  const metric = metricDef(id);
+  if (metric) return metric.logScale;
+  return id.startsWith(STAT_PREFIX) && statLogScale(id.slice(STAT_PREFIX.length));
+}
+
+/** The common value of a series when every point has it (up to float noise), else undefined. */
+export function constantValue(points: readonly Point[]): number | undefined {
+  if (points.length === 0) return undefined;
+  const first = points[0]!.y;
+  const tol = 1e-12 * Math.max(1, Math.abs(first));
+  for (const p of points) if (Math.abs(p.y - first) > tol) return undefined;
+  return first;
+}
+
+/**
+ * The x of each record on a wall-time axis: seconds since the run's first record's `time`; a record
+ * without a time (or a run whose first record has none) keeps its iteration.
+ */
+export function wallTimeX(records: readonly Pick<IterationRecord, 'iteration' | 'time'>[]): number[] {
+  const t0 = records[0]?.time;
+  return records.map((r) => (t0 !== undefined && r.time !== undefined ? (r.time - t0) / 1000 : r.iteration));
+}
+
+/** A run's series `id` with x in seconds ({@link wallTimeX}), cached and extended as records arrive. */
+function timedSeries(run: RunState, id: string, source: readonly Point[]): readonly Point[] {
+  let cache = run.timed.get(id);
+  if (!cache) {
+    cache = [];
+    run.timed.set(id, cache);
+  }
+  extendTimed(run, source, cache);
+  return cache;
+}
+
+function extendTimed(run: RunState, source: readonly Point[], out: Point[]): void {
+  for (let i = out.length; i < source.length; i++) {
+    const p = source[i]!;
+    out.push({ x: run.seconds.get(p.x) ?? p.x, y: p.y });
+  }
+}
+
 /** The EMA of a run's series at `weight` (same rule as {@link smoothEma}), computed once and extended. */
-function smoothedSeries(run: RunState, id: string, weight: number): readonly Point[] {
+function smoothedSeries(run: RunState, id: string, weight: number, xAxis: XAxis = 'iteration'): readonly Point[] {
   const raw = run.series.get(id) ?? [];
   const a = Math.min(weight, 0.999);
   let cache = run.smoothed.get(id);
   if (!cache || cache.weight !== a) {
-    cache = { weight: a, s: 0, debias: 0, points: [] };
+    cache = { weight: a, s: 0, debias: 0, points: [], timed: [] };
     run.smoothed.set(id, cache);
   }
   for (let i = cache.points.length; i < raw.length; i++) {
@@ -391,7 +536,9 @@ function smoothedSeries(run: RunState, id: string, weight: number): readonly Poi
     cache.debias = a * cache.debias + (1 - a);
     cache.points.push({ x: p.x, y: cache.s / cache.debias });
   }
-  return cache.points;
+  if (xAxis === 'iteration') return cache.points;
+  extendTimed(run, cache.points, cache.timed);
+  return cache.timed;
 }
 
 /** Appends records in iteration order, skipping ones already seen; returns how many were new. */
@@ -402,6 +549,9 @@ function appendRecords(run: RunState, records: readonly IterationRecord[]): numb
     run.lastIteration = r.iteration;
     run.lastRecord = r;
     if (r.time !== undefined) run.firstTimed ??= { iteration: r.iteration, time: r.time };
+    // Wall time counts from the run's first record (wallTimeX): a run whose first record has no time stays on iterations.
+    if (r.time !== undefined && run.count === 0) run.seconds.set(r.iteration, 0);
+    else if (r.time !== undefined && run.seconds.size > 0) run.seconds.set(r.iteration, (r.time - run.firstTimed!.time) / 1000);
     run.count++;
     added++;
     run.msSum += r.forwardMs + r.backwardMs;
@@ -413,6 +563,8 @@ function appendRecords(run: RunState, records: readonly IterationRecord[]): numb
       addBaselines(run, r.evals);
     }
     for (const [key, value] of Object.entries(r.stats ?? {})) {
+      // A statistic of another method (T-RHG's M on an RHG run) gets no line for this run.
+      if (!statShownFor(key, run.method)) continue;
       const y = statNumber(value);
       push(run.series, STAT_PREFIX + key, r.iteration, y);
       if (key === KSTAR_STAT && y !== undefined && Number.isFinite(y)) run.kStar.set(y, (run.kStar.get(y) ?? 0) + 1);
@@ -536,11 +688,11 @@ export function decimateMinMax(points: readonly Point[], maxPoints: number): Poi
   return decimateRange(points, 0, points.length, maxPoints).points;
 }
 
-/** The check column: `PASS 2.1e-6`, `FAIL 0.03`, `≈ 0.12` (approximate methods are not judged). */
+/** The check column: `✓ pass 2.1e-6`, `✗ fail 0.03`, `≈ 0.12` (approximate methods are not judged), with the max relative error. */
 export function formatCheck(check: CheckView | undefined): string {
   if (!check) return '—';
   const err = formatNumber(check.maxRelativeError);
-  return check.verdict === 'pass' ? `PASS ${err}` : check.verdict === 'fail' ? `FAIL ${err}` : `≈ ${err}`;
+  return check.verdict === 'pass' ? `✓ pass ${err}` : check.verdict === 'fail' ? `✗ fail ${err}` : `≈ ${err}`;
 }
 
 /** What the webview persists with setState, so a reload or a VS Code restart restores the panel. */
@@ -550,8 +702,16 @@ export interface PersistedState {
   readonly charts: Readonly<Record<string, ChartView>>;
   /** Smoothing chosen with the slider, if the user moved it. */
   readonly smoothing?: number;
-  /** Hypergradient checks by run id: the store does not keep them, so a restored panel shows them from here. */
+  /** Hypergradient checks by run id, for checks the store does not have (older runs); a stored check.json wins. */
   readonly checks?: Readonly<Record<string, CheckView>>;
+  /** The charts' x axis. */
+  readonly xAxis?: XAxis;
+  /** Whether constant charts are folded into one line each (default on). */
+  readonly hideConstant?: boolean;
+  /** Whether the settings table lists only the settings that differ. */
+  readonly onlyDifferingSettings?: boolean;
+  /** Sections the user collapsed (ChartSection ids, and `settings`). */
+  readonly collapsed?: readonly string[];
 }
 
 /** Reads a persisted state defensively (it may come from an older version of the panel). */
@@ -575,6 +735,10 @@ export function readPersistedState(value: unknown): PersistedState | undefined {
     charts,
     ...(typeof v.smoothing === 'number' && Number.isFinite(v.smoothing) ? { smoothing: v.smoothing } : {}),
     ...(checks ? { checks } : {}),
+    ...(v.xAxis === 'iteration' || v.xAxis === 'time' ? { xAxis: v.xAxis } : {}),
+    ...(typeof v.hideConstant === 'boolean' ? { hideConstant: v.hideConstant } : {}),
+    ...(typeof v.onlyDifferingSettings === 'boolean' ? { onlyDifferingSettings: v.onlyDifferingSettings } : {}),
+    ...(Array.isArray(v.collapsed) ? { collapsed: v.collapsed.filter((c): c is string => typeof c === 'string') } : {}),
   };
 }
 

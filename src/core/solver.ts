@@ -345,6 +345,14 @@ export class Solver {
     return [...this.warningSet.entries()].map(([w, t]) => `${w} (first at outer iteration ${t})`);
   }
 
+  /** The shapes of the current variables by name (the summary's x and y are flattened). */
+  shapes(): { x: Record<string, number[]>; y: Record<string, number[]> } {
+    return {
+      x: Object.fromEntries(this.problem.upper.names.map((n, i) => [n, [...(this.x[i]?.shape ?? [])]])),
+      y: Object.fromEntries(this.problem.lower.names.flatMap((n, i) => (this.previousLower?.[i] ? [[n, [...this.previousLower[i]!.shape]]] : []))),
+    };
+  }
+
   /** A summary of the run so far. */
   async summary(): Promise<RunSummary> {
     const { x, y } = await this.variables();
@@ -354,6 +362,7 @@ export class Solver {
       ...(this.lastRecord ? { last: this.lastRecord } : {}),
       x,
       y,
+      shapes: this.shapes(),
       msPerIteration: sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)]! : 0,
       peakTensors: this.peakTensors,
       peakBytes: this.peakBytes,

@@ -20,6 +20,10 @@ export interface BilevelConfig {
   readonly runs: {
     /** Runs executing at once; more wait in the queue (1–16). */
     readonly maxConcurrent: number;
+    /** Runs of one comparison or preset executing at once (1–16); 1 times each method alone. */
+    readonly comparisonConcurrency: number;
+    /** Ask before a preset or comparison expected (from a short probe) to take longer than this (s); 0 never asks. */
+    readonly confirmAboveSeconds: number;
     /** Method of `▶ Run` when the command gets none (a catalogued method id). */
     readonly defaultMethod: string;
     /** Options every run starts from (`lowerSteps`, `seed`, …); only number/string/boolean values. */
@@ -33,6 +37,10 @@ export interface BilevelConfig {
     readonly smoothing: number;
     /** Points drawn per series after min/max decimation (200–100000). */
     readonly maxPointsPerSeries: number;
+  };
+  readonly panel: {
+    /** A new single run of a problem file replaces the runs of that file's open panel (else: a new tab per run). */
+    readonly reuse: boolean;
   };
 }
 
@@ -50,12 +58,15 @@ export interface SettingSpec {
 export const SETTINGS: readonly SettingSpec[] = [
   { key: 'backend', type: 'string', default: 'auto', enum: BACKENDS },
   { key: 'runs.maxConcurrent', type: 'integer', default: 2, minimum: 1, maximum: 16 },
+  { key: 'runs.comparisonConcurrency', type: 'integer', default: 1, minimum: 1, maximum: 16 },
+  { key: 'runs.confirmAboveSeconds', type: 'number', default: 60, minimum: 0, maximum: 86400 },
   { key: 'runs.defaultMethod', type: 'string', default: 'rhg', enum: METHOD_CATALOG.map((m) => m.id) },
   { key: 'runs.defaultOptions', type: 'object', default: {} },
   { key: 'runs.storeLocation', type: 'string', default: '.bilevel/runs' },
   { key: 'charts.logScaleY', type: 'boolean', default: false },
   { key: 'charts.smoothing', type: 'number', default: 0, minimum: 0, maximum: 0.99 },
   { key: 'charts.maxPointsPerSeries', type: 'integer', default: 2000, minimum: 200, maximum: 100000 },
+  { key: 'panel.reuse', type: 'boolean', default: true },
 ];
 
 /** The defaults of every setting, normalized (what a fresh install reads). */
@@ -71,6 +82,8 @@ export function normalizeConfig(get: SettingReader): BilevelConfig {
     backend: typeof backend === 'string' && (BACKENDS as readonly string[]).includes(backend) ? (backend as BackendSetting) : 'auto',
     runs: {
       maxConcurrent: integerIn(get('runs.maxConcurrent'), 1, 16, 2),
+      comparisonConcurrency: integerIn(get('runs.comparisonConcurrency'), 1, 16, 1),
+      confirmAboveSeconds: numberIn(get('runs.confirmAboveSeconds'), 0, 86400, 60),
       defaultMethod: methodOr(get('runs.defaultMethod'), 'rhg'),
       defaultOptions: optionRecord(get('runs.defaultOptions')),
       storeLocation: nonEmptyString(get('runs.storeLocation'), '.bilevel/runs'),
@@ -79,6 +92,9 @@ export function normalizeConfig(get: SettingReader): BilevelConfig {
       logScaleY: typeof get('charts.logScaleY') === 'boolean' ? (get('charts.logScaleY') as boolean) : false,
       smoothing: numberIn(get('charts.smoothing'), 0, 0.99, 0),
       maxPointsPerSeries: integerIn(get('charts.maxPointsPerSeries'), 200, 100000, 2000),
+    },
+    panel: {
+      reuse: typeof get('panel.reuse') === 'boolean' ? (get('panel.reuse') as boolean) : true,
     },
   };
 }

@@ -13,6 +13,7 @@ import { HistoryTreeProvider, RunStoreWatcher } from './views/historyTree';
 import { ContextKeys, HISTORY_VIEW_ID, OUTPUT_CHANNEL_NAME, PROBLEM_FILE_GLOB, RUN_PANEL_VIEW_TYPE } from './ids';
 import { RunController, type RunChange } from './runs/runController';
 import { RunManager } from './runs/runManager';
+import { ExperimentsPanel } from './views/experimentsPanel';
 import { RunPanels } from './views/runPanel';
 import { RunStores } from './runs/runStores';
 import { problemLabel } from '../store/problemPaths';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): BilevelApi {
     storeDir: fallbackStore,
     backend: config.backend,
     maxConcurrent: config.runs.maxConcurrent,
+    groupConcurrency: config.runs.comparisonConcurrency,
     workerPath: context.asAbsolutePath(path.join('dist', 'worker.js')),
   });
   manager = runManager;
@@ -112,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): BilevelApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsBilevel(e)) return;
       config = getConfig(vscode.workspace);
-      runManager.configure({ backend: config.backend, maxConcurrent: config.runs.maxConcurrent });
+      runManager.configure({ backend: config.backend, maxConcurrent: config.runs.maxConcurrent, groupConcurrency: config.runs.comparisonConcurrency });
       watcher.rewatch();
       history.reload();
       lenses.refresh();
@@ -125,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): BilevelApi {
 
   const ctx: CommandContext = { extension: context, controller, stores, panels, history, diagnostics, output, config: () => config };
   for (const [id, handler] of createCommands(ctx)) subscriptions.push(vscode.commands.registerCommand(id, handler));
+  subscriptions.push(ExperimentsPanel.register(ctx));
   void vscode.commands.executeCommand('setContext', ContextKeys.running, false);
   output.appendLine(`Bilevel Lab ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${Date.now() - activationStart} ms`);
 

@@ -20,6 +20,9 @@ export const Commands = {
   exportCsv: 'bilevel.exportCsv',
   exportChart: 'bilevel.exportChart',
   refreshHistory: 'bilevel.refreshHistory',
+  cancelAll: 'bilevel.cancelAll',
+  showCheckDetails: 'bilevel.showCheckDetails',
+  openExperiments: 'bilevel.openExperiments',
 } as const;
 
 /** One of the extension's command ids. */
@@ -31,6 +34,12 @@ export const HISTORY_VIEW_ID = 'bilevel.history';
 
 /** The live run panel's webview type (also its serializer's and `onWebviewPanel:` activation's). */
 export const RUN_PANEL_VIEW_TYPE = 'bilevel.runPanel';
+
+/** The check details view's webview type. */
+export const CHECK_DETAILS_VIEW_TYPE = 'bilevel.checkDetails';
+
+/** The experiments table's webview type (its serializer's and `onWebviewPanel:` activation's too). */
+export const EXPERIMENTS_VIEW_TYPE = 'bilevel.experiments';
 
 /** Context keys set with `setContext`. */
 export const ContextKeys = {
@@ -54,8 +63,14 @@ export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
 export const TreeItemContext = {
   /** A problem group. */
   group: 'bilevelGroup',
+  /** A problem group with queued or running runs of this window (its menu has Cancel all). */
+  groupActive: 'bilevelGroup.active',
+  /** Added to a run's context value when the run has a stored hypergradient check. */
+  checkSuffix: '.check',
   /** A run: `bilevelRun.<status>` (e.g. `bilevelRun.running`, `bilevelRun.completed`). */
   runPrefix: 'bilevelRun.',
   /** A queued run that has no run id yet. */
   queued: 'bilevelQueued',
+  /** A run folder whose run.json is missing or unreadable (reveal, delete). */
+  unreadable: 'bilevelUnreadable',
 } as const;

@@ -12,6 +12,7 @@ import * as vm from 'node:vm';
 import * as core from '../core';
 import type { ProblemDefinition } from '../core';
 import type { ProblemLocation, SourceDiagnostic } from '../protocol/experiment';
+import { findFieldLocation, issueField } from './findFieldLocation';
 import { findProblemLocations } from './findProblemLocations';
 import { fromVirtualPath, isProvidedModule, loaderFor, resolveProblemImport, toVirtualPath } from './resolveProblemImport';
 import { SourceMapLookup } from './sourceMap';
@@ -24,7 +25,12 @@ interface ProblemModule {
   locate(error: unknown): SourceDiagnostic | undefined;
   locationOf(name: string): ProblemLocation | undefined;
   atExport(name: string, message: string): SourceDiagnostic;
+  /** Where a field (`upper.objective`) of export `name`'s defineProblem object is written, if it is. */
+  fieldOf(name: string, field: string): SourceDiagnostic | undefined;
 }
+
+/** Where a field of the problem's definition is written (1-based), if the source shows it. */
+export type FieldLocator = (field: string) => SourceDiagnostic | undefined;
 
 /** A problem file that did not compile, evaluate or validate. */
 export class ProblemFileError extends Error {
@@ -45,6 +51,8 @@ export interface LoadedProblemFile {
   readonly location?: ProblemLocation;
   /** The source position of the innermost problem-file frame of `error`'s stack, if any. */
   locate(error: unknown): SourceDiagnostic | undefined;
+  /** Where a field of the export's definition (`upper.objective`) is written, for validation issues about it. */
+  locateField: FieldLocator;
 }
 
 /**
@@ -53,7 +61,7 @@ export interface LoadedProblemFile {
  * file exports; several problems and none named is an error that lists them.
  */
 export async function compileProblemFile(file: string, exportName?: string): Promise<LoadedProblemFile> {
-  const { exportsObject, locate, locationOf, atExport } = await loadModule(file, exportName);
+  const { exportsObject, locate, locationOf, atExport, fieldOf } = await loadModule(file, exportName);
   const names = Object.keys(exportsObject);
   const problemNames = names.filter((n) => isProblem(exportsObject[n]));
   const chosen = exportName ?? pickExport(file, names, problemNames, exportsObject);
@@ -69,10 +77,11 @@ export async function compileProblemFile(file: string, exportName?: string): Pro
   const issues = core.checkDefinition(value as ProblemDefinition<unknown, unknown>);
   if (issues.length > 0) {
     const label = chosen === 'default' ? 'The default export' : `Export '${chosen}'`;
-    throw new ProblemFileError(issues.map((issue) => atExport(chosen, `${label} is not a valid problem: ${issue}`)));
+    throw new ProblemFileError(issues.map((issue) => ({ ...atField(fieldOf, chosen, issue, atExport(chosen, '')), message: `${label} is not a valid problem: ${issue}` })));
   }
   const location = locationOf(chosen);
-  return { file, exportName: chosen, definition: value as ProblemDefinition<unknown, unknown>, problemExports: problemNames, ...(location ? { location } : {}), locate };
+  const locateField: FieldLocator = (field) => fieldOf(chosen, field);
+  return { file, exportName: chosen, definition: value as ProblemDefinition<unknown, unknown>, problemExports: problemNames, ...(location ? { location } : {}), locate, locateField };
 }
 
 /** Bundles and evaluates `file`; errors point at `exportName`'s defineProblem (or the file's first). */
@@ -86,6 +95,11 @@ async function loadModule(file: string, exportName: string | undefined): Promise
   const locations = findProblemLocations(source);
   const locationOf = (name: string): ProblemLocation | undefined => locations.find((l) => l.exportName === name);
   const atExport = (name: string, message: string): SourceDiagnostic => diagnosticAt(file, locationOf(name), message);
+  const fieldOf = (name: string, field: string): SourceDiagnostic | undefined => {
+    const call = locationOf(name);
+    const at = call && findFieldLocation(source, call, field);
+    return at ? { file, line: at.line + 1, column: at.character + 1, message: '' } : undefined;
+  };
   const { code, map } = await bundle(file);
   const bundleName = `bilevel-bundle:${file}`;
   const lookup = new SourceMapLookup(map.json);
@@ -100,9 +114,13 @@ async function loadModule(file: string, exportName: string | undefined): Promise
   try {
     exportsObject = evaluate(code, file, bundleName);
   } catch (err) {
-    throw new ProblemFileError(diagnosticsForThrow(err, locate(err), atExport(exportName ?? locations[0]?.exportName ?? 'default', '')));
+    const at = locate(err);
+    // The defineProblem call that threw, when the stack shows it: its fields are where issues point.
+    const thrower = at?.file === file ? locations.find((l) => l.line + 1 === at.line && l.character + 1 === at.column) : undefined;
+    const name = thrower?.exportName ?? exportName ?? locations[0]?.exportName ?? 'default';
+    throw new ProblemFileError(diagnosticsForThrow(err, at, atExport(name, ''), at === undefined || thrower ? (field) => fieldOf(name, field) : undefined));
   }
-  return { exportsObject, locate, locationOf, atExport };
+  return { exportsObject, locate, locationOf, atExport, fieldOf };
 }
 
 /** The export a reference without `#name` means: the default export if it is a problem, else the only problem. */
@@ -128,23 +146,35 @@ export async function listProblemExports(file: string): Promise<{ readonly expor
 
 /**
  * Diagnostics for an error thrown while a problem's source runs: one per issue of a ProblemError
- * (defineProblem / compileProblem validation), else one for the error. They sit at `at` (the
- * frame in the user's source) when known, else at `fallback`'s position (the export's defineProblem).
+ * (defineProblem / compileProblem validation), else one for the error. An issue about a field
+ * (`upper.objective: must return a scalar …`) sits at that field when `fieldAt` finds it; the rest sit
+ * at `at` (the frame in the user's source) when known, else at `fallback`'s position (the export's
+ * defineProblem).
  */
-export function diagnosticsForThrow(err: unknown, at: SourceDiagnostic | undefined, fallback: SourceDiagnostic): SourceDiagnostic[] {
+export function diagnosticsForThrow(err: unknown, at: SourceDiagnostic | undefined, fallback: SourceDiagnostic, fieldAt?: FieldLocator): SourceDiagnostic[] {
   const position = at ?? fallback;
   const base: SourceDiagnostic = { file: position.file, ...(position.line !== undefined ? { line: position.line, column: position.column ?? 1 } : {}), message: '' };
   if (err instanceof core.ProblemError) {
     const label = err.problemId ? `Invalid problem '${err.problemId}'` : 'Invalid problem';
-    return err.issues.map((issue) => ({ ...base, message: `${label}: ${issue}` }));
+    return err.issues.map((issue) => {
+      const field = issueField(issue);
+      const where = field !== undefined ? fieldAt?.(field) : undefined;
+      return { ...(where ?? base), message: `${label}: ${issue}` };
+    });
   }
   const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
   return [{ ...base, message: `${name}${messageOf(err)}` }];
 }
 
-/** Diagnostics for a validation error of a file's problem raised while it runs, at its defineProblem call when known. */
+/** Diagnostics for a validation error of a file's problem raised while it runs: at the field an issue names, else at its defineProblem call. */
 export function runErrorDiagnostics(file: LoadedProblemFile, err: unknown): SourceDiagnostic[] {
-  return diagnosticsForThrow(err, file.locate(err), diagnosticAt(file.file, file.location, ''));
+  return diagnosticsForThrow(err, file.locate(err), diagnosticAt(file.file, file.location, ''), file.locateField);
+}
+
+/** An issue's position: at the field it names when the export's source shows it, else `fallback`. */
+function atField(fieldOf: ProblemModule['fieldOf'], exportName: string, issue: string, fallback: SourceDiagnostic): SourceDiagnostic {
+  const field = issueField(issue);
+  return (field !== undefined ? fieldOf(exportName, field) : undefined) ?? fallback;
 }
 
 /** A diagnostic at a problem location (0-based) or, without one, for the whole file. */

@@ -4,7 +4,7 @@
 import type { ProblemLocation } from '../protocol/experiment';
 
 /** One significant token: an identifier/keyword, a punctuator, or a literal (strings, numbers, templates). */
-interface Token {
+export interface Token {
   readonly kind: 'name' | 'punct' | 'literal';
   readonly text: string;
   /** UTF-16 offset of the token's first character. */
@@ -132,7 +132,7 @@ const REGEX_AFTER_KEYWORD = new Set(['return', 'typeof', 'instanceof', 'in', 'of
  * strings, template literals (with their `${…}` parts) and regular expressions become one literal
  * token each, so nothing inside them is mistaken for code.
  */
-function tokenize(src: string): Token[] {
+export function tokenize(src: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   const n = src.length;
@@ -262,7 +262,7 @@ function isIdentifierPart(c: string): boolean {
 }
 
 /** Offsets at which each line starts (after \n, \r\n or a lone \r). */
-function lineStarts(src: string): number[] {
+export function lineStarts(src: string): number[] {
   const starts = [0];
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
@@ -273,7 +273,7 @@ function lineStarts(src: string): number[] {
 }
 
 /** The 0-based line holding `offset` (binary search over the line starts). */
-function lineOf(starts: readonly number[], offset: number): number {
+export function lineOf(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {

@@ -16,6 +16,67 @@ export function seriesColor(index: number): string {
   return PALETTE[index % PALETTE.length]!;
 }
 
+/**
+ * Each built-in method's colour, fixed, so a method reads the same in every panel and report whatever
+ * the order of its runs (tab10, then two darker hues for the last two methods).
+ */
+const METHOD_COLORS: Readonly<Record<string, string>> = {
+  rhg: '#1f77b4',
+  't-rhg': '#d62728',
+  cg: '#2ca02c',
+  neumann: '#ff7f0e',
+  bda: '#9467bd',
+  ptt: '#8c564b',
+  'iaptt-gm': '#e377c2',
+  'ia-gm': '#17becf',
+  'ia-gm-a': '#7f7f7f',
+  fom: '#bcbd22',
+  'sl-bamm': '#393b79',
+  ufom: '#637939',
+};
+
+/**
+ * The colour of method `method`'s `shade`-th run (0 for the first): the method's fixed colour, or for
+ * an unknown method one of the palette by a hash of its id; later runs of the same method get lighter
+ * and darker shades of it, so runs of one method stay recognisably one family.
+ */
+export function methodColor(method: string, shade = 0): string {
+  const base = METHOD_COLORS[method] ?? PALETTE[hashString(method) % PALETTE.length]!;
+  if (shade <= 0) return base;
+  // Alternate lighter and darker, each step further from the base: +35%, −30%, +55%, −50%, …
+  const step = Math.ceil(shade / 2);
+  const amount = Math.min(0.8, (shade % 2 === 1 ? 0.35 : 0.3) + 0.2 * (step - 1));
+  return mixHex(base, shade % 2 === 1 ? '#ffffff' : '#000000', amount);
+}
+
+/** The colour of each run in order: its method's colour, shaded by how many runs of that method came before it. */
+export function runColors(runs: readonly { readonly method: string }[]): string[] {
+  const seen = new Map<string, number>();
+  return runs.map((r) => {
+    const shade = seen.get(r.method) ?? 0;
+    seen.set(r.method, shade + 1);
+    return methodColor(r.method, shade);
+  });
+}
+
+/** FNV-1a of a string (a stable, well-spread hash for colour choice; not for security). */
+function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** `#rrggbb` mixed with `#rrggbb` by `t` (0: a, 1: b). */
+function mixHex(a: string, b: string, t: number): string {
+  const channel = (hex: string, i: number): number => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
+  let out = '#';
+  for (let i = 0; i < 3; i++) out += Math.round(channel(a, i) * (1 - t) + channel(b, i) * t).toString(16).padStart(2, '0');
+  return out;
+}
+
 /** A stat value as a plotted number: numbers as they are, booleans 0/1, anything else none. */
 export function statNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;

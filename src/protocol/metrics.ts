@@ -63,6 +63,8 @@ export interface RunSummary {
   readonly x: Readonly<Record<string, readonly number[]>>;
   /** Final lower variables y_K by name, flattened row-major. */
   readonly y: Readonly<Record<string, readonly number[]>>;
+  /** The shapes of x and y by name (x and y are flat); absent in records written before shapes were kept. */
+  readonly shapes?: { readonly x: Readonly<Record<string, readonly number[]>>; readonly y: Readonly<Record<string, readonly number[]>> };
   /** Median wall time of one outer iteration (ms). */
   readonly msPerIteration: number;
   /** Peak live tensors and bytes seen over the run. */

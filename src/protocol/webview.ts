@@ -25,6 +25,8 @@ export interface RunView {
   readonly settings?: RunSettings;
   /** True when another run of this window was running at the same time: its times are not its own. */
   readonly concurrent?: boolean;
+  /** True when the panel was asked for a run the store no longer has (deleted, or the store moved): shown as "deleted", not as failed. */
+  readonly missing?: boolean;
   /** When the run was queued (ms since epoch); a queued run shows this, not an elapsed time. */
   readonly queuedAt?: number;
 }

@@ -60,6 +60,7 @@ function checkSummary(s: unknown): string | undefined {
   if (s.iterationsToTolerance !== undefined && typeof s.iterationsToTolerance !== 'number') return 'whose iterationsToTolerance is not a number';
   const isNumbers = (v: unknown): boolean => Array.isArray(v) && v.every((n) => typeof n === 'number');
   for (const key of ['x', 'y'] as const) if (!isObjectOf(s[key], isNumbers)) return `whose ${key} is not number arrays by name`;
+  if (s.shapes !== undefined && !(isObject(s.shapes) && isObjectOf(s.shapes.x, isNumbers) && isObjectOf(s.shapes.y, isNumbers))) return 'whose shapes are not number arrays by name for x and y';
   if (s.evals !== undefined && !isObjectOf(s.evals, (v) => typeof v === 'number')) return 'whose evals are not numbers by name';
   if (s.warnings !== undefined && !(Array.isArray(s.warnings) && s.warnings.every((w) => typeof w === 'string'))) return 'whose warnings are not strings';
   if (s.last !== undefined) {

@@ -1,14 +1,17 @@
 // What every command factory gets (rust-analyzer's `Ctx`): the extension's parts, and the small
 // helpers several commands share (trust gate, starting a run with its panel, finding a run).
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { messageOf } from '../../common/messageOf';
+import { RUN_FILE } from '../../store/runStore';
 import type { ExperimentSpec, ProblemSource } from '../../protocol/experiment';
 import type { BilevelConfig } from '../config';
 import type { CompileDiagnostics } from '../views/compileDiagnostics';
 import type { HistoryTreeProvider } from '../views/historyTree';
-import { RunNode } from '../views/historyTree';
+import { GroupNode, RunNode } from '../views/historyTree';
 import type { LiveRun, RunController } from '../runs/runController';
-import type { RunPanels } from '../views/runPanel';
+import { problemPanelKey, type RunPanels } from '../views/runPanel';
 import type { FoundRun, RunStores } from '../runs/runStores';
 import { problemLabel } from '../../store/problemPaths';
 
@@ -57,7 +60,9 @@ export function startRuns(ctx: CommandContext, specs: readonly ExperimentSpec[],
   if (first.problem.kind === 'file') ctx.diagnostics.clear(first.problem.path);
   const runs = specs.map((spec) => ctx.controller.start(spec, storeDir));
   const label = problemLabel(first.problem);
-  ctx.panels.open(
+  // One panel per problem file, reused by its next ▶ Run (bilevel.panel.reuse; else a tab titled with the time).
+  ctx.panels.openForProblem(
+    problemPanelKey(first.problem),
     runs.map((r) => r.runId),
     title ?? (specs.length === 1 ? `${first.method} · ${label}` : `Compare ${specs.map((s) => s.method).join(', ')} · ${label}`),
     vscode.ViewColumn.Beside,
@@ -74,23 +79,57 @@ export function idOf(arg: unknown): string | undefined {
   return undefined;
 }
 
-/** The ids of a tree command's (clicked, selected[]) arguments; the selection wins when it has the clicked row. */
+/**
+ * The ids of a tree command's (clicked, selected[]) arguments; the selection wins when it has the
+ * clicked row. A problem group stands for its queued and running runs of this window (Cancel all), and
+ * an array as the first argument is a list of runs (rows or ids, from a panel or a test).
+ */
 export function idsOf(clicked: unknown, selected: unknown): string[] {
-  const list = Array.isArray(selected) && selected.length > 0 ? selected : [clicked];
-  return list.map(idOf).filter((id): id is string => id !== undefined);
+  const list = Array.isArray(selected) && selected.length > 0 ? selected : Array.isArray(clicked) ? (clicked as unknown[]) : [clicked];
+  const ids = list.flatMap((item): (string | undefined)[] => (item instanceof GroupNode ? [...item.runIds] : [idOf(item)]));
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
 }
 
-/** Resolves a stored run by id, or tells the user it is gone. */
+/** The history rows among a tree command's (clicked, selected[]) arguments that are unreadable run folders. */
+export function unreadableRows(clicked: unknown, selected: unknown): RunNode[] {
+  const list = Array.isArray(selected) && selected.length > 0 ? selected : [clicked];
+  return list.filter((item): item is RunNode => item instanceof RunNode && item.item.kind === 'unreadable');
+}
+
+/** Resolves a stored run by id, or tells the user why there is none (deleted, not started, unreadable). */
 export function findStoredRun(ctx: CommandContext, id: string): FoundRun | undefined {
   const runId = ctx.controller.get(id)?.runId ?? id;
   const found = ctx.stores.find(runId, ctx.controller.get(id)?.storeDir);
-  if (!found) void vscode.window.showErrorMessage(`Run '${runId}' is not in the run store (it may have been deleted, or has not started yet).`);
+  if (!found) void vscode.window.showErrorMessage(whyNoRecord(ctx, runId));
   return found;
+}
+
+/** Why run `runId` has no readable record: still queued, its folder deleted, or its run.json missing or unreadable. */
+export function whyNoRecord(ctx: CommandContext, runId: string): string {
+  const live = ctx.controller.get(runId);
+  if (live && !live.recorded && (live.status === 'queued' || live.status === 'running')) return `Run ${runId} has not started yet: it is ${live.status === 'queued' ? 'queued' : 'starting'}.`;
+  const dirs = [...new Set([...(live ? [live.storeDir] : []), ...ctx.stores.dirs().map((d) => d.storeDir)])];
+  for (const storeDir of dirs) {
+    let runDir: string;
+    try {
+      runDir = ctx.stores.store(storeDir).dirOf(runId);
+    } catch {
+      return `'${runId}' is not a run id.`;
+    }
+    if (!existsSync(runDir)) continue;
+    if (!existsSync(path.join(runDir, RUN_FILE))) return `Run ${runId} has no ${RUN_FILE} in ${runDir}: its record was deleted or never written.`;
+    try {
+      ctx.stores.store(storeDir).read(runId);
+    } catch (err) {
+      return `Run ${runId} cannot be read: ${messageOf(err)}`;
+    }
+  }
+  return `Run ${runId} was deleted: its folder is no longer in ${dirs.length === 1 ? dirs[0] : 'the runs folders of this workspace'}.`;
 }
 
 /** Asks for one run of the history when a command was run from the palette. */
 export async function pickRunId(ctx: CommandContext, placeHolder: string, filter: (node: RunNode) => boolean = () => true): Promise<string | undefined> {
-  const nodes = ctx.history.allRuns().filter(filter);
+  const nodes = ctx.history.allRuns().filter((n) => n.item.kind !== 'unreadable' && filter(n));
   if (nodes.length === 0) {
     void vscode.window.showInformationMessage('No runs to choose from yet.');
     return undefined;

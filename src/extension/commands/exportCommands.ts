@@ -1,41 +1,54 @@
-// Export a run's metrics as CSV, and a panel's charts as PNG or SVG.
+// Export runs' metrics as CSV (one run or several in one table), and a panel's charts as PNG or SVG.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { metricsToCsv } from '../views/metricsCsv';
+import { runsToCsv } from '../views/metricsCsv';
+import { exportFileName, fileNameRun } from '../views/exportFileName';
+import { runSettings } from '../../protocol/runSettings';
 import { problemDisplayName } from '../../common/problemId';
 import { runLabel } from '../runs/runStores';
 import type { CommandContext } from './context';
 import { messageOf } from '../../common/messageOf';
 import { CHART_EXPORT_FORMATS, type ChartExportFormat } from '../../protocol/webview';
-import { findStoredRun, idOf, pickRunId } from './context';
+import { findStoredRun, idOf, idsOf, pickRunId, whyNoRecord } from './context';
 
-/** `bilevel.exportCsv(run?, targetUri?)`: metrics.jsonl as CSV (one row per outer iteration); resolves with the file. */
+/**
+ * `bilevel.exportCsv(run?, selected[]? | targetUri?, targetUri?)`: the metrics of one run or of several
+ * (a history multi-selection, or an array of run ids as the first argument) as one CSV, one row per
+ * run × outer iteration with each run's settings (views/metricsCsv.ts); resolves with the file.
+ */
 export const exportCsv =
   (ctx: CommandContext) =>
-  async (arg?: unknown, target?: unknown): Promise<vscode.Uri | undefined> => {
-    const id = idOf(arg) ?? (await pickRunId(ctx, 'Run whose metrics to export'));
-    if (!id) return undefined;
-    const found = findStoredRun(ctx, id);
-    if (!found) return undefined;
-    const runId = found.record.id;
+  async (arg?: unknown, second?: unknown, third?: unknown): Promise<vscode.Uri | undefined> => {
+    let ids = idsOf(arg, Array.isArray(second) ? second : undefined);
+    if (ids.length === 0) {
+      const id = await pickRunId(ctx, 'Run whose metrics to export');
+      if (!id) return undefined;
+      ids = [id];
+    }
+    const target = second instanceof vscode.Uri ? second : third instanceof vscode.Uri ? third : undefined;
+    const found = [...new Set(ids)].map((id) => findStoredRun(ctx, id));
+    const runs = found.filter((f) => f !== undefined);
+    // A run that is gone was already named by findStoredRun; exporting the others would hide that.
+    if (runs.length === 0 || runs.length < found.length) return undefined;
     let csv: string;
     try {
-      csv = metricsToCsv(found.store.readMetrics(runId));
+      csv = runsToCsv(runs.map((f) => ({ runId: f.record.id, ...(f.record.name ? { name: f.record.name } : {}), settings: runSettings(f.record.config), records: f.store.readMetrics(f.record.id) })));
     } catch (err) {
-      void vscode.window.showErrorMessage(`Cannot read the metrics of ${runId}: ${messageOf(err)}`);
+      void vscode.window.showErrorMessage(`Cannot read the metrics of ${runs.map((f) => f.record.id).join(', ')}: ${messageOf(err)}`);
       return undefined;
     }
+    const first = runs[0]!;
+    const what = runs.length === 1 ? runLabel(first.record) : `${runs.length} runs`;
     const uri =
-      target instanceof vscode.Uri
-        ? target
-        : await vscode.window.showSaveDialog({
-            defaultUri: vscode.Uri.file(path.join(found.folder, `${runId}.csv`)),
-            filters: { CSV: ['csv'] },
-            title: `Export the metrics of ${runLabel(found.record)} as CSV`,
-          });
+      target ??
+      (await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.file(path.join(first.folder, exportFileName(runs.map((f) => fileNameRun(f.record)), 'csv'))),
+        filters: { CSV: ['csv'] },
+        title: `Export the metrics of ${what} as CSV`,
+      }));
     if (!uri) return undefined;
     await vscode.workspace.fs.writeFile(uri, Buffer.from(csv, 'utf8'));
-    if (!(target instanceof vscode.Uri)) {
+    if (!target) {
       const open = 'Open';
       void vscode.window.showInformationMessage(`Exported ${path.basename(uri.fsPath)}`, open).then((a) => {
         if (a === open) void vscode.window.showTextDocument(uri);
@@ -64,7 +77,11 @@ export const exportChart =
       const runId = id ?? (await pickRunId(ctx, 'Run whose charts to export'));
       if (!runId) return [];
       const live = ctx.controller.get(runId);
-      const found = live && live.runId === undefined ? undefined : ctx.stores.find(live?.runId ?? runId);
+      const found = ctx.stores.find(live?.runId ?? runId, live?.storeDir);
+      if (!live && !found) {
+        void vscode.window.showErrorMessage(whyNoRecord(ctx, runId));
+        return [];
+      }
       const title = found ? `${runLabel(found.record)} · ${problemDisplayName(found.record.config.problem)}` : runId;
       panel = ctx.panels.open([live?.runId ?? runId], title);
     }

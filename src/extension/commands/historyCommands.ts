@@ -1,11 +1,12 @@
-// Commands of the history view (also in the palette, where they ask which run): open, compare
-// selected, rename, add a note, delete, reveal the run folder, refresh.
+// Commands of the history view: open, compare selected, rename, add a note, delete, reveal the run
+// folder, refresh. All but refresh act on rows and are hidden from the Command Palette (package.json);
+// called without a row (a keybinding, a test) they ask which run.
 import * as vscode from 'vscode';
 import { runLabel } from '../runs/runStores';
 import { problemDisplayName } from '../../common/problemId';
 import type { CommandContext } from './context';
 import { messageOf } from '../../common/messageOf';
-import { findStoredRun, idOf, idsOf, pickRunId, pickRunIds } from './context';
+import { findStoredRun, idOf, idsOf, pickRunId, pickRunIds, unreadableRows, whyNoRecord } from './context';
 
 /** `bilevel.openRun(run?)`: the run's panel (live while it runs, from the store once finished). */
 export const openRun =
@@ -14,7 +15,12 @@ export const openRun =
     const id = idOf(arg) ?? (await pickRunId(ctx, 'Run to open'));
     if (!id) return false;
     const live = ctx.controller.get(id);
-    const found = live?.runId === undefined && live ? undefined : ctx.stores.find(live?.runId ?? id, live?.storeDir);
+    const found = ctx.stores.find(live?.runId ?? id, live?.storeDir);
+    // A run of no panel: neither live in this window nor in a store (its folder was deleted).
+    if (!live && !found) {
+      void vscode.window.showErrorMessage(whyNoRecord(ctx, id));
+      return false;
+    }
     const title = found ? `${runLabel(found.record)} · ${problemDisplayName(found.record.config.problem)}` : live ? `${live.spec.method} · ${live.problem}` : id;
     ctx.panels.open([live?.runId ?? id], title);
     return true;
@@ -52,8 +58,14 @@ export const renameRun =
     const name =
       typeof nameArg === 'string'
         ? nameArg
-        : await vscode.window.showInputBox({ prompt: `Name of run ${found.record.id} (empty to clear)`, value: found.record.name ?? '', valueSelection: undefined });
+        : await vscode.window.showInputBox({
+            prompt: `Name of run ${found.record.id} (empty to clear)`,
+            // The current name, else the label the history shows (the method), selected so typing replaces it.
+            value: found.record.name ?? found.record.config.method,
+          });
     if (name === undefined) return false;
+    // The prefilled method accepted as is: the run keeps no name (its label is the method already).
+    if (found.record.name === undefined && name.trim() === found.record.config.method && typeof nameArg !== 'string') return false;
     try {
       found.store.update(found.record.id, { name: name.trim() === '' ? null : name.trim() });
     } catch (err) {
@@ -95,8 +107,11 @@ export const deleteRun =
   (ctx: CommandContext) =>
   async (clicked?: unknown, second?: unknown): Promise<number> => {
     const confirmed = typeof second === 'object' && second !== null && !Array.isArray(second) && (second as { confirmed?: unknown }).confirmed === true;
-    let ids = idsOf(clicked, Array.isArray(second) ? second : undefined);
-    if (ids.length === 0) {
+    // Folders without a readable run.json have no record to find: they are deleted by their row.
+    const broken = unreadableRows(clicked, Array.isArray(second) ? second : undefined);
+    const brokenIds = new Set(broken.map((r) => r.item.key));
+    let ids = idsOf(clicked, Array.isArray(second) ? second : undefined).filter((id) => !brokenIds.has(id));
+    if (ids.length === 0 && broken.length === 0) {
       const id = await pickRunId(ctx, 'Run to delete');
       if (!id) return 0;
       ids = [id];
@@ -107,23 +122,23 @@ export const deleteRun =
       void vscode.window.showWarningMessage(`Cancel ${running.map((f) => f.record.id).join(', ')} first: a running run cannot be deleted.`);
       return 0;
     }
-    if (found.length === 0) return 0;
+    const targets = [
+      ...found.map((f) => ({ id: f.record.id, store: f.store, what: `run ${runLabel(f.record)} (${f.record.id})` })),
+      ...broken.map((r) => ({ id: r.item.key, store: ctx.stores.store(r.item.storeDir), what: `the unreadable run folder ${r.item.key}` })),
+    ];
+    if (targets.length === 0) return 0;
     if (!confirmed) {
-      const what = found.length === 1 ? `run ${runLabel(found[0]!.record)} (${found[0]!.record.id})` : `${found.length} runs`;
-      const answer = await vscode.window.showWarningMessage(
-        `Delete ${what}? Its folder with run.json and metrics.jsonl is removed from disk.`,
-        { modal: true },
-        'Delete',
-      );
+      const what = targets.length === 1 ? targets[0]!.what : `${targets.length} runs`;
+      const answer = await vscode.window.showWarningMessage(`Delete ${what}? Its folder with run.json and metrics.jsonl is removed from disk.`, { modal: true }, 'Delete');
       if (answer !== 'Delete') return 0;
     }
     let deleted = 0;
-    for (const f of found) {
+    for (const t of targets) {
       try {
-        f.store.delete(f.record.id);
+        t.store.delete(t.id);
         deleted++;
       } catch (err) {
-        void vscode.window.showErrorMessage(`Cannot delete run ${f.record.id}: ${messageOf(err)}`);
+        void vscode.window.showErrorMessage(`Cannot delete run ${t.id}: ${messageOf(err)}`);
       }
     }
     ctx.history.reload();
@@ -134,11 +149,17 @@ export const deleteRun =
 export const revealRunFolder =
   (ctx: CommandContext) =>
   async (arg?: unknown): Promise<boolean> => {
-    const id = idOf(arg) ?? (await pickRunId(ctx, 'Run whose folder to reveal'));
-    if (!id) return false;
-    const found = findStoredRun(ctx, id);
-    if (!found) return false;
-    const uri = vscode.Uri.file(found.store.dirOf(found.record.id));
+    const [broken] = unreadableRows(arg, undefined);
+    let dir: string;
+    if (broken) dir = ctx.stores.store(broken.item.storeDir).dirOf(broken.item.key);
+    else {
+      const id = idOf(arg) ?? (await pickRunId(ctx, 'Run whose folder to reveal'));
+      if (!id) return false;
+      const found = findStoredRun(ctx, id);
+      if (!found) return false;
+      dir = found.store.dirOf(found.record.id);
+    }
+    const uri = vscode.Uri.file(dir);
     const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
     // The OS file manager is unavailable in a browser (code-server, vscode.dev); the Explorer always works.
     if (inWorkspace || vscode.env.uiKind === vscode.UIKind.Web) await vscode.commands.executeCommand('revealInExplorer', uri);

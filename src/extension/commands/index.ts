@@ -5,7 +5,9 @@ import { requireTrust, type CommandContext, type CommandFactory } from './contex
 import { exportChart, exportCsv } from './exportCommands';
 import { addNote, compareSelected, deleteRun, openRun, refreshHistory, renameRun, revealRunFolder } from './historyCommands';
 import { newProblemFile } from './newProblemFile';
-import { cancelRun, checkHypergradient, compareMethods, rerun, runProblem } from './runCommands';
+import { openExperiments } from './openExperiments';
+import { cancelAll, cancelRun, checkHypergradient, compareMethods, rerun, runProblem } from './runCommands';
+import { showCheckDetails } from './showCheckDetails';
 import { runPreset } from './runPreset';
 
 /** The factory of each command. */
@@ -26,6 +28,9 @@ export const COMMAND_FACTORIES: Readonly<Record<CommandId, CommandFactory>> = {
   [Commands.exportCsv]: exportCsv,
   [Commands.exportChart]: exportChart,
   [Commands.refreshHistory]: refreshHistory,
+  [Commands.cancelAll]: cancelAll,
+  [Commands.showCheckDetails]: showCheckDetails,
+  [Commands.openExperiments]: openExperiments,
 };
 
 /**

@@ -103,7 +103,7 @@ export async function pickMethods(preselected: readonly string[], placeHolder: s
   const items: Item[] = METHOD_CATALOG.map((m) => ({ label: m.id, description: m.title, detail: m.summary, picked: preselected.includes(m.id), method: m.id }));
   items.push(
     { label: 'With the runs', kind: vscode.QuickPickItemKind.Separator },
-    { label: '$(beaker) Check each hypergradient', description: 'finite differences at the start point; adds a column to the summary table' },
+    { label: '$(beaker) Check each hypergradient', description: 'finite differences at the start point, once the runs have ended (so no check shares their timing); adds a column to the summary table' },
   );
   // A step of a multi-step flow: a click elsewhere (the live panel, the editor) must not drop the picks.
   const picked = await vscode.window.showQuickPick(items, { placeHolder, canPickMany: true, matchOnDescription: true, ignoreFocusOut: true });

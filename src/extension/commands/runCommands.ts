@@ -1,4 +1,4 @@
-// Commands that start or stop work: ▶ Run, ⇄ Compare…, ✓ Check hypergradient, Re-run, Cancel.
+// Commands that start or stop work: ▶ Run, ⇄ Compare…, ✓ Check hypergradient, Re-run, Cancel, Cancel all.
 // Each takes optional arguments (code lenses and tests pass them) and asks for what is missing.
 // The ones that start workers pass the Workspace Trust gate in the command table (index.ts).
 import * as vscode from 'vscode';
@@ -10,10 +10,16 @@ import { isKnownMethod } from './methodCatalog';
 import { formatOptionsText, optionKeysFor, parseOptionsText, validateOptionsText } from './parseOptionsText';
 import { methodFor, pickMethod, pickMethods, resolveProblem, saveIfDirty } from './pickers';
 import { problemLabel, specFromConfig } from '../../store/problemPaths';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { CommandContext } from './context';
 import { messageOf } from '../../common/messageOf';
-import { findStoredRun, idOf, pickRunId, startRuns, storeDirForProblem } from './context';
+import { findStoredRun, idOf, idsOf, pickRunId, startRuns, storeDirForProblem } from './context';
+import { Commands } from '../ids';
+import { keepCheck } from './keepCheck';
+import { rerunDecision, type RerunDecision } from './rerunDecision';
+import { confirmCost } from './confirmCost';
+import { startGroup } from './startGroup';
 
 /** What runProblem and compareMethods return (tests wait on the handles). */
 export interface StartedRuns {
@@ -37,15 +43,17 @@ export const runProblem =
     return runs ? { handles: runs.map((r) => r.runId) } : undefined;
   };
 
-/** Extra arguments of compareMethods: options for every method, and whether to check hypergradients. */
+/** Extra arguments of compareMethods: options for every method, whether to check hypergradients, and whether to ask about a long estimate (default true). */
 interface CompareArgs {
   readonly options?: Record<string, OptionValue>;
   readonly check?: boolean;
+  readonly confirm?: boolean;
 }
 
 /**
- * `bilevel.compareMethods(uri?, exportName?, methods?, { options?, check? }?)`: runs the methods on the
- * same seed and overlays them in one panel with a summary table.
+ * `bilevel.compareMethods(uri?, exportName?, methods?, { options?, check?, confirm? }?)`: runs the
+ * methods on the same seed, one at a time, and overlays them in one panel with a summary table. A
+ * short probe estimates the time first and asks when it is long; `confirm: false` skips both.
  */
 export const compareMethods =
   (ctx: CommandContext) =>
@@ -71,7 +79,8 @@ export const compareMethods =
     // One seed for every method, so they start from the same point and see the same data.
     const seed = typeof options.seed === 'number' ? options.seed : 0;
     const specs: ExperimentSpec[] = methods.map((method) => ({ problem: problem.source, method, options: { ...options, seed } }));
-    const runs = startRuns(ctx, specs);
+    if (!(await confirmCost(ctx, specs, args.confirm !== false))) return undefined;
+    const runs = startGroup(ctx, specs);
     if (!runs) return undefined;
     if (check) void checkAll(ctx, specs, runs.map((r) => r.runId));
     return { handles: runs.map((r) => r.runId) };
@@ -93,16 +102,24 @@ async function askOptions(initial: Record<string, OptionValue>, methods: readonl
   return input === undefined ? undefined : parseOptionsText(input);
 }
 
-/** Checks each method's hypergradient one after another and adds the result to its run. */
+/**
+ * Checks each method's hypergradient one after another, once the comparison's runs have ended (a
+ * check beside a run would make its time per iteration not its own), and keeps each result with its
+ * run (check.json) and in the panel. Runs that were cancelled are not checked.
+ */
 async function checkAll(ctx: CommandContext, specs: readonly ExperimentSpec[], handles: readonly string[]): Promise<void> {
   const storeDir = storeDirForProblem(ctx, specs[0]!.problem);
   if (!storeDir) return;
+  const ended = await Promise.all(handles.map((id) => ctx.controller.waitForRun(id).catch(() => undefined)));
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
+    if (ended[i]?.status === 'cancelled') continue;
     try {
       const result = await ctx.controller.check(spec, storeDir);
-      ctx.controller.setCheck(handles[i]!, toCheckView(result));
+      const view = toCheckView(result);
+      ctx.controller.setCheck(handles[i]!, view);
       for (const line of checkReportLines(result, problemLabel(spec.problem))) ctx.output.appendLine(line);
+      await keepCheck(ctx, storeDir, spec, result.exact, view, handles[i]);
     } catch (err) {
       ctx.output.appendLine(`[check] ${spec.method} on ${problemLabel(spec.problem)}: ${messageOf(err)}`);
     }
@@ -117,8 +134,8 @@ export const checkHypergradient =
     if (!problem) return undefined;
     const config = ctx.config();
     const fallback = methodFor(problem, method, config);
-    // From the palette the method is asked for; a code lens checks the default method.
-    const chosen = typeof method === 'string' || arg0 !== undefined ? fallback : await pickMethod(fallback, 'Method whose hypergradient to check');
+    // A caller that names the method gets it; the palette and the code lens ask, the default preselected.
+    const chosen = typeof method === 'string' && isKnownMethod(method) ? method : await pickMethod(fallback, 'Method whose hypergradient to check');
     if (!chosen) return undefined;
     const storeDir = storeDirForProblem(ctx, problem.source);
     if (!storeDir) {
@@ -141,34 +158,110 @@ export const checkHypergradient =
       return undefined;
     }
     const lines = checkReportLines(result, label);
-    ctx.output.appendLine(`[check] ${new Date().toISOString()}`);
+    const view = toCheckView(result);
+    ctx.output.appendLine(`[check] ${view.checkedAt}`);
     for (const line of lines) ctx.output.appendLine(line);
+    // A check of no run: kept under a fresh id in the store's .checks/, so it survives the toast.
+    const record = await keepCheck(ctx, storeDir, spec, result.exact, view);
     const details = 'Show Details';
     const headline = checkHeadline(result, label);
     const show = checkVerdict(result) === 'fail' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void show(headline, details).then((answer) => {
-      if (answer === details) ctx.output.show(true);
+      if (answer !== details) return;
+      if (record) void vscode.commands.executeCommand(Commands.showCheckDetails, record);
+      else ctx.output.show(true);
     });
     return result;
   };
 
-/** `bilevel.rerun(run?)`: the same problem, method, resolved options and seed as a stored run. */
+/**
+ * `bilevel.rerun(run?, { source? }?)`: the same problem, method, resolved options and seed as a stored
+ * run. When the problem file changed since the run (or is gone) and the run kept its source, asks
+ * whether to run the kept copy or today's file; `source: 'recorded' | 'current'` answers beforehand.
+ */
 export const rerun =
   (ctx: CommandContext) =>
-  async (arg?: unknown): Promise<StartedRuns | undefined> => {
+  async (arg?: unknown, extra?: unknown): Promise<StartedRuns | undefined> => {
     const id = idOf(arg) ?? (await pickRunId(ctx, 'Run to repeat'));
     if (!id) return undefined;
     const found = findStoredRun(ctx, id);
     if (!found) return undefined;
-    const spec = specFromConfig(found.record.config, found.folder);
-    if (spec.problem.kind === 'file' && !existsSync(spec.problem.path)) {
-      void vscode.window.showErrorMessage(`The problem file of this run is gone: ${spec.problem.path}`);
-      return undefined;
+    let spec = specFromConfig(found.record.config, found.folder);
+    if (spec.problem.kind === 'file') {
+      const file = spec.problem;
+      // The worker compiles what is on disk: compare and run the saved text.
+      await saveIfDirty(file);
+      const keptFile = found.record.source ? path.join(found.store.dirOf(found.record.id), ...found.record.source.file.split('/')) : undefined;
+      const preferred = typeof extra === 'object' && extra !== null ? (extra as { source?: unknown }).source : undefined;
+      const decision = rerunDecision(
+        { record: found.record, keptText: keptFile !== undefined ? readTextOrUndefined(keptFile) : undefined, currentText: readTextOrUndefined(file.path) },
+        preferred === 'recorded' || preferred === 'current' ? preferred : undefined,
+      );
+      let source: 'recorded' | 'current';
+      if (decision.action === 'fail') {
+        void vscode.window.showErrorMessage(`${decision.message} (${file.path})`);
+        return undefined;
+      } else if (decision.action === 'ask') {
+        const answer = await askRerunSource(decision, path.basename(file.path));
+        if (!answer) return undefined;
+        source = answer;
+      } else source = decision.source;
+      if (source === 'recorded') spec = { ...spec, problem: { ...file, path: keptFile! } };
     }
-    await saveIfDirty(spec.problem);
     const runs = startRuns(ctx, [spec]);
     return runs ? { handles: runs.map((r) => r.runId) } : undefined;
   };
+
+/** The modal question of Re-run when the problem file changed or is gone; undefined when cancelled. */
+async function askRerunSource(decision: Extract<RerunDecision, { action: 'ask' }>, name: string): Promise<'recorded' | 'current' | undefined> {
+  const recorded = 'Re-run with the Recorded Source';
+  const current = 'Re-run with the File as It Is Now';
+  const imports =
+    decision.relativeImports.length > 0
+      ? ` The recorded copy is only ${name}: the files it imports (${decision.relativeImports.join(', ')}) are not kept, so the copy resolves them next to itself in the run folder, where they are missing.`
+      : '';
+  const message = decision.reason === 'gone' ? `The problem file ${name} of this run is gone.` : `The problem file ${name} changed since this run.`;
+  const detail = `The recorded source is the copy of ${name} kept in the run folder (source/${name}).${imports}`;
+  const buttons = decision.choices.map((c) => (c === 'recorded' ? recorded : current));
+  const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+  return answer === recorded ? 'recorded' : answer === current ? 'current' : undefined;
+}
+
+/** `bilevel.cancelAll(runIds?)`: cancels the given runs (a panel's, a history group's) so that none of their queued runs starts; with none given, every unfinished run of this window after a confirmation. */
+export const cancelAll =
+  (ctx: CommandContext) =>
+  async (arg?: unknown, selected?: unknown): Promise<number> => {
+    let ids = cancelTargets(arg, selected);
+    if (ids === undefined) {
+      const active = ctx.controller.active();
+      if (active.length === 0) {
+        void vscode.window.showInformationMessage('No run of this window is queued or running.');
+        return 0;
+      }
+      const confirm = 'Cancel Runs';
+      const answer = await vscode.window.showWarningMessage(
+        `Cancel all ${active.length} unfinished run${active.length === 1 ? '' : 's'} of this window?`,
+        { modal: true, detail: 'Queued runs never start; running ones stop after their current iteration, and what they recorded is kept.' },
+        confirm,
+      );
+      if (answer !== confirm) return 0;
+      ids = active.map((r) => r.runId);
+    }
+    return ctx.controller.cancelAll(ids);
+  };
+
+/** The run ids a Cancel all argument names: ids, `{ runIds }`, a history group (its runs) or rows; undefined for none. */
+function cancelTargets(arg: unknown, selected: unknown): string[] | undefined {
+  if (arg === undefined) return undefined;
+  if (Array.isArray(arg)) return arg.map(idOf).filter((id): id is string => id !== undefined);
+  if (typeof arg === 'object' && arg !== null) {
+    const runIds = (arg as { runIds?: unknown }).runIds;
+    if (Array.isArray(runIds)) return runIds.filter((id): id is string => typeof id === 'string');
+    const runs = (arg as { group?: { runs?: unknown } }).group?.runs;
+    if (Array.isArray(runs)) return runs.map((r) => (r as { runId?: unknown; key?: unknown }).runId ?? (r as { key?: unknown }).key).filter((id): id is string => typeof id === 'string');
+  }
+  return idsOf(arg, selected);
+}
 
 /** `bilevel.cancelRun(run?)`: graceful cancel, then a kill after the timeout (RunManager). */
 export const cancelRun =
@@ -199,6 +292,14 @@ export const cancelRun =
     );
     return false;
   };
+
+function readTextOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 function optionRecord(value: unknown): Record<string, OptionValue> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};

@@ -5,12 +5,15 @@ import { PRESETS } from '../../protocol/presets';
 import type { Preset, PresetValue } from '../../protocol/presets';
 import { presetSpecs } from '../runs/presetSpecs';
 import type { CommandContext } from './context';
-import { startRuns } from './context';
+import { confirmCost } from './confirmCost';
+import { startGroup } from './startGroup';
 import type { StartedRuns } from './runCommands';
 
 /**
- * `bilevel.runPreset(presetId?, methods?, { options? }?)`: asks for the preset and its methods when
- * not given; `options` override the preset's for every method (e.g. fewer iterations).
+ * `bilevel.runPreset(presetId?, methods?, { options?, confirm? }?)`: asks for the preset and its
+ * methods when not given; `options` override the preset's for every method (e.g. fewer iterations).
+ * The methods run one at a time; a short probe estimates the total time and asks when it is long
+ * (`confirm: false` skips both).
  */
 export const runPreset =
   (ctx: CommandContext) =>
@@ -39,8 +42,10 @@ export const runPreset =
       if (!picked || picked.length === 0) return undefined;
       methods = picked.map((p) => p.label);
     }
-    const overrides = typeof extra === 'object' && extra !== null ? (extra as { options?: Record<string, PresetValue> }).options : undefined;
+    const args = typeof extra === 'object' && extra !== null ? (extra as { options?: Record<string, PresetValue>; confirm?: boolean }) : {};
+    const overrides = args.options;
     const specs = presetSpecs(preset, ctx.config().runs.defaultOptions, methods).map((s) => (overrides ? { ...s, options: { ...s.options, ...overrides } } : s));
-    const runs = startRuns(ctx, specs, `${preset.id} · ${methods.join(', ')}`);
+    if (!(await confirmCost(ctx, specs, args.confirm !== false))) return undefined;
+    const runs = startGroup(ctx, specs, `${preset.id} · ${methods.join(', ')}`);
     return runs ? { handles: runs.map((r) => r.runId) } : undefined;
   };

@@ -10,8 +10,9 @@ import type { CheckResultMessage } from '../../protocol/worker';
 import { Emitter, type Disposable, type Event } from '../emitter';
 import type { LiveRunInfo } from '../views/historyModel';
 import { formatProblemId, problemDisplayName } from '../../common/problemId';
+import { PROBE_ITERATIONS, probeRun, type ProbeOutcome } from './costProbe';
 import { DecimatedRecords } from './decimatedRecords';
-import type { RunManager } from './runManager';
+import type { CheckOutcome, RunManager } from './runManager';
 
 /** The part of RunManager this controller uses. */
 export type RunManagerLike = Pick<RunManager, 'start' | 'check' | 'cancel' | 'onRunStarted' | 'onMetrics' | 'onRunFinished' | 'onCompileError' | 'onQueueChanged'>;
@@ -50,6 +51,15 @@ export interface LiveRun {
   diagnostics?: readonly SourceDiagnostic[];
   /** The method's hypergradient check, when one was asked for (Compare Methods). */
   check?: CheckView;
+  /** The comparison this run belongs to (its runs start one at a time, bilevel.runs.comparisonConcurrency). */
+  readonly group?: string;
+  /**
+   * True once another worker (a run or a check of this window) ran at any moment while this one
+   * ran: its time per iteration was measured beside other work, so views label it.
+   */
+  concurrent?: boolean;
+  /** True from the moment a cancel was asked for until the run ends (the worker stops after its iteration). */
+  cancelling?: boolean;
 }
 
 /** What changed; `records` are the new ones of a `metrics` change. */
@@ -70,6 +80,10 @@ export class RunController implements Disposable {
   private readonly runs = new Map<string, LiveRun>();
   private readonly subscriptions: Disposable[];
   private disposed = false;
+  /** Keys of the manager's active jobs at its last queue snapshot (a run is known only after start returns). */
+  private lastActive: readonly string[] = [];
+  /** Checks of this window whose worker is running (they share the machine with the runs). */
+  private checksInFlight = 0;
 
   constructor(
     private readonly manager: RunManagerLike,
@@ -82,6 +96,7 @@ export class RunController implements Disposable {
       manager.onCompileError((e) => this.handleCompileError(e.handle.key, e.handle.spec, e.diagnostics)),
       // Starting → running moves a row of the history from queued to running.
       manager.onQueueChanged((q) => {
+        this.lastActive = q.active.map((h) => h.key);
         for (const h of q.active) {
           const run = this.runs.get(h.key);
           if (run && run.status === 'queued' && h.state !== 'queued') {
@@ -90,14 +105,15 @@ export class RunController implements Disposable {
             this.changes.fire({ kind: 'progress', run });
           }
         }
+        this.markOverlaps();
       }),
     ];
   }
 
-  /** Queues a run of `spec`; its record goes to `storeDir`. */
-  start(spec: ExperimentSpec, storeDir: string, extra: { check?: CheckView } = {}): LiveRun {
+  /** Queues a run of `spec`; its record goes to `storeDir`; runs of one `group` start one at a time (RunManager). */
+  start(spec: ExperimentSpec, storeDir: string, extra: { check?: CheckView; group?: string } = {}): LiveRun {
     if (this.disposed) throw new Error('RunController is disposed');
-    const handle = this.manager.start(spec, { storeDir });
+    const handle = this.manager.start(spec, { storeDir, ...(extra.group !== undefined ? { group: extra.group } : {}) });
     const iterations = typeof spec.options.iterations === 'number' ? spec.options.iterations : 0;
     const run: LiveRun = {
       runId: handle.key,
@@ -112,18 +128,36 @@ export class RunController implements Disposable {
       done: 0,
       warnings: [],
       ...(extra.check ? { check: extra.check } : {}),
+      ...(extra.group !== undefined ? { group: extra.group } : {}),
+      ...(handle.state !== 'queued' && handle.result === undefined ? { startedAt: this.now() } : {}),
     };
     this.runs.set(run.runId, run);
     this.changes.fire({ kind: 'queued', run });
+    // The snapshot that started it was fired inside manager.start, before the run was known here.
+    this.markOverlaps();
     return run;
   }
 
   /** The hypergradient check of `spec` in its own worker (no run record); rejects with the reason. */
   async check(spec: ExperimentSpec, storeDir: string): Promise<CheckResultMessage> {
     if (this.disposed) throw new Error('RunController is disposed');
-    const outcome = await this.manager.check(spec, { storeDir }).done;
+    const handle = this.manager.check(spec, { storeDir });
+    this.checksInFlight++;
+    this.markOverlaps();
+    let outcome: CheckOutcome;
+    try {
+      outcome = await handle.done;
+    } finally {
+      this.checksInFlight--;
+    }
     if (outcome.ok) return outcome.result;
     throw new Error(outcome.message);
+  }
+
+  /** Measures a few outer iterations of `spec` in a worker outside the queue, the store and the history (costProbe.ts). */
+  probe(spec: ExperimentSpec, iterations: number = PROBE_ITERATIONS, signal?: AbortSignal): Promise<ProbeOutcome> {
+    if (this.disposed) return Promise.reject(new Error('RunController is disposed'));
+    return probeRun(this.manager, spec, iterations, signal, this.now);
   }
 
   /** Attaches a check result to a run (the panel's summary table shows it). */
@@ -134,11 +168,15 @@ export class RunController implements Disposable {
     this.changes.fire({ kind: 'checked', run });
   }
 
-  /** Cancels a queued or running run. False if unknown or finished. */
+  /**
+   * Cancels a queued or running run. False if unknown or finished. A running run is marked
+   * `cancelling` and a change fires at once, so views follow before the worker has stopped; the
+   * next queued run of its group may then start (only cancelAll stops a whole comparison).
+   */
   cancel(runId: string): boolean {
     const run = this.get(runId);
     if (!run || isFinished(run.status)) return false;
-    return this.manager.cancel(run.runId);
+    return this.cancelOne(run);
   }
 
   /**
@@ -149,8 +187,32 @@ export class RunController implements Disposable {
     const runs = runIds.map((id) => this.get(id)).filter((r): r is LiveRun => r !== undefined && !isFinished(r.status));
     const ordered = [...runs.filter((r) => r.status === 'queued'), ...runs.filter((r) => r.status !== 'queued')];
     let cancelled = 0;
-    for (const run of ordered) if (this.manager.cancel(run.runId)) cancelled++;
+    for (const run of ordered) if (this.cancelOne(run)) cancelled++;
     return cancelled;
+  }
+
+  private cancelOne(run: LiveRun): boolean {
+    if (!this.manager.cancel(run.runId)) return false;
+    // A queued run has already finished (cancelled) inside manager.cancel; a running one is stopping.
+    if (!isFinished(run.status) && !run.cancelling) {
+      run.cancelling = true;
+      this.changes.fire({ kind: 'progress', run });
+    }
+    return true;
+  }
+
+  /**
+   * Marks the runs among the manager's active jobs as concurrent when another worker is running
+   * beside them: a second active job, or a check of this window.
+   */
+  private markOverlaps(): void {
+    if (this.lastActive.length + this.checksInFlight < 2) return;
+    for (const key of this.lastActive) {
+      const run = this.runs.get(key);
+      if (!run || run.concurrent || isFinished(run.status)) continue;
+      run.concurrent = true;
+      this.changes.fire({ kind: 'progress', run });
+    }
   }
 
   /** A live or recently finished run by id. */
@@ -227,6 +289,7 @@ export class RunController implements Disposable {
   ): void {
     const run = this.runs.get(key);
     if (!run || isFinished(run.status)) return;
+    delete run.cancelling;
     if (result.runId !== undefined) run.recorded = true;
     if (result.runDir !== undefined) run.runDir ??= result.runDir;
     run.endedAt = this.now();

@@ -130,6 +130,8 @@ export interface RunManagerOptions {
   readonly backend?: string;
   /** Runs at once; more wait in the queue. Default 1. */
   readonly maxConcurrent?: number;
+  /** Runs of one group (a comparison, a preset) at once, within maxConcurrent. Default 1: each is timed alone. */
+  readonly groupConcurrency?: number;
   /** After `cancel`, how long a worker may take to stop before it is killed (ms). Default 5000. */
   readonly killTimeoutMs?: number;
   /** How long a worker may take to answer `init` (ms). Default 60000. */
@@ -146,12 +148,16 @@ export interface RunManagerOptions {
 }
 
 /** The options with every default filled in. */
-type ResolvedManagerOptions = RunManagerOptions & Required<Pick<RunManagerOptions, 'backend' | 'maxConcurrent' | 'killTimeoutMs' | 'readyTimeoutMs' | 'workerPath'>>;
+type ResolvedManagerOptions = RunManagerOptions & Required<Pick<RunManagerOptions, 'backend' | 'maxConcurrent' | 'groupConcurrency' | 'killTimeoutMs' | 'readyTimeoutMs' | 'workerPath'>>;
 
-/** Per-job overrides of the manager's backend and store. */
+/** Per-job overrides of the manager's backend and store, and the group a run belongs to. */
 export interface JobOverrides {
   readonly backend?: string;
   readonly storeDir?: string;
+  /** Runs sharing a group (one comparison) start at most groupConcurrency at a time. */
+  readonly group?: string;
+  /** Start at once, outside the queue and its limits (a cost probe of a few iterations must not wait behind long runs). */
+  readonly immediate?: boolean;
 }
 
 
@@ -198,11 +204,15 @@ export class RunManager implements Disposable {
     this.pump();
   }
 
-  /** Queues a run; it starts at once when fewer than maxConcurrent runs are active. */
+  /** Queues a run; it starts at once when fewer than maxConcurrent runs (and groupConcurrency of its group) are active. */
   start(spec: ExperimentSpec, overrides: JobOverrides = {}): RunHandle {
     if (this.disposed) throw new Error('the run manager is disposed');
     const job = new RunJob(makeRunId(spec.method, problemLabel(spec.problem)), spec, overrides);
-    this.queue.push(job);
+    if (overrides.immediate === true) {
+      this.active.add(job);
+      job.state = 'starting';
+      void this.launchRun(job);
+    } else this.queue.push(job);
     this.pump();
     return job;
   }
@@ -279,8 +289,16 @@ export class RunManager implements Disposable {
   }
 
   private pump(): void {
-    while (!this.disposed && this.active.size < this.options.maxConcurrent && this.queue.length > 0) {
-      const job = this.queue.shift()!;
+    // In queue order, skipping runs whose group is full: an unrelated run behind a comparison starts
+    // as soon as a slot is free, while the comparison's own runs wait for one another.
+    for (let i = 0; i < this.queue.length && !this.disposed && this.active.size < this.options.maxConcurrent; ) {
+      const job = this.queue[i]!;
+      const group = job.overrides.group;
+      if (group !== undefined && [...this.active].filter((j) => j.overrides.group === group).length >= this.options.groupConcurrency) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
       this.active.add(job);
       job.state = 'starting';
       void this.launchRun(job);
@@ -523,10 +541,12 @@ function finishRecord(storeDir: string, runId: string, status: FinishStatus, mes
 
 function withDefaults(o: RunManagerOptions): ResolvedManagerOptions {
   const maxConcurrent = Math.floor(o.maxConcurrent ?? 1);
+  const groupConcurrency = Math.floor(o.groupConcurrency ?? 1);
   return {
     ...o,
     backend: o.backend ?? 'auto',
     maxConcurrent: Number.isFinite(maxConcurrent) && maxConcurrent >= 1 ? maxConcurrent : 1,
+    groupConcurrency: Number.isFinite(groupConcurrency) && groupConcurrency >= 1 ? groupConcurrency : 1,
     killTimeoutMs: o.killTimeoutMs ?? 5000,
     readyTimeoutMs: o.readyTimeoutMs ?? 60_000,
     workerPath: o.workerPath ?? path.join(__dirname, 'worker.js'),

@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../../protocol/runRecord';
+import { runSettings } from '../../protocol/runSettings';
 import type { CheckView, RunView } from '../../protocol/webview';
+import { readRunCheck } from '../../store/checkStore';
 import { RunStore, type RunStoreProblem } from '../../store/runStore';
 import { storeDirFor, type BilevelConfig } from '../config';
 import type { StoredRun } from '../views/historyModel';
@@ -96,9 +98,23 @@ export class RunStores {
   }
 }
 
-/** The panel's view of a stored run, with all its metrics; metrics lines the store skips go to `onBadLine`. */
-export function storedRunView(found: FoundRun, check?: CheckView, onBadLine?: (lineNumber: number, error: string) => void): RunView {
+/**
+ * The panel's view of a stored run, with all its metrics, its settings and its check (`check`, the
+ * live one, else the run folder's check.json, so a check survives a reload); metrics lines the store
+ * skips go to `onBadLine`, an unreadable check.json to `onBadCheck` (the run is still shown).
+ */
+export function storedRunView(found: FoundRun, check?: CheckView, onBadLine?: (lineNumber: number, error: string) => void, onBadCheck?: (error: string) => void): RunView {
   const r = found.record;
+  let stored: CheckView | undefined;
+  if (!check) {
+    try {
+      // CheckRecord.check is the view itself (protocol/checkRecord.ts).
+      stored = readRunCheck(found.store.dirOf(r.id))?.check;
+    } catch (err) {
+      onBadCheck?.(err instanceof Error ? err.message : String(err));
+    }
+  }
+  const shownCheck = check ?? stored;
   return {
     runId: r.id,
     label: runLabel(r),
@@ -111,7 +127,8 @@ export function storedRunView(found: FoundRun, check?: CheckView, onBadLine?: (l
     ...(r.endedAt !== undefined ? { endedAt: Date.parse(r.endedAt) } : {}),
     records: found.store.readMetrics(r.id, onBadLine),
     ...(r.summary !== undefined ? { summary: r.summary } : {}),
-    ...(check ? { check } : {}),
+    ...(shownCheck ? { check: shownCheck } : {}),
+    settings: runSettings(r.config),
   };
 }
 

@@ -16,9 +16,22 @@ export function checkVerdict(result: CheckResultMessage, rtol: number = CHECK_RT
   return directionsPass(result.directions, rtol) ? 'pass' : 'fail';
 }
 
-/** The check as the run panel's summary table shows it. */
-export function toCheckView(result: CheckResultMessage, rtol: number = CHECK_RTOL): CheckView {
-  return { verdict: checkVerdict(result, rtol), maxRelativeError: result.maxRelativeError, relativeErrorVsRhg: result.relativeErrorVsRhg };
+/** The check as the panel, the store (check.json) and the details view keep it: verdict, tolerance, every direction, when. */
+export function toCheckView(result: CheckResultMessage, rtol: number = CHECK_RTOL, checkedAt: string = new Date().toISOString()): CheckView {
+  return {
+    verdict: checkVerdict(result, rtol),
+    maxRelativeError: result.maxRelativeError,
+    relativeErrorVsRhg: result.relativeErrorVsRhg,
+    rtol,
+    directions: result.directions.map((d) => ({
+      analytic: d.analytic,
+      finiteDifference: d.finiteDifference,
+      epsilon: d.epsilon,
+      relativeError: d.relativeError,
+      ...(d.fdError !== undefined ? { fdError: d.fdError } : {}),
+    })),
+    checkedAt,
+  };
 }
 
 /** One line for the notification, e.g. `✓ PASS rhg on toy#default: max relative error vs finite differences 2.1e-6, vs RHG 0 (rtol 0.001, atol 3·fdError)`. */

@@ -45,7 +45,7 @@ export class ProblemCodeLensProvider implements vscode.CodeLensProvider, vscode.
         new vscode.CodeLens(range, { title: '⇄ Compare…', tooltip: `Run ${which} with several methods on the same seed`, command: Commands.compareMethods, arguments: args }),
         new vscode.CodeLens(range, {
           title: '✓ Check hypergradient',
-          tooltip: `Compare the method's hypergradient of ${which} with central finite differences`,
+          tooltip: `Pick a method (the problem's default first) and compare its hypergradient of ${which} with central finite differences`,
           command: Commands.checkHypergradient,
           arguments: args,
         }),

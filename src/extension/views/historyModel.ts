@@ -3,8 +3,10 @@
 // grouping, sorting and labels are unit-tested.
 import { formatDuration, formatNumber } from '../../common/format';
 import { problemDisplayName } from '../../common/problemId';
-import type { RunStatus } from '../../protocol/metrics';
+import type { RunStatus, RunSummary } from '../../protocol/metrics';
 import type { RunRecord } from '../../protocol/runRecord';
+import { formatSetting, runSettings } from '../../protocol/runSettings';
+import type { CheckView } from '../../protocol/webview';
 import { TreeItemContext } from '../ids';
 
 /** A run read from a runs folder. */
@@ -12,6 +14,10 @@ export interface StoredRun {
   readonly record: RunRecord;
   /** The runs folder it was read from. */
   readonly storeDir: string;
+  /** The hypergradient check kept with the run (check.json), if any. */
+  readonly check?: CheckView;
+  /** Why the run's check.json could not be read, if it could not. */
+  readonly checkError?: string;
 }
 
 /** A run of this window that the store may not show yet (queued) or whose progress only the host knows. */
@@ -31,7 +37,26 @@ export interface LiveRunInfo {
   readonly total: number;
   /** When the run was queued (ms since epoch). */
   readonly queuedAt: number;
+  /** When its worker started (ms since epoch); elapsed time counts from here, never from the queue. */
+  readonly startedAt?: number;
+  /** A cancel was asked for and the worker has not stopped yet. */
+  readonly cancelling?: boolean;
+  /** The worker recorded the run, but its folder or run.json is gone now (deleted while it ran). */
+  readonly recordMissing?: boolean;
 }
+
+/** A run folder of a store that could not be read: no run.json (deleted, or never written), or a corrupt one. */
+export interface UnreadableRun {
+  /** The folder name (the run id it would have). */
+  readonly id: string;
+  readonly dir: string;
+  readonly storeDir: string;
+  /** What the store said is wrong. */
+  readonly error: string;
+}
+
+/** The label of the group that lists unreadable run folders (always the last group). */
+export const UNREADABLE_GROUP = 'unreadable run folders';
 
 /** A codicon id and an optional theme colour id. */
 export interface StatusIcon {
@@ -41,7 +66,7 @@ export interface StatusIcon {
 
 /** One row under a problem. */
 export interface HistoryRunItem {
-  readonly kind: 'run' | 'queued';
+  readonly kind: 'run' | 'queued' | 'unreadable';
   /** Unique among the rows: the run id (queued runs have theirs too). */
   readonly key: string;
   readonly runId?: string;
@@ -51,8 +76,10 @@ export interface HistoryRunItem {
   readonly description: string;
   readonly tooltip: string;
   readonly icon: StatusIcon;
-  /** `bilevelRun.<status>` or `bilevelQueued`, matched by package.json menus. */
+  /** `bilevelRun.<status>[.check]`, `bilevelQueued` or `bilevelUnreadable`, matched by package.json menus. */
   readonly contextValue: string;
+  /** True for a queued or running run of this window (one Cancel all can stop). */
+  readonly live: boolean;
   /** For sorting: creation time (ms since epoch). */
   readonly createdAt: number;
 }
@@ -65,6 +92,10 @@ export interface HistoryGroup {
   readonly description: string;
   readonly tooltip: string;
   readonly runs: readonly HistoryRunItem[];
+  /** The unfinished runs of this window in the group (what Cancel all on the group cancels). */
+  readonly activeRunIds: readonly string[];
+  /** `bilevelGroup`, or `bilevelGroup.active` when it has unfinished runs of this window. */
+  readonly contextValue: string;
 }
 
 /** Status icons of the history view. */
@@ -81,9 +112,10 @@ export const STATUS_ICONS: Readonly<Record<RunStatus, StatusIcon>> = {
 /**
  * Groups stored and live runs by problem: groups ordered by their newest run, runs newest first.
  * A live run the store already lists adds its progress to that row; one it does not list yet
- * (queued, or just started) gets its own row.
+ * (queued, or just started) gets its own row. Run folders the store could not read (not those of
+ * live runs, which are being written) come last, in a group of their own, saying what is wrong.
  */
-export function buildHistory(stored: readonly StoredRun[], live: readonly LiveRunInfo[], now: number): HistoryGroup[] {
+export function buildHistory(stored: readonly StoredRun[], live: readonly LiveRunInfo[], now: number, unreadable: readonly UnreadableRun[] = []): HistoryGroup[] {
   const liveById = new Map(live.map((l) => [l.runId, l]));
   const storedIds = new Set(stored.map((s) => s.record.id));
   // Grouped by display name: a file problem may be recorded with an absolute or a relative path.
@@ -106,16 +138,50 @@ export function buildHistory(stored: readonly StoredRun[], live: readonly LiveRu
   const groups = [...byProblem.entries()].map(([problem, runs]) => {
     runs.sort((a, b) => b.createdAt - a.createdAt || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
     const active = runs.filter((r) => r.status === 'running' || r.status === 'queued').length;
+    const activeRunIds = runs.filter((r) => r.live).map((r) => r.key);
     return {
       problem,
       label: problem,
       description: `${runs.length} run${runs.length === 1 ? '' : 's'}${active > 0 ? `, ${active} active` : ''}`,
       tooltip: [...(fullIds.get(problem) ?? [])].sort().join('\n'),
       runs,
+      activeRunIds,
+      contextValue: activeRunIds.length > 0 ? TreeItemContext.groupActive : TreeItemContext.group,
     };
   });
   groups.sort((a, b) => (b.runs[0]?.createdAt ?? 0) - (a.runs[0]?.createdAt ?? 0) || (a.problem < b.problem ? -1 : 1));
+  const broken = unreadable.filter((u) => !liveById.has(u.id)).map(unreadableItem);
+  if (broken.length > 0) {
+    broken.sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+    groups.push({
+      problem: UNREADABLE_GROUP,
+      label: UNREADABLE_GROUP,
+      description: `${broken.length} folder${broken.length === 1 ? '' : 's'}`,
+      tooltip: 'Run folders whose run.json is missing or cannot be read: reveal them to look, or delete them.',
+      runs: broken,
+      activeRunIds: [],
+      contextValue: TreeItemContext.group,
+    });
+  }
   return groups;
+}
+
+function unreadableItem(u: UnreadableRun): HistoryRunItem {
+  // The store's words for a folder without its record (runStore.ts readRawRecord).
+  const missing = /^no run\.json in /.test(u.error);
+  return {
+    kind: 'unreadable',
+    key: u.id,
+    storeDir: u.storeDir,
+    status: 'failed',
+    label: u.id,
+    description: missing ? 'run.json missing' : 'run.json unreadable',
+    tooltip: `${u.dir}\n${missing ? 'run.json is missing: the record was deleted or never written.' : u.error}`,
+    icon: { id: 'warning', color: 'list.warningForeground' },
+    contextValue: TreeItemContext.unreadable,
+    live: false,
+    createdAt: 0,
+  };
 }
 
 function runItem(s: StoredRun, live: LiveRunInfo | undefined, now: number): HistoryRunItem {
@@ -123,7 +189,8 @@ function runItem(s: StoredRun, live: LiveRunInfo | undefined, now: number): Hist
   const createdAt = Date.parse(r.createdAt);
   const status = r.status;
   let description: string;
-  if (status === 'running') {
+  if (status === 'running' && live?.cancelling) description = 'cancelling…';
+  else if (status === 'running') {
     const pct = live && live.total > 0 ? ` ${Math.floor((100 * live.done) / live.total)}%` : '';
     description = `running${pct} · ${formatDuration(now - createdAt)}`;
   } else {
@@ -132,15 +199,21 @@ function runItem(s: StoredRun, live: LiveRunInfo | undefined, now: number): Hist
       .filter((p) => p !== undefined)
       .join(' · ');
   }
+  const check = s.check ? checkMark(s.check) : undefined;
   const lines = [
-    `${r.name ?? r.config.method} — ${status}${r.message ? `: ${r.message}` : ''}`,
+    `${r.name ?? r.config.method} — ${status === 'running' && live?.cancelling ? 'cancelling' : status}${r.message ? `: ${r.message}` : ''}`,
     `run ${r.id}`,
-    `problem ${r.config.problem}, method ${r.config.method}, ${r.config.iterations} iterations, seed ${r.config.seed}`,
+    `problem ${r.config.problem}`,
     r.backend ? `backend ${r.backend.name} (${r.backend.detail})` : `backend ${r.config.backend} (requested)`,
     `started ${r.createdAt}${r.durationMs !== undefined ? `, took ${formatDuration(r.durationMs)}` : ''}`,
+    'settings:',
+    ...Object.entries(runSettings(r.config)).map(([k, v]) => `  ${k} = ${formatSetting(v)}`),
+    ...finalMetricLines(r.summary),
   ];
-  if (r.summary?.last) lines.push(`final F ${formatNumber(r.summary.last.upperLoss)}${r.summary.last.upperDistance !== undefined ? `, ‖x − x*‖ ${formatNumber(r.summary.last.upperDistance)}` : ''}`);
+  if (s.check) lines.push(`hypergradient check: ${checkLine(s.check)}`);
+  else if (s.checkError) lines.push(`hypergradient check unreadable: ${s.checkError}`);
   if (r.note) lines.push(`note: ${r.note}`);
+  const suffixes = [r.note ? '✎' : undefined, check].filter((p) => p !== undefined);
   return {
     kind: 'run',
     key: r.id,
@@ -148,28 +221,81 @@ function runItem(s: StoredRun, live: LiveRunInfo | undefined, now: number): Hist
     storeDir: s.storeDir,
     status,
     label: r.name ?? r.config.method,
-    description: r.note ? `${description} · ✎` : description,
+    description: [description, ...suffixes].join(' · '),
     tooltip: lines.join('\n'),
     icon: STATUS_ICONS[status],
-    contextValue: `${TreeItemContext.runPrefix}${status}`,
+    contextValue: `${TreeItemContext.runPrefix}${status}${s.check ? TreeItemContext.checkSuffix : ''}`,
+    live: live !== undefined,
     createdAt: Number.isFinite(createdAt) ? createdAt : 0,
   };
 }
 
+/** The tooltip lines of a run's last metrics: the objectives, distances and held-out evaluations it has. */
+function finalMetricLines(summary: RunSummary | undefined): string[] {
+  const last = summary?.last;
+  if (!last) return [];
+  const parts = [
+    `F ${formatNumber(last.upperLoss)}`,
+    `f ${formatNumber(last.lowerLoss)}`,
+    `‖∇F‖ ${formatNumber(last.hypergradNorm)}`,
+    last.upperDistance !== undefined ? `‖x − x*‖ ${formatNumber(last.upperDistance)}` : undefined,
+    last.lowerDistance !== undefined ? `‖y − y*‖ ${formatNumber(last.lowerDistance)}` : undefined,
+  ].filter((p) => p !== undefined);
+  const evals = Object.entries(summary.evals ?? {}).filter(([k]) => !k.endsWith('.ci95'));
+  const lines = [`final (iteration ${last.iteration}): ${parts.join(', ')}`];
+  if (evals.length > 0) lines.push(`final evaluation: ${evals.map(([k, v]) => `${k} ${formatNumber(v)}`).join(', ')}`);
+  return lines;
+}
+
+/** `✓ check`, `✗ check` or `≈ check` (approximate methods are shown, not judged). */
+export function checkMark(check: CheckView): string {
+  return `${check.verdict === 'pass' ? '✓' : check.verdict === 'fail' ? '✗' : '≈'} check`;
+}
+
+/** A check's verdict and errors in one line. */
+function checkLine(check: CheckView): string {
+  const verdict = check.verdict === 'approximate' ? 'approximate (not judged)' : check.verdict === 'pass' ? 'passed' : 'FAILED';
+  const rtol = check.rtol !== undefined ? `, rtol ${formatNumber(check.rtol)}` : '';
+  const when = check.checkedAt !== undefined ? `, ${check.checkedAt}` : '';
+  return `${verdict} — max relative error ${formatNumber(check.maxRelativeError)} vs finite differences, ${formatNumber(check.relativeErrorVsRhg)} vs RHG${rtol}${when}`;
+}
+
 function liveItem(l: LiveRunInfo, now: number): HistoryRunItem {
-  const running = l.status === 'running' && l.recorded;
+  const missing = l.recordMissing === true;
+  const running = l.status === 'running';
   const pct = l.total > 0 ? ` ${Math.floor((100 * l.done) / l.total)}%` : '';
+  const name = l.name ?? l.method;
+  let description: string;
+  let tooltip: string;
+  if (l.cancelling) {
+    description = 'cancelling…';
+    tooltip = `${name} on ${l.problem} — cancelling (the worker stops after its current iteration)`;
+  } else if (missing) {
+    description = `running${pct} · run folder deleted`;
+    tooltip = `${name} on ${l.problem} — still running, but its run folder or run.json was deleted: nothing of it will be kept`;
+  } else if (running && l.recorded) {
+    // Recorded in a runs folder the history does not list (a problem file outside the workspace).
+    description = `running${pct} · ${formatDuration(now - (l.startedAt ?? l.queuedAt))}`;
+    tooltip = `${name} on ${l.problem} — running`;
+  } else if (running) {
+    description = 'starting';
+    tooltip = `${name} on ${l.problem} — its worker is starting`;
+  } else {
+    description = 'queued';
+    tooltip = `${name} on ${l.problem} — queued, waiting for a free worker`;
+  }
   return {
-    kind: running ? 'run' : 'queued',
+    kind: l.recorded ? 'run' : 'queued',
     key: l.runId,
     ...(l.recorded ? { runId: l.runId } : {}),
     storeDir: l.storeDir,
     status: running ? 'running' : 'queued',
-    label: l.name ?? l.method,
-    description: running ? `running${pct} · ${formatDuration(now - l.queuedAt)}` : 'queued',
-    tooltip: `${l.name ?? l.method} on ${l.problem} — ${running ? 'running' : 'waiting for a free worker'}`,
-    icon: STATUS_ICONS[running ? 'running' : 'queued'],
-    contextValue: running ? `${TreeItemContext.runPrefix}running` : TreeItemContext.queued,
+    label: name,
+    description,
+    tooltip,
+    icon: missing ? { id: 'warning', color: 'list.warningForeground' } : STATUS_ICONS[running ? 'running' : 'queued'],
+    contextValue: l.recorded ? `${TreeItemContext.runPrefix}running` : TreeItemContext.queued,
+    live: true,
     createdAt: l.queuedAt,
   };
 }

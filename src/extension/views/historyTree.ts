@@ -2,11 +2,15 @@
 // problem, newest first, plus this window's queued runs. Follows tree-view-sample's
 // nodeDependencies.ts (emitter + refresh(), one TreeItem class per node kind, contextValue matched
 // by package.json menus). The data comes from the pure buildHistory() in historyModel.ts.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { messageOf } from '../../common/messageOf';
+import { CHECK_FILE, readRunCheck } from '../../store/checkStore';
+import { RUN_FILE } from '../../store/runStore';
 import { DisposableStore } from '../emitter';
-import { buildHistory, type HistoryGroup, type HistoryRunItem } from './historyModel';
-import { Commands, TreeItemContext } from '../ids';
+import { buildHistory, type HistoryGroup, type HistoryRunItem, type LiveRunInfo, type StoredRun, type UnreadableRun } from './historyModel';
+import { Commands } from '../ids';
 import type { RunController } from '../runs/runController';
 import type { RunStores } from '../runs/runStores';
 
@@ -18,7 +22,12 @@ export class GroupNode extends vscode.TreeItem {
     this.description = group.description;
     this.tooltip = group.tooltip;
     this.iconPath = new vscode.ThemeIcon(group.problem.includes('#') ? 'file-code' : 'beaker');
-    this.contextValue = TreeItemContext.group;
+    this.contextValue = group.contextValue;
+  }
+
+  /** The queued and running runs of this window in the group (what `bilevel.cancelAll` gets from its menu). */
+  get runIds(): readonly string[] {
+    return this.group.activeRunIds;
   }
 }
 
@@ -77,16 +86,58 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
 
   /** Re-reads the stores now. */
   reload(): void {
+    const unreadable: UnreadableRun[] = [];
     const stored = this.stores.list((problem) => {
+      unreadable.push({ id: problem.id, dir: problem.dir, storeDir: path.dirname(problem.dir), error: problem.error });
       if (this.reported.has(problem.dir)) return;
       this.reported.add(problem.dir);
       this.output.appendLine(`[history] skipped ${problem.dir}: ${problem.error}`);
     });
-    const groups = buildHistory(stored, this.controller.liveInfo(), Date.now());
+    const storedIds = new Set(stored.map((s) => s.record.id));
+    const groups = buildHistory(stored.map((s) => this.withCheck(s)), this.liveInfo(storedIds), Date.now(), unreadable);
     this.groups = groups.map((g) => new GroupNode(g));
     this.runs = this.groups.flatMap((g) => g.group.runs.map((r) => new RunNode(r, g)));
     this.loaded = true;
     this.changed.fire(undefined);
+  }
+
+  /** The run with its stored check (check.json), or why that could not be read. */
+  private withCheck(s: StoredRun): StoredRun {
+    let dir: string;
+    try {
+      dir = this.stores.store(s.storeDir).dirOf(s.record.id);
+    } catch {
+      return s;
+    }
+    try {
+      const check = readRunCheck(dir)?.check;
+      return check ? { ...s, check } : s;
+    } catch (err) {
+      const file = path.join(dir, CHECK_FILE);
+      if (!this.reported.has(file)) {
+        this.reported.add(file);
+        this.output.appendLine(`[history] ${messageOf(err)}`);
+      }
+      return { ...s, checkError: messageOf(err) };
+    }
+  }
+
+  /**
+   * The controller's live runs, with what only the host knows: a cancel in progress, when the worker
+   * started, and whether the record of a running run has vanished (its folder was deleted).
+   */
+  private liveInfo(storedIds: ReadonlySet<string>): LiveRunInfo[] {
+    return this.controller.liveInfo().map((info) => {
+      const run = this.controller.get(info.runId);
+      const cancelling = run?.cancelling === true;
+      const recordMissing = info.recorded && !storedIds.has(info.runId) && run?.runDir !== undefined && !existsSync(path.join(run.runDir, RUN_FILE));
+      return {
+        ...info,
+        ...(run?.startedAt !== undefined ? { startedAt: run.startedAt } : {}),
+        ...(cancelling ? { cancelling } : {}),
+        ...(recordMissing ? { recordMissing } : {}),
+      };
+    });
   }
 
   getTreeItem(node: HistoryNode): vscode.TreeItem {

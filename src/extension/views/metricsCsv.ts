@@ -1,7 +1,9 @@
-// Metrics → CSV for `Bilevel: Export Metrics as CSV`: one row per outer iteration, the record's
-// fields first, then every method statistic and every held-out evaluation seen in the run (empty on
-// iterations without an evaluation). Pure, so it is unit-tested.
+// Metrics → CSV for `Bilevel: Export Metrics as CSV`: one row per run × outer iteration, the run's id,
+// name and settings first (repeated on every row, so `pandas.read_csv` gives a tidy frame to group by),
+// then the record's fields, every method statistic and every held-out evaluation seen in any of the
+// runs (empty where a run or an iteration has none). Pure, so it is unit-tested.
 import type { IterationRecord, StatValue } from '../../protocol/metrics';
+import type { RunSettings } from '../../protocol/runSettings';
 
 /** The record fields, in column order (stats and evals follow, as `stats.<key>` and `evals.<name>`). */
 export const CSV_FIELDS = [
@@ -20,21 +22,41 @@ export const CSV_FIELDS = [
   'numBytes',
 ] as const satisfies readonly (keyof IterationRecord)[];
 
+/** The columns that name the run, before its settings. */
+export const CSV_RUN_COLUMNS = ['run_id', 'name', 'method'] as const;
+
+/** One run to export: who it is, what it ran with (protocol/runSettings.ts) and its records. */
+export interface CsvRun {
+  readonly runId: string;
+  readonly name?: string;
+  readonly settings: RunSettings;
+  readonly records: readonly IterationRecord[];
+}
+
 /**
- * RFC 4180 CSV (CRLF line ends, quotes where needed) with a header row. Absent values are empty
- * cells; NaN and ±Infinity are written as `NaN`, `Infinity`, `-Infinity` (spreadsheets read them);
- * array statistics become one quoted cell of `;`-separated numbers.
+ * RFC 4180 CSV (CRLF line ends, quotes where needed) of several runs: columns `run_id, name, method`,
+ * the union of the runs' settings (first-seen order; `setting.<key>` if a key would clash with another
+ * column), then the metrics. A run without records still gets one row, so it is not silently missing.
  */
-export function metricsToCsv(records: readonly IterationRecord[]): string {
+export function runsToCsv(runs: readonly CsvRun[]): string {
+  const records = runs.flatMap((r) => r.records);
   const statKeys = [...new Set(records.flatMap((r) => Object.keys(r.stats ?? {})))].sort();
   const evalKeys = [...new Set(records.flatMap((r) => Object.keys(r.evals ?? {})))].sort();
-  const header = [...CSV_FIELDS, ...statKeys.map((k) => `stats.${k}`), ...evalKeys.map((k) => `evals.${k}`)];
-  const lines = [header.map(csvCell).join(',')];
-  for (const r of records) {
-    const cells = [...CSV_FIELDS.map((f) => formatValue(r[f])), ...statKeys.map((k) => formatValue(r.stats?.[k])), ...evalKeys.map((k) => formatValue(r.evals?.[k]))];
-    lines.push(cells.map(csvCell).join(','));
+  const metricColumns = [...CSV_FIELDS, ...statKeys.map((k) => `stats.${k}`), ...evalKeys.map((k) => `evals.${k}`)];
+  const settingKeys = [...new Set(runs.flatMap((r) => Object.keys(r.settings)))].filter((k) => k !== 'method');
+  const taken = new Set<string>([...CSV_RUN_COLUMNS, ...metricColumns]);
+  const settingColumns = settingKeys.map((k) => (taken.has(k) ? `setting.${k}` : k));
+  const lines = [[...CSV_RUN_COLUMNS, ...settingColumns, ...metricColumns].map(csvCell).join(',')];
+  for (const run of runs) {
+    const lead = [run.runId, run.name ?? '', formatValue(run.settings.method), ...settingKeys.map((k) => formatValue(run.settings[k]))];
+    if (run.records.length === 0) lines.push([...lead, ...metricColumns.map(() => '')].map(csvCell).join(','));
+    for (const r of run.records) lines.push([...lead, ...metricCells(r, statKeys, evalKeys)].map(csvCell).join(','));
   }
   return lines.join('\r\n') + '\r\n';
+}
+
+function metricCells(r: IterationRecord, statKeys: readonly string[], evalKeys: readonly string[]): string[] {
+  return [...CSV_FIELDS.map((f) => formatValue(r[f])), ...statKeys.map((k) => formatValue(r.stats?.[k])), ...evalKeys.map((k) => formatValue(r.evals?.[k]))];
 }
 
 /**

@@ -28,6 +28,11 @@ export function parseWebviewMessage(raw: unknown): ParsedWebviewMessage {
     case 'cancel':
       if (typeof m.runId !== 'string' || !RUN_ID_PATTERN.test(m.runId)) return refuse(`cancel: runId ${describe(m.runId)} is not a run id`);
       return { ok: true, message: { type: 'cancel', runId: m.runId } };
+    case 'cancelAll':
+      return { ok: true, message: { type: 'cancelAll' } };
+    case 'showCheck':
+      if (typeof m.runId !== 'string' || !RUN_ID_PATTERN.test(m.runId)) return refuse(`showCheck: runId ${describe(m.runId)} is not a run id`);
+      return { ok: true, message: { type: 'showCheck', runId: m.runId } };
     case 'export':
       return parseExport(m);
     case 'drawn':

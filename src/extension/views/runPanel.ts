@@ -6,15 +6,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isFinished } from '../../protocol/metrics';
+import type { ExperimentSpec } from '../../protocol/experiment';
+import type { RunSettings, SettingValue } from '../../protocol/runSettings';
+import { runSettings } from '../../protocol/runSettings';
 import type { RunView, WebviewExportMessage, WebviewToHost, HostToWebview } from '../../protocol/webview';
 import type { BilevelConfig } from '../config';
 import { DisposableStore } from '../emitter';
-import { RUN_PANEL_VIEW_TYPE } from '../ids';
+import { Commands, RUN_PANEL_VIEW_TYPE } from '../ids';
 import { makeNonce, renderPanelHtml } from './panelHtml';
 import type { LiveRun, RunChange, RunController } from '../runs/runController';
 import { storedRunView, type RunStores } from '../runs/runStores';
 import { messageOf } from '../../common/messageOf';
 import { RUN_ID_PATTERN } from '../../store/runId';
+import { exportFileName, fileNameRun, type FileNameRun } from './exportFileName';
 import { parseWebviewMessage } from './parseWebviewMessage';
 
 /** What the panels need from the rest of the extension. */
@@ -38,9 +42,14 @@ const POLL_MS = 1000;
 /** How long an export request may take before the files written so far are reported (ms). */
 const EXPORT_TIMEOUT_MS = 20000;
 
+/** The command (commands/showCheckDetails.ts) that shows a run's per-direction check details. */
+export const SHOW_CHECK_DETAILS_COMMAND = Commands.showCheckDetails;
+
 /** Every open run panel, and the serializer that brings them back after a reload. */
 export class RunPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
   private readonly panels = new Set<RunPanel>();
+  /** The panel of each problem file's single runs (openForProblem), reused by its next ▶ Run. */
+  private readonly byProblem = new Map<string, RunPanel>();
   private readonly drawn = new vscode.EventEmitter<DrawnEvent>();
   /** Fires after each draw of any panel (tests wait for it). */
   readonly onDidDraw = this.drawn.event;
@@ -58,11 +67,35 @@ export class RunPanels implements vscode.WebviewPanelSerializer, vscode.Disposab
         return p;
       }
     }
+    return this.openNew(ids, title, column);
+  }
+
+  private openNew(ids: readonly string[], title: string, column: vscode.ViewColumn): RunPanel {
     // New panels join the group of the newest open run panel, so runs do not spread over more and more columns.
     const sibling = [...this.panels].reverse().find((p) => p.panel.viewColumn !== undefined);
     const target = column === vscode.ViewColumn.Beside && sibling ? sibling.panel.viewColumn! : column;
     const panel = vscode.window.createWebviewPanel(RUN_PANEL_VIEW_TYPE, title, target, panelOptions(this.deps.extensionUri));
     return this.adopt(panel, ids, title);
+  }
+
+  /**
+   * Shows the runs started from one problem (`problemKey`: its file path and export, or built-in id).
+   * With `bilevel.panel.reuse` (default) a single run replaces the runs of the panel this problem's
+   * last single run opened, keeping the tab (comparisons always get their own panel, which later runs
+   * leave alone); without it every call opens a new tab titled with `title` and the start time.
+   */
+  openForProblem(problemKey: string, ids: readonly string[], title: string, column: vscode.ViewColumn = vscode.ViewColumn.Beside, now: Date = new Date()): RunPanel {
+    if (!this.deps.config().panel.reuse) return this.openNew(ids, panelTitleWithTime(title, now), column);
+    if (ids.length !== 1) return this.open(ids, title, column);
+    const existing = this.byProblem.get(problemKey);
+    if (existing && this.panels.has(existing)) {
+      existing.replace(ids, title);
+      existing.panel.reveal(existing.panel.viewColumn ?? column, true);
+      return existing;
+    }
+    const panel = this.open(ids, title, column);
+    this.byProblem.set(problemKey, panel);
+    return panel;
   }
 
   /** Restores a panel after a reload or restart from the state its webview saved. */
@@ -97,7 +130,10 @@ export class RunPanels implements vscode.WebviewPanelSerializer, vscode.Disposab
       this.drawn.fire(e);
     });
     this.panels.add(runPanel);
-    panel.onDidDispose(() => this.panels.delete(runPanel));
+    panel.onDidDispose(() => {
+      this.panels.delete(runPanel);
+      for (const [key, p] of this.byProblem) if (p === runPanel) this.byProblem.delete(key);
+    });
     return runPanel;
   }
 }
@@ -120,6 +156,17 @@ function readSavedState(state: unknown): { title: string; runIds: string[] } {
     title: typeof s.title === 'string' ? s.title : '',
     runIds: Array.isArray(s.runIds) ? s.runIds.filter((id): id is string => typeof id === 'string' && RUN_ID_PATTERN.test(id)) : [],
   };
+}
+
+/** The key of a problem's reusable panel (RunPanels.openForProblem): one per problem file, one per built-in problem. */
+export function problemPanelKey(problem: ExperimentSpec['problem']): string {
+  return problem.kind === 'file' ? `file:${path.resolve(problem.path)}` : `builtin:${problem.id}`;
+}
+
+/** A new tab's title when panels are not reused: the run's label and its start time (`rhg · lake.bilevel.ts · 14:03:07`). */
+export function panelTitleWithTime(title: string, at: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${title} · ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
 }
 
 /** One panel: the runs it shows (handles until the worker names them, then run ids). */
@@ -166,6 +213,16 @@ export class RunPanel {
     panel.onDidDispose(() => this.dispose());
   }
 
+  /** Shows other runs in this panel (a reused panel's next ▶ Run): a new title and a new snapshot. */
+  replace(ids: readonly string[], title: string): void {
+    this.ids = [...ids];
+    this.title = title;
+    this.panel.title = title;
+    this.polled.clear();
+    this.partial.clear();
+    if (this.ready) this.sendSnapshot();
+  }
+
   /** Resolves once the webview has asked for (and been sent) its snapshot. */
   whenReady(): Promise<void> {
     return this.ready ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
@@ -189,6 +246,16 @@ export class RunPanel {
   }
 
   /** The folder of the panel's first stored run (where its charts go by default). */
+  /** The panel's runs as export file names read them: stored runs by their record, live ones by method and problem. */
+  private fileNameRuns(): FileNameRun[] {
+    return this.ids.flatMap((id): FileNameRun[] => {
+      const live = this.deps.controller.get(id);
+      const found = this.deps.stores.find(id, live?.storeDir);
+      if (found) return [fileNameRun(found.record)];
+      return live ? [{ label: live.spec.name ?? live.spec.method, problem: live.problem, createdAt: new Date(live.queuedAt).toISOString() }] : [];
+    });
+  }
+
   firstRunDir(): string | undefined {
     for (const id of this.ids) {
       const runId = this.deps.controller.get(id)?.runId ?? id;
@@ -233,6 +300,14 @@ export class RunPanel {
           void vscode.window.showInformationMessage(`Run ${m.runId} is not running in this window, so it cannot be cancelled from here.`);
         }
         return;
+      case 'cancelAll': {
+        const runIds = this.ids.map((id) => this.deps.controller.get(id)?.runId ?? id);
+        if (this.deps.controller.cancelAll(runIds) === 0) void vscode.window.showInformationMessage('No run of this panel is queued or running in this window, so there is nothing to cancel.');
+        return;
+      }
+      case 'showCheck':
+        void this.showCheck(m.runId);
+        return;
       case 'export':
         void this.onExport(m).catch((err: unknown) => void vscode.window.showErrorMessage(`Export failed: ${messageOf(err)}`));
         return;
@@ -242,6 +317,20 @@ export class RunPanel {
         return;
       default:
         return;
+    }
+  }
+
+  /** Opens the check details view of a run, when the command that shows it is registered. */
+  private async showCheck(runId: string): Promise<void> {
+    const commands = await vscode.commands.getCommands(true);
+    if (!commands.includes(SHOW_CHECK_DETAILS_COMMAND)) {
+      void vscode.window.showWarningMessage(`The check details view is not available (command ${SHOW_CHECK_DETAILS_COMMAND} is not registered); the check's verdict and errors are in the panel's table.`);
+      return;
+    }
+    try {
+      await vscode.commands.executeCommand(SHOW_CHECK_DETAILS_COMMAND, runId);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Cannot show the check of run ${runId}: ${messageOf(err)}`);
     }
   }
 
@@ -256,10 +345,10 @@ export class RunPanel {
       if (pending.files.length >= (m.total ?? 1)) pending.done(pending.files);
       return;
     }
-    // The user pressed PNG/SVG on one chart: ask where to save it.
+    // The user pressed PNG/SVG on one chart: ask where to save it, under a name from the runs' labels.
     const dir = this.firstRunDir() ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const target = await vscode.window.showSaveDialog({
-      ...(dir ? { defaultUri: vscode.Uri.file(path.join(dir, name)) } : {}),
+      ...(dir ? { defaultUri: vscode.Uri.file(path.join(dir, exportFileName(this.fileNameRuns(), m.format, m.chart))) } : {}),
       filters: m.format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
       title: `Save chart ${m.chart}`,
     });
@@ -306,7 +395,12 @@ export class RunPanel {
   }
 
   private sendSnapshot(): void {
-    const runs = this.ids.map((id) => this.viewOf(id));
+    // The controller knows which live runs shared the machine (LiveRun.concurrent); stored runs are judged by their spans.
+    const runs = markOverlapping(
+      this.ids.map((id) => this.viewOf(id)),
+      Date.now(),
+      this.ids.map((id) => this.deps.controller.get(id) !== undefined),
+    );
     this.sent = new Set(runs.map((r) => r.runId));
     this.partial = new Set(
       this.ids.flatMap((id) => {
@@ -327,18 +421,28 @@ export class RunPanel {
   private viewOf(id: string): RunView {
     const live = this.deps.controller.get(id);
     // A finished run is read from the store unless memory still has all of it.
-    if (live && (!isFinished(live.status) || !live.recorded || (live.kept.received > 0 && live.kept.complete))) return liveView(live);
+    if (live && (!isFinished(live.status) || !live.recorded || (live.kept.received > 0 && live.kept.complete))) {
+      // Once the worker wrote run.json, its config has every resolved option; before, the spec's options are all there is.
+      const found = live.recorded ? this.deps.stores.find(live.runId, live.storeDir) : undefined;
+      return liveView(live, found ? runSettings(found.record.config) : undefined);
+    }
     const runId = live?.runId ?? id;
     const found = this.deps.stores.find(runId, live?.storeDir);
     if (found) {
       try {
         // A line the store skips (torn or corrupt) is said once per panel, not dropped silently.
-        return storedRunView(found, live?.check, (line, error) => {
-          const key = `${runId}:${line}`;
-          if (this.reportedBadLines.has(key)) return;
-          this.reportedBadLines.add(key);
-          this.deps.output.appendLine(`[panel] ${runId}: skipped line ${line} of metrics.jsonl: ${error}`);
-        });
+        const view = storedRunView(
+          found,
+          live?.check,
+          (line, error) => {
+            const key = `${runId}:${line}`;
+            if (this.reportedBadLines.has(key)) return;
+            this.reportedBadLines.add(key);
+            this.deps.output.appendLine(`[panel] ${runId}: skipped line ${line} of metrics.jsonl: ${error}`);
+          },
+          (error) => this.deps.output.appendLine(`[panel] ${runId}: cannot read its check: ${error}`),
+        );
+        return live?.concurrent ? { ...view, concurrent: true } : view;
       } catch (err) {
         this.deps.output.appendLine(`[panel] cannot read run ${runId}: ${messageOf(err)}`);
       }
@@ -346,10 +450,12 @@ export class RunPanel {
     if (live) return liveView(live);
     return {
       runId: id,
-      label: id,
+      label: `deleted run ${id}`,
       method: '?',
       problem: '?',
+      // Ended, as far as anyone can tell; `missing` makes the panel say "deleted", not "failed".
       status: 'failed',
+      missing: true,
       message: 'This run is not in the run store any more (deleted, or the store location changed).',
       iterations: 0,
       startedAt: Date.now(),
@@ -402,8 +508,11 @@ export class RunPanel {
   }
 }
 
-/** A live run as the panel shows it. */
-export function liveView(live: LiveRun): RunView {
+/**
+ * A live run as the panel shows it; `settings` are its record's (every resolved option) once it has
+ * one, else the spec's method and options as asked ({@link specSettings}).
+ */
+export function liveView(live: LiveRun, settings?: RunSettings): RunView {
   return {
     runId: live.runId,
     label: live.spec.name ? `${live.spec.name} (${live.spec.method})` : live.spec.method,
@@ -417,6 +526,37 @@ export function liveView(live: LiveRun): RunView {
     records: live.kept.records(),
     ...(live.summary !== undefined ? { summary: live.summary } : {}),
     ...(live.check !== undefined ? { check: live.check } : {}),
+    settings: settings ?? specSettings(live.spec),
+    queuedAt: live.queuedAt,
+    ...(live.concurrent ? { concurrent: true } : {}),
   };
+}
+
+/** The settings of a run that has no record yet: the method, the options as given (unset ones take defaults), the preset. */
+export function specSettings(spec: Pick<ExperimentSpec, 'method' | 'options' | 'preset'>): RunSettings {
+  const out: Record<string, SettingValue> = { method: spec.method, ...spec.options };
+  if (spec.preset !== undefined) out.preset = spec.preset;
+  return out;
+}
+
+/**
+ * Marks the runs whose time spans overlap another's (start to end, or now while running) as
+ * concurrent: their times per iteration were measured beside other work. Queued runs, finished runs
+ * with no known end and runs with `settled[i]` (live runs: the controller's own mark, which sees every
+ * worker of the window, is the truth for them) are left as they are.
+ */
+export function markOverlapping(views: readonly RunView[], now: number = Date.now(), settled: readonly boolean[] = []): RunView[] {
+  const span = (v: RunView): [number, number] | undefined => {
+    if (v.status === 'queued' || !Number.isFinite(v.startedAt)) return undefined;
+    const end = v.endedAt ?? (v.status === 'running' ? now : undefined);
+    return end === undefined ? undefined : [v.startedAt, end];
+  };
+  const spans = views.map(span);
+  return views.map((v, i) => {
+    const mine = spans[i];
+    if (v.concurrent || settled[i] || !mine) return v;
+    const overlaps = spans.some((other, j) => j !== i && other !== undefined && other[0] < mine[1] && mine[0] < other[1]);
+    return overlaps ? { ...v, concurrent: true } : v;
+  });
 }
 

@@ -39,8 +39,9 @@ describe('settings: package.json ↔ config.ts', () => {
     assert.deepEqual(fromPackage, DEFAULT_CONFIG);
     assert.deepEqual(DEFAULT_CONFIG, {
       backend: 'auto',
-      runs: { maxConcurrent: 2, defaultMethod: 'rhg', defaultOptions: {}, storeLocation: '.bilevel/runs' },
+      runs: { maxConcurrent: 2, comparisonConcurrency: 1, confirmAboveSeconds: 60, defaultMethod: 'rhg', defaultOptions: {}, storeLocation: '.bilevel/runs' },
       charts: { logScaleY: false, smoothing: 0, maxPointsPerSeries: 2000 },
+      panel: { reuse: true },
     });
   });
 });
@@ -50,19 +51,23 @@ describe('normalizeConfig', () => {
     const values: Record<string, unknown> = {
       backend: 'gpu-please',
       'runs.maxConcurrent': 99.6,
+      'runs.comparisonConcurrency': 0,
+      'runs.confirmAboveSeconds': -5,
       'runs.defaultMethod': 'magic',
       'runs.defaultOptions': { lowerSteps: 30, seed: 1, bad: { nested: true }, nan: Number.NaN, name: 'x', warmStart: true },
       'runs.storeLocation': '   ',
       'charts.logScaleY': 'yes',
       'charts.smoothing': 3,
       'charts.maxPointsPerSeries': 10,
+      'panel.reuse': 'no',
     };
     assert.deepEqual(
       normalizeConfig((k) => values[k]),
       {
         backend: 'auto',
-        runs: { maxConcurrent: 16, defaultMethod: 'rhg', defaultOptions: { lowerSteps: 30, seed: 1, name: 'x', warmStart: true }, storeLocation: '.bilevel/runs' },
+        runs: { maxConcurrent: 16, comparisonConcurrency: 1, confirmAboveSeconds: 0, defaultMethod: 'rhg', defaultOptions: { lowerSteps: 30, seed: 1, name: 'x', warmStart: true }, storeLocation: '.bilevel/runs' },
         charts: { logScaleY: false, smoothing: 0.99, maxPointsPerSeries: 200 },
+        panel: { reuse: true },
       },
     );
   });

@@ -32,7 +32,14 @@ describe('checkReport', () => {
     const tiny: CheckResultMessage = { ...CHECK, maxRelativeError: 4.4e-3, directions: [{ analytic: -0.00137, finiteDifference: -0.001376, epsilon: 0.03, relativeError: 4.4e-3, fdError: 4e-6 }] };
     assert.equal(checkVerdict(tiny), 'pass');
     assert.equal(checkVerdict({ ...CHECK, exact: false, maxRelativeError: 0.5 }), 'approximate');
-    assert.deepEqual(toCheckView(CHECK), { verdict: 'pass', maxRelativeError: 2e-6, relativeErrorVsRhg: 0 });
+    assert.deepEqual(toCheckView(CHECK, 1e-3, '2026-12-06T00:00:00.000Z'), {
+      verdict: 'pass',
+      maxRelativeError: 2e-6,
+      relativeErrorVsRhg: 0,
+      rtol: 1e-3,
+      directions: CHECK.directions,
+      checkedAt: '2026-12-06T00:00:00.000Z',
+    });
   });
 
   it('writes a headline and one line per direction', () => {

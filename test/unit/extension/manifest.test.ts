@@ -25,6 +25,16 @@ const manifest = pkg as unknown as {
   };
 };
 
+/**
+ * Whether a history menu's `when` clause shows the item on a row with `contextValue`: the clause's
+ * `viewItem == x` and `viewItem =~ /re/` alternatives (the only forms these menus use).
+ */
+function viewItemMatches(when: string, contextValue: string): boolean {
+  const equal = [...when.matchAll(/viewItem == ([\w.]+)/g)].map((m) => m[1]);
+  const patterns = [...when.matchAll(/viewItem =~ \/((?:[^/\\]|\\.)+)\//g)].map((m) => new RegExp(m[1]!));
+  return equal.includes(contextValue) || patterns.some((re) => re.test(contextValue));
+}
+
 /** The non-comment lines of an ignore file. */
 function ignoreLines(file: string): string[] {
   return readFileSync(path.join(root, file), 'utf8')
@@ -52,8 +62,52 @@ describe('extension manifest', () => {
     for (const item of manifest.contributes.menus['view/item/context'] ?? []) {
       const when = item.when ?? '';
       assert.ok(when.includes(`view == ${HISTORY_VIEW_ID}`), item.command);
-      assert.ok(when.includes(TreeItemContext.runPrefix.replace('.', '\\.')) || when.includes(TreeItemContext.queued), when);
+      assert.ok(when.includes(TreeItemContext.runPrefix.replace('.', '\\.')) || when.includes(TreeItemContext.queued) || when.includes(TreeItemContext.groupActive) || when.includes(TreeItemContext.unreadable), when);
     }
+  });
+
+  it('shows each history menu item on the rows it applies to (a stored check adds to a run\u2019s context value)', () => {
+    const shownOn = (command: string, contextValue: string): boolean =>
+      (manifest.contributes.menus['view/item/context'] ?? []).some((item) => item.command === command && viewItemMatches(item.when ?? '', contextValue));
+    const check = TreeItemContext.checkSuffix;
+    const run = (status: string): string => `${TreeItemContext.runPrefix}${status}`;
+    assert.ok(shownOn(Commands.showCheckDetails, run('completed') + check));
+    assert.ok(shownOn(Commands.showCheckDetails, run('failed') + check));
+    assert.ok(!shownOn(Commands.showCheckDetails, run('completed')));
+    for (const command of [Commands.deleteRun, Commands.compareSelected, Commands.rerun, Commands.openRun, Commands.exportCsv]) {
+      assert.ok(shownOn(command, run('completed')) && shownOn(command, run('diverged') + check), command);
+    }
+    assert.ok(!shownOn(Commands.deleteRun, run('running')) && !shownOn(Commands.deleteRun, run('running') + check));
+    assert.ok(shownOn(Commands.cancelRun, run('running')) && shownOn(Commands.cancelRun, run('running') + check) && shownOn(Commands.cancelRun, TreeItemContext.queued));
+    assert.ok(!shownOn(Commands.cancelRun, run('completed') + check));
+    assert.ok(shownOn(Commands.cancelAll, TreeItemContext.groupActive) && !shownOn(Commands.cancelAll, TreeItemContext.group));
+    // An unreadable run folder can be looked at and removed, nothing else.
+    const onUnreadable = (manifest.contributes.menus['view/item/context'] ?? []).filter((i) => viewItemMatches(i.when ?? '', TreeItemContext.unreadable)).map((i) => i.command);
+    assert.deepEqual(onUnreadable.sort(), [Commands.deleteRun, Commands.revealRunFolder].sort());
+  });
+
+  it('hides from the Command Palette every command that needs a history row, and only those', () => {
+    // Tree commands that also work from the palette, each because it asks for what it needs or has a default.
+    const paletteToo: Readonly<Record<string, string>> = {
+      [Commands.cancelRun]: 'asks which queued or running run',
+      [Commands.cancelAll]: 'cancels every run of this window',
+      [Commands.rerun]: 'asks which run to repeat',
+      [Commands.exportCsv]: 'asks which run to export',
+      [Commands.exportChart]: 'exports the focused panel\u2019s charts',
+      [Commands.showCheckDetails]: 'asks which check to show',
+    };
+    const palette = manifest.contributes.menus['commandPalette'] ?? [];
+    const hidden = new Set(palette.filter((i) => i.when === 'false').map((i) => i.command));
+    const elsewhere = new Set(Object.entries(manifest.contributes.menus).filter(([menu]) => menu !== 'view/item/context' && menu !== 'commandPalette').flatMap(([, items]) => items.map((i) => i.command)));
+    const treeOnly = [...new Set((manifest.contributes.menus['view/item/context'] ?? []).map((i) => i.command))].filter((c) => !elsewhere.has(c) && !(c in paletteToo));
+    assert.ok(treeOnly.length >= 6, treeOnly.join(', '));
+    assert.deepEqual([...hidden].sort(), treeOnly.sort());
+  });
+
+  it('writes the welcome view in plain text and links (it renders no code spans)', () => {
+    const welcome = (pkg as unknown as { contributes: { viewsWelcome: { view: string; contents: string }[] } }).contributes.viewsWelcome;
+    assert.ok(welcome.length > 0);
+    for (const w of welcome) assert.ok(!w.contents.includes('`'), w.contents);
   });
 
   it('activates on problem files, the view or a restored panel, never on *', () => {

@@ -73,14 +73,60 @@ export const vscodeStub = {
   written: [] as string[],
   /** Commands executed through `commands.executeCommand`. */
   executed: [] as string[],
+  /** The arguments of each executed command, in the order of `executed`. */
+  executedArgs: [] as unknown[][],
+  /** Webview panels made through `window.createWebviewPanel`, oldest first. */
+  webviewPanels: [] as FakeWebviewPanel[],
   reset(): void {
     this.trusted = true;
     this.saveDialogAnswer = undefined;
     this.shown.length = 0;
     this.written.length = 0;
     this.executed.length = 0;
+    this.executedArgs.length = 0;
+    this.webviewPanels.length = 0;
   },
 };
+
+/** A webview panel: what the host posts is kept in `posted`; `receive` plays a message from the page. */
+export class FakeWebviewPanel {
+  readonly posted: unknown[] = [];
+  visible = true;
+  disposed = false;
+  private readonly received = new EventEmitter<unknown>();
+  private readonly disposedEvent = new EventEmitter<void>();
+  private readonly viewState = new EventEmitter<void>();
+  readonly webview = {
+    options: {} as unknown,
+    html: '',
+    cspSource: 'stub-csp',
+    asWebviewUri: (uri: Uri) => uri,
+    onDidReceiveMessage: this.received.event,
+    postMessage: (message: unknown) => {
+      this.posted.push(message);
+      return Promise.resolve(true);
+    },
+  };
+  readonly onDidDispose = this.disposedEvent.event;
+  readonly onDidChangeViewState = this.viewState.event;
+  iconPath: unknown;
+
+  constructor(
+    readonly viewType: string,
+    public title: string,
+  ) {}
+
+  /** The page posts `message` to the host. */
+  receive(message: unknown): void {
+    this.received.fire(message);
+  }
+  reveal(): void {}
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.disposedEvent.fire();
+  }
+}
 
 const show = (kind: string) => (message: string) => {
   vscodeStub.shown.push(`${kind}: ${message}`);
@@ -148,10 +194,16 @@ const api: Record<string, unknown> = {
     showSaveDialog: () => Promise.resolve(vscodeStub.saveDialogAnswer),
     showTextDocument: () => Promise.resolve(undefined),
     withProgress: <T>(_options: unknown, task: (progress: { report(): void }) => Promise<T>) => task({ report: () => undefined }),
+    createWebviewPanel: (viewType: string, title: string) => {
+      const panel = new FakeWebviewPanel(viewType, title);
+      vscodeStub.webviewPanels.push(panel);
+      return panel;
+    },
   },
   commands: {
-    executeCommand: (id: string) => {
+    executeCommand: (id: string, ...args: unknown[]) => {
       vscodeStub.executed.push(id);
+      vscodeStub.executedArgs.push(args);
       return Promise.resolve(undefined);
     },
   },

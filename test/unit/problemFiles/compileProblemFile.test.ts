@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SourceDiagnostic } from '../../../src/protocol/experiment';
-import { compileProblemFile, ProblemFileError } from '../../../src/problemFiles/compileProblemFile';
+import { compileProblem, createRng, ProblemError } from '../../../src/core';
+import { compileProblemFile, ProblemFileError, runErrorDiagnostics } from '../../../src/problemFiles/compileProblemFile';
 import { fromVirtualPath, toVirtualPath } from '../../../src/problemFiles/resolveProblemImport';
 import { SourceMapLookup } from '../../../src/problemFiles/sourceMap';
 import { useBackend } from '../helpers/backends';
@@ -105,15 +106,54 @@ void describe('compileProblemFile', () => {
     assert.match((await diagnosticsOf(pkg))[0]!.message, /Could not resolve package 'not-an-installed-package-xyz'.*npm install/);
   });
 
-  void it('points validation errors of defineProblem at the call, one diagnostic per issue', async () => {
-    const body = "{ id: 'bad id!', upper: { variables: { x: { shape: [1], init: 0 } }, objective: () => tf.scalar(0) }, lower: { variables: {}, objective: () => tf.scalar(0) } }";
-    // `defineProblem` on line 5 (1-based) at column 16.
+  void it('points validation errors of defineProblem at the field each names, one diagnostic per issue', async () => {
+    const body = "{ id: 'bad id!', upper: { variables: { x: { shape: [1], init: 0 } }, objective: () => tf.scalar(0) },\n  lower: { variables: {}, objective: () => tf.scalar(0) } }";
+    // `defineProblem` on line 5 (1-based) at column 16, `id` at column 32; line 6 is `  lower: { variables`.
     const file = writeFiles({ 'invalid.bilevel.ts': `${HEADER}\n// A problem with two mistakes.\nexport default defineProblem(${body});\n` });
     const diagnostics = await diagnosticsOf(file);
     assert.equal(diagnostics.length, 2);
-    for (const d of diagnostics) assert.deepEqual([d.file, d.line, d.column], [file, 5, 16]);
+    assert.deepEqual(diagnostics.map((d) => [d.file, d.line, d.column]), [
+      [file, 5, 32],
+      [file, 6, 12],
+    ]);
     assert.match(diagnostics[0]!.message, /^Invalid problem 'bad id!': id: must be a non-empty string/);
     assert.match(diagnostics[1]!.message, /^Invalid problem 'bad id!': lower\.variables: must name at least one variable/);
+  });
+
+  void it('underlines an objective that returns no scalar at its objective field, not at the call', async () => {
+    const file = writeFiles({
+      'vector.bilevel.ts': [
+        HEADER.trimEnd(),
+        `const VALID = ${VALID_BODY.replace(/\n/g, ' ')};`,
+        'export const first = defineProblem({ ...VALID, id: "first" });',
+        'export default defineProblem({',
+        "  id: 'vector',",
+        '  upper: {',
+        '    variables: { x: { shape: [2], init: 0 } },',
+        '    // The upper objective forgets to reduce.',
+        '    objective: (x, y) => tf.square(tf.sub(y.y, 1)),',
+        '  },',
+        '  lower: { variables: { y: { shape: [2], init: 0 } }, objective: (x, y) => tf.sum(tf.square(tf.sub(y.y, x.x))) },',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const loaded = await compileProblemFile(file, 'default');
+    let error: unknown;
+    try {
+      (await compileProblem(loaded.definition, createRng(0))).dispose();
+    } catch (err) {
+      error = err;
+    }
+    assert.ok(error instanceof ProblemError, `compileProblem must reject the vector objective, got ${String(error)}`);
+    const [d, ...rest] = runErrorDiagnostics(loaded, error);
+    assert.equal(rest.length, 0);
+    // Line 10 (1-based) is `    objective: (x, y) => …`; `objective` starts at column 5.
+    assert.deepEqual([d!.file, d!.line, d!.column], [file, 10, 5]);
+    assert.match(d!.message, /^Invalid problem 'vector': upper\.objective: must return a scalar \(rank 0\), got shape \[2\]/);
+    // Issues about no field written in the call stay at the call (line 5, `defineProblem` at column 16).
+    const other = runErrorDiagnostics(loaded, new ProblemError('vector', ['data: the data loader threw: boom']));
+    assert.deepEqual([other[0]!.line, other[0]!.column], [5, 16]);
   });
 
   void it('points an error thrown while the file runs at the throwing line, in the file that threw', async () => {

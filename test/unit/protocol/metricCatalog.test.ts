@@ -2,7 +2,7 @@
 // every record field that is a per-iteration quantity has a chart, and titles and order of stats.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evalTitle, KSTAR_STAT, metricDef, METRICS, orderStatKeys, statTitle } from '../../../src/protocol/metricCatalog';
+import { evalTitle, KSTAR_STAT, metricDef, METRICS, orderStatKeys, statTitle, statTitleInWords } from '../../../src/protocol/metricCatalog';
 import type { IterationRecord } from '../../../src/protocol/metrics';
 
 const RECORD: IterationRecord = {
@@ -51,6 +51,9 @@ describe('metric catalog', () => {
   it('titles and orders method statistics: the papers\u2019 first, then the others sorted', () => {
     assert.equal(statTitle(KSTAR_STAT), 'k* trace (PTT: worst-case truncation step)');
     assert.equal(statTitle('zeta.other'), 'zeta.other');
+    assert.equal(statTitle('cg.relativeResidual'), 'CG: relative residual');
+    assert.equal(statTitleInWords('foo.someValue'), 'foo: some value');
+    assert.equal(statTitleInWords('cg.residual'), statTitle('cg.residual'));
     assert.deepEqual(orderStatKeys(['zeta.other', 'ufom.coin', 'a.first', KSTAR_STAT, 'trhg.M']), [KSTAR_STAT, 'trhg.M', 'ufom.coin', 'a.first', 'zeta.other']);
   });
 

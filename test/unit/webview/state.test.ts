@@ -18,6 +18,7 @@ import {
   sliceRange,
   smoothEma,
   STAT_PREFIX,
+  statusWord,
   type LineChartData,
   type Point,
 } from '../../../webview/state';
@@ -49,6 +50,13 @@ const DEFAULTS = { logScaleY: false, smoothing: 0, maxPointsPerSeries: 2000 };
 const LINEAR = { logX: false, logY: false };
 
 describe('PanelModel', () => {
+  it('says "deleted" for a run the store no longer has, not "failed"', () => {
+    const m = new PanelModel();
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('gone', [], { status: 'failed', missing: true }), view('bad', [], { status: 'failed' })] });
+    assert.equal(statusWord(m.run('gone')!), 'deleted');
+    assert.equal(statusWord(m.run('bad')!), 'failed');
+  });
+
   it('builds one series per metric and per numeric statistic, in page order, papers\u2019 stats first', () => {
     const m = new PanelModel();
     m.applySnapshot({
@@ -136,7 +144,7 @@ describe('PanelModel', () => {
     assert.equal(a!.msPerIteration, 4);
     assert.equal(a!.peakBytes, 1001);
     assert.equal(b!.finalUpper, undefined);
-    assert.equal(formatCheck(b!.check), 'PASS 1e-6');
+    assert.equal(formatCheck(b!.check), '✓ pass 1e-6');
     m.applyStatus({
       runId: 'a',
       status: 'completed',
@@ -260,7 +268,7 @@ describe('series helpers', () => {
     assert.equal(formatChartValue('upperLoss', 0.123456), '0.1235');
     assert.equal(formatChartValue(`${STAT_PREFIX}ptt.kStar`, 7), '7');
     assert.equal(formatChartValue('numBytes', undefined), '—');
-    assert.equal(formatCheck({ verdict: 'fail', maxRelativeError: 0.03, relativeErrorVsRhg: 0.03 }), 'FAIL 0.03');
+    assert.equal(formatCheck({ verdict: 'fail', maxRelativeError: 0.03, relativeErrorVsRhg: 0.03 }), '✗ fail 0.03');
     assert.equal(formatCheck({ verdict: 'approximate', maxRelativeError: 0.12, relativeErrorVsRhg: 0.1 }), '≈ 0.12');
   });
 

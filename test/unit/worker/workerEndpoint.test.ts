@@ -219,7 +219,7 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
 
   void it('fails a file problem whose objective is invalid at x_0: compileError, then runFinished failed, run.json failed', async () => {
     const file = path.join(tmp, 'nonscalar.bilevel.ts');
-    // `defineProblem(` on line 3 (1-based), column 16. The upper objective returns a vector.
+    // The upper objective (line 4, 1-based, `objective` at column 55) returns a vector.
     writeFileSync(
       file,
       "import * as tf from '@tensorflow/tfjs-core';\nimport { defineProblem } from 'bilevel-lab';\nexport default defineProblem({ id: 'vec',\n  upper: { variables: { x: { shape: [2], init: 0 } }, objective: (x, y) => tf.add(x.x, y.y) },\n  lower: { variables: { y: { shape: [2], init: 0 } }, objective: (x, y) => tf.sum(tf.square(tf.sub(y.y, x.x))) } });\n",
@@ -229,8 +229,9 @@ void describe('serveWorker', { timeout: 60_000 }, () => {
     s.host.send({ type: 'run', runId: makeRunId('rhg', 'test'), spec: { problem: { kind: 'file', path: file, exportName: 'default' }, method: 'rhg', options: { iterations: 3 } } });
     const error = await s.next('compileError');
     const finished = await s.next('runFinished');
-    assert.deepEqual([error.diagnostics[0]!.line, error.diagnostics[0]!.column], [3, 16]);
-    assert.match(error.diagnostics[0]!.message, /^Invalid problem 'vec': upper/);
+    // Underlined at the field the issue names, not at defineProblem( (line 3).
+    assert.deepEqual([error.diagnostics[0]!.line, error.diagnostics[0]!.column], [4, 55]);
+    assert.match(error.diagnostics[0]!.message, /^Invalid problem 'vec': upper\.objective: must return a scalar/);
     assert.equal(finished.status, 'failed');
     assert.equal(new RunStore(s.storeDir).read(finished.runId).status, 'failed');
   });

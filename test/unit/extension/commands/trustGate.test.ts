@@ -44,7 +44,7 @@ function fakeContext(): CommandContext {
   const panel = { ids: ['R1'], firstRunDir: () => store.dirOf('R1'), exportCharts: () => Promise.resolve([]) };
   let next = 1;
   const ctx = {
-    extension: {},
+    extension: { extensionUri: Uri.file(tmp) },
     controller: {
       start: (spec: ExperimentSpec) => {
         started.push(`run ${spec.method}`);
@@ -57,11 +57,19 @@ function fakeContext(): CommandContext {
       setCheck: () => undefined,
       get: () => undefined,
       cancel: () => false,
+      cancelAll: () => 0,
+      waitForRun: () => Promise.resolve({ status: 'completed' }),
+      probe: (spec: ExperimentSpec) => {
+        started.push(`probe ${spec.method}`);
+        return Promise.resolve({ ok: false, message: 'no probe here' });
+      },
       active: () => [],
+      liveInfo: () => [],
+      onDidChange: () => ({ dispose: () => undefined }),
     },
     stores: { storeDirFor: (folder: string) => path.join(folder, '.bilevel', 'runs'), find: () => found },
-    panels: { open: () => panel, active: () => undefined },
-    history: { refresh: () => undefined, reload: () => undefined, allRuns: () => [] },
+    panels: { open: () => panel, openForProblem: () => panel, active: () => undefined },
+    history: { refresh: () => undefined, reload: () => undefined, allRuns: () => [], onDidChangeTreeData: () => ({ dispose: () => undefined }) },
     diagnostics: { clear: () => undefined, set: () => undefined },
     output: { appendLine: () => undefined, append: () => undefined, show: () => undefined },
     config: () => ({
@@ -93,6 +101,9 @@ function argsFor(): Record<CommandId, unknown[]> {
     [Commands.exportCsv]: ['R1', Uri.file(path.join(tmp, 'R1.csv'))],
     [Commands.exportChart]: ['R1', 'png', Uri.file(path.join(tmp, 'charts'))],
     [Commands.refreshHistory]: [],
+    [Commands.cancelAll]: [['R1', 'R2']],
+    [Commands.showCheckDetails]: ['R1'],
+    [Commands.openExperiments]: [],
   };
 }
 

@@ -24,13 +24,15 @@ class FakeManager {
   readonly handles: RunHandle[] = [];
   readonly cancelled: string[] = [];
   readonly stores: (string | undefined)[] = [];
+  readonly groups: (string | undefined)[] = [];
   checkOutcome: CheckOutcome = { ok: false, message: 'no check' };
 
-  start(spec: ExperimentSpec, overrides: { storeDir?: string } = {}): RunHandle {
+  start(spec: ExperimentSpec, overrides: { storeDir?: string; group?: string } = {}): RunHandle {
     const id = `R${this.handles.length + 1}`;
     const handle = { key: id, runId: id, kind: 'run', spec, state: 'queued', recordsReceived: 0, done: new Promise(() => undefined) } as RunHandle;
     this.handles.push(handle);
     this.stores.push(overrides.storeDir);
+    this.groups.push(overrides.group);
     return handle;
   }
 
@@ -40,7 +42,15 @@ class FakeManager {
   }
 
   check(spec: ExperimentSpec): { done: Promise<CheckOutcome>; spec: ExperimentSpec } {
-    return { spec, done: Promise.resolve(this.checkOutcome) };
+    return { spec, done: this.checkDone ?? Promise.resolve(this.checkOutcome) };
+  }
+
+  /** When set, checks end when the test resolves this promise. */
+  checkDone?: Promise<CheckOutcome>;
+
+  /** Fires a queue snapshot with these handles active (state `running`) and the rest queued. */
+  activeNow(...active: RunHandle[]): void {
+    this.queue.fire({ active: active.map((h) => ({ ...h, state: 'running' }) as RunHandle), queued: this.handles.filter((h) => !active.includes(h)) });
   }
 }
 
@@ -161,5 +171,88 @@ describe('RunController.cancelAll', () => {
     assert.deepEqual(manager.cancelled, [b!.runId, c!.runId, a!.runId]);
     assert.ok(!manager.cancelled.includes(other!.runId));
     controller.dispose();
+  });
+});
+
+describe('RunController: concurrency labels and cancelling', () => {
+  it('labels as concurrent only the runs that had another worker beside them at some moment', () => {
+    const { fake, controller } = setup();
+    const [a, b, c] = [0, 1, 2].map(() => controller.start(SPEC, '/s', { group: 'g1' }));
+    assert.deepEqual(fake.groups, ['g1', 'g1', 'g1'], 'the group reaches the manager');
+    assert.equal(a!.group, 'g1');
+    const [ha, hb, hc] = fake.handles;
+    // One after another: a alone, then b alone.
+    fake.activeNow(ha!);
+    fake.finished.fire({ handle: ha!, result: { status: 'completed', warnings: [] } });
+    fake.activeNow(hb!);
+    assert.equal(a!.concurrent, undefined);
+    assert.equal(b!.concurrent, undefined);
+    // An unrelated run starts while b runs: both shared the machine from then on.
+    const other = controller.start(SPEC, '/s');
+    fake.activeNow(hb!, fake.handles[3]!);
+    assert.equal(b!.concurrent, true);
+    assert.equal(other.concurrent, true);
+    fake.finished.fire({ handle: hb!, result: { status: 'completed', warnings: [] } });
+    fake.finished.fire({ handle: fake.handles[3]!, result: { status: 'completed', warnings: [] } });
+    // c runs alone afterwards: not labelled, and a finished run is never relabelled.
+    fake.activeNow(hc!);
+    assert.equal(c!.concurrent, undefined);
+    assert.equal(a!.concurrent, undefined);
+  });
+
+  it('labels a run that was started beside a running one inside manager.start (before the controller knew it)', () => {
+    const fake = new FakeManager();
+    // This manager starts every run at once, announcing both as active from inside start().
+    const starting = fake.start.bind(fake);
+    fake.start = (spec, overrides) => {
+      const h = starting(spec, overrides);
+      (h as { state: string }).state = 'starting';
+      fake.activeNow(...fake.handles);
+      return h;
+    };
+    const controller = new RunController(fake as unknown as RunManagerLike, () => 1000);
+    const first = controller.start(SPEC, '/s');
+    assert.equal(first.concurrent, undefined);
+    const second = controller.start(SPEC, '/s');
+    assert.equal(first.concurrent, true);
+    assert.equal(second.concurrent, true);
+    assert.equal(second.status, 'running');
+    assert.equal(second.startedAt, 1000);
+  });
+
+  it('labels a run that ran while a check of this window was running', async () => {
+    const { fake, controller } = setup();
+    const run = controller.start(SPEC, '/s');
+    fake.activeNow(fake.handles[0]!);
+    assert.equal(run.concurrent, undefined);
+    let end!: (o: CheckOutcome) => void;
+    fake.checkDone = new Promise((resolve) => (end = resolve));
+    const checking = controller.check(SPEC, '/s');
+    assert.equal(run.concurrent, true);
+    end({ ok: false, message: 'done' });
+    await assert.rejects(checking, /done/);
+    // After the check, a new run alone is not labelled.
+    fake.finished.fire({ handle: fake.handles[0]!, result: { status: 'completed', warnings: [] } });
+    const later = controller.start(SPEC, '/s');
+    fake.activeNow(fake.handles[1]!);
+    assert.equal(later.concurrent, undefined);
+  });
+
+  it('marks a running run as cancelling and fires a change at once, before the worker has stopped', () => {
+    const { fake, controller, changes } = setup();
+    const run = controller.start(SPEC, '/s');
+    fake.activeNow(fake.handles[0]!);
+    const before = changes.length;
+    assert.equal(controller.cancel(run.runId), true);
+    assert.equal(run.cancelling, true);
+    assert.equal(run.status, 'running', 'still running until the worker reports the end');
+    assert.deepEqual(
+      changes.slice(before).map((c) => c.kind),
+      ['progress'],
+    );
+    assert.equal(changes.at(-1)!.kind === 'progress' && changes.at(-1)!.run, run);
+    fake.finished.fire({ handle: fake.handles[0]!, result: { status: 'cancelled', warnings: [] } });
+    assert.equal(run.cancelling, undefined);
+    assert.equal(run.status, 'cancelled');
   });
 });

@@ -18,6 +18,8 @@ import { RunManager } from '../../../../src/extension/runs/runManager';
 import { describeExit, stderrSummary } from '../../../../src/extension/runs/workerProcess';
 import type { QueueSnapshot, RunFinishedEvent, RunManagerOptions } from '../../../../src/extension/runs/runManager';
 import { makeRunId } from '../../../../src/store/runId';
+import { RunController } from '../../../../src/extension/runs/runController';
+import { probeRun } from '../../../../src/extension/runs/costProbe';
 
 /** The real worker bundle, next to the extension bundle in dist/. */
 const WORKER = path.resolve(__dirname, '../../../../dist/worker.js');
@@ -261,6 +263,85 @@ if (process.env.BILEVEL_FAKE_WORKER === undefined) {
       assert.ok(outcome.ok, outcome.ok ? '' : outcome.message);
       assert.equal(outcome.result.method, 'rhg');
       assert.equal(outcome.result.exact, true);
+    });
+
+    void it('starts the runs of one group one at a time, while an unrelated run starts beside them', async () => {
+      const m = realManager({ maxConcurrent: 2, groupConcurrency: 1 });
+      let mostOfGroup = 0;
+      let besideGroup = false;
+      m.onQueueChanged((q) => {
+        const ofGroup = q.active.filter((h) => h.key !== single.key).length;
+        mostOfGroup = Math.max(mostOfGroup, ofGroup);
+        if (ofGroup > 0 && q.active.some((h) => h.key === single.key)) besideGroup = true;
+      });
+      const group = [m.start(toy(3), { group: 'g' }), m.start(toy(3), { group: 'g' }), m.start(toy(3), { group: 'g' })];
+      const single = m.start(toy(3));
+      assert.deepEqual(
+        [...group, single].map((h) => h.state),
+        ['starting', 'queued', 'queued', 'starting'],
+        'the unrelated run skips the waiting group runs',
+      );
+      const results = await Promise.all([...group, single].map((h) => h.done));
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['completed', 'completed', 'completed', 'completed'],
+      );
+      assert.equal(mostOfGroup, 1, 'never two runs of the group at once');
+      assert.ok(besideGroup, 'the unrelated run ran beside the group');
+    });
+
+    void it('Cancel all of a 3-method comparison never starts its queued runs (RunController over the real manager)', async () => {
+      const m = realManager({ maxConcurrent: 2, groupConcurrency: 1 });
+      const controller = new RunController(m);
+      const started: string[] = [];
+      m.onRunStarted((e) => started.push(e.handle.key));
+      const dir = storeDir();
+      const runs = ['rhg', 'cg', 'neumann'].map((method) => controller.start({ ...toy(1_000_000), method }, dir, { group: 'compare' }));
+      assert.deepEqual(
+        runs.map((r) => r.status),
+        ['running', 'queued', 'queued'],
+      );
+      await new Promise<void>((resolve) => m.onRunStarted(() => resolve()));
+      assert.equal(controller.cancelAll(runs.map((r) => r.runId)), 3);
+      assert.equal(runs[0]!.cancelling, true);
+      const ended = await Promise.all(runs.map((r) => controller.waitForRun(r.runId)));
+      assert.deepEqual(
+        ended.map((r) => r.status),
+        ['cancelled', 'cancelled', 'cancelled'],
+      );
+      assert.deepEqual(started, [runs[0]!.runId], 'only the first run ever started');
+      assert.deepEqual(
+        new RunStore(dir).list().map((r) => r.id),
+        [runs[0]!.runId],
+      );
+      controller.dispose();
+    });
+
+    void it('a single cancel of the running run of a group lets the next queued one start', async () => {
+      const m = realManager({ maxConcurrent: 2, groupConcurrency: 1 });
+      const [first, second] = [m.start(toy(1_000_000), { group: 'g' }), m.start(toy(2), { group: 'g' })];
+      await new Promise<void>((resolve) => m.onRunStarted(() => resolve()));
+      m.cancel(first!);
+      assert.equal((await first!.done).status, 'cancelled');
+      assert.equal((await second!.done).status, 'completed');
+    });
+
+    void it('probes a run for a few iterations outside the queue, leaving no record anywhere', async () => {
+      const m = realManager({ maxConcurrent: 1 });
+      const busy = m.start(toy(1_000_000));
+      const runDirs: string[] = [];
+      m.onRunStarted((e) => runDirs.push(e.runDir));
+      const outcome = await probeRun(m, toy(500), 3);
+      assert.ok(outcome.ok, outcome.ok ? '' : outcome.message);
+      assert.equal(outcome.sample.plannedIterations, 500, 'the iterations the real run would make');
+      assert.ok(outcome.sample.records.length >= 3);
+      assert.ok(outcome.sample.startMs > 0);
+      assert.ok(outcome.sample.records.every((r) => typeof r.time === 'number'));
+      const probeDir = runDirs.find((d) => !d.startsWith(path.dirname(busy.runDir ?? '/nowhere')))!;
+      assert.ok(probeDir !== undefined && !existsSync(probeDir), 'the probe store is removed');
+      assert.equal(busy.state, 'running', 'the probe did not wait for the long run');
+      m.cancel(busy);
+      await busy.done;
     });
 
     void it('dispose cancels queued and running runs and waits for their workers', async () => {

@@ -1,11 +1,13 @@
 // The history view's data (historyModel.ts): grouped by problem, newest first, status icons,
-// durations, progress of live runs, queued runs, context values for the menus.
+// durations, progress of live runs, queued runs, context values for the menus; settings, final metrics
+// and the stored check in the tooltip; true statuses (queued, starting, cancelling, record deleted).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunStatus } from '../../../../src/protocol/metrics';
 import type { RunRecord } from '../../../../src/protocol/runRecord';
 import { problemDisplayName } from '../../../../src/common/problemId';
 import { buildHistory, formatStamp, STATUS_ICONS, type LiveRunInfo, type StoredRun } from '../../../../src/extension/views/historyModel';
+import type { CheckView } from '../../../../src/protocol/webview';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 
@@ -60,7 +62,7 @@ describe('buildHistory', () => {
     assert.match(diverged.description, /^diverged · 1 min 05 s · /);
     assert.match(diverged.tooltip, /diverged: F is NaN/);
     const withSummary = buildHistory([stored('rhg-5', 'toy', '2026-11-22T10:00:00Z', 'completed', { summary: { iterations: 1, last: { iteration: 0, upperLoss: 0.123456789, lowerLoss: 0, hypergradNorm: 0, lowerStationarity: 0, upperDistance: 2.5e-7, forwardMs: 0, backwardMs: 0, gradientEvals: 0, hvpEvals: 0, numTensors: 0, numBytes: 0, stats: {} }, x: {}, y: {}, msPerIteration: 1, peakTensors: 0, peakBytes: 0 } })], [], NOW);
-    assert.match(withSummary[0]!.runs[0]!.tooltip, /final F 0\.1235, ‖x − x\*‖ 2\.5e-7$/m);
+    assert.match(withSummary[0]!.runs[0]!.tooltip, /^final \(iteration 0\): F 0\.1235, f 0, ‖∇F‖ 0, ‖x − x\*‖ 2\.5e-7$/m);
     const named = byKey.get('ptt-4')!;
     assert.equal(named.label, 'first try');
     assert.match(named.description, /^interrupted · 2026-11-20 \d\d:\d\d · ✎$/);
@@ -88,6 +90,112 @@ describe('buildHistory', () => {
     const live: LiveRunInfo[] = [{ runId: 'new-9', recorded: true, storeDir: '/s', problem: 'toy-ufom', method: 'ufom', status: 'running', done: 5, total: 10, queuedAt: NOW - 2000 }];
     const [group] = buildHistory([], live, NOW);
     assert.deepEqual([group!.label, group!.runs[0]!.key, group!.runs[0]!.contextValue, group!.runs[0]!.description], ['toy-ufom', 'new-9', 'bilevelRun.running', 'running 50% · 2.0 s']);
+  });
+
+  it('lists every setting of the run and its final metrics and evaluation in the tooltip', () => {
+    const summary = {
+      iterations: 50,
+      last: { iteration: 49, upperLoss: 0.25, lowerLoss: -1.5, hypergradNorm: 1e-9, lowerStationarity: 0, upperDistance: 3e-4, lowerDistance: 0.5, forwardMs: 0, backwardMs: 0, gradientEvals: 0, hvpEvals: 0, numTensors: 0, numBytes: 0, stats: {} },
+      x: {},
+      y: {},
+      msPerIteration: 1,
+      peakTensors: 0,
+      peakBytes: 0,
+      evals: { 'test.accuracy': 91.25, 'test.accuracy.ci95': 0.5 },
+    };
+    const run = stored('cg-7', 'toy-quadratic', '2026-11-22T10:00:00Z', 'completed', { summary });
+    const config = { ...run.record.config, methodOptions: { iterations: 50, K: 20, cgIterations: 8, lr: 0.05, seed: 3 }, problemParams: { n: 4 }, iterations: 50, seed: 3, backend: 'cpu', preset: 'toy-cg' };
+    const [group] = buildHistory([{ ...run, record: { ...run.record, config } }], [], NOW);
+    const tooltip = group!.runs[0]!.tooltip.split('\n');
+    const settings = tooltip.slice(tooltip.indexOf('settings:') + 1).filter((l) => l.startsWith('  '));
+    assert.deepEqual(settings, ['  method = cg', '  iterations = 50', '  K = 20', '  cgIterations = 8', '  lr = 0.05', '  seed = 3', '  problem.n = 4', '  backend = cpu', '  preset = toy-cg']);
+    assert.ok(tooltip.includes('final (iteration 49): F 0.25, f -1.5, ‖∇F‖ 1e-9, ‖x − x*‖ 3e-4, ‖y − y*‖ 0.5'), tooltip.join('\n'));
+    assert.ok(tooltip.includes('final evaluation: test.accuracy 91.25'), 'the confidence half-width is not a metric of its own');
+  });
+
+  it('shows a stored check: a mark in the description, a tooltip line, a context value for its menu', () => {
+    const pass: CheckView = { verdict: 'pass', maxRelativeError: 1.2e-5, relativeErrorVsRhg: 3e-6, rtol: 1e-3, checkedAt: '2026-11-22T10:01:00Z' };
+    const fail: CheckView = { verdict: 'fail', maxRelativeError: 0.4, relativeErrorVsRhg: 0.4 };
+    const groups = buildHistory(
+      [
+        { ...stored('rhg-1', 'toy', '2026-11-22T10:00:00Z', 'completed'), check: pass },
+        { ...stored('cg-2', 'toy', '2026-11-22T10:00:01Z', 'completed', { note: 'n' }), check: fail },
+        { ...stored('ad-3', 'toy', '2026-11-22T10:00:02Z', 'failed'), check: { ...fail, verdict: 'approximate' } },
+        { ...stored('fo-4', 'toy', '2026-11-22T10:00:03Z', 'completed'), checkError: '/s/fo-4/check.json is not valid JSON' },
+      ],
+      [],
+      NOW,
+    );
+    const byKey = new Map(groups[0]!.runs.map((r) => [r.key, r]));
+    assert.match(byKey.get('rhg-1')!.description, / · ✓ check$/);
+    assert.equal(byKey.get('rhg-1')!.contextValue, 'bilevelRun.completed.check');
+    assert.match(byKey.get('rhg-1')!.tooltip, /^hypergradient check: passed — max relative error 1\.2e-5 vs finite differences, 3e-6 vs RHG, rtol 0\.001, 2026-11-22T10:01:00Z$/m);
+    assert.match(byKey.get('cg-2')!.description, / · ✎ · ✗ check$/);
+    assert.match(byKey.get('cg-2')!.tooltip, /^hypergradient check: FAILED/m);
+    assert.match(byKey.get('ad-3')!.description, /≈ check$/);
+    assert.equal(byKey.get('ad-3')!.contextValue, 'bilevelRun.failed.check');
+    assert.equal(byKey.get('fo-4')!.contextValue, 'bilevelRun.completed', 'an unreadable check has no menu');
+    assert.match(byKey.get('fo-4')!.tooltip, /^hypergradient check unreadable: .*not valid JSON$/m);
+  });
+
+  it('tells queued, starting, cancelling and deleted runs apart, and never times a queued run', () => {
+    const base = { storeDir: '/s', problem: 'toy', method: 'rhg', done: 0, total: 10 } as const;
+    const live: LiveRunInfo[] = [
+      { ...base, runId: 'q-1', recorded: false, status: 'queued', queuedAt: NOW - 60_000 },
+      { ...base, runId: 's-2', recorded: false, status: 'running', queuedAt: NOW - 50_000, startedAt: NOW - 1000 },
+      { ...base, runId: 'c-3', recorded: false, status: 'queued', queuedAt: NOW - 40_000, cancelling: true },
+      { ...base, runId: 'd-4', recorded: true, status: 'running', done: 3, queuedAt: NOW - 30_000, startedAt: NOW - 20_000, recordMissing: true },
+      { ...base, runId: 'r-5', recorded: true, status: 'running', done: 5, queuedAt: NOW - 30_000, startedAt: NOW - 4000 },
+    ];
+    const rows = new Map(buildHistory([], live, NOW)[0]!.runs.map((r) => [r.key, r]));
+    assert.deepEqual([rows.get('q-1')!.description, rows.get('q-1')!.status, rows.get('q-1')!.icon.id], ['queued', 'queued', 'clock']);
+    assert.equal(rows.get('s-2')!.description, 'starting');
+    assert.equal(rows.get('c-3')!.description, 'cancelling…');
+    assert.equal(rows.get('d-4')!.description, 'running 30% · run folder deleted');
+    assert.equal(rows.get('d-4')!.icon.id, 'warning');
+    assert.match(rows.get('d-4')!.tooltip, /run folder or run\.json was deleted/);
+    assert.equal(rows.get('r-5')!.description, 'running 50% · 4.0 s', 'elapsed from the start, not from the queue');
+  });
+
+  it('reads cancelling on a stored running run the moment the cancel is asked for', () => {
+    const run = stored('rhg-1', 'toy', '2026-11-22T11:59:00Z', 'running');
+    const live: LiveRunInfo = { runId: 'rhg-1', recorded: true, storeDir: '/s', problem: 'toy', method: 'rhg', status: 'running', done: 1, total: 10, queuedAt: NOW - 60_000, cancelling: true };
+    const row = buildHistory([run], [live], NOW)[0]!.runs[0]!;
+    assert.equal(row.description, 'cancelling…');
+    assert.match(row.tooltip, /^rhg — cancelling$/m);
+  });
+
+  it('marks a group with unfinished runs of this window for Cancel all, with exactly those runs', () => {
+    const runs = [stored('rhg-1', 'toy', '2026-11-22T11:00:00Z', 'running'), stored('cg-2', 'toy', '2026-11-22T11:01:00Z', 'completed'), stored('cli-3', 'other', '2026-11-22T11:02:00Z', 'running')];
+    const live: LiveRunInfo[] = [
+      { runId: 'rhg-1', recorded: true, storeDir: '/s', problem: 'toy', method: 'rhg', status: 'running', done: 1, total: 10, queuedAt: NOW },
+      { runId: 'q-4', recorded: false, storeDir: '/s', problem: 'toy', method: 'fom', status: 'queued', done: 0, total: 0, queuedAt: NOW },
+    ];
+    const groups = new Map(buildHistory(runs, live, NOW).map((g) => [g.label, g]));
+    assert.deepEqual([groups.get('toy')!.contextValue, [...groups.get('toy')!.activeRunIds].sort()], ['bilevelGroup.active', ['q-4', 'rhg-1']]);
+    // A run of the CLI (another process) is running but not this window's to cancel.
+    assert.deepEqual([groups.get('other')!.contextValue, groups.get('other')!.activeRunIds], ['bilevelGroup', []]);
+  });
+
+  it('lists run folders the store could not read last, saying what is wrong, but not those of live runs', () => {
+    const unreadable = [
+      { id: '20261120-090000-rhg-toy-aaaa', dir: '/s/20261120-090000-rhg-toy-aaaa', storeDir: '/s', error: 'no run.json in /s/20261120-090000-rhg-toy-aaaa' },
+      { id: '20261121-090000-cg-toy-bbbb', dir: '/s/20261121-090000-cg-toy-bbbb', storeDir: '/s', error: '/s/x/run.json is not valid JSON: Unexpected end' },
+      { id: 'live-1', dir: '/s/live-1', storeDir: '/s', error: 'no run.json in /s/live-1' },
+    ];
+    const live: LiveRunInfo[] = [{ runId: 'live-1', recorded: false, storeDir: '/s', problem: 'toy', method: 'rhg', status: 'running', done: 0, total: 0, queuedAt: NOW }];
+    const groups = buildHistory(runs, live, NOW, unreadable);
+    const last = groups.at(-1)!;
+    assert.deepEqual([last.label, last.description, last.contextValue], ['unreadable run folders', '2 folders', 'bilevelGroup']);
+    assert.deepEqual(
+      last.runs.map((r) => [r.key, r.kind, r.description, r.contextValue, r.runId]),
+      [
+        ['20261121-090000-cg-toy-bbbb', 'unreadable', 'run.json unreadable', 'bilevelUnreadable', undefined],
+        ['20261120-090000-rhg-toy-aaaa', 'unreadable', 'run.json missing', 'bilevelUnreadable', undefined],
+      ],
+    );
+    assert.match(last.runs[0]!.tooltip, /not valid JSON/);
+    assert.ok(!buildHistory(runs, live, NOW, [unreadable[2]!]).some((g) => g.label === 'unreadable run folders'), 'a live run\u2019s folder is being written');
   });
 
   it('is empty for no runs', () => {

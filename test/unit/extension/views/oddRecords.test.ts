@@ -1,7 +1,7 @@
 // Every reader of the run store against one store full of odd files: run.json files that parse but
 // lack what readers read, metrics lines that are valid JSON but not records, cut and garbage lines.
 // One odd file must never take a view down: the history (buildHistory), the panel's stored-run view
-// (storedRunView), the CSV export (metricsToCsv) show the good runs and records, and the odd ones are
+// (storedRunView), the CSV export (runsToCsv) show the good runs and records, and the odd ones are
 // reported (RunStores.list's onProblem, readMetrics' onBadLine).
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { DEFAULT_CONFIG } from '../../../../src/extension/config';
 import { RunStores, storedRunView } from '../../../../src/extension/runs/runStores';
 import { buildHistory } from '../../../../src/extension/views/historyModel';
-import { metricsToCsv } from '../../../../src/extension/views/metricsCsv';
+import { runsToCsv } from '../../../../src/extension/views/metricsCsv';
+import { runSettings } from '../../../../src/protocol/runSettings';
 import type { IterationRecord } from '../../../../src/protocol/metrics';
 import type { RunConfig } from '../../../../src/protocol/runRecord';
 import { METRICS_FILE, RUN_FILE, RunStore, type RunStoreProblem } from '../../../../src/store/runStore';
@@ -94,15 +95,17 @@ describe('readers of a store with odd files', () => {
   });
 
   it('the CSV export of that run has a header and one row per record', () => {
-    const csv = metricsToCsv(store.readMetrics(good));
+    const csv = runsToCsv([{ runId: good, settings: runSettings(store.read(good).config), records: store.readMetrics(good) }]);
     const rows = csv.trimEnd().split('\r\n');
     assert.equal(rows.length, 4);
-    assert.match(rows[0]!, /^iteration,upperLoss,/);
-    assert.deepEqual(rows.slice(1).map((r) => r.split(',')[0]), ['0', '1', '2']);
+    const header = rows[0]!.split(',');
+    assert.deepEqual(header.slice(0, 3), ['run_id', 'name', 'method']);
+    assert.ok(header.includes('problem.n') && header.includes('K'), rows[0]);
+    assert.deepEqual(rows.slice(1).map((r) => r.split(',')[header.indexOf('iteration')]), ['0', '1', '2']);
   });
 
   it('the CSV export does not break on a stat value of an unexpected shape', () => {
     const odd = { ...iteration(0), stats: { weird: { a: 1 } as unknown as number } };
-    assert.match(metricsToCsv([odd]), /"\{""a"":1\}"/);
+    assert.match(runsToCsv([{ runId: 'odd-1', settings: { method: 'rhg' }, records: [odd] }]), /"\{""a"":1\}"/);
   });
 });

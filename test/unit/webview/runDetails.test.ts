@@ -1,0 +1,88 @@
+// What the panel says about its runs besides charts (webview/runDetails.ts): the settings table with
+// differing settings first and marked, final x and y, the queued status, the empty-panel note and
+// what "iterations to tolerance" measured.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RunSettings } from '../../../src/protocol/runSettings';
+import { emptyNoteText, finalValues, settingsRows, statusLine, tensorText, toleranceCondition, toleranceHeader, toleranceMeasure } from '../../../webview/runDetails';
+
+const rhg: RunSettings = { method: 'rhg', iterations: 40, lowerSteps: 20, lowerLr: 0.1, seed: 0, backend: 'auto' };
+const cg: RunSettings = { method: 'cg', iterations: 40, lowerSteps: 20, lowerLr: 0.05, seed: 0, backend: 'auto', cgIterations: 10 };
+
+describe('settingsRows', () => {
+  it('lists the settings that differ first, marked, with one value per run and — where a run lacks one', () => {
+    const rows = settingsRows([{ settings: rhg }, { settings: cg }]);
+    assert.deepEqual(
+      rows.filter((r) => r.differs).map((r) => r.key),
+      ['method', 'lowerLr', 'cgIterations'],
+    );
+    assert.deepEqual(rows.slice(0, 3).map((r) => r.key), ['method', 'lowerLr', 'cgIterations']);
+    assert.deepEqual(rows.find((r) => r.key === 'cgIterations')!.values, ['—', '10']);
+    assert.deepEqual(rows.find((r) => r.key === 'lowerSteps'), { key: 'lowerSteps', values: ['20', '20'], differs: false });
+    assert.equal(rows.length, 7);
+  });
+
+  it('shows only the differing ones when asked', () => {
+    assert.deepEqual(settingsRows([{ settings: rhg }, { settings: cg }], true).map((r) => r.key), ['method', 'lowerLr', 'cgIterations']);
+  });
+
+  it('marks nothing for one run, and does not count a run whose settings are unknown as differing', () => {
+    assert.ok(settingsRows([{ settings: rhg }]).every((r) => !r.differs));
+    const rows = settingsRows([{ settings: rhg }, {}, { settings: { ...rhg, lowerSteps: 5 } }]);
+    assert.deepEqual(rows.filter((r) => r.differs).map((r) => r.key), ['lowerSteps']);
+    assert.deepEqual(rows[0]!.values, ['20', '—', '5']);
+    assert.deepEqual(settingsRows([{}, {}]), []);
+  });
+});
+
+describe('final values', () => {
+  it('shows small tensors in full and large ones as shape and norm', () => {
+    assert.equal(tensorText([0.5, -1.25]), '[0.5, -1.25]');
+    assert.equal(tensorText([2], []), '2');
+    assert.equal(tensorText(Array.from({ length: 12 }, () => 1)).split(',').length, 12);
+    assert.equal(tensorText(Array.from({ length: 20 }, () => 1), [4, 5]), 'shape [4, 5] · ‖·‖ = 4.472');
+    assert.equal(tensorText(Array.from({ length: 13 }, () => 0)), 'shape [13] · ‖·‖ = 0');
+  });
+
+  it('lists x before y, by name, with the summary’s shapes', () => {
+    const values = finalValues({ x: { w: [1, 2], big: Array.from({ length: 100 }, () => 0.1) }, y: { v: [3] }, shapes: { x: { w: [2], big: [10, 10] }, y: { v: [] } } });
+    assert.deepEqual(values, [
+      { side: 'x', name: 'w', text: '[1, 2]' },
+      { side: 'x', name: 'big', text: 'shape [10, 10] · ‖·‖ = 1' },
+      { side: 'y', name: 'v', text: '3' },
+    ]);
+    assert.deepEqual(finalValues(undefined), []);
+  });
+});
+
+describe('statusLine and emptyNoteText', () => {
+  const progress = { done: 0, total: 40, fraction: 0, elapsedMs: 65_000 };
+
+  it('says only "queued" for a queued run: no iterations, no elapsed time', () => {
+    assert.equal(statusLine('queued', progress), 'queued');
+    assert.match(statusLine('running', { ...progress, done: 3 }), /^iteration 3 of 40 · elapsed .* · ETA /);
+    assert.doesNotMatch(statusLine('completed', { ...progress, done: 40 }), /ETA/);
+  });
+
+  it('waits while a run is running or queued, and says how the runs ended once none will record', () => {
+    assert.equal(emptyNoteText([]), 'No runs to show.');
+    assert.equal(emptyNoteText([{ label: 'rhg', status: 'running' }]), 'Waiting for the first metrics…');
+    assert.equal(emptyNoteText([{ label: 'rhg', status: 'queued' }]), 'Queued: waiting for a free worker…');
+    const ended = emptyNoteText([{ label: 'rhg', status: 'failed', message: 'Problem file has a syntax error' }, { label: 'cg', status: 'cancelled' }]);
+    assert.doesNotMatch(ended, /Waiting/);
+    assert.match(ended, /rhg failed before its first iteration: Problem file has a syntax error/);
+    assert.match(ended, /cg cancelled before its first iteration\./);
+  });
+});
+
+describe('iterations to tolerance', () => {
+  it('says which quantity was counted: ‖x − x*‖ when the records have it, else ‖g‖', () => {
+    assert.equal(toleranceMeasure({ upperDistance: 0.1 }), 'upperDistance');
+    assert.equal(toleranceMeasure({}), 'hypergradNorm');
+    assert.equal(toleranceMeasure(undefined), 'hypergradNorm');
+    assert.equal(toleranceCondition('upperDistance', 1e-3), '‖x − x*‖ ≤ 0.001');
+    assert.equal(toleranceCondition('hypergradNorm'), '‖g‖ ≤ tol');
+    assert.equal(toleranceHeader(['hypergradNorm', 'hypergradNorm']), 'Iter. until ‖g‖ ≤ tol');
+    assert.equal(toleranceHeader(['upperDistance', 'hypergradNorm']), 'Iter. to tolerance');
+  });
+});

@@ -1,0 +1,110 @@
+// What the panel says about each run besides its charts: the settings table (differing settings
+// first and marked), the final x and y, the status line (a queued run reads "queued", never an
+// elapsed time), the note shown before any chart exists, and what "iterations to tolerance" measured.
+// Pure, no DOM, so plain Node tests call it; main.ts draws it.
+import { formatDuration, formatNumber } from '../src/common/format';
+import { isFinished, type RunStatus, type RunSummary } from '../src/protocol/metrics';
+import { formatSetting, settingsDiff, type RunSettings } from '../src/protocol/runSettings';
+import type { Progress } from './state';
+
+/** One row of the settings table: a setting's value in each run (`—` where a run lacks it). */
+export interface SettingsRow {
+  readonly key: string;
+  readonly values: readonly string[];
+  /** True when the runs do not all agree (settingsDiff): highlighted and listed first. */
+  readonly differs: boolean;
+}
+
+/**
+ * The settings table of the panel's runs, one value per run: the differing settings first (in their
+ * display order), then the rest; with `onlyDiffering`, only the differing ones. Runs without settings
+ * (not yet known) get `—` everywhere. Empty when no run has settings.
+ */
+export function settingsRows(runs: readonly { readonly settings?: RunSettings }[], onlyDiffering = false): SettingsRow[] {
+  const known = runs.map((r) => r.settings ?? {});
+  if (known.every((s) => Object.keys(s).length === 0)) return [];
+  // A run whose settings are not known yet would make every key "differ": only known settings are compared.
+  const differing = new Set(settingsDiff(known.filter((s) => Object.keys(s).length > 0)));
+  const keys: string[] = [];
+  for (const s of known) for (const k of Object.keys(s)) if (!keys.includes(k)) keys.push(k);
+  const row = (key: string): SettingsRow => ({ key, values: known.map((s) => formatSetting(s[key])), differs: differing.has(key) });
+  const first = keys.filter((k) => differing.has(k)).map(row);
+  return onlyDiffering ? first : [...first, ...keys.filter((k) => !differing.has(k)).map(row)];
+}
+
+/** Tensors with at most this many values are shown in full; larger ones as shape and norm. */
+export const FULL_TENSOR_VALUES = 12;
+
+/** One final variable of a run: `x` (upper) or `y` (lower), its name and its value as text. */
+export interface FinalValue {
+  readonly side: 'x' | 'y';
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * A final tensor as text: small ones in full (`[0.5, -1.25]`, a scalar as `0.5`), large ones as shape
+ * and Euclidean norm (`shape [10, 784] · ‖·‖ = 3.21`); the shape is the summary's when it has one,
+ * else the flat length.
+ */
+export function tensorText(values: readonly number[], shape?: readonly number[]): string {
+  if (values.length <= FULL_TENSOR_VALUES) {
+    const list = values.map(formatNumber);
+    return shape !== undefined && shape.length === 0 && list.length === 1 ? list[0]! : `[${list.join(', ')}]`;
+  }
+  let sq = 0;
+  for (const v of values) sq += v * v;
+  return `shape [${(shape ?? [values.length]).join(', ')}] · ‖·‖ = ${formatNumber(Math.sqrt(sq))}`;
+}
+
+/** The final x and y of a run's summary, x first, each by name. */
+export function finalValues(summary: Pick<RunSummary, 'x' | 'y' | 'shapes'> | undefined): FinalValue[] {
+  if (!summary) return [];
+  const out: FinalValue[] = [];
+  for (const side of ['x', 'y'] as const) {
+    for (const [name, values] of Object.entries(summary[side])) out.push({ side, name, text: tensorText(values, summary.shapes?.[side][name]) });
+  }
+  return out;
+}
+
+/**
+ * A run's status line: `queued` alone for a queued run (no progress, no clock: it has not started),
+ * else iterations done of planned and elapsed time, and the ETA while it runs.
+ */
+export function statusLine(status: RunStatus, p: Progress): string {
+  if (status === 'queued') return 'queued';
+  const parts = [`iteration ${p.done} of ${p.total || '?'}`, `elapsed ${formatDuration(p.elapsedMs)}`];
+  if (status === 'running') parts.push(`ETA ${formatDuration(p.etaMs)}`);
+  return parts.join(' · ');
+}
+
+/**
+ * The note shown while the panel has no chart: `No runs to show.`; while any run is queued or running,
+ * that it waits; once every run ended without a record, how each ended (never a stale "Waiting…").
+ */
+export function emptyNoteText(runs: readonly { readonly label: string; readonly status: RunStatus; readonly message?: string }[]): string {
+  if (runs.length === 0) return 'No runs to show.';
+  if (runs.some((r) => r.status === 'running')) return 'Waiting for the first metrics…';
+  if (runs.some((r) => !isFinished(r.status))) return 'Queued: waiting for a free worker…';
+  return runs.map((r) => `${r.label} ${r.status} before its first iteration${r.message ? `: ${r.message}` : '.'}`).join('\n');
+}
+
+/** What a run's "iterations to tolerance" counted: ‖x − x*‖ when the problem knows x* (records carry upperDistance), else ‖g‖. */
+export type ToleranceMeasure = 'upperDistance' | 'hypergradNorm';
+
+/** The quantity the solver compared with the tolerance for a run whose last record is `last`. */
+export function toleranceMeasure(last: { readonly upperDistance?: number } | undefined): ToleranceMeasure {
+  return last?.upperDistance !== undefined ? 'upperDistance' : 'hypergradNorm';
+}
+
+/** The condition counted, in words: `‖x − x*‖ ≤ 0.001` (the tolerance from the run's settings when known). */
+export function toleranceCondition(measure: ToleranceMeasure, tolerance?: number): string {
+  return `${measure === 'upperDistance' ? '‖x − x*‖' : '‖g‖'} ≤ ${tolerance !== undefined ? formatNumber(tolerance) : 'tol'}`;
+}
+
+/** The summary column's header: the condition when every run counted the same quantity, else a neutral title (the cells then say which). */
+export function toleranceHeader(measures: readonly ToleranceMeasure[]): string {
+  const first = measures[0];
+  if (first !== undefined && measures.every((m) => m === first)) return `Iter. until ${toleranceCondition(first)}`;
+  return 'Iter. to tolerance';
+}
