@@ -23,7 +23,7 @@ import {
 import { formatBytes, formatNumber } from '../src/common/format';
 import { isFinished } from '../src/protocol/metrics';
 import type { ChartDefaults, CheckView, HostToWebview, WebviewToHost } from '../src/protocol/webview';
-import { emptyNoteText, finalValues, settingsRows, statusLine, toleranceCondition, toleranceHeader } from './runDetails';
+import { emptyNoteText, finalValues, settingsRows, showsProgressBar, statusLine, toleranceCondition, toleranceHeader } from './runDetails';
 import {
   type BarChartData,
   type ChartData,
@@ -408,7 +408,7 @@ function renderRuns(): void {
     text.textContent = statusLine(run.status, p);
     row.append(swatch, label, status);
     // A queued run has not started: no progress bar and no clock, only "queued".
-    if (run.status !== 'queued') {
+    if (showsProgressBar(run.status, p)) {
       const bar = document.createElement('progress');
       bar.max = 1;
       bar.value = p.fraction;
@@ -464,7 +464,7 @@ function renderSummary(): void {
       String(r.iterations),
       formatNumber(r.finalUpper),
       formatNumber(r.upperDistance),
-      r.iterationsToTolerance !== undefined ? String(r.iterationsToTolerance) : 'not reached',
+      r.iterationsToTolerance !== undefined ? String(r.iterationsToTolerance) : r.iterations > 0 ? 'not reached' : '—',
       r.msPerIteration !== undefined ? `${formatNumber(r.msPerIteration)} ms` : '—',
       formatBytes(r.peakBytes),
       formatCheck(r.check),

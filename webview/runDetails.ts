@@ -69,13 +69,20 @@ export function finalValues(summary: Pick<RunSummary, 'x' | 'y' | 'shapes'> | un
 
 /**
  * A run's status line: `queued` alone for a queued run (no progress, no clock: it has not started),
- * else iterations done of planned and elapsed time, and the ETA while it runs.
+ * `starting` while its worker loads, `no iteration ran` for a run that ended before its first one,
+ * else iterations done (of planned, when known) and elapsed time, and the ETA while it runs.
  */
 export function statusLine(status: RunStatus, p: Progress): string {
   if (status === 'queued') return 'queued';
-  const parts = [`iteration ${p.done} of ${p.total || '?'}`, `elapsed ${formatDuration(p.elapsedMs)}`];
+  if (p.done === 0) return status === 'running' ? `starting · elapsed ${formatDuration(p.elapsedMs)}` : 'no iteration ran';
+  const parts = [p.total > 0 ? `iteration ${p.done} of ${p.total}` : `iteration ${p.done}`, `elapsed ${formatDuration(p.elapsedMs)}`];
   if (status === 'running') parts.push(`ETA ${formatDuration(p.etaMs)}`);
   return parts.join(' · ');
+}
+
+/** Whether a run's row gets a progress bar: not while queued, nor for a run that ended before any iteration. */
+export function showsProgressBar(status: RunStatus, p: Progress): boolean {
+  return status !== 'queued' && !(p.done === 0 && isFinished(status));
 }
 
 /**

@@ -48,8 +48,21 @@ export function storeDirForProblem(ctx: CommandContext, problem: ProblemSource):
   return problem.kind === 'file' ? ctx.stores.storeDirFor(path.dirname(problem.path)) : undefined;
 }
 
+/** What startRuns does besides queueing: the panel's title, and the comparison group the runs belong to. */
+export interface StartRunsOptions {
+  readonly title?: string;
+  /**
+   * Runs of one comparison (Compare Methods, a paper preset) share a group: RunManager starts them
+   * bilevel.runs.comparisonConcurrency at a time (one by default), so each method's time per
+   * iteration is its own, and they get a panel of their own (never the problem file's reused one).
+   */
+  readonly group?: boolean;
+}
+
+let groups = 0;
+
 /** Queues the runs and opens one panel showing them all; undefined if there is nowhere to store runs. */
-export function startRuns(ctx: CommandContext, specs: readonly ExperimentSpec[], title?: string): LiveRun[] | undefined {
+export function startRuns(ctx: CommandContext, specs: readonly ExperimentSpec[], options: StartRunsOptions = {}): LiveRun[] | undefined {
   const first = specs[0];
   if (!first) return [];
   const storeDir = storeDirForProblem(ctx, first.problem);
@@ -58,15 +71,14 @@ export function startRuns(ctx: CommandContext, specs: readonly ExperimentSpec[],
     return undefined;
   }
   if (first.problem.kind === 'file') ctx.diagnostics.clear(first.problem.path);
-  const runs = specs.map((spec) => ctx.controller.start(spec, storeDir));
+  const group = options.group ? `group-${Date.now()}-${++groups}` : undefined;
+  const runs = specs.map((spec) => ctx.controller.start(spec, storeDir, group !== undefined ? { group } : {}));
   const label = problemLabel(first.problem);
+  const ids = runs.map((r) => r.runId);
+  const title = options.title ?? (specs.length === 1 ? `${first.method} · ${label}` : `Compare ${specs.map((s) => s.method).join(', ')} · ${label}`);
   // One panel per problem file, reused by its next ▶ Run (bilevel.panel.reuse; else a tab titled with the time).
-  ctx.panels.openForProblem(
-    problemPanelKey(first.problem),
-    runs.map((r) => r.runId),
-    title ?? (specs.length === 1 ? `${first.method} · ${label}` : `Compare ${specs.map((s) => s.method).join(', ')} · ${label}`),
-    vscode.ViewColumn.Beside,
-  );
+  if (group !== undefined) ctx.panels.open(ids, title, vscode.ViewColumn.Beside);
+  else ctx.panels.openForProblem(problemPanelKey(first.problem), ids, title, vscode.ViewColumn.Beside);
   ctx.history.refresh(0);
   return runs;
 }

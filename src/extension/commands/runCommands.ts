@@ -19,7 +19,6 @@ import { Commands } from '../ids';
 import { keepCheck } from './keepCheck';
 import { rerunDecision, type RerunDecision } from './rerunDecision';
 import { confirmCost } from './confirmCost';
-import { startGroup } from './startGroup';
 
 /** What runProblem and compareMethods return (tests wait on the handles). */
 export interface StartedRuns {
@@ -80,7 +79,7 @@ export const compareMethods =
     const seed = typeof options.seed === 'number' ? options.seed : 0;
     const specs: ExperimentSpec[] = methods.map((method) => ({ problem: problem.source, method, options: { ...options, seed } }));
     if (!(await confirmCost(ctx, specs, args.confirm !== false))) return undefined;
-    const runs = startGroup(ctx, specs);
+    const runs = startRuns(ctx, specs, { group: true });
     if (!runs) return undefined;
     if (check) void checkAll(ctx, specs, runs.map((r) => r.runId));
     return { handles: runs.map((r) => r.runId) };

@@ -4,9 +4,8 @@ import * as vscode from 'vscode';
 import { PRESETS } from '../../protocol/presets';
 import type { Preset, PresetValue } from '../../protocol/presets';
 import { presetSpecs } from '../runs/presetSpecs';
-import type { CommandContext } from './context';
+import { startRuns, type CommandContext } from './context';
 import { confirmCost } from './confirmCost';
-import { startGroup } from './startGroup';
 import type { StartedRuns } from './runCommands';
 
 /**
@@ -46,6 +45,6 @@ export const runPreset =
     const overrides = args.options;
     const specs = presetSpecs(preset, ctx.config().runs.defaultOptions, methods).map((s) => (overrides ? { ...s, options: { ...s.options, ...overrides } } : s));
     if (!(await confirmCost(ctx, specs, args.confirm !== false))) return undefined;
-    const runs = startGroup(ctx, specs, `${preset.id} · ${methods.join(', ')}`);
+    const runs = startRuns(ctx, specs, { group: true, title: `${preset.id} · ${methods.join(', ')}` });
     return runs ? { handles: runs.map((r) => r.runId) } : undefined;
   };

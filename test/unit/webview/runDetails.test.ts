@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunSettings } from '../../../src/protocol/runSettings';
-import { emptyNoteText, finalValues, settingsRows, statusLine, tensorText, toleranceCondition, toleranceHeader, toleranceMeasure } from '../../../webview/runDetails';
+import { emptyNoteText, showsProgressBar, finalValues, settingsRows, statusLine, tensorText, toleranceCondition, toleranceHeader, toleranceMeasure } from '../../../webview/runDetails';
 
 const rhg: RunSettings = { method: 'rhg', iterations: 40, lowerSteps: 20, lowerLr: 0.1, seed: 0, backend: 'auto' };
 const cg: RunSettings = { method: 'cg', iterations: 40, lowerSteps: 20, lowerLr: 0.05, seed: 0, backend: 'auto', cgIterations: 10 };
@@ -62,6 +62,15 @@ describe('statusLine and emptyNoteText', () => {
     assert.equal(statusLine('queued', progress), 'queued');
     assert.match(statusLine('running', { ...progress, done: 3 }), /^iteration 3 of 40 · elapsed .* · ETA /);
     assert.doesNotMatch(statusLine('completed', { ...progress, done: 40 }), /ETA/);
+  });
+
+  it('says "starting" before the first record and "no iteration ran" for a run that ended before one, without a bar', () => {
+    assert.match(statusLine('running', { ...progress, total: 0 }), /^starting · elapsed /);
+    assert.equal(statusLine('cancelled', { ...progress, total: 0 }), 'no iteration ran');
+    assert.equal(showsProgressBar('cancelled', { ...progress, total: 0 }), false);
+    assert.equal(showsProgressBar('queued', progress), false);
+    assert.equal(showsProgressBar('cancelled', { ...progress, done: 5 }), true);
+    assert.equal(statusLine('running', { ...progress, done: 2, total: 0 }).startsWith('iteration 2 · '), true);
   });
 
   it('waits while a run is running or queued, and says how the runs ended once none will record', () => {
