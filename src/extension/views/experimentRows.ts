@@ -3,6 +3,7 @@
 // over the runs, protocol/runSettings.ts) and the final metrics. Pure but for `readCheckVerdicts`,
 // which reads check.json files; the panel (experimentsPanel.ts) only sends what this computes.
 import * as path from 'node:path';
+import { overlapsAnother, type Span } from '../../common/overlaps';
 import { problemDisplayName } from '../../common/problemId';
 import type { CellValue, ExperimentColumn, ExperimentRow } from '../../protocol/experimentsTable';
 import type { IterationRecord } from '../../protocol/metrics';
@@ -37,7 +38,7 @@ export const RUN_COLUMNS: readonly ExperimentColumn[] = [
   { key: 'created', label: 'created', kind: 'time', group: 'run', description: 'when the run started (queued runs: when they were queued)' },
   { key: 'duration', label: 'duration', kind: 'duration', group: 'run', description: 'wall time of a finished run' },
   { key: 'check', label: 'check', kind: 'text', group: 'run', description: 'verdict of the hypergradient check kept with the run (pass, fail, approximate)' },
-  { key: 'concurrent', label: 'concurrent', kind: 'text', group: 'run', description: 'true when the run shared the machine with another run of this window, so its times are not its own' },
+  { key: 'concurrent', label: 'concurrent', kind: 'text', group: 'run', description: 'true when the run shared its machine with another run (this window\u2019s workers, or stored runs of the same host whose times overlap), so its times are not its own' },
   { key: 'note', label: 'note', kind: 'text', group: 'run' },
   { key: 'tags', label: 'tags', kind: 'text', group: 'run', description: 'the paper preset the run came from and its name' },
 ];
@@ -127,6 +128,25 @@ function addCommon(cells: Record<string, CellValue>, runId: string, sources: Exp
   if (note !== undefined && note !== '') cells.note = note;
   const list = tags.filter((t): t is string => t !== undefined && t !== '');
   if (list.length > 0) cells.tags = list;
+}
+
+/**
+ * The stored runs that ran while another stored run of the same host ran (their createdAt–endedAt
+ * spans overlap; a running run's span ends at its last update): their times are not their own.
+ */
+export function overlappingStoredRuns(stored: readonly StoredRun[]): Set<string> {
+  const out = new Set<string>();
+  const byHost = new Map<string, StoredRun[]>();
+  for (const s of stored) byHost.set(s.record.hostname, [...(byHost.get(s.record.hostname) ?? []), s]);
+  for (const runs of byHost.values()) {
+    const spans = runs.map(({ record: r }): Span => {
+      const start = Date.parse(r.createdAt);
+      const end = Date.parse(r.endedAt ?? (r.status === 'running' ? r.updatedAt : ''));
+      return Number.isFinite(start) && Number.isFinite(end) ? [start, end] : undefined;
+    });
+    overlapsAnother(spans).forEach((o, i) => o && out.add(runs[i]!.record.id));
+  }
+  return out;
 }
 
 /** The verdicts of the check.json files kept with the runs; an unreadable one goes to `onBad` and has none. */

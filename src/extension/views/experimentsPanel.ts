@@ -11,7 +11,7 @@ import { DisposableStore } from '../emitter';
 import { Commands, EXPERIMENTS_VIEW_TYPE } from '../ids';
 import type { RunController } from '../runs/runController';
 import type { RunStores } from '../runs/runStores';
-import { experimentRows, readCheckVerdicts, type ExperimentTable } from './experimentRows';
+import { experimentRows, overlappingStoredRuns, readCheckVerdicts, type ExperimentTable } from './experimentRows';
 import { experimentsCsv } from './experimentsCsv';
 import { makeNonce, renderPanelHtml } from './panelHtml';
 import { parseExperimentsMessage } from './parseExperimentsMessage';
@@ -125,7 +125,8 @@ export class ExperimentsPanel {
       this.deps.output.appendLine(`[experiments] ${runId}: cannot read its check: ${error}`);
     });
     const ids = [...stored.map((s) => s.record.id), ...live.map((l) => l.runId)];
-    const concurrent = new Set(ids.filter((id) => this.deps.controller.get(id)?.concurrent === true));
+    // This window's own mark (it sees every worker), plus stored runs of one host whose times overlap.
+    const concurrent = new Set([...ids.filter((id) => this.deps.controller.get(id)?.concurrent === true), ...overlappingStoredRuns(stored)]);
     this.table = experimentRows({ stored, live, checks, concurrent });
     this.post({ type: 'snapshot', columns: this.table.columns, rows: this.table.rows });
   }

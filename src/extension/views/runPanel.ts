@@ -17,6 +17,7 @@ import { makeNonce, renderPanelHtml } from './panelHtml';
 import type { LiveRun, RunChange, RunController } from '../runs/runController';
 import { storedRunView, type RunStores } from '../runs/runStores';
 import { messageOf } from '../../common/messageOf';
+import { overlapsAnother } from '../../common/overlaps';
 import { RUN_ID_PATTERN } from '../../store/runId';
 import { exportFileName, fileNameRun, type FileNameRun } from './exportFileName';
 import { parseWebviewMessage } from './parseWebviewMessage';
@@ -551,12 +552,7 @@ export function markOverlapping(views: readonly RunView[], now: number = Date.no
     const end = v.endedAt ?? (v.status === 'running' ? now : undefined);
     return end === undefined ? undefined : [v.startedAt, end];
   };
-  const spans = views.map(span);
-  return views.map((v, i) => {
-    const mine = spans[i];
-    if (v.concurrent || settled[i] || !mine) return v;
-    const overlaps = spans.some((other, j) => j !== i && other !== undefined && other[0] < mine[1] && mine[0] < other[1]);
-    return overlaps ? { ...v, concurrent: true } : v;
-  });
+  const overlaps = overlapsAnother(views.map(span));
+  return views.map((v, i) => (v.concurrent || settled[i] || !overlaps[i] ? v : { ...v, concurrent: true }));
 }
 

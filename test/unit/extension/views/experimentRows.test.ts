@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { experimentRows, readCheckVerdicts, RUN_COLUMNS } from '../../../../src/extension/views/experimentRows';
+import { experimentRows, overlappingStoredRuns, readCheckVerdicts, RUN_COLUMNS } from '../../../../src/extension/views/experimentRows';
 import { experimentsCsv } from '../../../../src/extension/views/experimentsCsv';
 import type { LiveRunInfo, StoredRun } from '../../../../src/extension/views/historyModel';
 import { parseExperimentsMessage } from '../../../../src/extension/views/parseExperimentsMessage';
@@ -197,5 +197,22 @@ describe('parseExperimentsMessage', () => {
     ]) {
       assert.equal(parseExperimentsMessage(bad).ok, false, JSON.stringify(bad));
     }
+  });
+});
+
+describe('overlappingStoredRuns', () => {
+  const stored = (id: string, hostname: string, createdAt: string, endedAt: string | undefined, status: 'completed' | 'running' = 'completed', updatedAt = createdAt): StoredRun =>
+    ({ storeDir: '/s', record: { id, hostname, createdAt, updatedAt, status, ...(endedAt !== undefined ? { endedAt } : {}) } }) as unknown as StoredRun;
+
+  it('marks runs of one host whose spans overlap, not runs of other hosts, touching spans or runs without an end', () => {
+    const runs = [
+      stored('a', 'h1', '2026-12-06T10:00:00Z', '2026-12-06T10:05:00Z'),
+      stored('b', 'h1', '2026-12-06T10:04:00Z', '2026-12-06T10:08:00Z'),
+      stored('c', 'h1', '2026-12-06T10:08:00Z', '2026-12-06T10:09:00Z'),
+      stored('d', 'h2', '2026-12-06T10:01:00Z', '2026-12-06T10:02:00Z'),
+      stored('e', 'h1', '2026-12-06T09:00:00Z', undefined, 'running', '2026-12-06T09:30:00Z'),
+      stored('f', 'h1', '2026-12-06T09:20:00Z', undefined, 'completed'),
+    ];
+    assert.deepEqual([...overlappingStoredRuns(runs)].sort(), ['a', 'b']);
   });
 });
