@@ -48,6 +48,11 @@ export const LAYERS = {
     layers: ['src/runner', 'src/runtime', 'src/problemFiles', 'src/core', 'src/store', 'src/report', 'src/datasets', 'src/protocol', 'src/common', 'package.json'],
     packages: [/^@tensorflow\/tfjs-core$/, NODE],
   },
+  'src/sweep': {
+    why: 'sweeps as pure data (expansion, statistics, records): common, protocol and core\'s option declarations, no node, no files',
+    layers: ['src/common', 'src/protocol', 'src/core'],
+    packages: [],
+  },
   'src/report': { why: 'the HTML report: protocol and node fs only, never core or tfjs', layers: ['src/protocol', 'src/common'], packages: [NODE] },
   'src/extension': {
     why: 'the VS Code host never runs solvers: no core, no tfjs; of problemFiles only the pure scanner',

@@ -19,12 +19,20 @@ export async function problemsCommand(args: ParsedArgs, io: CliIo): Promise<numb
   const file = args.flags.get('file');
   if (file !== undefined) return fileProblems(file, args, io);
   if (args.flags.has('json')) {
-    io.stdout.write(JSON.stringify(BUILTIN_PROBLEMS.map((p) => ({ id: p.id, title: p.title, summary: p.summary, params: p.params.map(specJson) }))) + '\n');
+    io.stdout.write(JSON.stringify(BUILTIN_PROBLEMS.map((p) => ({ id: p.id, title: p.title, summary: p.summary, seedDependent: p.seedDependent, params: p.params.map(specJson) }))) + '\n');
     return 0;
   }
-  const blocks = BUILTIN_PROBLEMS.map((p) => [`${p.id} — ${p.title}`, `  ${p.summary}`, ...optionLines(p.params)].join('\n'));
-  io.stdout.write(blocks.join('\n\n') + '\n');
+  const blocks = BUILTIN_PROBLEMS.map((p) => [`${p.id} — ${p.title}`, `  ${p.summary}`, `  ${seedLine(p.seedDependent)}`, ...optionLines(p.params)].join('\n'));
+  io.stdout.write(blocks.join('\n\n') + `\n\n${SEED_NOTE}\n`);
   return 0;
+}
+
+/** What the seed drives beyond the problem, on every problem. */
+export const SEED_NOTE = "On every problem --seed also drives UFOM's coin and the random directions of `bilevel check`.";
+
+/** The listing's line on what `--seed` drives in one problem. */
+export function seedLine(seedDependent: readonly string[]): string {
+  return seedDependent.length > 0 ? `Seed drives: ${seedDependent.join('; ')}.` : 'Seed drives: nothing in the problem (deterministic).';
 }
 
 /** `bilevel problems --file F`: each problem export with its id, variables and defaults. */

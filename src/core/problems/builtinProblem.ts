@@ -11,6 +11,15 @@ export interface BuiltinProblem {
   readonly summary: string;
   /** Parameters (flag `n` for the size, …). */
   readonly params: readonly OptionSpec[];
+  /**
+   * What the run's `--seed` drives in this problem (random start, data split, label corruption, task
+   * sampling, seeded initial weights), one phrase each; empty when nothing (the seed then only drives
+   * methods' randomness, e.g. UFOM's coin, and the check's directions). `bilevel problems` lists it.
+   */
+  readonly seedDependent?: readonly string[];
   /** Builds the problem for resolved parameters. */
   create(params: OptionRecord): ProblemDefinition<unknown, unknown>;
 }
+
+/** A family that declares what its seed drives, as every family in BUILTIN_PROBLEMS does. */
+export type ListedProblem = BuiltinProblem & { readonly seedDependent: readonly string[] };

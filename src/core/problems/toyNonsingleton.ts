@@ -1,7 +1,9 @@
 // Spec §9a: the BDA counter-example whose lower-level solution set is not a singleton.
 import * as tf from '@tensorflow/tfjs-core';
 import { defineProblem } from '../problem/defineProblem';
-import type { BuiltinProblem } from './builtinProblem';
+import type { ListedProblem } from './builtinProblem';
+import { startParam, toyInit } from './toyStart';
+import type { ToyStart } from './toyStart';
 
 const half = (t: tf.Tensor): tf.Scalar => tf.mul(0.5, tf.sum(tf.square(t)));
 
@@ -10,7 +12,7 @@ const half = (t: tf.Tensor): tf.Scalar => tf.mul(0.5, tf.sum(tf.square(t)));
  * S(x) = {(x, w)}; the optimistic solution is x* = e, y* = (e, e). RHG from y_0 = 0 converges to
  * x = ½e instead (docs/methods.md §9a), and H_f = diag(I, 0) is singular, so CG must flag it.
  */
-export const toyNonsingleton: BuiltinProblem = {
+export const toyNonsingleton: ListedProblem = {
   id: 'toy-nonsingleton',
   title: 'Non-singleton lower level (BDA toy)',
   summary: 'Spec §9a: LL solution set {(x, w)}; x* = e, y* = (e, e); RHG converges to ½e.',
@@ -18,7 +20,10 @@ export const toyNonsingleton: BuiltinProblem = {
     { key: 'n', flag: 'n', type: 'integer', default: 1, min: 1, max: 1_000_000, description: 'Dimension n of x, y¹ and y².' },
     { key: 'x0', flag: 'x0', type: 'number', default: 0, description: 'Initial x (every entry).' },
     { key: 'y0', flag: 'y0', type: 'number', default: 0, description: 'Initial y¹ and y² (every entry).' },
+    // y keeps --y0 under `random`: f never moves y², so its start decides where RHG ends ((1 + y²_0)/2).
+    startParam('x_0 = --x0', 'x_0 ~ U[−1, 3]ⁿ around x* = e (y_0 = --y0)'),
   ],
+  seedDependent: ['x_0 when --start random'],
   create(params) {
     const n = params.n as number;
     return defineProblem({
@@ -26,7 +31,7 @@ export const toyNonsingleton: BuiltinProblem = {
       title: this.title,
       description: this.summary,
       upper: {
-        variables: { x: { shape: [n], init: params.x0 as number } },
+        variables: { x: { shape: [n], init: toyInit(params.start as ToyStart, n, params.x0 as number, [-1, 3]) } },
         objective: ({ x }, { y1, y2 }) => tf.add(half(tf.sub(x!, y2!)), half(tf.sub(y1!, 1))),
       },
       lower: {

@@ -2,7 +2,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineProblem } from '../problem/defineProblem';
 import { createRng } from '../rng';
-import type { BuiltinProblem } from './builtinProblem';
+import type { ListedProblem } from './builtinProblem';
+import { startParam, toyInit } from './toyStart';
+import type { ToyStart } from './toyStart';
 import { addMatrices, columnVector, matmul, orthogonalFactor, solve, spectralMatrix, transpose, uniformMatrix } from './denseLinearAlgebra';
 import type { Matrix } from './denseLinearAlgebra';
 
@@ -61,7 +63,7 @@ const toTensor = (m: Matrix): tf.Tensor2D => tf.tensor2d(Float32Array.from(m.dat
  * F(x, y) = ½ yᵀAy + ½ (x − x̂)ᵀD(x − x̂), f(x, y) = ½ yᵀAy − xᵀB y, x, y ∈ Rⁿ: y*(x) = A⁻¹Bᵀx,
  * x* = (B A⁻¹ Bᵀ + D)⁻¹ D x̂ (docs/methods.md §9d d2, general form; `--identity` gives x* = y* = ½e).
  */
-export const toyQuadratic: BuiltinProblem = {
+export const toyQuadratic: ListedProblem = {
   id: 'toy-quadratic',
   title: 'Strongly convex quadratic (sl-BAMM toy d2)',
   summary: 'Spec §9d(d2): F = ½yᵀAy + ½(x−x̂)ᵀD(x−x̂), f = ½yᵀAy − xᵀBy; closed-form x* and ∇φ.',
@@ -70,7 +72,10 @@ export const toyQuadratic: BuiltinProblem = {
     { key: 'instanceSeed', flag: 'instance-seed', type: 'integer', default: 0, min: 0, description: 'Seed of A, B, D, x̂.' },
     { key: 'identity', flag: 'identity', type: 'boolean', default: false, description: 'Use A = B = D = I, x̂ = e (x* = ½e).' },
     { key: 'init', flag: 'init', type: 'number', default: 2, description: 'Initial x and y (every entry).' },
+    // y keeps --init under `random`: the lower level is strongly convex, so y*(x) does not depend on y_0.
+    startParam('x_0 = y_0 = --init', 'x_0 ~ U[−2, 2]ⁿ (y_0 = --init)'),
   ],
+  seedDependent: ['x_0 when --start random (A, B, D, x̂ come from --instance-seed, not --seed)'],
   create(params) {
     const q = quadraticInstance(params.n as number, params.instanceSeed as number, params.identity as boolean);
     const n = q.n;
@@ -85,7 +90,7 @@ export const toyQuadratic: BuiltinProblem = {
       title: this.title,
       description: this.summary,
       upper: {
-        variables: { x: { shape: [n], init } },
+        variables: { x: { shape: [n], init: toyInit(params.start as ToyStart, n, init, [-2, 2]) } },
         objective: ({ x }, { y }, d) => tf.add(quad(d.A, y!), quad(d.D, tf.sub(tf.reshape(x!, [n, 1]), d.xHat))),
       },
       lower: {

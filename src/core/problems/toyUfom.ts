@@ -2,7 +2,9 @@
 // a point that is not stationary for the meta-objective, and UFOM's does not.
 import * as tf from '@tensorflow/tfjs-core';
 import { defineProblem } from '../problem/defineProblem';
-import type { BuiltinProblem } from './builtinProblem';
+import type { ListedProblem } from './builtinProblem';
+import { startParam, toyInit } from './toyStart';
+import type { ToyStart } from './toyStart';
 
 /** One task's smoothed-Huber parameters: f(φ) is quadratic within A of c = b/a, then cubic, then linear. */
 export interface UfomToyTask {
@@ -110,7 +112,7 @@ export function smoothedHuberTensor(phi: tf.Tensor, { a, b }: UfomToyTask, A: nu
  * Outer step: toy.py's SGD with λ_k = 10/(k+1) (`--outer-lr 10 --outer-schedule harmonic`) for 10⁴
  * iterations, one task per step: the docs/methods.md §9e protocol is the default run.
  */
-export const toyUfom: BuiltinProblem = {
+export const toyUfom: ListedProblem = {
   id: 'toy-ufom',
   title: 'UFOM toy: FOM converges to a non-stationary point (toy.py)',
   summary: 'Spec §9e: two smoothed-Huber tasks, u_0 = θ, K = 10, s = 0.1; θ* = 2.840 but FOM goes to 5.759.',
@@ -120,7 +122,10 @@ export const toyUfom: BuiltinProblem = {
     { key: 'a2', flag: 'a2', type: 'number', default: 1.5, greaterThan: 0, description: 'Curvature a_2 of task 2.' },
     { key: 'r', flag: 'r', type: 'integer', default: 10, min: 1, max: 100_000, description: 'Inner steps r the instance is built for (also the default K).' },
     { key: 'alpha', flag: 'alpha', type: 'number', default: 0.1, greaterThan: 0, description: 'Inner step size α the instance is built for (also the default inner-lr).' },
+    // toy.py draws θ_0 ~ U(−10, 30), so random is the default here; fixed (the interval's centre) takes the start out of a comparison of seeds.
+    startParam('θ_0 = 10', 'θ_0 ~ U[−10, 30] as toy.py', 'random'),
   ],
+  seedDependent: ['θ_0 (unless --start fixed)', 'the task drawn each outer step'],
   create(params) {
     const inst = ufomToyInstance(params.D as number, params.r as number, params.alpha as number, [params.a1 as number, params.a2 as number]);
     const loss = (u: tf.Tensor, task: UfomToyTask | undefined): tf.Scalar => smoothedHuberTensor(u, task ?? inst.tasks[0], inst.A);
@@ -129,7 +134,7 @@ export const toyUfom: BuiltinProblem = {
       title: this.title,
       description: this.summary,
       upper: {
-        variables: { theta: { shape: [1], init: (rng) => [-10 + 40 * rng.uniform()] } },
+        variables: { theta: { shape: [1], init: toyInit(params.start as ToyStart, 1, 10, [-10, 30]) } },
         objective: (_x, { u }, _d, task) => loss(u!, task),
       },
       lower: {

@@ -1,0 +1,11 @@
+// The sweep catalog of core's own declarations: RUN_OPTIONS and every method of METHODS. Its own file
+// because the method registry brings tfjs-core along; the rest of src/sweep does not need it.
+import { METHODS } from '../core/methods/registry';
+import { RUN_OPTIONS } from '../core/methods/runOptions';
+import type { SweepCatalog } from './sweepCatalog';
+
+/** The run options and methods `bilevel` knows, as a sweep checks them. */
+export const CORE_CATALOG: SweepCatalog = {
+  runOptions: RUN_OPTIONS,
+  methods: METHODS.map((m) => ({ id: m.id, options: m.options })),
+};
