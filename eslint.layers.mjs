@@ -22,7 +22,11 @@ export const LAYERS = {
     packages: [/^@tensorflow\/tfjs-core(\/dist\/[\w/]+)?$/],
   },
   'src/datasets': { why: 'node loaders of core\'s named datasets: node built-ins and src/core/data only', layers: ['src/core/data'], packages: [NODE] },
-  'src/store': { why: 'the run store is node fs only: no tfjs, no core', layers: ['src/protocol', 'src/common'], packages: [NODE] },
+  'src/store': {
+    why: 'the run store is node fs only: no tfjs, no core; of src/sweep only the pure status rule, so sweeps read from the store carry a derived status',
+    layers: ['src/protocol', 'src/common', 'src/sweep/sweepStatus.ts'],
+    packages: [NODE],
+  },
   'src/runtime': {
     why: 'the tfjs runtime (backends, kernel patches, wasm threads, WebGPU probe): tfjs packages and node',
     layers: ['src/common'],
@@ -45,7 +49,7 @@ export const LAYERS = {
   },
   'src/cli': {
     why: 'the command line: never vscode',
-    layers: ['src/runner', 'src/runtime', 'src/problemFiles', 'src/core', 'src/store', 'src/report', 'src/datasets', 'src/protocol', 'src/common', 'package.json'],
+    layers: ['src/runner', 'src/runtime', 'src/problemFiles', 'src/core', 'src/store', 'src/sweep', 'src/report', 'src/datasets', 'src/protocol', 'src/common', 'package.json'],
     packages: [/^@tensorflow\/tfjs-core$/, NODE],
   },
   'src/sweep': {

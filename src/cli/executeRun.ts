@@ -5,6 +5,7 @@ import { ProblemError, resolveRunOptions } from '../core';
 import { ProblemFileError, runErrorDiagnostics } from '../problemFiles/compileProblemFile';
 import type { MethodSpec, ResolvedOptions } from '../core';
 import type { FinishStatus, IterationRecord, RunSummary } from '../protocol/metrics';
+import type { SweepTag } from '../protocol/sweep';
 import { recordRun } from '../runner/recordRun';
 import type { BackendInfo } from '../runtime/backend';
 import { BackendMemoryError } from '../runtime/describeBackendError';
@@ -56,6 +57,10 @@ export interface ExecuteRunOptions {
   /** Runs folder, or undefined for `--no-store`. */
   readonly storeDir: string | undefined;
   readonly name?: string;
+  /** The id to record the run under (a sweep's run: its runs.jsonl line's); absent: the store makes one. */
+  readonly runId?: string;
+  /** The sweep the run belongs to, recorded in run.json's config.sweep. */
+  readonly sweep?: SweepTag;
   /** Progress output, or undefined for none (`--json`). */
   readonly progress: ProgressSink | undefined;
   /** Polled before every outer iteration (a signal, a closed stdout). */
@@ -88,6 +93,8 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
       storeDir: settings.storeDir,
       backend: { requested: b.requested, ran: { name: b.name, detail: b.detail, ...(b.skipped.length > 0 ? { skipped: b.skipped } : {}) } },
       ...(settings.name !== undefined ? { name: settings.name } : {}),
+      ...(settings.runId !== undefined ? { runId: settings.runId } : {}),
+      ...(settings.sweep !== undefined ? { sweep: settings.sweep } : {}),
       ...(prepared.preset ? { preset: prepared.preset.id } : {}),
     },
     {

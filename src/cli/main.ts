@@ -6,6 +6,8 @@ import { exitCodeFor } from './cliIo';
 import { guardStream } from './guardStream';
 import { runCli, STOPPABLE_COMMANDS } from './runCli';
 import { watchStopSignals } from './watchStopSignals';
+import type { SignalTarget } from './watchStopSignals';
+import { SWEEP_RUN_ENV } from './runPool';
 import { registerNodeDatasets } from '../datasets/registerNodeDatasets';
 
 // Built-in workloads (hyperclean-mnist, fewshot-mnist) load MNIST through core's dataset registry.
@@ -34,8 +36,16 @@ const stdout = guardStream(process.stdout, (err) => {
 
 // The first signal asks the run to stop after the current iteration (the record ends `cancelled`,
 // the exit code is 128 + n); a second one ends the process at once (watchStopSignals.ts).
+// A run started by a `bilevel sweep` pool (sweepCommand.ts) sits in the pool's process group, so a
+// terminal's Ctrl-C (or hang-up) reaches it as well as the pool, which forwards its stop as SIGTERM:
+// the run ignores SIGINT and SIGHUP, so one Ctrl-C is one stop request and not two (a second one
+// would end it at once, `interrupted`).
+const poolRun = process.env[SWEEP_RUN_ENV] === '1';
+const leftToPool = (s: string): boolean => poolRun && (s === 'SIGINT' || s === 'SIGHUP');
+if (poolRun) for (const s of ['SIGINT', 'SIGHUP'] as const) process.on(s, () => {});
+const signals: SignalTarget = { on: (s, l) => !leftToPool(s) && process.on(s, l), off: (s, l) => process.off(s, l) };
 const unwatch = stoppable
-  ? watchStopSignals(process, (signal) => {
+  ? watchStopSignals(signals, (signal) => {
       stop = signal;
       stderr.write(`\nbilevel: ${signal}: stopping after this iteration (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit now)\n`);
     })

@@ -7,6 +7,8 @@ export interface ParsedArgs {
   readonly command: string | undefined;
   /** Flags by name without dashes, in the order given; a repeated flag keeps its last value. */
   readonly flags: ReadonlyMap<string, string>;
+  /** Every value of every flag, in the order given (a repeatable flag such as sweep's `--set`). */
+  readonly repeated: ReadonlyMap<string, readonly string[]>;
   readonly positionals: readonly string[];
 }
 
@@ -17,7 +19,18 @@ export interface ParsedArgs {
  * (stored as `true`/`false`) and nothing else.
  */
 export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<string>): ParsedArgs {
-  const flags = new Map<string, string>();
+  const last = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
+  // Both views at once: `flags` keeps the last value, `repeated` every value.
+  const flags = {
+    set(name: string, value: string): void {
+      last.set(name, value);
+      repeated.set(name, [...(repeated.get(name) ?? []), value]);
+    },
+    get size(): number {
+      return last.size;
+    },
+  };
   const positionals: string[] = [];
   let command: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -65,7 +78,7 @@ export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<str
     flags.set(body, next);
     i++;
   }
-  return { command, flags, positionals };
+  return { command, flags: last, repeated, positionals };
 }
 
 /** A switch's `=value` as `true`/`false`; anything else would silently turn the switch on. */

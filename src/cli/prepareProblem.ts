@@ -65,7 +65,7 @@ export function prepareProblem(command: string, args: ParsedArgs, presets?: read
   if (ref) {
     const methods = methodsOf(command, flags, preset, undefined);
     rejectParameterFlags(flags, problemId);
-    rejectUnknownFlags(command, flags, flagsFor(command, null, command === 'compare' ? METHODS : methods));
+    rejectUnknownFlags(command, flags, flagsFor(command, null, command === 'compare' || command === 'sweep' ? METHODS : methods));
     const source: ProblemSource = { kind: 'file', path: path.resolve(ref.path), ...(ref.exportName !== undefined ? { exportName: ref.exportName } : {}) };
     return { source, params: {}, methods, optionsFor, ...(preset ? { preset } : {}) };
   }
@@ -75,13 +75,13 @@ export function prepareProblem(command: string, args: ParsedArgs, presets?: read
   const presetParams = preset && preset.problem === family!.id ? preset.params : {};
   const loaded = loadBuiltin({ kind: 'builtin', id: family!.id, params: { ...presetParams, ...readOptions(flags, paramSpecs) } });
   const methods = methodsOf(command, flags, preset, loaded.definition.defaults?.method);
-  rejectUnknownFlags(command, flags, flagsFor(command, family, command === 'compare' ? METHODS : methods));
+  rejectUnknownFlags(command, flags, flagsFor(command, family, command === 'compare' || command === 'sweep' ? METHODS : methods));
   return { source: loaded.source, family: family!, params: { ...loaded.params }, loaded, definition: loaded.definition, methods, optionsFor, ...(preset ? { preset } : {}) };
 }
 
 /** The method(s) a command runs: compare's list (or the preset's, or all), else one (the problem's default, else rhg). */
 function methodsOf(command: string, flags: ReadonlyMap<string, string>, preset: Preset | undefined, problemDefault: string | undefined): MethodSpec[] {
-  if (command === 'compare') {
+  if (command === 'compare' || command === 'sweep') {
     const list = flags.get('methods');
     const ids = list !== undefined ? list.split(',').map((s) => s.trim()).filter((s) => s !== '') : (preset?.methods ?? METHODS.map((m) => m.id));
     if (ids.length === 0) throw new UsageError(`--methods is empty; valid methods: ${METHODS.map((m) => m.id).join(', ')}`);

@@ -4,6 +4,7 @@
 import { BUILTIN_PROBLEMS, METHODS, OptionsError, ProblemError, RUN_OPTIONS } from '../core';
 import type { OptionSpec } from '../core';
 import { ProblemFileError } from '../problemFiles/compileProblemFile';
+import { SweepError } from '../sweep/sweepError';
 import { BackendUnavailableError } from '../runtime/backend';
 import { BackendMemoryError, describeBackendError } from '../runtime/describeBackendError';
 import { StoreWriteError } from '../store/storeWriteError';
@@ -15,6 +16,7 @@ import { gradCommand } from './commands/gradCommand';
 import { initCommand } from './commands/initCommand';
 import { methodsCommand, presetsCommand, problemsCommand } from './commands/listCommands';
 import { runCommand } from './commands/runCommand';
+import { sweepCommand } from './commands/sweepCommand';
 import { parseArgs } from './parseArgs';
 import { commandUsage, mainUsage } from './usage';
 import { UsageError } from './usageError';
@@ -28,13 +30,14 @@ const HANDLERS: Readonly<Record<string, Command>> = {
   presets: (args, io) => presetsCommand(args, io),
   run: runCommand,
   compare: compareCommand,
+  sweep: sweepCommand,
   check: checkCommand,
   grad: gradCommand,
   init: initCommand,
 };
 
-/** Commands that look for a stop request (a signal, a closed stdout) between iterations; main.ts handles signals for them. */
-export const STOPPABLE_COMMANDS: ReadonlySet<string> = new Set(['run', 'compare']);
+/** Commands that look for a stop request (a signal, a closed stdout) between iterations (sweep: between runs, forwarding it to its runs); main.ts handles signals for them. */
+export const STOPPABLE_COMMANDS: ReadonlySet<string> = new Set(['run', 'compare', 'sweep']);
 
 /** Runs the CLI for `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -71,7 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`bilevel: ${memory ?? (err as StoreWriteError).message}\n`);
       return 1;
     }
-    if (err instanceof UsageError || err instanceof OptionsError || err instanceof ProblemError || err instanceof ProblemFileError || err instanceof BackendUnavailableError) {
+    if (err instanceof UsageError || err instanceof SweepError || err instanceof OptionsError || err instanceof ProblemError || err instanceof ProblemFileError || err instanceof BackendUnavailableError) {
       io.stderr.write(`bilevel: ${err.message}\n`);
       return 2;
     }

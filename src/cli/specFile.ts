@@ -10,6 +10,8 @@ import { parseProblemRef } from '../common/problemId';
 import { didYouMean } from '../common/suggest';
 import type { ExperimentSpec, ProblemSource } from '../protocol/experiment';
 import { PRESETS } from '../protocol/presets';
+import type { SweepRunLine } from '../protocol/sweep';
+import { runLineAt } from '../sweep/sweepRecord';
 import type { RunConfig } from '../protocol/runRecord';
 import { loadBuiltin } from '../runner/loadProblem';
 import { specFromConfig, workspaceOfStore } from '../store/problemPaths';
@@ -18,8 +20,8 @@ import type { ParsedArgs } from './parseArgs';
 import type { PreparedProblem } from './prepareProblem';
 import { UsageError } from './usageError';
 
-/** Flags `run --spec` takes besides the spec: where and how to run, never what. */
-const SPEC_RUN_FLAGS = new Set(['spec', 'backend', 'store', 'no-store', 'json', 'name']);
+/** Flags `run --spec` takes besides the spec: where and how to run, never what (`--index`: a runs.jsonl line). */
+const SPEC_RUN_FLAGS = new Set(['spec', 'index', 'backend', 'store', 'no-store', 'json', 'name']);
 
 /** Reads `file` as an ExperimentSpec; a run.json (or RunConfig) becomes the spec that repeats it. */
 export function readSpecFile(file: string): ExperimentSpec {
@@ -39,15 +41,46 @@ export function readSpecFile(file: string): ExperimentSpec {
   return checkSpec(value, file, dir);
 }
 
-/** The prepared problem of a spec (run's `--spec`): its source, one method, its options as given. */
-export function prepareSpec(args: ParsedArgs): { prepared: PreparedProblem; spec: ExperimentSpec } {
+/**
+ * Line `--index` of a sweep's runs.jsonl (docs/sweeps.md) as an experiment spec, with the run id and
+ * sweep tag it is recorded under. Throws a UsageError naming --index, the file and the valid range.
+ */
+export function readRunsJsonlLine(file: string, indexText: string | undefined): { spec: ExperimentSpec; line: SweepRunLine } {
+  if (indexText === undefined || indexText === '') throw new UsageError(`--spec ${file} is a sweep's runs.jsonl: give --index I, the line to run (0-based)`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--spec: cannot read ${file}: ${messageOf(err)}`);
+  }
+  const count = text.split('\n').filter((l, i, all) => !(i === all.length - 1 && l === '')).length;
+  const index = /^\d+$/.test(indexText) ? Number(indexText) : NaN;
+  if (!Number.isSafeInteger(index) || index >= count) {
+    throw new UsageError(`--index ${indexText}: ${file} has ${count} run${count === 1 ? '' : 's'}; give a whole number from 0 to ${count - 1}`);
+  }
+  let line: SweepRunLine;
+  try {
+    line = runLineAt(text, index);
+  } catch (err) {
+    throw new UsageError(`${file}: ${messageOf(err)}`);
+  }
+  const { runId: _runId, sweep: _sweep, ...experiment } = line;
+  const spec = checkSpec(experiment as unknown as Record<string, unknown>, `${file} line ${index + 1}`, path.dirname(path.resolve(file)));
+  return { spec, line };
+}
+
+/** The prepared problem of a spec (run's `--spec`): its source, one method, its options as given; `line` for a runs.jsonl line. */
+export function prepareSpec(args: ParsedArgs): { prepared: PreparedProblem; spec: ExperimentSpec; line?: SweepRunLine } {
   const file = args.flags.get('spec')!;
   if (file === '') throw new UsageError('--spec needs a file, e.g. --spec experiment.json');
   for (const flag of args.flags.keys()) {
     if (!SPEC_RUN_FLAGS.has(flag)) throw new UsageError(`--${flag} cannot be given with --spec: the spec file sets the problem, method and options (flags with --spec: ${[...SPEC_RUN_FLAGS].map((f) => `--${f}`).join(', ')})`);
   }
   rejectUnknownFlags('run', args.flags, [...GLOBAL_FLAGS, ...(COMMAND_FLAGS.run ?? [])]);
-  const spec = readSpecFile(file);
+  const jsonl = file.endsWith('.jsonl');
+  if (!jsonl && args.flags.has('index')) throw new UsageError(`--index ${args.flags.get('index')} picks a line of a sweep's runs.jsonl; --spec ${file} is not a .jsonl file`);
+  const fromLine = jsonl ? readRunsJsonlLine(file, args.flags.get('index')) : undefined;
+  const spec = fromLine?.spec ?? readSpecFile(file);
   const method = METHODS.find((m) => m.id === spec.method);
   if (!method) throw new UsageError(`${file}: method: unknown method '${spec.method}'; valid methods: ${METHODS.map((m) => m.id).join(', ')}`);
   const options = { ...spec.options };
@@ -55,13 +88,14 @@ export function prepareSpec(args: ParsedArgs): { prepared: PreparedProblem; spec
   // The preset is recorded with the run (config.preset), as a run from --preset records it.
   const preset = spec.preset !== undefined ? PRESETS.find((p) => p.id === spec.preset) : undefined;
   const common = { methods: [getMethod(spec.method)], optionsFor: () => options, ...(preset ? { preset } : {}) };
-  if (spec.problem.kind === 'file') return { spec, prepared: { source: spec.problem, params: {}, ...common } };
+  const line = fromLine ? { line: fromLine.line } : {};
+  if (spec.problem.kind === 'file') return { spec, ...line, prepared: { source: spec.problem, params: {}, ...common } };
   const builtinId = spec.problem.id;
   if (!BUILTIN_PROBLEMS.some((p) => p.id === builtinId)) {
     throw new UsageError(`${file}: problem: unknown problem '${builtinId}'; valid problems: ${BUILTIN_PROBLEMS.map((p) => p.id).join(', ')}, or a problem file path with its #export`);
   }
   const loaded = loadBuiltin(spec.problem);
-  return { spec, prepared: { source: loaded.source, params: { ...loaded.params }, loaded, definition: loaded.definition, ...common } };
+  return { spec, ...line, prepared: { source: loaded.source, params: { ...loaded.params }, loaded, definition: loaded.definition, ...common } };
 }
 
 /** Fails before anything runs on an option key neither the run nor the method takes, suggesting the nearest key. */
@@ -91,7 +125,8 @@ function checkSpec(value: Record<string, unknown>, file: string, dir: string): E
   };
 }
 
-function checkProblem(value: unknown, file: string, dir: string): ProblemSource {
+/** A spec's `problem` (a built-in id, a file path with #export, or the object form), checked; a file's path resolved against `dir`. */
+export function checkProblem(value: unknown, file: string, dir: string): ProblemSource {
   // A string is shorthand: a built-in id, or a problem file path with an optional #export.
   if (typeof value === 'string') {
     const ref = parseProblemRef(value);

@@ -1,6 +1,7 @@
 // The run record (`.bilevel/runs/<id>/run.json`), shared by the store, CLI, worker and extension.
 // Format documented in docs/run-store.md.
 import type { RunStatus, RunSummary } from './metrics';
+import type { SweepTag } from './sweep';
 
 /** Current run.json schema version; bump on incompatible changes. */
 export const RUN_SCHEMA_VERSION = 1;
@@ -23,6 +24,8 @@ export interface RunConfig {
   readonly backend: string;
   /** The paper preset (`bilevel run --preset ID`, protocol/presets.ts) the problem, method and options came from. */
   readonly preset?: string;
+  /** The sweep this run belongs to and its index there (`bilevel sweep`, docs/sweeps.md); absent for a lone run. */
+  readonly sweep?: SweepTag;
 }
 
 /** The contents of run.json. */

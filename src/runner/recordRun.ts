@@ -10,6 +10,7 @@ import type { ResolvedOptions } from '../core';
 import { messageOf } from '../common/messageOf';
 import type { IterationRecord, RunSummary } from '../protocol/metrics';
 import type { RunConfig, RunRecord } from '../protocol/runRecord';
+import type { SweepTag } from '../protocol/sweep';
 import { RunStore } from '../store/runStore';
 import type { FinishStatus, RunWriter } from '../store/runStore';
 import { BackendMemoryError, describeBackendError } from '../runtime/describeBackendError';
@@ -31,6 +32,8 @@ export interface RunRequest {
   readonly backend: { readonly requested: string; readonly ran: NonNullable<RunRecord['backend']> };
   readonly name?: string;
   readonly preset?: string;
+  /** The sweep the run belongs to (`bilevel run --spec runs.jsonl --index i`), recorded in config.sweep. */
+  readonly sweep?: SweepTag;
 }
 
 /** How the caller follows a run. */
@@ -87,6 +90,7 @@ export function runConfigOf(request: RunRequest): RunConfig {
     seed: options.seed,
     backend: request.backend.requested,
     ...(request.preset !== undefined ? { preset: request.preset } : {}),
+    ...(request.sweep !== undefined ? { sweep: request.sweep } : {}),
   };
 }
 

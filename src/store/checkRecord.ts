@@ -27,6 +27,9 @@ export function checkRunRecord(r: Json): string | undefined {
     if (config[key] !== undefined && !isObjectOf(config[key], isOptionValue)) return `has a config.${key} that is not an object of numbers, strings and booleans`;
   }
   if (config.preset !== undefined && typeof config.preset !== 'string') return 'has a config.preset that is not a string';
+  if (config.sweep !== undefined && !(isObject(config.sweep) && typeof config.sweep.id === 'string' && Number.isInteger(config.sweep.index) && (config.sweep.index as number) >= 0)) {
+    return 'has a config.sweep without a string id and a whole index ≥ 0';
+  }
   if (!isDate(r.createdAt) || !isDate(r.updatedAt)) return 'has no createdAt/updatedAt date';
   if (typeof r.pid !== 'number' || typeof r.hostname !== 'string') return 'has no pid/hostname';
   for (const key of ['name', 'note', 'message'] as const) if (r[key] !== undefined && typeof r[key] !== 'string') return `has a ${key} that is not a string`;

@@ -1,5 +1,8 @@
 // `bilevel run`: one method on one problem, stored, with progress and a final summary.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { METHODS, RUN_OPTIONS } from '../../core';
+import { SWEEPS_DIR } from '../../store/sweepStore';
 import { stringifyRecord } from '../../store/recordJson';
 import { checkRunMemory } from '../checkRunMemory';
 import type { CliIo } from '../cliIo';
@@ -14,6 +17,7 @@ import { prepareProblem, startProblem } from '../prepareProblem';
 import { resolveStoreDir } from '../resolveStoreDir';
 import { prepareSpec } from '../specFile';
 import { unusedPresetOptions } from '../resolvePreset';
+import { UsageError } from '../usageError';
 
 /** Runs `bilevel run`; returns the exit code. */
 export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -22,7 +26,12 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   // A built-in's options and memory are checked before the backend starts or a run folder appears.
   if (first.definition) checkRunMemory(first.definition, first.methods[0]!, resolveFor(first, first.methods[0]!));
   const json = args.flags.has('json') && args.flags.get('json') !== 'false';
-  const store = resolveStoreDir(args.flags);
+  const store = resolveStoreDir(fromSpec?.line ? withSweepStore(args.flags, args.flags.get('spec')!) : args.flags);
+  // A run id is used once: a sweep's line whose run exists is said before the backend starts.
+  if (fromSpec?.line && store !== undefined && existsSync(path.join(store, fromSpec.line.runId))) {
+    const { runId, sweep } = fromSpec.line;
+    throw new UsageError(`run ${runId} (index ${sweep.index} of sweep ${sweep.id}) already exists in ${store}; a run id is used once (bilevel sweep --resume ${sweep.id} reruns it under a new id)`);
+  }
   const { backend, problem, prepared } = await startProblem(first, args, store);
   const method = prepared.methods[0]!;
   const options = resolveFor(prepared, method);
@@ -35,6 +44,8 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
     backend,
     storeDir: store,
     ...(name !== undefined ? { name } : {}),
+    // A sweep's line runs under its own id, tagged with its sweep (a taken id is an error: ids are used once).
+    ...(fromSpec?.line ? { runId: fromSpec.line.runId, sweep: fromSpec.line.sweep } : {}),
     progress: json ? undefined : io.stdout,
     shouldStop: io.interrupted,
     stopReason: () => stopReasonOf(io),
@@ -66,6 +77,17 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   return result.status === 'cancelled' ? stoppedExitCode(io) : result.status === 'completed' ? 0 : 1;
 }
 
+/**
+ * The flags with `--store` defaulting to the runs folder a sweep's runs.jsonl sits in
+ * (`<runs folder>/.sweeps/<sweep id>/runs.jsonl`), so a sweep's runs land beside its record; a
+ * runs.jsonl elsewhere, or an explicit --store or --no-store, leaves the flags as they are.
+ */
+export function withSweepStore(flags: ReadonlyMap<string, string>, specFile: string): ReadonlyMap<string, string> {
+  if (flags.has('store') || flags.has('no-store')) return flags;
+  const sweepDir = path.dirname(path.resolve(specFile));
+  if (path.basename(path.dirname(sweepDir)) !== SWEEPS_DIR) return flags;
+  return new Map([...flags, ['store', path.dirname(path.dirname(sweepDir))]]);
+}
 
 /** The text summary printed after a run (with the preset it came from, if any). */
 export function formatRunSummary(problem: string, r: RunResult, backendDetail: string, preset?: string): string {

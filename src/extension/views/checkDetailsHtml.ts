@@ -49,7 +49,9 @@ export function checkDetailsHtml(details: CheckDetails, nonce: string): string {
   body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1.5em 1.5em; }
   h1 { font-size: 1.3em; }
   table { border-collapse: collapse; margin-top: 0.8em; }
-  th, td { padding: 0.25em 0.8em; text-align: right; border-bottom: 1px solid var(--vscode-panel-border, #8884); font-variant-numeric: tabular-nums; }
+  /* A narrow column scrolls the table sideways rather than breaking numbers over lines. */
+  .table-wrap { overflow-x: auto; }
+  th, td { white-space: nowrap; padding: 0.25em 0.8em; text-align: right; border-bottom: 1px solid var(--vscode-panel-border, #8884); font-variant-numeric: tabular-nums; }
   th { font-weight: 600; }
   td.pass { color: var(--vscode-testing-iconPassed, #3c3); }
   td.fail { color: var(--vscode-testing-iconFailed, #e44); font-weight: 600; }
@@ -66,12 +68,12 @@ ${judged}
 ${
   directions.length === 0
     ? '<p><i>This check kept no per-direction details.</i></p>'
-    : `<table class="check-directions">
+    : `<div class="table-wrap"><table class="check-directions">
 <thead><tr><th>direction</th><th>g·d</th><th>FD</th><th>ε</th><th>fdError</th><th>|g·d − FD|</th><th>tolerance</th><th>rel. error</th><th>pass</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`
+</table></div>`
 }
 </body>
 </html>`;

@@ -109,7 +109,7 @@ describe('bilevel CLI', () => {
 
   it('rejects unknown commands, flags, methods and problems with exit 2 and the valid choices', () => {
     const cases: [string[], RegExp][] = [
-      [['frobnicate'], /unknown command 'frobnicate'.*problems, methods, presets, run, compare, check, grad/],
+      [['frobnicate'], /unknown command 'frobnicate'.*problems, methods, presets, run, compare, sweep, check, grad/],
       [['compare', '--preset', 'nope'], /unknown preset 'nope' \(--preset\); valid presets: .*ufom-sinusoid/],
       [['run'], /'run' needs --problem ID or --preset ID/],
       [['run', '--problem', 'toy-quadratic', '--foo', '1'], /unknown flag --foo for 'run'; valid flags: .*--K.*--inner-lr/],

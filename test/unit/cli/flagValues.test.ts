@@ -68,3 +68,14 @@ void describe('parseArgs switches', () => {
     assert.equal(flags.get('store'), '');
   });
 });
+
+void describe('parseArgs repeated flags', () => {
+  const switches = new Set(['json']);
+  void it('keeps every value of a repeated flag in order, and the last one in flags', () => {
+    const args = parseArgs(['sweep', '--set', 'K=10,20', '--json', '--set=inner-lr=0.1,0.3', '--seeds', '0-2'], switches);
+    assert.deepEqual(args.repeated.get('set'), ['K=10,20', 'inner-lr=0.1,0.3']);
+    assert.equal(args.flags.get('set'), 'inner-lr=0.1,0.3');
+    assert.deepEqual(args.repeated.get('seeds'), ['0-2']);
+    assert.deepEqual(args.repeated.get('json'), ['']);
+  });
+});
