@@ -1,10 +1,10 @@
 // A value against one option declaration: the checks core's resolveOptions makes (type, range,
 // choices), for values a sweep sets, so a bad grid value is refused before any run starts.
 import type { SweepValue } from '../protocol/sweep';
-import type { SweepOptionDecl } from './sweepCatalog';
+import type { OptionDecl } from '../protocol/optionDecl';
 
 /** Why `value` is not valid for `decl` (`must be ≥ 1, got 0`), or undefined when it is. */
-export function checkOptionValue(decl: SweepOptionDecl, value: SweepValue): string | undefined {
+export function checkOptionValue(decl: OptionDecl, value: SweepValue): string | undefined {
   switch (decl.type) {
     case 'integer':
     case 'number': {

@@ -5,7 +5,8 @@ import { didYouMean } from '../common/suggest';
 import type { GridAxis, SweepRun, SweepSpec, SweepValue } from '../protocol/sweep';
 import { checkOptionValue } from './checkOptionValue';
 import { optionsOf } from './sweepCatalog';
-import type { SweepCatalog, SweepOptionDecl } from './sweepCatalog';
+import type { OptionDecl } from '../protocol/optionDecl';
+import type { SweepCatalog } from './sweepCatalog';
 import { SweepError } from './sweepError';
 
 /** The most runs one sweep may expand to: a grid typo should be an error, not a month of runs. */
@@ -57,7 +58,7 @@ export function countSweepRuns(spec: Pick<SweepSpec, 'methods' | 'seeds' | 'grid
 }
 
 /** The common and per-method options of `method` (those it takes), then `iterations`. */
-function fixedOptions(spec: SweepSpec, method: string, decls: readonly SweepOptionDecl[]): Record<string, SweepValue> {
+function fixedOptions(spec: SweepSpec, method: string, decls: readonly OptionDecl[]): Record<string, SweepValue> {
   const out: Record<string, SweepValue> = {};
   for (const [key, value] of Object.entries(spec.options ?? {})) if (decls.some((d) => d.key === key)) out[key] = value;
   Object.assign(out, spec.methodOptions?.[method] ?? {});
@@ -166,6 +167,6 @@ function checkOptions(
 }
 
 /** True for a method's own option (a run option's range is the same for every method). */
-function ownOption(catalog: SweepCatalog, decl: SweepOptionDecl): boolean {
+function ownOption(catalog: SweepCatalog, decl: OptionDecl): boolean {
   return !catalog.runOptions.includes(decl);
 }

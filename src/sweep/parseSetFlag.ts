@@ -4,7 +4,8 @@
 import { didYouMean } from '../common/suggest';
 import type { GridAxis, SweepValue } from '../protocol/sweep';
 import { declarationsOfFlag } from './sweepCatalog';
-import type { SweepCatalog, SweepOptionDecl } from './sweepCatalog';
+import type { OptionDecl } from '../protocol/optionDecl';
+import type { SweepCatalog } from './sweepCatalog';
 import { SweepError } from './sweepError';
 
 // Decimal only, as the CLI's numeric flags: Number() would take '0x10', '' or ' 5 ' as numbers.
@@ -36,7 +37,7 @@ export function parseSetFlag(text: string, catalog: SweepCatalog): GridAxis {
   return { flag, values };
 }
 
-function parseValue(decl: SweepOptionDecl, text: string): SweepValue | undefined {
+function parseValue(decl: OptionDecl, text: string): SweepValue | undefined {
   switch (decl.type) {
     case 'integer':
     case 'number': {
@@ -51,7 +52,7 @@ function parseValue(decl: SweepOptionDecl, text: string): SweepValue | undefined
   }
 }
 
-function wanted(decl: SweepOptionDecl): string {
+function wanted(decl: OptionDecl): string {
   switch (decl.type) {
     case 'integer':
       return 'whole numbers in decimal';

@@ -3,6 +3,8 @@
 // src/core/problems/registry.ts, and the options of RUN_OPTIONS and each method; test/unit/extension/
 // commands/methodCatalog.test.ts fails when they drift.
 
+import type { OptionDecl } from '../../protocol/optionDecl';
+
 /** A method as the quick picks show it. */
 export interface MethodEntry {
   /** Method id (`rhg`, `t-rhg`, …), as in ExperimentSpec.method. */
@@ -73,22 +75,8 @@ export function isKnownMethod(id: string): boolean {
   return METHOD_CATALOG.some((m) => m.id === id);
 }
 
-/** One option as the options box checks it: key, flag, type and range (defaults and help stay in core). */
-export interface OptionEntry {
-  /** Key in ExperimentSpec.options, e.g. `lowerSteps`. */
-  readonly key: string;
-  /** Its `bilevel` flag without dashes, e.g. `K` (a typed flag suggests the key). */
-  readonly flag: string;
-  readonly type: 'integer' | 'number' | 'choice' | 'boolean';
-  readonly min?: number;
-  readonly max?: number;
-  /** Exclusive lower bound. */
-  readonly greaterThan?: number;
-  readonly choices?: readonly string[];
-}
-
 /** The options every method takes (RUN_OPTIONS in src/core/methods/runOptions.ts), in order. */
-export const RUN_OPTION_CATALOG: readonly OptionEntry[] = [
+export const RUN_OPTION_CATALOG: readonly OptionDecl[] = [
   { key: 'iterations', flag: 'iterations', type: 'integer', min: 1, max: 10000000 },
   { key: 'lowerSteps', flag: 'K', type: 'integer', min: 1, max: 100000 },
   { key: 'lowerLr', flag: 'inner-lr', type: 'number', greaterThan: 0 },
@@ -104,7 +92,7 @@ export const RUN_OPTION_CATALOG: readonly OptionEntry[] = [
 ];
 
 /** Each method's own options (its `options` declaration in src/core/methods), by method id, in order. */
-export const METHOD_OPTION_CATALOG: Readonly<Record<string, readonly OptionEntry[]>> = {
+export const METHOD_OPTION_CATALOG: Readonly<Record<string, readonly OptionDecl[]>> = {
   'rhg': [],
   't-rhg': [
     { key: 'truncation', flag: 'M', type: 'integer', min: 1, max: 100000 },

@@ -5,7 +5,7 @@
 import { didYouMean } from '../../common/suggest';
 import type { OptionValue } from '../config';
 import { METHOD_OPTION_CATALOG, RUN_OPTION_CATALOG } from './methodCatalog';
-import type { OptionEntry } from './methodCatalog';
+import type { OptionDecl } from '../../protocol/optionDecl';
 
 /** Parses `lowerSteps=30, outerOptimizer=adam, warmStart=true`; throws naming the bad entry. */
 export function parseOptionsText(text: string): Record<string, OptionValue> {
@@ -81,7 +81,7 @@ export function validateOptionsText(text: string, methods: readonly string[]): s
 }
 
 /** What is wrong with `value` for `entry` (core's checkValue, on the mirrored declaration), if anything. */
-function valueProblem(entry: OptionEntry, value: OptionValue): string | undefined {
+function valueProblem(entry: OptionDecl, value: OptionValue): string | undefined {
   switch (entry.type) {
     case 'integer':
     case 'number': {

@@ -53,6 +53,11 @@ describe('import arrows (eslint.layers.mjs through eslint.config.mjs)', () => {
     ['src/store/fixture.ts', "import { METHODS } from '../core';\nexport const x = METHODS;\n", /src\/store may not import/],
     ['src/common/fixture.ts', "import type { RunStatus } from '../protocol/metrics';\nexport type X = RunStatus;\n", /src\/common may not import/],
     ['src/runtime/fixture.ts', "import { recordRun } from '../runner/recordRun';\nexport const x = recordRun;\n", /src\/runtime may not import/],
+    // Sweeps stay pure data: no node, no store, no CLI, no tfjs.
+    ['src/sweep/fixture.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", /src\/sweep may not import 'node:fs'/],
+    ['src/sweep/fixture.ts', "import { RunStore } from '../store/runStore';\nexport const x = RunStore;\n", /src\/sweep may not import '\.\.\/store\/runStore'/],
+    ['src/sweep/fixture.ts', "import { parseDecimal } from '../cli/parseDecimal';\nexport const x = parseDecimal;\n", /src\/sweep may not import '\.\.\/cli\/parseDecimal'/],
+    ['src/sweep/fixture.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const x = tf;\n", /src\/sweep may not import '@tensorflow\/tfjs-core'/],
   ];
   for (const [file, code, expected] of forbidden) {
     it(`rejects ${file.split('/').slice(0, -1).join('/')} → ${/from '([^']+)'/.exec(code)![1]}`, async () => {
@@ -69,6 +74,7 @@ describe('import arrows (eslint.layers.mjs through eslint.config.mjs)', () => {
       ['src/extension/fixture.ts', "import { findProblemLocations } from '../problemFiles/findProblemLocations';\nimport { RunStore } from '../store/runStore';\nimport * as vscode from 'vscode';\nexport const x = [findProblemLocations, RunStore, vscode];\n"],
       ['src/cli/fixture.ts', "import { recordRun } from '../runner/recordRun';\nimport { METHODS } from '../core';\nexport const x = [recordRun, METHODS];\n"],
       ['src/worker/fixture.ts', "import { recordRun } from '../runner/recordRun';\nimport { selectBackend } from '../runtime/backend';\nexport const x = [recordRun, selectBackend];\n"],
+      ['src/sweep/fixture.ts', "import { didYouMean } from '../common/suggest';\nimport type { ExperimentSpec } from '../protocol/experiment';\nimport { RUN_OPTIONS } from '../core/methods/runOptions';\nexport const x = [didYouMean, RUN_OPTIONS];\nexport type E = ExperimentSpec;\n"],
       ['webview/fixture.ts', "import { METRICS } from '../src/protocol/metricCatalog';\nimport { formatNumber } from '../src/common/format';\nexport const x = [METRICS, formatNumber];\n"],
     ];
     for (const [file, code] of allowed) assert.deepEqual(await layerErrors(file, code), [], file);
