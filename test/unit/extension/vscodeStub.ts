@@ -88,6 +88,39 @@ export const vscodeStub = {
   },
 };
 
+/**
+ * A bare webview panel for host code that is handed a panel (RunPanels.adopt, deserialize): what the
+ * host posts, a way to send messages from the "webview", its dispose, and how often it was revealed.
+ */
+export function fakeWebviewPanel<M = unknown>(): { panel: never; posted: M[]; receive: (m: unknown) => void; dispose: () => void; revealed: number[] } {
+  const posted: M[] = [];
+  const revealed: number[] = [];
+  let receive: (m: unknown) => void = () => undefined;
+  const onDispose: (() => void)[] = [];
+  const none = { dispose: () => undefined };
+  const dispose = (): void => onDispose.forEach((cb) => cb());
+  const panel = {
+    title: '',
+    iconPath: undefined,
+    viewColumn: 1,
+    active: true,
+    visible: true,
+    webview: {
+      options: {},
+      html: '',
+      cspSource: 'vscode-resource:',
+      asWebviewUri: (u: Uri) => u,
+      onDidReceiveMessage: (cb: (m: unknown) => void) => ((receive = cb), none),
+      postMessage: (m: M) => (posted.push(m), Promise.resolve(true)),
+    },
+    onDidChangeViewState: () => none,
+    onDidDispose: (cb: () => void) => (onDispose.push(cb), none),
+    reveal: () => void revealed.push(1),
+    dispose,
+  };
+  return { panel: panel as never, posted, receive: (m) => receive(m), dispose, revealed };
+}
+
 /** A webview panel: what the host posts is kept in `posted`; `receive` plays a message from the page. */
 export class FakeWebviewPanel {
   readonly posted: unknown[] = [];

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Uri, vscodeStub } from '../extension/vscodeStub';
+import { fakeWebviewPanel, Uri, vscodeStub } from '../extension/vscodeStub';
 import { Emitter } from '../../../src/extension/emitter';
 import { LIVE_RECORDS_BOUND } from '../../../src/extension/runs/decimatedRecords';
 import { RunController, type RunManagerLike } from '../../../src/extension/runs/runController';
@@ -153,32 +153,6 @@ class FakeManager {
   }
 }
 
-/** A webview panel stand-in: what the host posts, and a way to send messages from the "webview". */
-function fakeWebviewPanel(): { panel: never; posted: HostToWebview[]; receive: (m: unknown) => void; dispose: () => void } {
-  const posted: HostToWebview[] = [];
-  let receive: (m: unknown) => void = () => undefined;
-  const onDispose: (() => void)[] = [];
-  const none = { dispose: () => undefined };
-  const panel = {
-    title: '',
-    iconPath: undefined,
-    viewColumn: 1,
-    active: true,
-    visible: true,
-    webview: {
-      options: {},
-      html: '',
-      cspSource: 'vscode-resource:',
-      asWebviewUri: (u: Uri) => u,
-      onDidReceiveMessage: (cb: (m: unknown) => void) => ((receive = cb), none),
-      postMessage: (m: HostToWebview) => (posted.push(m), Promise.resolve(true)),
-    },
-    onDidChangeViewState: () => none,
-    onDidDispose: (cb: () => void) => (onDispose.push(cb), none),
-    reveal: () => undefined,
-  };
-  return { panel: panel as never, posted, receive: (m) => receive(m), dispose: () => onDispose.forEach((cb) => cb()) };
-}
 
 /** What the webview would hold after these messages: per run, its records by iteration. */
 function webviewRecords(posted: readonly HostToWebview[]): Map<string, IterationRecord[]> {
@@ -371,7 +345,7 @@ if (process.env.BILEVEL_FAULT_ROLE === undefined) {
       feed(0, 5000);
       const found = (): FoundRun => ({ store, storeDir, folder: path.join(tmp, 'panel'), record: store.read(runId) });
       const log: string[] = [];
-      const web = fakeWebviewPanel();
+      const web = fakeWebviewPanel<HostToWebview>();
       const panel = new RunPanel(web.panel, [runId], 'long run', panelDeps(controller, { find: () => found() }, log), () => undefined);
       web.receive({ type: 'ready' });
       const first = web.posted.find((m) => m.type === 'snapshot');
@@ -411,7 +385,7 @@ if (process.env.BILEVEL_FAULT_ROLE === undefined) {
       fake.metrics.fire({ handle: fake.handle, runId, records: batch });
       writer.finish('completed', undefined, undefined);
       fake.finished.fire({ handle: fake.handle, result: { status: 'completed', runId, runDir: writer.dir, warnings: [] } });
-      const web = fakeWebviewPanel();
+      const web = fakeWebviewPanel<HostToWebview>();
       new RunPanel(web.panel, [runId], 'short run', panelDeps(controller, { find: () => ({ store, storeDir, folder: path.join(tmp, 'short'), record: store.read(runId) }) }, []), () => undefined);
       web.receive({ type: 'ready' });
       const snapshot = web.posted.find((m) => m.type === 'snapshot');
@@ -428,7 +402,7 @@ if (process.env.BILEVEL_FAULT_ROLE === undefined) {
       const fake = new FakeManager('R-export');
       const controller = new RunController(fake as unknown as RunManagerLike);
       const log: string[] = [];
-      const web = fakeWebviewPanel();
+      const web = fakeWebviewPanel<HostToWebview>();
       const panel = new RunPanel(web.panel, ['R-export'], 'export', panelDeps(controller, { find: () => undefined }, log), () => undefined);
       web.receive({ type: 'ready' });
       const folder = Uri.file(path.join(tmp, 'export', 'charts'));

@@ -19,37 +19,11 @@ import type { RunConfig } from '../../../../src/protocol/runRecord';
 import type { HostToWebview, RunView, SnapshotMessage } from '../../../../src/protocol/webview';
 import { writeCheck } from '../../../../src/store/checkStore';
 import { RunStore } from '../../../../src/store/runStore';
-import { Uri, vscodeStub } from '../vscodeStub';
+import { fakeWebviewPanel, Uri, vscodeStub } from '../vscodeStub';
 
 const CONFIG: RunConfig = { problem: 'toy-quadratic', problemParams: { n: 4 }, method: 'rhg', methodOptions: { lowerSteps: 10, lowerLr: 0.1 }, iterations: 3, seed: 0, backend: 'auto' };
 const CHECK = { verdict: 'pass' as const, maxRelativeError: 2e-6, relativeErrorVsRhg: 1e-7, rtol: 1e-3 };
 
-function fakeWebviewPanel(): { panel: never; posted: HostToWebview[]; receive: (m: unknown) => void; dispose: () => void; revealed: number[] } {
-  const posted: HostToWebview[] = [];
-  const revealed: number[] = [];
-  let receive: (m: unknown) => void = () => undefined;
-  const onDispose: (() => void)[] = [];
-  const none = { dispose: () => undefined };
-  const panel = {
-    title: '',
-    viewColumn: 1,
-    active: true,
-    visible: true,
-    webview: {
-      options: {},
-      html: '',
-      cspSource: 'vscode-resource:',
-      asWebviewUri: (u: Uri) => u,
-      onDidReceiveMessage: (cb: (m: unknown) => void) => ((receive = cb), none),
-      postMessage: (m: HostToWebview) => (posted.push(m), Promise.resolve(true)),
-    },
-    onDidChangeViewState: () => none,
-    onDidDispose: (cb: () => void) => (onDispose.push(cb), none),
-    reveal: () => void revealed.push(1),
-    dispose: () => onDispose.forEach((cb) => cb()),
-  };
-  return { panel: panel as never, posted, receive: (m) => receive(m), dispose: () => onDispose.forEach((cb) => cb()), revealed };
-}
 
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -99,7 +73,7 @@ describe('run panel host', () => {
   });
 
   it('sends a stored run with its settings and its stored check, so both survive a reload', () => {
-    const web = fakeWebviewPanel();
+    const web = fakeWebviewPanel<HostToWebview>();
     new RunPanel(web.panel, [runId, plainId], 'compare', deps(), () => undefined);
     web.receive({ type: 'ready' });
     const [withCheck, plain] = snapshotOf(web.posted).runs;
@@ -112,7 +86,7 @@ describe('run panel host', () => {
   });
 
   it('Cancel all cancels every run of the panel through the controller', () => {
-    const web = fakeWebviewPanel();
+    const web = fakeWebviewPanel<HostToWebview>();
     new RunPanel(web.panel, [runId, plainId], 'compare', deps(), () => undefined);
     web.receive({ type: 'cancelAll' });
     assert.deepEqual(cancelAllCalls, [[runId, plainId]]);
@@ -125,7 +99,7 @@ describe('run panel host', () => {
     const original = commands.executeCommand;
     commands.executeCommand = (id: string, ...rest: unknown[]) => (args.push([id, ...rest]), Promise.resolve(undefined));
     try {
-      const web = fakeWebviewPanel();
+      const web = fakeWebviewPanel<HostToWebview>();
       new RunPanel(web.panel, [runId], 'one', deps(), () => undefined);
       commands.getCommands = () => Promise.resolve(['bilevel.runProblem']);
       web.receive({ type: 'showCheck', runId });
@@ -145,9 +119,9 @@ describe('run panel host', () => {
 
   it('reuses the panel of a problem file for its next single run, and opens a timed tab when reuse is off', () => {
     const window = vscode.window as unknown as { createWebviewPanel?: () => never };
-    const made: ReturnType<typeof fakeWebviewPanel>[] = [];
+    const made: ReturnType<typeof fakeWebviewPanel<HostToWebview>>[] = [];
     window.createWebviewPanel = () => {
-      const web = fakeWebviewPanel();
+      const web = fakeWebviewPanel<HostToWebview>();
       made.push(web);
       return web.panel;
     };
