@@ -14,20 +14,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fakeWebviewPanel, Uri, vscodeStub } from '../extension/vscodeStub';
-import { Emitter } from '../../../src/extension/emitter';
 import { LIVE_RECORDS_BOUND } from '../../../src/extension/runs/decimatedRecords';
 import { RunController, type RunManagerLike } from '../../../src/extension/runs/runController';
-import type { CompileErrorEvent, MetricsEvent, QueueSnapshot, RunFinishedEvent, RunHandle, RunStartedEvent } from '../../../src/extension/runs/runManager';
 import { RunManager } from '../../../src/extension/runs/runManager';
 import type { FoundRun, RunStores } from '../../../src/extension/runs/runStores';
 import { liveView, RunPanel, type PanelDeps } from '../../../src/extension/views/runPanel';
 import { parseWebviewMessage } from '../../../src/extension/views/parseWebviewMessage';
-import type { ExperimentSpec } from '../../../src/protocol/experiment';
 import type { IterationRecord } from '../../../src/protocol/metrics';
 import { METRICS } from '../../../src/protocol/metricCatalog';
 import { statNumber } from '../../../src/protocol/chartData';
 import type { HostToWebview } from '../../../src/protocol/webview';
 import { RunStore } from '../../../src/store/runStore';
+import { FakeManager } from '../helpers/fakeRunManager';
 
 /** The real worker bundle (what RunManager forks). */
 const WORKER = path.resolve(__dirname, '../../../dist/worker.js');
@@ -127,31 +125,6 @@ function record(t: number, upper: number, extra: Partial<IterationRecord> = {}):
   };
 }
 
-/** A RunManager stand-in whose events the test fires (the worker side is not under test here). */
-class FakeManager {
-  readonly started = new Emitter<RunStartedEvent>();
-  readonly metrics = new Emitter<MetricsEvent>();
-  readonly finished = new Emitter<RunFinishedEvent>();
-  readonly compileErrors = new Emitter<CompileErrorEvent>();
-  readonly queue = new Emitter<QueueSnapshot>();
-  readonly onRunStarted = this.started.event;
-  readonly onMetrics = this.metrics.event;
-  readonly onRunFinished = this.finished.event;
-  readonly onCompileError = this.compileErrors.event;
-  readonly onQueueChanged = this.queue.event;
-  handle!: RunHandle;
-  constructor(private readonly runId: string) {}
-  start(spec: ExperimentSpec): RunHandle {
-    this.handle = { key: this.runId, runId: this.runId, kind: 'run', spec, state: 'queued', recordsReceived: 0, done: new Promise(() => undefined) } as RunHandle;
-    return this.handle;
-  }
-  cancel(): boolean {
-    return false;
-  }
-  check(): never {
-    throw new Error('no checks here');
-  }
-}
 
 
 /** What the webview would hold after these messages: per run, its records by iteration. */
@@ -273,7 +246,7 @@ if (process.env.BILEVEL_FAULT_ROLE === undefined) {
     });
 
     void it(`the host keeps at most ${LIVE_RECORDS_BOUND} records of a 1 000 000-iteration live run: first, last and every metric's extremes`, () => {
-      const fake = new FakeManager('R-long');
+      const fake = new FakeManager(() => 'R-long');
       const controller = new RunController(fake as unknown as RunManagerLike);
       const run = controller.start({ problem: { kind: 'builtin', id: 'toy-quadratic', params: {} }, method: 'rhg', options: { iterations: 1_000_000 } }, path.join(tmp, 'mem'));
       fake.started.fire({ handle: fake.handle, runId: 'R-long', runDir: path.join(tmp, 'mem', 'R-long'), options: {}, iterations: 1_000_000, backend: { name: 'cpu', detail: '', skipped: [] } });
@@ -330,7 +303,7 @@ if (process.env.BILEVEL_FAULT_ROLE === undefined) {
       const store = new RunStore(storeDir);
       const runId = '20260101-000000-rhg-toy-quadratic-beef';
       const writer = store.create({ problem: 'toy-quadratic', problemParams: {}, method: 'rhg', methodOptions: {}, iterations: 6000, seed: 0, backend: 'cpu' }, { id: runId, versions: {} });
-      const fake = new FakeManager(runId);
+      const fake = new FakeManager(() => runId);
       const controller = new RunController(fake as unknown as RunManagerLike);
       controller.start({ problem: { kind: 'builtin', id: 'toy-quadratic', params: {} }, method: 'rhg', options: { iterations: 6000 } }, storeDir);
       fake.started.fire({ handle: fake.handle, runId, runDir: writer.dir, options: {}, iterations: 6000, backend: { name: 'cpu', detail: '', skipped: [] } });
@@ -376,7 +349,7 @@ if (process.env.BILEVEL_FAULT_ROLE === undefined) {
       const store = new RunStore(storeDir);
       const runId = '20260101-000000-rhg-toy-quadratic-cafe';
       const writer = store.create({ problem: 'toy-quadratic', problemParams: {}, method: 'rhg', methodOptions: {}, iterations: 10, seed: 0, backend: 'cpu' }, { id: runId, versions: {} });
-      const fake = new FakeManager(runId);
+      const fake = new FakeManager(() => runId);
       const controller = new RunController(fake as unknown as RunManagerLike);
       controller.start({ problem: { kind: 'builtin', id: 'toy-quadratic', params: {} }, method: 'rhg', options: { iterations: 10 } }, storeDir);
       fake.started.fire({ handle: fake.handle, runId, runDir: writer.dir, options: {}, iterations: 10, backend: { name: 'cpu', detail: '', skipped: [] } });
@@ -399,7 +372,7 @@ if (process.env.BILEVEL_FAULT_ROLE === undefined) {
 
     void it('the panel refuses an export whose format is not one it offers (logged, nothing written) and accepts png/svg', async () => {
       vscodeStub.reset();
-      const fake = new FakeManager('R-export');
+      const fake = new FakeManager(() => 'R-export');
       const controller = new RunController(fake as unknown as RunManagerLike);
       const log: string[] = [];
       const web = fakeWebviewPanel<HostToWebview>();

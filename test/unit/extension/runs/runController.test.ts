@@ -5,54 +5,9 @@ import { describe, it } from 'node:test';
 import type { ExperimentSpec, SourceDiagnostic } from '../../../../src/protocol/experiment';
 import type { IterationRecord } from '../../../../src/protocol/metrics';
 import type { CheckResultMessage } from '../../../../src/protocol/worker';
-import { Emitter } from '../../../../src/extension/emitter';
 import { problemKey, RunController, type RunChange, type RunManagerLike } from '../../../../src/extension/runs/runController';
-import type { CheckOutcome, CompileErrorEvent, MetricsEvent, QueueSnapshot, RunFinishedEvent, RunHandle, RunStartedEvent } from '../../../../src/extension/runs/runManager';
-
-/** A RunManager stand-in whose events the test fires by hand. */
-class FakeManager {
-  readonly started = new Emitter<RunStartedEvent>();
-  readonly metrics = new Emitter<MetricsEvent>();
-  readonly finished = new Emitter<RunFinishedEvent>();
-  readonly compileErrors = new Emitter<CompileErrorEvent>();
-  readonly queue = new Emitter<QueueSnapshot>();
-  readonly onRunStarted = this.started.event;
-  readonly onMetrics = this.metrics.event;
-  readonly onRunFinished = this.finished.event;
-  readonly onCompileError = this.compileErrors.event;
-  readonly onQueueChanged = this.queue.event;
-  readonly handles: RunHandle[] = [];
-  readonly cancelled: string[] = [];
-  readonly stores: (string | undefined)[] = [];
-  readonly groups: (string | undefined)[] = [];
-  checkOutcome: CheckOutcome = { ok: false, message: 'no check' };
-
-  start(spec: ExperimentSpec, overrides: { storeDir?: string; group?: string } = {}): RunHandle {
-    const id = `R${this.handles.length + 1}`;
-    const handle = { key: id, runId: id, kind: 'run', spec, state: 'queued', recordsReceived: 0, done: new Promise(() => undefined) } as RunHandle;
-    this.handles.push(handle);
-    this.stores.push(overrides.storeDir);
-    this.groups.push(overrides.group);
-    return handle;
-  }
-
-  cancel(target: string): boolean {
-    this.cancelled.push(target);
-    return true;
-  }
-
-  check(spec: ExperimentSpec): { done: Promise<CheckOutcome>; spec: ExperimentSpec } {
-    return { spec, done: this.checkDone ?? Promise.resolve(this.checkOutcome) };
-  }
-
-  /** When set, checks end when the test resolves this promise. */
-  checkDone?: Promise<CheckOutcome>;
-
-  /** Fires a queue snapshot with these handles active (state `running`) and the rest queued. */
-  activeNow(...active: RunHandle[]): void {
-    this.queue.fire({ active: active.map((h) => ({ ...h, state: 'running' }) as RunHandle), queued: this.handles.filter((h) => !active.includes(h)) });
-  }
-}
+import type { CheckOutcome, RunHandle } from '../../../../src/extension/runs/runManager';
+import { FakeManager } from '../../helpers/fakeRunManager';
 
 const SPEC: ExperimentSpec = { problem: { kind: 'file', path: '/ws/sub/lake.bilevel.ts', exportName: 'lake' }, method: 'rhg', options: { iterations: 10 } };
 
