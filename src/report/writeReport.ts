@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { ReportInput } from './reportData';
 import { buildCharts, formatOption, methodColor, optionKeys } from './reportData';
 import { REPORT_SCRIPT } from './reportScript';
+import { escapeHtml } from '../common/escapeHtml';
 
 /** What the error says when Chart.js cannot be found next to the CLI. */
 export const CHART_JS_MISSING = '--report needs the chart.js package: npm install chart.js';
@@ -34,10 +35,6 @@ export function loadChartJs(from: string = __filename): string {
   throw new Error(`${CHART_JS_MISSING} (no chart.umd.min.js or chart.umd.js in ${dist})`);
 }
 
-/** Text made safe for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 /**
  * JSON for a `<script type="application/json">` block. Every `<` becomes `\u003c` (valid JSON, and

@@ -6,7 +6,7 @@ import { formatNumber } from '../../common/format';
 import { absoluteError, checkRuleText, directionPasses, directionTolerance } from '../../protocol/checkRule';
 import type { CheckRecord } from '../../protocol/checkRecord';
 import { CHECK_RTOL } from './checkReport';
-import { escapeHtml } from './panelHtml';
+import { escapeHtml } from '../../common/escapeHtml';
 
 /** What the page shows of a check: a stored CheckRecord, or the same built from a live run. */
 export type CheckDetails = Pick<CheckRecord, 'id' | 'runId' | 'problem' | 'method' | 'check'>;

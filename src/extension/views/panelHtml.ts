@@ -2,6 +2,7 @@
 // the stylesheet and the bundled script from the extension's own folder, and no remote content.
 // Pure, so the CSP is unit-tested.
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../../common/escapeHtml';
 
 /** What the shell needs from the webview (`webview.cspSource`, `asWebviewUri(...)`). */
 export interface PanelHtmlOptions {
@@ -49,7 +50,3 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
 `;
 }
 
-/** Escapes text for HTML attributes and content. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
