@@ -2,7 +2,8 @@
 // seeds, against values computed by hand (each computation is written beside its assertion).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { incompleteBeta, logGamma, quantileSorted, studentT975, summarize } from '../../../src/sweep/summarize';
+import { incompleteBeta, logGamma, quantileSorted, studentT975 } from '../../../src/common/quantiles';
+import { summarize } from '../../../src/sweep/summarize';
 
 const close = (actual: number | undefined, expected: number, tol: number, what: string): void => {
   assert.ok(actual !== undefined && Math.abs(actual - expected) <= tol, `${what}: expected ${expected} ± ${tol}, got ${actual}`);
