@@ -8,6 +8,7 @@ import {
   CategoryScale,
   Chart,
   Decimation,
+  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -20,8 +21,10 @@ import {
   type Scale,
   type TooltipItem,
 } from 'chart.js';
+import type { BandStat } from '../src/common/bands';
 import { formatBytes, formatNumber } from '../src/common/format';
 import { isFinished } from '../src/protocol/metrics';
+import { isXAxisKey, X_AXES, type XAxisKey } from '../src/protocol/xAxis';
 import type { ChartDefaults, CheckView, HostToWebview, WebviewToHost } from '../src/protocol/webview';
 import { emptyNoteText, finalValues, settingsRows, showsProgressBar, statusLine, toleranceCondition, toleranceHeader } from './runDetails';
 import {
@@ -39,12 +42,13 @@ import {
   progressOf,
   readPersistedState,
   statusWord,
-  type XAxis,
 } from './state';
+import { measureName, parseTarget, targetCells } from './targetTable';
 import { formatLogTicks, formatTick, tickStep } from './tickFormat';
-import { renderSvg, TITLE_BAND, type SvgBar, type SvgLine, type SvgTick } from './svgExport';
+import { renderSvg, TITLE_BAND, type SvgArea, type SvgBar, type SvgLine, type SvgTick } from './svgExport';
 
-Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend, Decimation);
+// Filler fills a group's band between its lower and upper edge (`fill: '-1'`).
+Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend, Decimation, Filler);
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -61,7 +65,15 @@ let smoothing: number | undefined = restored?.smoothing;
 /** Check results seen by this panel, kept across reloads for runs whose check the store lacks (a stored check.json comes in the snapshot). */
 const checks = new Map<string, CheckView>(Object.entries(restored?.checks ?? {}));
 let snapshotSeen = false;
-let xAxis: XAxis = restored?.xAxis ?? 'iteration';
+let xAxis: XAxisKey = restored?.xAxis ?? 'iteration';
+/** The panel's "log x": every line chart's x axis, and the default of charts drawn later. */
+let logXAll = restored?.logX ?? false;
+let bandStat: BandStat = restored?.bandStat ?? 'median';
+let showSeeds = restored?.showSeeds ?? false;
+/** The target the user typed; until then the runs' tolerance (PanelModel.defaultTarget). */
+let target: number | undefined = restored?.target;
+/** Opacity of a band's fill: the centre line and the seeds stay readable through it. */
+const BAND_ALPHA = 0.25;
 let hideConstant = restored?.hideConstant ?? true;
 let onlyDifferingSettings = restored?.onlyDifferingSettings ?? false;
 /** Sections (ChartSection ids, `settings`) the user collapsed. */
@@ -106,14 +118,42 @@ const xAxisLabel = el('label', 'x-axis');
 xAxisLabel.append('x axis ');
 const xAxisSelect = document.createElement('select');
 xAxisSelect.id = 'x-axis';
-for (const [value, text] of [['iteration', 'outer iteration'], ['time', 'wall time (s)']] as const) {
+for (const axis of X_AXES) {
   const option = document.createElement('option');
-  option.value = value;
-  option.textContent = text;
+  option.value = axis.key;
+  option.textContent = axis.label;
   xAxisSelect.append(option);
 }
 xAxisSelect.value = xAxis;
 xAxisLabel.append(xAxisSelect);
+const logXLabel = el('label', 'log-x');
+const logXInput = document.createElement('input');
+logXInput.type = 'checkbox';
+logXInput.id = 'log-x';
+logXInput.checked = logXAll;
+logXLabel.append(logXInput, ' log x');
+logXLabel.title = 'Logarithmic x axis on every chart (with a chart\u2019s log y: log–log); points at x ≤ 0 are left out';
+// Shown only when some group has two or more seeds (PanelModel.groups).
+const bandStatLabel = el('label', 'band-stat');
+bandStatLabel.append('band ');
+const bandStatSelect = document.createElement('select');
+bandStatSelect.id = 'band-stat';
+for (const [value, text] of [['median', 'median, 20–80%'], ['mean', 'mean ± 95% CI']] as const) {
+  const option = document.createElement('option');
+  option.value = value;
+  option.textContent = text;
+  bandStatSelect.append(option);
+}
+bandStatSelect.value = bandStat;
+bandStatLabel.append(bandStatSelect);
+bandStatLabel.title = 'What a group of seeds draws: its median with the 20–80% quantile band, or its mean with the 95% confidence interval';
+const showSeedsLabel = el('label', 'show-seeds');
+const showSeedsInput = document.createElement('input');
+showSeedsInput.type = 'checkbox';
+showSeedsInput.id = 'show-seeds';
+showSeedsInput.checked = showSeeds;
+showSeedsLabel.append(showSeedsInput, ' show seeds');
+showSeedsLabel.title = 'Also draw each seed of a group, thin and faint';
 const hideConstantLabel = el('label', 'hide-constant');
 const hideConstantInput = document.createElement('input');
 hideConstantInput.type = 'checkbox';
@@ -134,12 +174,30 @@ cancelAllButton.addEventListener('click', () => {
   post({ type: 'cancelAll' });
   renderRuns();
 });
-controls.append(xAxisLabel, smoothingLabel, hideConstantLabel, cancelAllButton);
+controls.append(xAxisLabel, logXLabel, bandStatLabel, showSeedsLabel, smoothingLabel, hideConstantLabel, cancelAllButton);
 header.append(titleEl, controls);
 const runsSection = el('section', 'runs');
 runsSection.id = 'runs';
 const summarySection = el('section', 'summary');
 summarySection.id = 'summary';
+const targetSection = el('section', 'targets');
+targetSection.id = 'targets';
+const targetHead = el('div', 'target-head');
+const targetLabel = el('label', 'target-label');
+const targetMeasureText = el('span', 'target-measure');
+const targetInput = document.createElement('input');
+targetInput.type = 'text';
+targetInput.inputMode = 'decimal';
+targetInput.id = 'target';
+targetInput.size = 8;
+targetInput.spellcheck = false;
+targetLabel.append('To reach target: ', targetMeasureText, ' ≤ ', targetInput);
+targetLabel.title = 'Per group of seeds: wall time and oracle calls (gradients + HVPs) until the measure first fell to the target, median over the seeds that reached it';
+const targetError = el('span', 'target-error');
+targetHead.append(targetLabel, targetError);
+const targetTable = el('table', 'target-table');
+targetTable.id = 'target-table';
+targetSection.append(targetHead, targetTable);
 const settingsSection = el('details', 'settings');
 settingsSection.id = 'settings';
 settingsSection.open = !collapsed.has('settings');
@@ -152,7 +210,7 @@ const chartsSection = el('section', 'charts');
 chartsSection.id = 'charts';
 const emptyNote = el('p', 'empty-note');
 emptyNote.textContent = 'Waiting for the first metrics…';
-app.append(header, runsSection, summarySection, settingsSection, emptyNote, chartsSection);
+app.append(header, runsSection, summarySection, targetSection, settingsSection, emptyNote, chartsSection);
 
 smoothingInput.addEventListener('input', () => {
   smoothing = Number(smoothingInput.value);
@@ -160,11 +218,36 @@ smoothingInput.addEventListener('input', () => {
   scheduleRender(0);
 });
 xAxisSelect.addEventListener('change', () => {
-  xAxis = xAxisSelect.value === 'time' ? 'time' : 'iteration';
+  xAxis = isXAxisKey(xAxisSelect.value) ? xAxisSelect.value : 'iteration';
   // A zoom in iterations means nothing in seconds (and back): every chart shows its whole range again.
   for (const [id, view] of chartViews) chartViews.set(id, { logY: view.logY, logX: view.logX });
   persist();
   scheduleRender(0);
+});
+logXInput.addEventListener('change', () => {
+  logXAll = logXInput.checked;
+  // Every chart follows the panel's toggle (its own button can change it again); a zoom in linear x is dropped.
+  for (const [id, view] of chartViews) chartViews.set(id, { logY: view.logY, logX: logXAll });
+  persist();
+  scheduleRender(0);
+});
+bandStatSelect.addEventListener('change', () => {
+  bandStat = bandStatSelect.value === 'mean' ? 'mean' : 'median';
+  persist();
+  scheduleRender(0);
+});
+showSeedsInput.addEventListener('change', () => {
+  showSeeds = showSeedsInput.checked;
+  persist();
+  scheduleRender(0);
+});
+targetInput.addEventListener('change', () => {
+  const value = parseTarget(targetInput.value);
+  targetError.textContent = value === undefined ? `"${targetInput.value}" is not a number; the target stays ${formatNumber(currentTarget())}` : '';
+  if (value === undefined) return;
+  target = value;
+  persist();
+  renderTargets();
 });
 hideConstantInput.addEventListener('change', () => {
   hideConstant = hideConstantInput.checked;
@@ -236,6 +319,10 @@ function persist(): void {
     // Only the checks of the runs shown, so the state does not grow without bound.
     checks: Object.fromEntries([...checks].filter(([id]) => model.run(id) !== undefined)),
     xAxis,
+    logX: logXAll,
+    bandStat,
+    showSeeds,
+    ...(target !== undefined ? { target } : {}),
     hideConstant,
     onlyDifferingSettings,
     collapsed: [...collapsed],
@@ -250,7 +337,7 @@ function applyDefaults(defaults: ChartDefaults): void {
 function viewOf(id: string): ChartView {
   let view = chartViews.get(id);
   if (!view) {
-    view = { logY: defaultLogY(id, model.chartDefaults), logX: false };
+    view = { logY: defaultLogY(id, model.chartDefaults), logX: logXAll };
     chartViews.set(id, view);
   }
   return view;
@@ -317,7 +404,11 @@ function render(): void {
   lastRender = performance.now();
   renderRuns();
   renderSummary();
+  renderTargets();
   renderSettings();
+  const grouped = model.groups().some((g) => g.runIds.length > 1);
+  bandStatLabel.hidden = !grouped;
+  showSeedsLabel.hidden = !grouped;
   const ids = model.chartIds();
   emptyNote.hidden = ids.length > 0 || !snapshotSeen;
   emptyNote.textContent = emptyNoteText(model.runs);
@@ -342,7 +433,7 @@ function render(): void {
       shown.add(id);
       // A closed section keeps its cards as they were; they are drawn when it opens.
       if (!section.root.open && cards.has(id)) continue;
-      const data = model.chart(id, viewOf(id), smoothing ?? 0, model.chartDefaults.maxPointsPerSeries, xAxis);
+      const data = model.chart(id, viewOf(id), smoothing ?? 0, model.chartDefaults.maxPointsPerSeries, xAxis, { stat: bandStat, showSeeds });
       if (!data) continue;
       const card = cardFor(id, data.kind, section.grid);
       section.grid.append(card.root);
@@ -400,7 +491,7 @@ function renderRuns(): void {
     const swatch = el('span', 'swatch');
     swatch.style.backgroundColor = colors[index]!;
     const label = el('span', 'run-label');
-    label.textContent = run.label;
+    label.textContent = model.runLabel(run);
     label.title = `${run.runId} — ${run.method} on ${run.problem}`;
     const status = el('span', 'run-status');
     status.textContent = statusWord(run);
@@ -498,6 +589,49 @@ function renderSummary(): void {
   summarySection.append(table);
 }
 
+/** The target in force: the one typed, else the runs' tolerance or 1e-2. */
+function currentTarget(): number {
+  return target ?? model.defaultTarget();
+}
+
+/** The "to reach target" table: one row per group of seeds (targetTable.ts), `tr[data-group]`. */
+function renderTargets(): void {
+  const value = currentTarget();
+  // The input shows the target in force, except while the user is typing in it.
+  if (document.activeElement !== targetInput) targetInput.value = String(value);
+  targetMeasureText.textContent = measureName(model.targetMeasure());
+  const rows = model.targetRows(value);
+  targetSection.hidden = model.recordCount === 0;
+  targetTable.textContent = '';
+  const head = targetTable.createTHead().insertRow();
+  for (const h of ['Group', 'Runs', 'Time to target', 'Oracle calls to target', 'Reached']) {
+    const th = document.createElement('th');
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = targetTable.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    tr.dataset.group = row.groupId;
+    tr.dataset.method = row.method;
+    tr.dataset.reached = String(row.reached);
+    tr.dataset.runs = String(row.runs);
+    const cells = targetCells(row);
+    const cell = (text: string, col: string): HTMLTableCellElement => {
+      const td = tr.insertCell();
+      td.textContent = text;
+      td.dataset.col = col;
+      return td;
+    };
+    cell(row.label, 'group').style.borderLeft = `4px solid ${row.color}`;
+    cell(String(row.runs), 'runs');
+    cell(cells.time, 'time');
+    cell(cells.oracleCalls, 'oracleCalls');
+    cell(cells.reached, 'reached');
+    if (row.reached === 0) tr.classList.add('not-reached');
+  }
+}
+
 /** The badge of a run that ran beside others. */
 function concurrentBadge(): HTMLElement {
   const badge = el('span', 'badge concurrent');
@@ -514,7 +648,7 @@ function renderSettings(): void {
   const all = onlyDifferingSettings ? settingsRows(model.runs) : rows;
   const finals = model.runs.map((r) => finalValues(r.summary));
   // Settings change only with a snapshot or a run's end, not with each batch of metrics: rebuild only then.
-  const key = JSON.stringify([rows, all.length, finals, model.runs.map((r) => [r.runId, r.label])]);
+  const key = JSON.stringify([rows, all.length, finals, model.runs.map((r) => [r.runId, model.runLabel(r)])]);
   if (key === settingsShown) return;
   settingsShown = key;
   settingsBody.textContent = '';
@@ -545,7 +679,7 @@ function renderSettings(): void {
   const colors = model.colors();
   model.runs.forEach((run, i) => {
     const th = document.createElement('th');
-    th.textContent = run.label;
+    th.textContent = model.runLabel(run);
     th.title = run.runId;
     th.style.borderTop = `3px solid ${colors[i]!}`;
     head.append(th);
@@ -680,13 +814,17 @@ function lineConfig(id: string): ChartConfiguration<'line', { x: number; y: numb
           labels: {
             color: t.foreground,
             boxWidth: 12,
-            // With smoothing on, the faded raw lines share their run's legend entry.
-            filter: (item, data) => (data.datasets[item.datasetIndex ?? 0] as { role?: string } | undefined)?.role !== 'raw' || !hasSmoothed(data.datasets),
+            // With smoothing on, the faded raw lines share their run's legend entry; a band's edges
+            // and its seeds share the group's centre line's.
+            filter: (item, data) => {
+              const role = (data.datasets[item.datasetIndex ?? 0] as { role?: string } | undefined)?.role;
+              return role === 'raw' ? !hasSmoothed(data.datasets) : role !== 'band-lower' && role !== 'band-upper' && role !== 'seed';
+            },
           },
         },
         tooltip: {
           callbacks: {
-            title: (items: TooltipItem<'line'>[]) => (items[0] ? (xAxis === 'time' ? `t = ${formatNumber(items[0].parsed.x ?? undefined)} s` : `iteration ${items[0].parsed.x}`) : ''),
+            title: (items: TooltipItem<'line'>[]) => (items[0] ? xTooltip(items[0].parsed.x ?? undefined) : ''),
             label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${formatChartValue(id, item.parsed.y ?? undefined)}`,
           },
         },
@@ -716,7 +854,14 @@ function barConfig(): ChartConfiguration<'bar', number[], string> {
 }
 
 function xAxisTitle(): string {
-  return xAxis === 'time' ? 'wall time (s since the first record)' : 'outer iteration';
+  return X_AXES.find((a) => a.key === xAxis)?.label ?? xAxis;
+}
+
+/** The x of a tooltip: `iteration 12`, `t = 1.5 s`, `oracle calls: 240`. */
+function xTooltip(x: number | undefined): string {
+  if (xAxis === 'iteration') return `iteration ${x}`;
+  if (xAxis === 'time') return `t = ${formatNumber(x)} s`;
+  return `${X_AXES.find((a) => a.key === xAxis)?.short ?? xAxis}: ${formatNumber(x)}`;
 }
 
 /** Tick labels with the digits the axis step needs (tickFormat.ts): a narrow range must not read "1.5" on every tick. */
@@ -732,6 +877,57 @@ function drawCard(card: Card, data: ChartData): void {
   if (data.kind === 'line') drawLine(card, data);
   else drawBar(card, data);
   card.chart.update('none');
+  markBandProbe(card);
+}
+
+/**
+ * After a draw, `data-band-probe="x,yTop,yBottom"` on the canvas of a chart with a band (CSS pixels
+ * from the canvas's top left): a column in the middle half of its first band where the band is
+ * widest, and the band's top and bottom there, inside the plot area. `data-band-center` is the
+ * centre line's y at that x and `data-band-fill` the fill colour, so a test can read pixels strictly
+ * inside the band, away from the line. Removed when the chart has no band in view.
+ */
+function markBandProbe(card: Card): void {
+  const probe = card.kind === 'line' ? bandProbe(card.chart as Chart<'line', { x: number; y: number }[]>) : undefined;
+  if (!probe) {
+    delete card.canvas.dataset.bandProbe;
+    delete card.canvas.dataset.bandCenter;
+    delete card.canvas.dataset.bandFill;
+    return;
+  }
+  const r1 = (v: number): string => String(Math.round(v * 10) / 10);
+  card.canvas.dataset.bandProbe = `${r1(probe.x)},${r1(probe.top)},${r1(probe.bottom)}`;
+  if (probe.center !== undefined) card.canvas.dataset.bandCenter = r1(probe.center);
+  else delete card.canvas.dataset.bandCenter;
+  card.canvas.dataset.bandFill = probe.fill;
+}
+
+function bandProbe(chart: Chart<'line', { x: number; y: number }[]>): { x: number; top: number; bottom: number; center?: number; fill: string } | undefined {
+  const datasets = chart.data.datasets as (ChartDataset<'line', { x: number; y: number }[]> & { role?: string })[];
+  const i = datasets.findIndex((d) => d.role === 'band-lower');
+  const lower = datasets[i];
+  const upper = datasets[i + 1];
+  if (!lower || !upper || upper.role !== 'band-upper' || lower.data.length === 0) return undefined;
+  const centre = datasets.find((d, k) => k > i && d.role === 'center');
+  const area = chart.chartArea;
+  const xs = chart.scales.x!;
+  const ys = chart.scales.y!;
+  const n = lower.data.length;
+  let best: { x: number; top: number; bottom: number; dataX: number } | undefined;
+  for (let k = Math.floor(n / 4); k <= Math.min(n - 1, Math.ceil((3 * n) / 4)); k++) {
+    const lo = lower.data[k]!;
+    const up = upper.data[k];
+    if (!up || up.x !== lo.x) continue;
+    const x = xs.getPixelForValue(lo.x);
+    if (!(x > area.left && x < area.right)) continue;
+    const top = Math.max(area.top, ys.getPixelForValue(up.y));
+    const bottom = Math.min(area.bottom, ys.getPixelForValue(lo.y));
+    if (!Number.isFinite(top) || !Number.isFinite(bottom)) continue;
+    if (!best || bottom - top > best.bottom - best.top) best = { x, top, bottom, dataX: lo.x };
+  }
+  if (!best) return undefined;
+  const c = centre?.data.find((p) => p.x === best.dataX);
+  return { x: best.x, top: best.top, bottom: best.bottom, ...(c ? { center: ys.getPixelForValue(c.y) } : {}), fill: String(upper.backgroundColor) };
 }
 
 function drawLine(card: Card, data: LineChartData): void {
@@ -742,6 +938,18 @@ function drawLine(card: Card, data: LineChartData): void {
     // A baseline is a constant of the problem: a thin dashed line without points.
     if (d.role === 'baseline') {
       return { label: d.label, role: d.role, data: d.points, borderColor: d.color, backgroundColor: d.color, borderWidth: 1.25, borderDash: [6, 4], pointRadius: 0, pointHoverRadius: 0, tension: 0 };
+    }
+    // A band's edges are not drawn; the upper one fills down to the lower one, the dataset before it.
+    if (d.role === 'band-lower' || d.role === 'band-upper') {
+      const fill = withAlpha(d.color, BAND_ALPHA);
+      return { label: d.label, role: d.role, data: d.points, borderColor: fill, backgroundColor: fill, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, tension: 0, fill: d.role === 'band-upper' ? '-1' : false };
+    }
+    if (d.role === 'seed') {
+      const faint = withAlpha(d.color, 0.35);
+      return { label: d.label, role: d.role, data: d.points, borderColor: faint, backgroundColor: faint, borderWidth: 0.75, pointRadius: 0, pointHoverRadius: 2, tension: 0 };
+    }
+    if (d.role === 'center') {
+      return { label: d.label, role: d.role, data: d.points, borderColor: d.color, backgroundColor: d.color, borderWidth: 2, pointRadius: 0, pointHoverRadius: 3, tension: 0 };
     }
     const faded = smoothed && d.role === 'raw';
     return {
@@ -829,8 +1037,8 @@ function attachZoom(card: Card): void {
     const a = scale.getValueForPixel(Math.min(d.startX, x));
     const b = scale.getValueForPixel(Math.max(d.startX, x));
     if (a === undefined || b === undefined || !(b > a)) return;
-    // Iterations are whole numbers; a wide range snaps to them so the axis ends read cleanly.
-    const range: [number, number] = xAxis === 'iteration' && b - a >= 10 ? [Math.floor(a), Math.ceil(b)] : [a, b];
+    // Iterations and evaluation counts are whole numbers; a wide range snaps to them so the axis ends read cleanly.
+    const range: [number, number] = xAxis !== 'time' && b - a >= 10 ? [Math.floor(a), Math.ceil(b)] : [a, b];
     setView(card.id, { xRange: range });
   });
   card.canvas.addEventListener('dblclick', () => setView(card.id, { xRange: undefined }));
@@ -883,6 +1091,7 @@ function svgOf(card: Card): string {
       .map((tick, i) => ({ pos: horizontal ? scale.getPixelForTick(i) : scale.getPixelForTick(i), label: Array.isArray(tick.label) ? tick.label.join(' ') : String(tick.label ?? '') }))
       .filter((tick) => tick.label !== '');
   const lines: SvgLine[] = [];
+  const areas: SvgArea[] = [];
   const bars: SvgBar[] = [];
   const legend: { label: string; color: string }[] = [];
   chart.data.datasets.forEach((ds, i) => {
@@ -890,12 +1099,18 @@ function svgOf(card: Card): string {
     const color = String(ds.borderColor ?? ds.backgroundColor ?? t.foreground);
     const role = (ds as { role?: string }).role;
     if (card.kind === 'line') {
-      const pts = (ds.data as { x: number; y: number }[])
-        .map((p): [number, number] => [xScale.getPixelForValue(p.x), yScale.getPixelForValue(p.y)])
-        .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+      const pixels = (data: unknown): [number, number][] =>
+        (data as { x: number; y: number }[]).map((p): [number, number] => [xScale.getPixelForValue(p.x), yScale.getPixelForValue(p.y)]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+      // A band is one polygon between its edges (the upper edge's dataset follows the lower's).
+      if (role === 'band-lower') return;
+      if (role === 'band-upper') {
+        areas.push({ label: String(ds.label ?? ''), color: String(ds.backgroundColor), opacity: 1, upper: pixels(ds.data), lower: pixels(chart.data.datasets[i - 1]?.data ?? []) });
+        return;
+      }
+      const pts = pixels(ds.data);
       const dash = (ds as { borderDash?: number[] }).borderDash;
       lines.push({ label: String(ds.label ?? ''), color, width: Number(ds.borderWidth ?? 1.5), opacity: 1, points: pts, ...(dash && dash.length > 0 ? { dash } : {}) });
-      if (role !== 'raw' || !hasSmoothed(chart.data.datasets)) legend.push({ label: String(ds.label ?? ''), color });
+      if (role === 'raw' ? !hasSmoothed(chart.data.datasets) : role !== 'seed') legend.push({ label: String(ds.label ?? ''), color });
     } else {
       for (const element of meta.data) {
         const e = element as unknown as { x: number; y: number; base: number; width: number };
@@ -917,6 +1132,7 @@ function svgOf(card: Card): string {
     xLabel: String(xTitle),
     yLabel: String(yTitle),
     lines,
+    areas,
     bars,
     legend,
     foreground: t.foreground,

@@ -3,14 +3,18 @@
 // summary table. No DOM and no node, so plain Node unit tests call it (test/unit/webview/); main.ts
 // only draws what this module computes (STYLE §5). Which metrics get a chart, and their titles, is
 // src/protocol/metricCatalog.ts (shared with the report); number formats are src/common/format.ts.
+import { bandOf, type BandPoint, type BandStat } from '../src/common/bands';
 import { formatBytes, formatNumber } from '../src/common/format';
-import type { IterationRecord, RunStatus, RunSummary } from '../src/protocol/metrics';
+import { isFinished, type IterationRecord, type RunStatus, type RunSummary } from '../src/protocol/metrics';
 import { baselineColor, baselineLabel, baselinesFor, decimateRange, evalMetricNames, flatLine, formatEvalValue, isBaseline, isEvalMetric, runColors, statNumber } from '../src/protocol/chartData';
 import type { Point } from '../src/protocol/chartData';
 import { CHART_SECTIONS, evalTitle, KSTAR_HISTOGRAM_TITLE, KSTAR_STAT, metricDef, METRICS, orderStatKeys, statLogScale, statShownFor, statTitleInWords, type ChartSection, type MetricUnit } from '../src/protocol/metricCatalog';
 import type { RunSettings } from '../src/protocol/runSettings';
 import type { ChartDefaults, CheckView, RunView, SnapshotMessage, StatusMessage } from '../src/protocol/webview';
+import { isXAxisKey, xOf, type XAxisKey } from '../src/protocol/xAxis';
 import { toleranceMeasure, type ToleranceMeasure } from './runDetails';
+import { groupRuns, SEED_KEY, type SeedGroup } from './seedGroups';
+import { defaultTarget, targetMeasure, targetRow, type SeedCurves, type TargetMeasure, type TargetRow } from './targetTable';
 
 export type { Point } from '../src/protocol/chartData';
 export { decimateRange, statNumber } from '../src/protocol/chartData';
@@ -33,8 +37,27 @@ export const STAT_PREFIX = 'stat:';
 /** Chart id of the k* histogram. */
 export const KSTAR_HISTOGRAM = `hist:${KSTAR_STAT}`;
 
-/** What the charts' x axis counts: outer iterations, or seconds of wall time since the run's first record. */
-export type XAxis = 'iteration' | 'time';
+/** Grid points of a band (bandOf's `points`): enough for a smooth line, few enough to redraw often. */
+export const BAND_POINTS = 200;
+
+/** How groups of seeds are drawn: the statistic of the band, and whether each seed is drawn thin too. */
+export interface BandView {
+  readonly stat: BandStat;
+  readonly showSeeds: boolean;
+}
+
+/** The x axes a record gives a value for by itself (the iteration is the series' own x). */
+type RecordedAxis = 'time' | 'gradientEvals' | 'hvpEvals';
+
+/**
+ * A series moved onto another x axis, extended as the source grows: `consumed` source points read so
+ * far, `cursor` the index into the run's records of the last one found (both advance in iteration order).
+ */
+interface AxisSeries {
+  consumed: number;
+  cursor: number;
+  readonly points: Point[];
+}
 
 /** The word the panel shows for a run's status: `deleted` for a run the store no longer has. */
 export function statusWord(run: Pick<RunState, 'status' | 'missing'>): string {
@@ -80,10 +103,14 @@ export interface RunState {
   readonly kStar: Map<number, number>;
   /** EMA of each series for the current smoothing weight, extended as records arrive. */
   readonly smoothed: Map<string, SmoothedSeries>;
-  /** Seconds since the first record's `time`, by iteration (records with a time only). */
-  readonly seconds: Map<number, number>;
-  /** Raw series with x in seconds (see {@link wallTimeX}), extended as records arrive. */
-  readonly timed: Map<string, Point[]>;
+  /** The `time` of the run's first record; undefined when it had none (the run then stays on iterations on a wall-time axis, as {@link wallTimeX}). */
+  t0?: number;
+  /** The iteration of each record, in order (the index into {@link axisX}). */
+  readonly recordIterations: number[];
+  /** Per recorded axis, each record's x (seconds since {@link t0}; cumulative gradient and HVP counts), NaN when unknown. */
+  readonly axisX: Readonly<Record<RecordedAxis, number[]>>;
+  /** Raw series on x axes other than the iteration, by `<axis>:<series id>`, extended as records arrive. */
+  readonly onAxis: Map<string, AxisSeries>;
 }
 
 /** A cached EMA: its weight, running state and points so far. */
@@ -92,8 +119,8 @@ interface SmoothedSeries {
   s: number;
   debias: number;
   readonly points: Point[];
-  /** The same points with x in seconds. */
-  readonly timed: Point[];
+  /** The same points on other x axes. */
+  readonly onAxis: Map<XAxisKey, AxisSeries>;
 }
 
 /** How one chart is shown (persisted in the webview state). */
@@ -111,9 +138,13 @@ export interface LineDataset {
   readonly color: string;
   /**
    * `raw` is the measured line; `smoothed` its EMA, drawn over a faded raw line; `baseline` a flat
-   * dashed reference line (a `baseline.*` eval) over the plotted iterations.
+   * dashed reference line (a `baseline.*` eval) over the plotted iterations. A group of seeds
+   * (seedGroups.ts) draws `band-lower` and `band-upper` (the band's edges, filled between, in that
+   * order), `center` (its median or mean) and, when asked, each seed thin as `seed`.
    */
-  readonly role: 'raw' | 'smoothed' | 'baseline';
+  readonly role: 'raw' | 'smoothed' | 'baseline' | 'band-lower' | 'band-upper' | 'center' | 'seed';
+  /** The group of seeds a band dataset belongs to (its id, SeedGroup.id). */
+  readonly groupId?: string;
   readonly points: Point[];
   /** Points in range before decimation. */
   readonly rawLength: number;
@@ -200,6 +231,10 @@ export class PanelModel {
   title = '';
   chartDefaults: ChartDefaults = DEFAULT_CHART_DEFAULTS;
   runs: RunState[] = [];
+  /** The groups of seeds, computed once per snapshot (settings come only with a snapshot). */
+  private groupCache: SeedGroup[] | undefined;
+  /** Each band by `<chart>\0<group>`, with what it was computed from: recomputed only when that changed. */
+  private readonly bandCache = new Map<string, { sig: string; band: BandPoint[] }>();
 
   /** Replaces everything with a snapshot (after `ready`, or when a queued run of the panel started). */
   applySnapshot(msg: Pick<SnapshotMessage, 'title' | 'runs' | 'chartDefaults'>): void {
@@ -211,6 +246,8 @@ export class PanelModel {
       addBaselines(state, view.summary?.evals);
       return state;
     });
+    this.groupCache = undefined;
+    this.bandCache.clear();
   }
 
   /** Adds records to a run; records at or before its last iteration are ignored. True if any was new. */
@@ -237,9 +274,28 @@ export class PanelModel {
     return this.runs.find((r) => r.runId === runId);
   }
 
-  /** Each run's colour, in run order: its method's fixed colour, shaded per run of the same method (chartData.runColors). */
+  /**
+   * Each run's colour, in run order: its group's (seedGroups.ts: the method's fixed colour, shaded per
+   * group of the same method), so the seeds of a group share it; with no two runs in one group this
+   * is chartData.runColors.
+   */
   colors(): string[] {
-    return runColors(this.runs);
+    const byRun = new Map<string, string>();
+    for (const g of this.groups()) for (const id of g.runIds) byRun.set(id, g.color);
+    return this.runs.map((r) => byRun.get(r.runId)!);
+  }
+
+  /** A run's label in the run list and the tables: with its seed when it is one seed of a group (`rhg · seed 1`), so the rows tell apart. */
+  runLabel(run: Pick<RunState, 'runId' | 'label' | 'settings'>): string {
+    const seed = run.settings?.[SEED_KEY];
+    const group = this.groups().find((g) => g.runIds.includes(run.runId));
+    return seed !== undefined && group !== undefined && group.runIds.length > 1 ? `${run.label} · seed ${String(seed)}` : run.label;
+  }
+
+  /** The runs grouped by settings except the seed (seedGroups.ts), ordered by their first run. */
+  groups(): SeedGroup[] {
+    this.groupCache ??= groupRuns(this.runs);
+    return this.groupCache;
   }
 
   /** The colour of run `runId` (the first palette colour for an unknown run). */
@@ -301,32 +357,91 @@ export class PanelModel {
     return ids;
   }
 
-  /** The data of chart `id` as shown with `view`; undefined for an unknown or empty chart. */
-  chart(id: string, view: ChartView, smoothing: number = this.chartDefaults.smoothing, maxPoints: number = this.chartDefaults.maxPointsPerSeries, xAxis: XAxis = 'iteration'): ChartData | undefined {
+  /**
+   * The data of chart `id` as shown with `view` against `xAxis`; undefined for an unknown or empty chart.
+   * With `band`, a group of two or more seeds (seedGroups.ts) is drawn as its band (see
+   * {@link bandDatasets}); without, or for a lone run, each run is a line as it always was.
+   */
+  chart(id: string, view: ChartView, smoothing: number = this.chartDefaults.smoothing, maxPoints: number = this.chartDefaults.maxPointsPerSeries, xAxis: XAxisKey = 'iteration', band?: BandView): ChartData | undefined {
     if (id === KSTAR_HISTOGRAM) return this.kStarHistogram();
     const def = seriesDef(id);
     if (!def) return undefined;
     const datasets: LineDataset[] = [];
     const keep = axisFilter(view.logX, view.logY);
     const colors = this.colors();
-    this.runs.forEach((run, index) => {
+    // No copies of the (up to 10^5-point) series: the range is an index window, the log-axis
+    // filter is applied while decimating, and the EMA is cached and extended as records arrive.
+    const shown = (points: readonly Point[]): { points: Point[]; rawLength: number } => {
+      const [lo, hi] = rangeIndices(points, view.xRange);
+      const d = decimateRange(points, lo, hi, maxPoints, keep);
+      return { points: d.points, rawLength: d.count };
+    };
+    const lines = (run: RunState, color: string): void => {
       const series = run.series.get(id);
       if (!series || series.length === 0) return;
-      const raw = xAxis === 'time' ? timedSeries(run, id, series) : series;
-      const color = colors[index]!;
-      // No copies of the (up to 10^5-point) series: the range is an index window, the log-axis
-      // filter is applied while decimating, and the EMA is cached and extended as records arrive.
-      const shown = (points: readonly Point[]): { points: Point[]; rawLength: number } => {
-        const [lo, hi] = rangeIndices(points, view.xRange);
-        const d = decimateRange(points, lo, hi, maxPoints, keep);
-        return { points: d.points, rawLength: d.count };
-      };
-      datasets.push({ runId: run.runId, label: run.label, color, role: 'raw', ...shown(raw) });
+      datasets.push({ runId: run.runId, label: run.label, color, role: 'raw', ...shown(axisSeries(run, id, series, xAxis)) });
       if (smoothing > 0) datasets.push({ runId: run.runId, label: run.label, color, role: 'smoothed', ...shown(smoothedSeries(run, id, smoothing, xAxis)) });
-    });
+    };
+    if (!band) {
+      this.runs.forEach((run, index) => lines(run, colors[index]!));
+    } else {
+      for (const group of this.groups()) {
+        const members = group.runIds.map((runId) => this.run(runId)!);
+        if (group.runIds.length < 2) lines(members[0]!, group.color);
+        else datasets.push(...this.bandDatasets(id, group, members, view, smoothing, xAxis, band, shown));
+      }
+    }
     if (datasets.length === 0) return undefined;
     if (id.startsWith(EVAL_PREFIX)) datasets.push(...this.baselineDatasets(id.slice(EVAL_PREFIX.length), datasets, keep));
     return { kind: 'line', id, title: def.title, yLabel: def.yLabel, datasets };
+  }
+
+  /**
+   * The datasets of a group of seeds on chart `id`: the band's lower and upper edge (filled between),
+   * its centre line, and each seed thin when `band.showSeeds`. The band is bandOf's (src/common/bands.ts)
+   * over the seeds' curves (smoothed first when smoothing is on) on `xAxis`, within the zoomed range;
+   * a finished seed holds its last value, a running one does not. It is recomputed only when a curve
+   * grew, a status, the axis, the range, the statistic or the smoothing changed, so streaming records
+   * cost one band per throttled redraw. On a log y axis, grid points whose lower edge (or centre) is
+   * not positive are left out of the band (or the line).
+   */
+  private bandDatasets(
+    id: string,
+    group: SeedGroup,
+    members: readonly RunState[],
+    view: ChartView,
+    smoothing: number,
+    xAxis: XAxisKey,
+    band: BandView,
+    shown: (points: readonly Point[]) => { points: Point[]; rawLength: number },
+  ): LineDataset[] {
+    const withData = members.filter((run) => (run.series.get(id)?.length ?? 0) > 0);
+    if (withData.length === 0) return [];
+    const curves = withData.map((run) => sliceRange(smoothing > 0 ? smoothedSeries(run, id, smoothing, xAxis) : axisSeries(run, id, run.series.get(id)!, xAxis), view.xRange));
+    const hold = withData.map((run) => isFinished(run.status));
+    const sig = JSON.stringify([xAxis, band.stat, view.logX, view.xRange ?? null, smoothing, withData.map((r) => r.runId), curves.map((c) => c.length), hold]);
+    const key = `${id}\0${group.id}`;
+    let cached = this.bandCache.get(key);
+    if (!cached || cached.sig !== sig) {
+      cached = { sig, band: bandOf(curves, { stat: band.stat, logX: view.logX, hold, points: BAND_POINTS }) };
+      this.bandCache.set(key, cached);
+    }
+    const inBand = cached.band.filter((p) => !view.logY || p.lower > 0);
+    const centre = cached.band.filter((p) => !view.logY || p.center > 0).map((p) => ({ x: p.x, y: p.center }));
+    const n = group.runIds.length;
+    const common = { runId: group.id, groupId: group.id, color: group.color };
+    const out: LineDataset[] = [
+      { ...common, label: `${group.label} · ${band.stat === 'median' ? '20–80%' : '95% CI'}`, role: 'band-lower', points: inBand.map((p) => ({ x: p.x, y: p.lower })), rawLength: inBand.length },
+      { ...common, label: `${group.label} · ${band.stat === 'median' ? '20–80%' : '95% CI'}`, role: 'band-upper', points: inBand.map((p) => ({ x: p.x, y: p.upper })), rawLength: inBand.length },
+      { ...common, label: `${group.label} · ${band.stat} of ${n} seeds`, role: 'center', points: centre, rawLength: centre.length },
+    ];
+    if (band.showSeeds) {
+      for (const run of withData) {
+        const seed = run.settings?.[SEED_KEY];
+        out.push({ ...common, runId: run.runId, label: seed !== undefined ? `${group.label} · seed ${String(seed)}` : run.label, role: 'seed', ...shown(axisSeries(run, id, run.series.get(id)!, xAxis)) });
+      }
+    }
+    return out;
   }
 
   /**
@@ -374,6 +489,36 @@ export class PanelModel {
     return run ? progressOf(run, now) : undefined;
   }
 
+  /** What the "to reach target" table measures: ‖x − x*‖ when every run with records has it, else F. */
+  targetMeasure(): TargetMeasure {
+    return targetMeasure(this.runs.filter((r) => r.count > 0).map((r) => (r.series.get('upperDistance')?.length ?? 0) > 0));
+  }
+
+  /** The target the table starts with: the runs' `tolerance` setting when they have one, else 1e-2. */
+  defaultTarget(): number {
+    return defaultTarget(this.runs.map((r) => r.settings?.tolerance));
+  }
+
+  /**
+   * One row per group of seeds: the seconds and oracle calls at which each seed's {@link targetMeasure}
+   * first fell to `target` (firstReach on its curve against wall time and against oracle calls), their
+   * median over the seeds that reached it, and how many did. A run without record times has no time.
+   */
+  targetRows(target: number): TargetRow[] {
+    const measure = this.targetMeasure();
+    return this.groups().map((g) =>
+      targetRow(
+        g,
+        g.runIds.map((runId): SeedCurves => {
+          const run = this.run(runId)!;
+          const series = run.series.get(measure) ?? [];
+          return { time: run.t0 === undefined ? [] : axisSeries(run, measure, series, 'time'), oracleCalls: axisSeries(run, measure, series, 'oracleCalls') };
+        }),
+        target,
+      ),
+    );
+  }
+
   /** The summary table: final F, distance, iterations to tolerance, time per iteration, peak memory, check. */
   summaryRows(): SummaryRow[] {
     const colors = this.colors();
@@ -384,7 +529,7 @@ export class PanelModel {
       const peakBytes = s?.peakBytes ?? (r.count > 0 ? r.peakBytes : undefined);
       return {
         runId: r.runId,
-        label: r.label,
+        label: this.runLabel(r),
         color: colors[index]!,
         status: r.status,
         ...(r.message !== undefined ? { message: r.message } : {}),
@@ -461,8 +606,9 @@ function newRunState(view: RunView): RunState {
     series: new Map(),
     kStar: new Map(),
     smoothed: new Map(),
-    seconds: new Map(),
-    timed: new Map(),
+    recordIterations: [],
+    axisX: { time: [], gradientEvals: [], hvpEvals: [] },
+    onAxis: new Map(),
   };
 }
 
@@ -503,31 +649,66 @@ export function wallTimeX(records: readonly Pick<IterationRecord, 'iteration' | 
   return records.map((r) => (t0 !== undefined && r.time !== undefined ? (r.time - t0) / 1000 : r.iteration));
 }
 
-/** A run's series `id` with x in seconds ({@link wallTimeX}), cached and extended as records arrive. */
-function timedSeries(run: RunState, id: string, source: readonly Point[]): readonly Point[] {
-  let cache = run.timed.get(id);
-  if (!cache) {
-    cache = [];
-    run.timed.set(id, cache);
-  }
-  extendTimed(run, source, cache);
-  return cache;
+/**
+ * The x of a run's iteration on `axis`: the iteration itself; seconds since the run's first record (a
+ * run whose first record has no time stays on iterations, as {@link wallTimeX}); the cumulative
+ * gradient or HVP count, or both together for oracle calls. Undefined when the record cannot say.
+ */
+export function xAt(run: Pick<RunState, 't0' | 'recordIterations' | 'axisX'>, axis: XAxisKey, iteration: number): number | undefined {
+  if (axis === 'iteration') return iteration;
+  const index = lowerBoundOf(run.recordIterations, iteration);
+  return run.recordIterations[index] === iteration ? xOfRecord(run, axis, index, iteration) : undefined;
 }
 
-function extendTimed(run: RunState, source: readonly Point[], out: Point[]): void {
-  for (let i = out.length; i < source.length; i++) {
-    const p = source[i]!;
-    out.push({ x: run.seconds.get(p.x) ?? p.x, y: p.y });
+/** The x of the run's record at `index` (of iteration `iteration`) on a non-iteration axis. */
+function xOfRecord(run: Pick<RunState, 't0' | 'axisX'>, axis: Exclude<XAxisKey, 'iteration'>, index: number, iteration: number): number | undefined {
+  const x = axis === 'oracleCalls' ? run.axisX.gradientEvals[index]! + run.axisX.hvpEvals[index]! : axis === 'time' && run.t0 === undefined ? iteration : run.axisX[axis][index]!;
+  return Number.isNaN(x) ? undefined : x;
+}
+
+function lowerBoundOf(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
+
+/** A run's series `id` (x = iteration) on `axis`, cached and extended as records arrive; points whose x is unknown are left out. */
+function axisSeries(run: RunState, id: string, source: readonly Point[], axis: XAxisKey): readonly Point[] {
+  if (axis === 'iteration') return source;
+  const key = `${axis}:${id}`;
+  let cache = run.onAxis.get(key);
+  if (!cache) {
+    cache = { consumed: 0, cursor: 0, points: [] };
+    run.onAxis.set(key, cache);
+  }
+  return extendOnAxis(run, source, cache, axis);
+}
+
+// The series' points and the run's records both come in iteration order: one cursor walks the records, no lookups.
+function extendOnAxis(run: RunState, source: readonly Point[], cache: AxisSeries, axis: Exclude<XAxisKey, 'iteration'>): Point[] {
+  const iterations = run.recordIterations;
+  for (; cache.consumed < source.length; cache.consumed++) {
+    const p = source[cache.consumed]!;
+    while (cache.cursor < iterations.length && iterations[cache.cursor]! < p.x) cache.cursor++;
+    if (iterations[cache.cursor] !== p.x) continue;
+    const x = xOfRecord(run, axis, cache.cursor, p.x);
+    if (x !== undefined) cache.points.push({ x, y: p.y });
+  }
+  return cache.points;
 }
 
 /** The EMA of a run's series at `weight` (same rule as {@link smoothEma}), computed once and extended. */
-function smoothedSeries(run: RunState, id: string, weight: number, xAxis: XAxis = 'iteration'): readonly Point[] {
+function smoothedSeries(run: RunState, id: string, weight: number, xAxis: XAxisKey = 'iteration'): readonly Point[] {
   const raw = run.series.get(id) ?? [];
   const a = Math.min(weight, 0.999);
   let cache = run.smoothed.get(id);
   if (!cache || cache.weight !== a) {
-    cache = { weight: a, s: 0, debias: 0, points: [], timed: [] };
+    cache = { weight: a, s: 0, debias: 0, points: [], onAxis: new Map() };
     run.smoothed.set(id, cache);
   }
   for (let i = cache.points.length; i < raw.length; i++) {
@@ -537,8 +718,12 @@ function smoothedSeries(run: RunState, id: string, weight: number, xAxis: XAxis 
     cache.points.push({ x: p.x, y: cache.s / cache.debias });
   }
   if (xAxis === 'iteration') return cache.points;
-  extendTimed(run, cache.points, cache.timed);
-  return cache.timed;
+  let onAxis = cache.onAxis.get(xAxis);
+  if (!onAxis) {
+    onAxis = { consumed: 0, cursor: 0, points: [] };
+    cache.onAxis.set(xAxis, onAxis);
+  }
+  return extendOnAxis(run, cache.points, onAxis, xAxis);
 }
 
 /** Appends records in iteration order, skipping ones already seen; returns how many were new. */
@@ -550,8 +735,9 @@ function appendRecords(run: RunState, records: readonly IterationRecord[]): numb
     run.lastRecord = r;
     if (r.time !== undefined) run.firstTimed ??= { iteration: r.iteration, time: r.time };
     // Wall time counts from the run's first record (wallTimeX): a run whose first record has no time stays on iterations.
-    if (r.time !== undefined && run.count === 0) run.seconds.set(r.iteration, 0);
-    else if (r.time !== undefined && run.seconds.size > 0) run.seconds.set(r.iteration, (r.time - run.firstTimed!.time) / 1000);
+    if (run.count === 0) run.t0 = r.time;
+    run.recordIterations.push(r.iteration);
+    for (const axis of ['time', 'gradientEvals', 'hvpEvals'] as const) run.axisX[axis].push(xOf(axis, r, run.t0) ?? Number.NaN);
     run.count++;
     added++;
     run.msSum += r.forwardMs + r.backwardMs;
@@ -704,8 +890,16 @@ export interface PersistedState {
   readonly smoothing?: number;
   /** Hypergradient checks by run id, for checks the store does not have (older runs); a stored check.json wins. */
   readonly checks?: Readonly<Record<string, CheckView>>;
-  /** The charts' x axis. */
-  readonly xAxis?: XAxis;
+  /** The charts' x axis (older panels saved only `iteration` or `time`, which read back as they were). */
+  readonly xAxis?: XAxisKey;
+  /** The panel's "log x" checkbox: every line chart's x axis logarithmic (each chart's own button can still change it). */
+  readonly logX?: boolean;
+  /** What a group of seeds draws: the median with its 20–80% band, or the mean ± 95% CI. */
+  readonly bandStat?: BandStat;
+  /** Whether each seed of a group is also drawn, thin and faint. */
+  readonly showSeeds?: boolean;
+  /** The "to reach target" table's target, once the user typed one. */
+  readonly target?: number;
   /** Whether constant charts are folded into one line each (default on). */
   readonly hideConstant?: boolean;
   /** Whether the settings table lists only the settings that differ. */
@@ -735,7 +929,11 @@ export function readPersistedState(value: unknown): PersistedState | undefined {
     charts,
     ...(typeof v.smoothing === 'number' && Number.isFinite(v.smoothing) ? { smoothing: v.smoothing } : {}),
     ...(checks ? { checks } : {}),
-    ...(v.xAxis === 'iteration' || v.xAxis === 'time' ? { xAxis: v.xAxis } : {}),
+    ...(isXAxisKey(v.xAxis) ? { xAxis: v.xAxis } : {}),
+    ...(typeof v.logX === 'boolean' ? { logX: v.logX } : {}),
+    ...(v.bandStat === 'median' || v.bandStat === 'mean' ? { bandStat: v.bandStat } : {}),
+    ...(typeof v.showSeeds === 'boolean' ? { showSeeds: v.showSeeds } : {}),
+    ...(typeof v.target === 'number' && Number.isFinite(v.target) ? { target: v.target } : {}),
     ...(typeof v.hideConstant === 'boolean' ? { hideConstant: v.hideConstant } : {}),
     ...(typeof v.onlyDifferingSettings === 'boolean' ? { onlyDifferingSettings: v.onlyDifferingSettings } : {}),
     ...(Array.isArray(v.collapsed) ? { collapsed: v.collapsed.filter((c): c is string => typeof c === 'string') } : {}),

@@ -19,6 +19,15 @@ export interface SvgLine {
   readonly points: readonly (readonly [number, number])[];
 }
 
+/** A filled band between two edges in pixel coordinates (a group of seeds' 20–80% or 95% CI), both edges in x order. */
+export interface SvgArea {
+  readonly label: string;
+  readonly color: string;
+  readonly opacity: number;
+  readonly upper: readonly (readonly [number, number])[];
+  readonly lower: readonly (readonly [number, number])[];
+}
+
 /** A bar in pixel coordinates. */
 export interface SvgBar {
   readonly color: string;
@@ -40,6 +49,8 @@ export interface SvgChart {
   readonly xLabel: string;
   readonly yLabel: string;
   readonly lines: readonly SvgLine[];
+  /** Bands, drawn under the lines. */
+  readonly areas?: readonly SvgArea[];
   readonly bars: readonly SvgBar[];
   readonly legend: readonly { readonly label: string; readonly color: string }[];
   readonly foreground: string;
@@ -79,6 +90,12 @@ export function renderSvg(c: SvgChart): string {
   parts.push(`<defs><clipPath id="plot"><rect x="${r(left)}" y="${r(top)}" width="${r(right - left)}" height="${r(bottom - top)}"/></clipPath></defs>`);
   parts.push('<g clip-path="url(#plot)">');
   for (const b of c.bars) parts.push(`<rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.width)}" height="${r(b.height)}" fill="${esc(b.color)}"/>`);
+  for (const a of c.areas ?? []) {
+    if (a.upper.length === 0 || a.lower.length === 0) continue;
+    // The upper edge left to right, then the lower edge back: one closed polygon.
+    const pts = [...a.upper, ...[...a.lower].reverse()].map(([x, y]) => `${r(x)},${r(y)}`).join(' ');
+    parts.push(`<polygon fill="${esc(a.color)}" fill-opacity="${r(a.opacity)}" stroke="none" points="${pts}"><title>${esc(a.label)}</title></polygon>`);
+  }
   for (const line of c.lines) {
     if (line.points.length === 0) continue;
     const pts = line.points.map(([x, y]) => `${r(x)},${r(y)}`).join(' ');

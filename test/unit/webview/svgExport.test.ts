@@ -28,4 +28,26 @@ describe('renderSvg', () => {
     assert.match(svg, /clip-path="url\(#plot\)"/);
     assert.match(svg, /<\/svg>\n$/);
   });
+
+  it('fills a band as one polygon, the upper edge out and the lower edge back, under the lines', () => {
+    const svg = renderSvg({
+      width: 400,
+      height: 200,
+      title: 'F',
+      area: { left: 40, top: 20, right: 390, bottom: 170 },
+      xTicks: [],
+      yTicks: [],
+      xLabel: 'oracle calls',
+      yLabel: 'F',
+      lines: [{ label: 'rhg · median of 3 seeds', color: '#1f77b4', width: 2, opacity: 1, points: [[40, 80], [390, 120]] }],
+      areas: [{ label: 'rhg · 20–80%', color: 'rgba(31, 119, 180, 0.25)', opacity: 1, upper: [[40, 60], [390, 100]], lower: [[40, 90], [390, 140]] }],
+      bars: [],
+      legend: [],
+      foreground: '#333',
+      background: '#fff',
+      gridColor: '#ccc',
+    });
+    assert.match(svg, /<polygon fill="rgba\(31, 119, 180, 0.25\)" fill-opacity="1" stroke="none" points="40,60 390,100 390,140 40,90">/);
+    assert.ok(svg.indexOf('<polygon') < svg.indexOf('<polyline'), 'the band is drawn under the line');
+  });
 });
