@@ -111,5 +111,7 @@ function valueAt(curve: readonly XY[], x: number, hold: boolean, cursors: number
   cursors[i] = k;
   const a = curve[k]!;
   const b = curve[k + 1]!;
+  // On a recorded point, its own value: interpolating towards a diverged (NaN) neighbour would lose it.
+  if (x === a.x) return a.y;
   return b.x === a.x ? b.y : a.y + ((x - a.x) / (b.x - a.x)) * (b.y - a.y);
 }

@@ -46,12 +46,13 @@ export function embedJson(value: unknown): string {
 }
 
 /** Script source made safe to sit between `<script>` and `</script>`. */
-function embedScript(source: string): string {
+export function embedScript(source: string): string {
   // Inside a JS string or regex `<\/script` means the same as `</script`, but cannot close the tag.
   return source.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-const STYLE = `
+/** The report pages' style sheet (compare and sweep reports share it). */
+export const REPORT_STYLE = `
   body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 24px; color: #222; background: #fafafa; }
   h1 { font-size: 20px; margin: 0 0 4px; }
   h2 { font-size: 16px; margin: 28px 0 10px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
@@ -77,7 +78,8 @@ const STYLE = `
   .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
 `;
 
-function tableHtml(headers: readonly string[], rows: readonly (readonly string[])[], rowClass?: (i: number) => string): string {
+/** A table of escaped cells in a sideways-scrolling box; `rowClass` marks rows. */
+export function tableHtml(headers: readonly string[], rows: readonly (readonly string[])[], rowClass?: (i: number) => string): string {
   const head = `<tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
   const body = rows
     .map((row, i) => {
@@ -133,16 +135,9 @@ export function renderReportHtml(input: ReportInput, chartJs: string): string {
     .join(' &nbsp; ');
   // The raw records are the data of the page: the charts are derived (and possibly decimated) from them.
   const records = input.methods.map((m) => ({ method: m.method, status: m.status, ...(m.runId !== undefined ? { runId: m.runId } : {}), ...(m.evals ? { evals: m.evals } : {}), records: m.records }));
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>bilevel compare: ${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
+  return reportPage(
+    `bilevel compare: ${title}`,
+    `<h1>${escapeHtml(title)}</h1>
 <p class="meta">${input.preset !== undefined ? `preset ${escapeHtml(input.preset)} · ` : ''}backend ${escapeHtml(input.backend)} · ${escapeHtml(input.date)} · methods: ${legend}</p>
 <h2>Comparison</h2>
 ${comparisonHtml(input)}
@@ -157,7 +152,22 @@ ${sections.map((s) => `<h2>${sectionTitles[s]}</h2>\n<div class="charts" id="cha
 <script type="application/json" id="report-charts">${embedJson(charts)}</script>
 <script type="application/json" id="report-records">${embedJson(records)}</script>
 <script>${embedScript(chartJs)}</script>
-<script>${embedScript(REPORT_SCRIPT)}</script>
+<script>${embedScript(REPORT_SCRIPT)}</script>`,
+  );
+}
+
+/** A whole report page: the shared head and style sheet (plus `extraStyle`) around `body` (HTML). `title` is text. */
+export function reportPage(title: string, body: string, extraStyle: string = ''): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${REPORT_STYLE}${extraStyle}</style>
+</head>
+<body>
+${body}
 </body>
 </html>
 `;
@@ -168,7 +178,11 @@ ${sections.map((s) => `<h2>${sectionTitles[s]}</h2>\n<div class="charts" id="cha
  * first and renamed, so a failed write never leaves half a report under the requested name.
  */
 export function writeReport(file: string, input: ReportInput, chartJs: string = loadChartJs()): void {
-  const html = renderReportHtml(input, chartJs);
+  writeHtmlFile(file, renderReportHtml(input, chartJs));
+}
+
+/** Writes `html` to `file` (parent folders created) through a temporary file renamed into place, so a failed write leaves no half page. */
+export function writeHtmlFile(file: string, html: string): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   try {

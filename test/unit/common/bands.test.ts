@@ -50,6 +50,11 @@ describe('bandOf', () => {
     assert.deepEqual(band.map((p) => [p.x, p.n, p.center]), [[0, 1, 2], [5, 2, 3], [10, 2, 3]]);
   });
 
+  it('keeps a recorded value whose next point diverged', () => {
+    const band = bandOf([line([[0, 1], [5, 2], [10, NaN]])], { stat: 'median', points: 3 });
+    assert.deepEqual(band.map((p) => [p.x, p.center]), [[0, 1], [5, 2]]);
+  });
+
   it('spaces a log grid geometrically and skips x ≤ 0', () => {
     const band = bandOf([line([[0, 9], [1, 1], [100, 1]])], { stat: 'median', points: 3, logX: true });
     assert.deepEqual(band.map((p) => Math.round(p.x * 1e9) / 1e9), [1, 10, 100]);
