@@ -1,7 +1,7 @@
 // The outer loop (docs/methods.md §1.3): one hypergradient per outer iteration, an outer optimizer step, and a
 // metrics record. Core never logs or writes files: callers receive records and decide.
 import * as tf from '@tensorflow/tfjs-core';
-import type { FinishStatus, IterationRecord, RunSummary, StatValue } from '../protocol/metrics';
+import type { FinishStatus, IterationRecord, RunSummary, StatValue, StopReason } from '../protocol/metrics';
 import { registerSecondOrderGradients } from './autodiff/registerSecondOrderGradients';
 import { createCounters, gradY, sampleMemory } from './derivatives';
 import { addStartPath } from './methods/addStartPath';
@@ -204,6 +204,8 @@ export class Solver {
       lastLower = result.yK;
     }
     tf.dispose(tasks as tf.TensorContainer);
+    // The counters now hold this iteration's calls: when they spend the budget, this iteration is the last.
+    const last = t === this.options.iterations - 1 || this.budgetSpent;
     const scale = this.options.metaReduction === 'mean' ? 1 / tasks.length : 1;
     // Metrics average over the meta-batch; distances use the last task's y_K.
     const metricTensors = tf.tidy(() => {
@@ -222,13 +224,13 @@ export class Solver {
     tf.dispose(taskMetrics);
     // Held-out metrics at (x_t, y_K, z_t), before the update; their time is not the method's.
     const evalStart = now();
-    const evals = this.shouldEvaluate(t)
+    const evals = this.shouldEvaluate(t, last)
       ? await evaluateProblem(p, {
           x: this.x,
           y: lastLower!,
           ...(this.z ? { z: this.z } : {}),
           iteration: t,
-          final: t === this.options.iterations - 1,
+          final: last,
           seed: this.options.seed,
           lowerSteps: this.options.lowerSteps,
           lowerLr: this.options.lowerLr,
@@ -307,11 +309,22 @@ export class Solver {
     return record;
   }
 
-  /** Evaluates at every evalEvery-th iteration (0: none of them) and always at the last one. */
-  private shouldEvaluate(t: number): boolean {
+  /** Evaluates at every evalEvery-th iteration (0: none of them) and always at the last one (the budget's included). */
+  private shouldEvaluate(t: number, last: boolean): boolean {
     if (!this.problem.definition.evaluate) return false;
     const every = this.options.evalEvery;
-    return t === this.options.iterations - 1 || (every > 0 && t % every === 0);
+    return last || (every > 0 && t % every === 0);
+  }
+
+  /** Gradient + HVP evaluations so far (the oracle calls of `maxOracleCalls`). */
+  get oracleCalls(): number {
+    return this.counters.gradientEvals + this.counters.hvpEvals;
+  }
+
+  /** True once `maxOracleCalls` is set (> 0) and the oracle calls so far reach it: the run stops after this iteration. */
+  get budgetSpent(): boolean {
+    const budget = this.options.maxOracleCalls;
+    return budget > 0 && this.oracleCalls >= budget;
   }
 
   /** y_0 for this outer step: the learned z, the previous y_K (warm start), start(x), or the lower init. */
@@ -431,7 +444,8 @@ export async function runResolved(
   let message: string | undefined;
   try {
     const total = solver.options.iterations;
-    while (solver.iteration < total) {
+    // `iterations` bounds the run; a budget ends it after the first iteration whose calls reach it.
+    while (solver.iteration < total && !solver.budgetSpent) {
       if (hooks.shouldStop?.()) {
         status = 'cancelled';
         message = `cancelled after ${solver.iteration} of ${total} outer iterations`;
@@ -449,8 +463,10 @@ export async function runResolved(
       }
     }
     const summary = await solver.summary();
+    // Checked before the iteration count: a budget reached on the last allowed iteration still ended the run.
+    const stopReason: StopReason | undefined = status !== 'completed' ? undefined : solver.budgetSpent ? 'oracleBudget' : 'iterations';
     const warnings = solver.warnings();
-    return { status, ...(message ? { message } : {}), summary, warnings, options: solver.options };
+    return { status, ...(message ? { message } : {}), summary: stopReason ? { ...summary, stopReason } : summary, warnings, options: solver.options };
   } finally {
     solver.dispose();
   }

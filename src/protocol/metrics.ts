@@ -76,4 +76,9 @@ export interface RunSummary {
   readonly warnings?: readonly string[];
   /** The last evaluation's held-out metrics (`name.ci95`: 95% confidence half-width of `name`). */
   readonly evals?: Readonly<Record<string, number>>;
+  /** Why a completed run stopped; absent for a run that did not complete, and in records written before it was kept. */
+  readonly stopReason?: StopReason;
 }
+
+/** `iterations`: its outer iterations ran out; `oracleBudget`: its gradient + HVP evaluations reached `maxOracleCalls` first. */
+export type StopReason = 'iterations' | 'oracleBudget';

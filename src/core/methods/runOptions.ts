@@ -4,6 +4,14 @@ import type { OptionList, OptionSpec, OptionValues } from './options';
 /** Shared run options; problem defaults override these defaults, and user values override both. */
 export const RUN_OPTIONS = [
   { key: 'iterations', flag: 'iterations', type: 'integer', default: 200, min: 1, max: 10_000_000, description: 'Outer iterations T.' },
+  {
+    key: 'maxOracleCalls',
+    flag: 'max-oracle-calls',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    description: 'Budget of oracle calls (gradient + HVP evaluations): stop after the first outer iteration that reaches it; --iterations stays the upper bound (0: no budget). Compares methods of different cost per iteration fairly.',
+  },
   { key: 'lowerSteps', flag: 'K', type: 'integer', default: 20, min: 1, max: 100_000, description: 'Lower-level steps K per outer iteration.' },
   { key: 'lowerLr', flag: 'inner-lr', type: 'number', default: 0.1, greaterThan: 0, description: 'Lower-level step size s.' },
   { key: 'outerLr', flag: 'outer-lr', type: 'number', default: 0.1, greaterThan: 0, description: 'Upper-level step size λ.' },

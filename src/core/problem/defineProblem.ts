@@ -121,7 +121,7 @@ export interface EvaluationContext<D, T> {
   readonly data: D;
   /** Outer iteration t. */
   readonly iteration: number;
-  /** True at the run's last outer iteration (spend more on it, e.g. 500 test tasks instead of 50). */
+  /** True at the run's last outer iteration, the last of `iterations` or the one that spends `maxOracleCalls` (spend more on it, e.g. 500 test tasks instead of 50). */
   readonly final: boolean;
   /** Re-seeded identically at every evaluation, so every evaluation sees the same held-out tasks. */
   readonly rng: Rng;

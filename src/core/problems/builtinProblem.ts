@@ -16,10 +16,7 @@ export interface BuiltinProblem {
    * sampling, seeded initial weights), one phrase each; empty when nothing (the seed then only drives
    * methods' randomness, e.g. UFOM's coin, and the check's directions). `bilevel problems` lists it.
    */
-  readonly seedDependent?: readonly string[];
+  readonly seedDependent: readonly string[];
   /** Builds the problem for resolved parameters. */
   create(params: OptionRecord): ProblemDefinition<unknown, unknown>;
 }
-
-/** A family that declares what its seed drives, as every family in BUILTIN_PROBLEMS does. */
-export type ListedProblem = BuiltinProblem & { readonly seedDependent: readonly string[] };

@@ -151,6 +151,7 @@ export const fewShotDigits: BuiltinProblem = {
     { key: 'testSteps', flag: 'test-steps', type: 'integer', default: 10, min: 0, max: 100_000, description: 'GD steps of the evaluation’s adaptation (IAPTT code: 10).' },
     { key: 'testLr', flag: 'test-lr', type: 'number', default: 0.1, greaterThan: 0, description: 'Step size of the evaluation’s adaptation (IAPTT code: 0.1).' },
   ],
+  seedDependent: ['class/image split', 'the tasks drawn (classes, images)', 'initial weights (Glorot-uniform; the head zero with --head-init zero)', 'meta-test tasks'],
   create(params) {
     const settings = fewShotSettings(params);
     const { mode, hidden, testTasks, finalTestTasks } = settings;

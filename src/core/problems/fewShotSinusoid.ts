@@ -84,6 +84,7 @@ export const fewShotSinusoid: BuiltinProblem = {
       description: 'Step size of the evaluation’s adaptation, also the default inner lr (0.01 for maml as in MAML; 0.05 for head: a linear least-squares head tolerates it).',
     },
   ],
+  seedDependent: ['the tasks drawn (amplitude, phase, inputs)', 'initial weights (Glorot-uniform; the head zero with --head-init zero)', 'held-out evaluation tasks'],
   create(params) {
     const settings = fewShotSettings(params);
     const { mode, hidden, headInit, testTasks, finalTestTasks } = settings;

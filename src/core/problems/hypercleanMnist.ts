@@ -72,6 +72,7 @@ export const hypercleanMnist: BuiltinProblem = {
     },
     { key: 'dataset', flag: 'dataset', type: 'choice', choices: ['mnist'], default: 'mnist', description: 'Registered dataset (10 classes, 784 features).' },
   ],
+  seedDependent: ['train/validation/test split', 'which training labels are corrupted and to what', 'two-layer model: initial weights'],
   create(params) {
     const model = params.model as 'linear' | 'two-layer';
     const activation = params.activation as 'none' | 'relu';

@@ -1,7 +1,7 @@
 // The built-in problems, by id.
 import { resolveOptions } from '../methods/options';
 import type { ProblemDefinition } from '../problem/defineProblem';
-import type { BuiltinProblem, ListedProblem } from './builtinProblem';
+import type { BuiltinProblem } from './builtinProblem';
 import { hypercleanMnist } from './hypercleanMnist';
 import { toyLlc } from './toyLlc';
 import { toyNonconvex } from './toyNonconvex';
@@ -11,21 +11,16 @@ import { toyUfom } from './toyUfom';
 import { fewShotSinusoid } from './fewShotSinusoid';
 import { fewShotDigits } from './fewShotDigits';
 
-/** `family` with what the seed drives in it, for the families whose files do not declare it (yet). */
-function seeded(family: BuiltinProblem, seedDependent: readonly string[]): ListedProblem {
-  return { ...family, seedDependent: family.seedDependent ?? seedDependent };
-}
-
 /** Every built-in problem family, in the order `bilevel problems` lists them. */
-export const BUILTIN_PROBLEMS: readonly ListedProblem[] = [
+export const BUILTIN_PROBLEMS: readonly BuiltinProblem[] = [
   toyQuadratic,
   toyNonsingleton,
   toyNonconvex,
   toyUfom,
   toyLlc,
-  seeded(hypercleanMnist, ['train/validation/test split', 'which training labels are corrupted and to what', 'two-layer model: initial weights']),
-  seeded(fewShotSinusoid, ['the tasks drawn (amplitude, phase, inputs)', 'initial weights (Glorot-uniform; the head zero with --head-init zero)', 'held-out evaluation tasks']),
-  seeded(fewShotDigits, ['class/image split', 'the tasks drawn (classes, images)', 'initial weights (Glorot-uniform; the head zero with --head-init zero)', 'meta-test tasks']),
+  hypercleanMnist,
+  fewShotSinusoid,
+  fewShotDigits,
 ];
 
 /** Looks a family up by id; throws listing the valid ids. */

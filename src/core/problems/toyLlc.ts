@@ -1,7 +1,7 @@
 // Spec §9c: the LLC example of IA-GM(A) (IAPTT-GM seed Eq. (13)): the functions of the BDA toy (§9a)
 // at n = 100 with the paper's Table 7 settings.
 import { toyNonsingleton } from './toyNonsingleton';
-import type { ListedProblem } from './builtinProblem';
+import type { BuiltinProblem } from './builtinProblem';
 import { startParam } from './toyStart';
 
 /**
@@ -12,7 +12,7 @@ import { startParam } from './toyStart';
  * loop is slow: after 1000 iterations ‖x − e‖/‖e‖ ≈ 0.1 (float64 re-simulation), so raise
  * `--outer-lr` (0.05–0.1) to see convergence. The tolerance is 1e−2 relative (‖e‖ = √n).
  */
-export const toyLlc: ListedProblem = {
+export const toyLlc: BuiltinProblem = {
   id: 'toy-llc',
   title: 'LLC example of IA-GM(A) (IAPTT-GM Eq. 13)',
   summary: 'Spec §9c: the BDA toy at n = 100 with Table 7 settings (T = 1000, K = 20, λ = 0.005); x* = e, y* = (e, e).',

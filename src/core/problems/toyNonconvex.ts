@@ -1,7 +1,7 @@
 // Spec §9b: IAPTT-GM's Eq. (10), a non-convex lower level with many minima and box constraints.
 import * as tf from '@tensorflow/tfjs-core';
 import { defineProblem } from '../problem/defineProblem';
-import type { ListedProblem } from './builtinProblem';
+import type { BuiltinProblem } from './builtinProblem';
 import { startParam, toyInit } from './toyStart';
 import type { ToyStart } from './toyStart';
 
@@ -12,7 +12,7 @@ const X_STAR = (11 * Math.PI) / 4;
  * min_{x∈[1,10]} x + x·y s.t. y ∈ argmin_{y∈[−2,2]} −sin(x·y). Unique solution x* = 11π/4,
  * y* = −2, F* = −11π/4. Defaults are the paper's Table 4 (T = 500, K = 40, s = 0.0005, λ = 0.1).
  */
-export const toyNonconvex: ListedProblem = {
+export const toyNonconvex: BuiltinProblem = {
   id: 'toy-nonconvex',
   title: 'Non-convex lower level (IAPTT-GM Eq. 10)',
   summary: 'Spec §9b: F = x + xy, f = −sin(xy), x ∈ [1,10], y ∈ [−2,2]; x* = 11π/4, y* = −2.',

@@ -1,7 +1,7 @@
 // Spec §9a: the BDA counter-example whose lower-level solution set is not a singleton.
 import * as tf from '@tensorflow/tfjs-core';
 import { defineProblem } from '../problem/defineProblem';
-import type { ListedProblem } from './builtinProblem';
+import type { BuiltinProblem } from './builtinProblem';
 import { startParam, toyInit } from './toyStart';
 import type { ToyStart } from './toyStart';
 
@@ -12,7 +12,7 @@ const half = (t: tf.Tensor): tf.Scalar => tf.mul(0.5, tf.sum(tf.square(t)));
  * S(x) = {(x, w)}; the optimistic solution is x* = e, y* = (e, e). RHG from y_0 = 0 converges to
  * x = ½e instead (docs/methods.md §9a), and H_f = diag(I, 0) is singular, so CG must flag it.
  */
-export const toyNonsingleton: ListedProblem = {
+export const toyNonsingleton: BuiltinProblem = {
   id: 'toy-nonsingleton',
   title: 'Non-singleton lower level (BDA toy)',
   summary: 'Spec §9a: LL solution set {(x, w)}; x* = e, y* = (e, e); RHG converges to ½e.',

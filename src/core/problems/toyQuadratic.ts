@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineProblem } from '../problem/defineProblem';
 import { createRng } from '../rng';
-import type { ListedProblem } from './builtinProblem';
+import type { BuiltinProblem } from './builtinProblem';
 import { startParam, toyInit } from './toyStart';
 import type { ToyStart } from './toyStart';
 import { addMatrices, columnVector, matmul, orthogonalFactor, solve, spectralMatrix, transpose, uniformMatrix } from './denseLinearAlgebra';
@@ -63,7 +63,7 @@ const toTensor = (m: Matrix): tf.Tensor2D => tf.tensor2d(Float32Array.from(m.dat
  * F(x, y) = ½ yᵀAy + ½ (x − x̂)ᵀD(x − x̂), f(x, y) = ½ yᵀAy − xᵀB y, x, y ∈ Rⁿ: y*(x) = A⁻¹Bᵀx,
  * x* = (B A⁻¹ Bᵀ + D)⁻¹ D x̂ (docs/methods.md §9d d2, general form; `--identity` gives x* = y* = ½e).
  */
-export const toyQuadratic: ListedProblem = {
+export const toyQuadratic: BuiltinProblem = {
   id: 'toy-quadratic',
   title: 'Strongly convex quadratic (sl-BAMM toy d2)',
   summary: 'Spec §9d(d2): F = ½yᵀAy + ½(x−x̂)ᵀD(x−x̂), f = ½yᵀAy − xᵀBy; closed-form x* and ∇φ.',

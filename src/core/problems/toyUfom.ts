@@ -2,7 +2,7 @@
 // a point that is not stationary for the meta-objective, and UFOM's does not.
 import * as tf from '@tensorflow/tfjs-core';
 import { defineProblem } from '../problem/defineProblem';
-import type { ListedProblem } from './builtinProblem';
+import type { BuiltinProblem } from './builtinProblem';
 import { startParam, toyInit } from './toyStart';
 import type { ToyStart } from './toyStart';
 
@@ -112,7 +112,7 @@ export function smoothedHuberTensor(phi: tf.Tensor, { a, b }: UfomToyTask, A: nu
  * Outer step: toy.py's SGD with λ_k = 10/(k+1) (`--outer-lr 10 --outer-schedule harmonic`) for 10⁴
  * iterations, one task per step: the docs/methods.md §9e protocol is the default run.
  */
-export const toyUfom: ListedProblem = {
+export const toyUfom: BuiltinProblem = {
   id: 'toy-ufom',
   title: 'UFOM toy: FOM converges to a non-stationary point (toy.py)',
   summary: 'Spec §9e: two smoothed-Huber tasks, u_0 = θ, K = 10, s = 0.1; θ* = 2.840 but FOM goes to 5.759.',

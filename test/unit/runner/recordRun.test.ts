@@ -85,6 +85,23 @@ describe('recordRun', () => {
     assert.deepEqual(readMetrics(path.join(req.storeDir!, runId)).map((r) => r.iteration), [...Array(12).keys()]);
   });
 
+  it('records an oracle-call budget in the options and a budget stop in the summary, a completed run either way', async () => {
+    // RHG at K = 5: 6 gradients + 5 second-order products = 11 calls per iteration; 30 is reached by the third (33).
+    const budgeted = request({ iterations: 1000, maxOracleCalls: 30 });
+    const out = await recordRun(budgeted, { shouldStop: () => false });
+    const record = new RunStore(budgeted.storeDir!).read(out.runId!);
+    assert.equal(record.status, 'completed');
+    assert.equal(record.config.methodOptions['maxOracleCalls'], 30);
+    assert.equal(record.summary?.stopReason, 'oracleBudget');
+    assert.equal(record.summary?.iterations, 3);
+    assert.deepEqual(readMetrics(out.runDir!).map((r) => r.gradientEvals + r.hvpEvals), [11, 22, 33]);
+    const plain = request({ iterations: 3 });
+    const free = await recordRun(plain, { shouldStop: () => false });
+    const freeRecord = new RunStore(plain.storeDir!).read(free.runId!);
+    assert.equal(freeRecord.config.methodOptions['maxOracleCalls'], 0);
+    assert.equal(freeRecord.summary?.stopReason, 'iterations');
+  });
+
   it('refuses a run id that is already taken, and writes nothing over it', async () => {
     const req = request({ iterations: 2 });
     const runId = makeRunId('rhg', toy.id);
