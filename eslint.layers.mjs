@@ -59,8 +59,20 @@ export const LAYERS = {
   },
   'src/report': { why: 'the HTML report: protocol and node fs only, never core or tfjs', layers: ['src/protocol', 'src/common'], packages: [NODE] },
   'src/extension': {
-    why: 'the VS Code host never runs solvers: no core, no tfjs; of problemFiles only the pure scanner',
-    layers: ['src/store', 'src/protocol', 'src/common', 'src/problemFiles/findProblemLocations.ts'],
+    why: 'the VS Code host never runs solvers: no core, no tfjs; of problemFiles only the pure scanner; of src/sweep only the pure files that never import core (New Sweep expands a sweep against the extension\'s own catalog)',
+    layers: [
+      'src/store',
+      'src/protocol',
+      'src/common',
+      'src/problemFiles/findProblemLocations.ts',
+      'src/sweep/parseSeeds.ts',
+      'src/sweep/parseSetFlag.ts',
+      'src/sweep/expandSweep.ts',
+      'src/sweep/sweepRecord.ts',
+      'src/sweep/sweepCatalog.ts',
+      'src/sweep/sweepError.ts',
+      'src/sweep/sweepStatus.ts',
+    ],
     packages: [/^vscode$/, NODE],
   },
   bench: {

@@ -389,6 +389,78 @@ async function main() {
       }
     });
 
+    await step('Compare with 3 seeds draws the method as a median with its 20–80% band in the live panel', async () => {
+      await runPaletteCommand('View: Close All Editors');
+      const before = new Set((await panels()).map((x) => x.frame));
+      // seeded.bilevel.ts draws x_0 from the seed: three seeds, three different curves, a band with a width.
+      await compareFromPalette({ methods: ['rhg'], seeds: 3, problem: 'seeded.bilevel.ts', shotName: '' });
+      const p = await waitFor('a panel with the 3 seeds of rhg', async () => {
+        await acceptCostDialog();
+        for (const x of await panels()) if (!before.has(x.frame) && x.state.rows.length === 3) return x;
+        return undefined;
+      }, { timeoutMs: 120_000, intervalMs: 300 });
+      const done = await waitFor('the three seeds to finish', async () => {
+        const s = await p.frame.evaluate(readPanel);
+        return s.rows.every((r) => r.status !== 'running' && r.status !== 'queued') ? s : undefined;
+      }, { timeoutMs: 240_000, intervalMs: 500 });
+      console.log(`      rows: ${JSON.stringify(done.rows.map((r) => [r.label, r.status]))}`);
+      if (done.rows.some((r) => r.status !== 'completed')) throw new Error(`a seed did not complete: ${JSON.stringify(done.rows)}`);
+      const band = await waitFor('a chart with a band', () => p.frame.evaluate(readBand), { timeoutMs: 20_000, intervalMs: 500 });
+      await p.frame.evaluate((id) => document.getElementById(id)?.scrollIntoView({ block: 'center' }), band.id);
+      await sleep(500);
+      await shot('11-compare-seeds-band');
+      console.log(`      band: ${JSON.stringify(band)}`);
+      if (band.bottom - band.top < 3) throw new Error(`the band is ${band.bottom - band.top} px tall: the seeds did not spread`);
+      // The pixel halfway between the median line and the band's farther edge is the band's fill, not
+      // the transparent canvas: the band was drawn where the model says it is.
+      const [r, g, b] = band.fill.match(/[\d.]+/g).map(Number);
+      const [pr, pg, pb, pa] = band.inside;
+      if (!(pa > 0) || Math.abs(pr - r) > 40 || Math.abs(pg - g) > 40 || Math.abs(pb - b) > 40) throw new Error(`the pixel inside the band is ${JSON.stringify(band.inside)}, not the band's fill ${band.fill}`);
+      const rowsOf = await p.frame.evaluate(() => [...document.querySelectorAll('table#target-table tbody tr[data-group]')].map((tr) => tr.querySelector('td[data-col="reached"]')?.textContent));
+      console.log(`      target table: ${JSON.stringify(rowsOf)}`);
+      if (rowsOf.length !== 1 || !/of 3/.test(rowsOf[0] ?? '')) throw new Error(`the target table does not show one group of 3 seeds: ${JSON.stringify(rowsOf)}`);
+    });
+
+    await step('New Sweep from the palette: one history node reads "n of N done", and its Cancel ends every run', async () => {
+      await runPaletteCommand('View: Close All Editors');
+      await runPaletteCommand('Bilevel: New Sweep…');
+      await answerSweepPrompts({ problem: 'slow.bilevel.ts', methods: ['rhg'], seeds: '0-2', grid: '' });
+      const sidebar = page.locator('.part.sidebar');
+      const node = sidebar.locator('.monaco-list-row', { hasText: /\d+ of 3 done/ }).first();
+      await waitFor('the sweep node in the history', async () => {
+        if (await node.isVisible().catch(() => false)) return true;
+        // The problem row may be collapsed, or the side bar on another view: open it and expand the slow problem.
+        if (!(await sidebar.locator('.monaco-list-row', { hasText: 'slow' }).first().isVisible().catch(() => false))) {
+          await page.locator('.activitybar .action-label[aria-label^="Bilevel"]').first().click();
+          await sleep(1000);
+        }
+        const problemRow = sidebar.locator('.monaco-list-row[aria-expanded="false"]', { hasText: 'slow' }).first();
+        if (await problemRow.isVisible().catch(() => false)) await problemRow.click();
+        return node.isVisible().catch(() => false);
+      }, { timeoutMs: 60_000, intervalMs: 1000 });
+      const running = await waitFor('the sweep running', async () => {
+        const t = (await node.innerText().catch(() => '')).replace(/\s+/g, ' ');
+        return /running · 0 of 3 done/.test(t) ? t : undefined;
+      }, { timeoutMs: 90_000, intervalMs: 500 });
+      await node.hover();
+      await shot('12a-sweep-node-running');
+      console.log(`      node: ${JSON.stringify(running)}`);
+      await node.locator('.action-label[aria-label^="Cancel Sweep"]').first().click();
+      const ended = await waitFor('the sweep cancelled', async () => {
+        const t = (await node.innerText().catch(() => '')).replace(/\s+/g, ' ');
+        return /cancelled · 3 of 3 done/.test(t) ? t : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500 });
+      await shot('12b-sweep-node-cancelled');
+      console.log(`      node: ${JSON.stringify(ended)}`);
+      // Every run of the sweep ended: the one that started is cancelled on disk, the queued ones never started.
+      const sweep = latestSweep(workspace);
+      const started = sweep.runIds.filter((id) => runFolders(workspace).includes(id));
+      const statuses = started.map((id) => JSON.parse(readFileSync(join(workspace, '.bilevel', 'runs', id, 'run.json'), 'utf8')).status);
+      console.log(`      sweep ${sweep.id}: ${sweep.runIds.length} runs, started ${JSON.stringify(statuses)}`);
+      if (sweep.runIds.length !== 3) throw new Error(`the sweep has ${sweep.runIds.length} runs, not 3`);
+      if (started.length < 1 || statuses.some((st) => st !== 'cancelled')) throw new Error(`started runs of the sweep: ${JSON.stringify(statuses)}`);
+    });
+
     await step('the experiments table sorts by a metric', async () => {
       await runPaletteCommand('Bilevel: Open Experiments Table');
       const frame = await waitFor('the experiments table with rows', async () => {
@@ -513,6 +585,59 @@ async function main() {
   process.exit(failed > 0 || passed === 0 ? 1 : 0);
 }
 
+/**
+ * In the live panel's frame: the first chart that draws a band, where its probe column is (CSS px),
+ * the band's fill, and the pixel halfway between the median line and the band's farther edge.
+ */
+function readBand() {
+  const c = document.querySelector('canvas[data-band-probe]');
+  if (!c) return undefined;
+  const [x, top, bottom] = c.dataset.bandProbe.split(',').map(Number);
+  const center = Number(c.dataset.bandCenter);
+  const y = center - top > bottom - center ? (top + center) / 2 : (center + bottom) / 2;
+  const scale = c.width / c.getBoundingClientRect().width;
+  const inside = [...c.getContext('2d').getImageData(Math.round(x * scale), Math.round(y * scale), 1, 1).data];
+  return { id: c.id, x, top, bottom, center, fill: c.dataset.bandFill, inside };
+}
+
+/** The newest sweep of the workspace's store: its id and the run ids of its runs.jsonl. */
+function latestSweep(workspace) {
+  const dir = join(workspace, '.bilevel', 'runs', '.sweeps');
+  const id = readdirSync(dir).filter((n) => !n.startsWith('.')).sort().pop();
+  if (!id) throw new Error(`no sweep in ${dir}`);
+  const runIds = readFileSync(join(dir, id, 'runs.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l).runId);
+  return { id, runIds };
+}
+
+/** Answers New Sweep's prompts by their placeholders: problem pick, methods multi pick, seeds, grid. */
+async function answerSweepPrompts({ problem, methods, seeds, grid }) {
+  const qi = page.locator('.quick-input-widget').filter({ visible: true }).first();
+  const input = qi.locator('.quick-input-box input');
+  const rows = qi.locator('.quick-input-list .monaco-list-row');
+  const prompt = (re) => waitFor(`the New Sweep prompt ${re}`, async () => {
+    if (!(await qi.isVisible().catch(() => false))) return undefined;
+    const text = `${(await input.getAttribute('placeholder').catch(() => '')) ?? ''} ${(await qi.locator('.quick-input-title').innerText().catch(() => ''))}`;
+    return re.test(text) ? text : undefined;
+  }, { timeoutMs: 45_000, intervalMs: 200 });
+  await prompt(/Problem to sweep/);
+  await rows.filter({ hasText: problem }).first().click();
+  await prompt(/methods to run/);
+  for (const m of methods) {
+    await input.fill(m);
+    const row = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${m}$`) }) }).first();
+    await row.waitFor({ timeout: 5_000 });
+    if ((await row.getAttribute('aria-checked')) !== 'true') await row.click();
+  }
+  await input.fill('');
+  await page.keyboard.press('Enter');
+  await prompt(/New Sweep: seeds|e\.g\. 0-4/);
+  await input.fill(seeds);
+  await page.keyboard.press('Enter');
+  await prompt(/New Sweep: grid|K=10,20/);
+  await input.fill(grid);
+  await page.keyboard.press('Enter');
+}
+
 /** The run folders of the workspace's store (ids). */
 function runFolders(workspace) {
   const dir = join(workspace, '.bilevel', 'runs');
@@ -575,12 +700,12 @@ async function problems() {
 /**
  * Answers Compare Methods' prompts in order: a single pick (problem) takes the row naming `problem`,
  * the multi pick (methods) gets exactly `methods` checked (and the hypergradient check item when
- * `check`), and the options input box, always the last prompt, gets `options` (as is when undefined).
+ * `check`), the seeds pick the row `<seeds> seeds` (the first row, the setting's 1, by default), and the options input box, always the last prompt, gets `options` (as is when undefined).
  * Each next prompt is awaited by its placeholder: on a loaded machine the extension host can take
  * seconds to open it, and a short wait would leave it unanswered. With `stopAtOptions` the options
  * box is filled but not accepted, and its validation message is returned.
  */
-async function answerPrompts(qi, input, { methods = COMPARE, check = false, problem = 'sample.bilevel.ts', options, stopAtOptions = false, shotName = '06a-compare-methods-pick' } = {}) {
+async function answerPrompts(qi, input, { methods = COMPARE, check = false, problem = 'sample.bilevel.ts', seeds = 1, options, stopAtOptions = false, shotName = '06a-compare-methods-pick' } = {}) {
   let last;
   for (let i = 0; i < 6; i++) {
     const placeholder = await waitFor(`prompt ${i + 1} of Compare Methods (after "${last ?? 'the command'}")`, async () => {
@@ -624,6 +749,10 @@ async function answerPrompts(qi, input, { methods = COMPARE, check = false, prob
       if (shotName) await shot(shotName);
       await input.focus();
       await page.keyboard.press('Enter');
+    } else if (single && /^Seeds per method/.test(placeholder)) {
+      // The first row is the setting's value (1 seed): kept unless the step asks for more seeds.
+      const row = seeds === 1 ? rows.first() : rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${seeds} seeds$`) }) }).first();
+      await row.click();
     } else if (single) {
       const row = rows.filter({ hasText: problem });
       await ((await row.count()) > 0 ? row.first() : rows.first()).click();

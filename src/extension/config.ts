@@ -42,6 +42,10 @@ export interface BilevelConfig {
     /** A new single run of a problem file replaces the runs of that file's open panel (else: a new tab per run). */
     readonly reuse: boolean;
   };
+  readonly compare: {
+    /** Seeds ⇄ Compare… offers first (1–100): each method runs once per seed, seeds s … s + n − 1. */
+    readonly seeds: number;
+  };
 }
 
 /** One declared setting: its key under `bilevel.`, JSON type and default (as in package.json). */
@@ -67,6 +71,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'charts.smoothing', type: 'number', default: 0, minimum: 0, maximum: 0.99 },
   { key: 'charts.maxPointsPerSeries', type: 'integer', default: 2000, minimum: 200, maximum: 100000 },
   { key: 'panel.reuse', type: 'boolean', default: true },
+  { key: 'compare.seeds', type: 'integer', default: 1, minimum: 1, maximum: 100 },
 ];
 
 /** The defaults of every setting, normalized (what a fresh install reads). */
@@ -95,6 +100,9 @@ export function normalizeConfig(get: SettingReader): BilevelConfig {
     },
     panel: {
       reuse: typeof get('panel.reuse') === 'boolean' ? (get('panel.reuse') as boolean) : true,
+    },
+    compare: {
+      seeds: integerIn(get('compare.seeds'), 1, 100, 1),
     },
   };
 }

@@ -28,6 +28,8 @@ export interface BilevelApi {
   onDidDraw(listener: (e: { readonly charts: number; readonly points: number }) => void): vscode.Disposable;
   /** Run ids (or handles of queued runs) the history view shows now, newest first per problem. */
   historyRunIds(): string[];
+  /** The sweep rows of the history view: id, label, description (`running · 3 of 12 done ███░░░░░░░`), context value and run ids. */
+  historySweeps(): { readonly id: string; readonly label: string; readonly description: string; readonly contextValue: string; readonly runIds: readonly string[] }[];
   /** Command ids the extension registered. */
   readonly commands: readonly string[];
 }
@@ -139,6 +141,10 @@ export function activate(context: vscode.ExtensionContext): BilevelApi {
     lastDrawn: () => (panels.lastDrawn ? { charts: panels.lastDrawn.charts, points: panels.lastDrawn.points } : undefined),
     onDidDraw: (listener) => panels.onDidDraw((e) => listener({ charts: e.charts, points: e.points })),
     historyRunIds: () => history.allRuns().map((r) => r.runOrHandle),
+    historySweeps: () => {
+      history.reload();
+      return history.allSweeps().map((n) => ({ id: n.sweep.key, label: n.sweep.label, description: n.sweep.description, contextValue: n.sweep.contextValue, runIds: n.sweep.runIds }));
+    },
     commands: Object.keys(COMMAND_FACTORIES),
   };
 }

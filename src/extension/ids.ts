@@ -23,6 +23,9 @@ export const Commands = {
   cancelAll: 'bilevel.cancelAll',
   showCheckDetails: 'bilevel.showCheckDetails',
   openExperiments: 'bilevel.openExperiments',
+  newSweep: 'bilevel.newSweep',
+  openSweep: 'bilevel.openSweep',
+  cancelSweep: 'bilevel.cancelSweep',
 } as const;
 
 /** One of the extension's command ids. */
@@ -73,4 +76,6 @@ export const TreeItemContext = {
   queued: 'bilevelQueued',
   /** A run folder whose run.json is missing or unreadable (reveal, delete). */
   unreadable: 'bilevelUnreadable',
+  /** A sweep: `bilevelSweep.<status>` (`bilevelSweep.running`, `bilevelSweep.completed`, …); Cancel on queued and running. */
+  sweepPrefix: 'bilevelSweep.',
 } as const;

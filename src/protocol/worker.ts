@@ -2,6 +2,7 @@
 // child) and src/extension (endpoint in the host); mirrors the style of vscode-hexeditor's protocol.
 import type { ExperimentSpec, SourceDiagnostic } from './experiment';
 import type { FinishStatus, IterationRecord, RunSummary } from './metrics';
+import type { SweepTag } from './sweep';
 
 /** Bumped on any incompatible change; the handshake refuses a mismatch. */
 export const WORKER_PROTOCOL_VERSION = 2;
@@ -26,6 +27,8 @@ export interface RunMessage {
   readonly spec: ExperimentSpec;
   /** Send metrics at most this often (ms); default 75. */
   readonly batchMs?: number;
+  /** The sweep and index the run belongs to (a sweep started in VS Code), recorded in run.json's config.sweep. */
+  readonly sweep?: SweepTag;
 }
 
 /** Host: compare the method's hypergradient with finite differences (no run record). */

@@ -135,6 +135,7 @@ export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, optio
           backend: { requested: initMessage.backend, ran: { name: info.name, detail: info.detail, ...(info.skipped.length > 0 ? { skipped: info.skipped } : {}) } },
           ...(spec.name !== undefined ? { name: spec.name } : {}),
           ...(spec.preset !== undefined ? { preset: spec.preset } : {}),
+          ...(message.sweep !== undefined ? { sweep: message.sweep } : {}),
         },
         {
           onCreated: ({ runId, runDir }) => send({ type: 'runStarted', runId, runDir, options, iterations: options.iterations }),

@@ -7,11 +7,11 @@ import { PROBE_ITERATIONS } from '../runs/costProbe';
 import type { CommandContext } from './context';
 
 /**
- * True when the runs of `specs` may start: the caller passed `confirm: false`, the threshold is 0,
- * the estimate is under it, or the user answered Start. False when the user cancelled the probe or
+ * True when the runs of `specs` (each `runsPerSpec` times: the seeds of a comparison) may start: the
+ * caller passed `confirm: false`, the threshold is 0, the estimate is under it, or the user answered Start. False when the user cancelled the probe or
  * the question, or chose not to start after a probe failed.
  */
-export async function confirmCost(ctx: CommandContext, specs: readonly ExperimentSpec[], confirm: boolean): Promise<boolean> {
+export async function confirmCost(ctx: CommandContext, specs: readonly ExperimentSpec[], confirm: boolean, runsPerSpec = 1): Promise<boolean> {
   const threshold = ctx.config().runs.confirmAboveSeconds;
   if (!confirm || !(threshold > 0) || specs.length === 0) return true;
   const samples: ProbeSample[] = [];
@@ -46,13 +46,15 @@ export async function confirmCost(ctx: CommandContext, specs: readonly Experimen
     const answer = await vscode.window.showWarningMessage('The time probe failed before its first iteration, so the runs will likely fail too.', { modal: true, detail: failure }, start);
     return answer === start;
   }
-  const estimate = estimateCost(samples, PROBE_ITERATIONS);
+  // One probe stands for `runsPerSpec` runs of its method (a comparison over seeds probes one seed).
+  const probed = estimateCost(samples, PROBE_ITERATIONS);
+  const estimate = { ...probed, methods: probed.methods.map((m) => ({ ...m, totalMs: m.totalMs * runsPerSpec })), totalMs: probed.totalMs * runsPerSpec };
   ctx.output.appendLine(`[probe] ${costQuestion(estimate)}`);
   if (!shouldConfirm(estimate, threshold)) return true;
   const start = 'Start';
   const answer = await vscode.window.showInformationMessage(
     costQuestion(estimate),
-    { modal: true, detail: `Each method runs alone, one after another (bilevel.runs.comparisonConcurrency). You are asked when the estimate exceeds ${threshold} s (bilevel.runs.confirmAboveSeconds).` },
+    { modal: true, detail: `Each method runs alone, one after another (bilevel.runs.comparisonConcurrency)${runsPerSpec > 1 ? `, once per seed (${runsPerSpec} seeds)` : ''}. You are asked when the estimate exceeds ${threshold} s (bilevel.runs.confirmAboveSeconds).` },
     start,
   );
   return answer === start;

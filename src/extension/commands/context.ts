@@ -9,7 +9,7 @@ import type { ExperimentSpec, ProblemSource } from '../../protocol/experiment';
 import type { BilevelConfig } from '../config';
 import type { CompileDiagnostics } from '../views/compileDiagnostics';
 import type { HistoryTreeProvider } from '../views/historyTree';
-import { GroupNode, RunNode } from '../views/historyTree';
+import { GroupNode, RunNode, SweepNode } from '../views/historyTree';
 import type { LiveRun, RunController } from '../runs/runController';
 import { problemPanelKey, type RunPanels } from '../views/runPanel';
 import type { FoundRun, RunStores } from '../runs/runStores';
@@ -93,12 +93,13 @@ export function idOf(arg: unknown): string | undefined {
 
 /**
  * The ids of a tree command's (clicked, selected[]) arguments; the selection wins when it has the
- * clicked row. A problem group stands for its queued and running runs of this window (Cancel all), and
- * an array as the first argument is a list of runs (rows or ids, from a panel or a test).
+ * clicked row. A problem group stands for its queued and running runs of this window (Cancel all), a
+ * sweep for every run of it (Compare Selected), and an array as the first argument is a list of runs
+ * (rows or ids, from a panel or a test).
  */
 export function idsOf(clicked: unknown, selected: unknown): string[] {
   const list = Array.isArray(selected) && selected.length > 0 ? selected : Array.isArray(clicked) ? (clicked as unknown[]) : [clicked];
-  const ids = list.flatMap((item): (string | undefined)[] => (item instanceof GroupNode ? [...item.runIds] : [idOf(item)]));
+  const ids = list.flatMap((item): (string | undefined)[] => (item instanceof GroupNode || item instanceof SweepNode ? [...item.runIds] : [idOf(item)]));
   return [...new Set(ids.filter((id): id is string => id !== undefined))];
 }
 
@@ -147,7 +148,7 @@ export async function pickRunId(ctx: CommandContext, placeHolder: string, filter
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    nodes.map((n) => ({ label: String(n.label), description: `${n.parent.group.label} · ${String(n.description ?? '')}`, id: n.runOrHandle })),
+    nodes.map((n) => ({ label: String(n.label), description: `${n.place} · ${String(n.description ?? '')}`, id: n.runOrHandle })),
     { placeHolder, matchOnDescription: true },
   );
   return picked?.id;
@@ -157,7 +158,7 @@ export async function pickRunId(ctx: CommandContext, placeHolder: string, filter
 export async function pickRunIds(ctx: CommandContext, placeHolder: string): Promise<string[] | undefined> {
   const nodes = ctx.history.allRuns().filter((n) => n.item.runId !== undefined && n.item.status !== 'running' && n.item.status !== 'queued');
   const picked = await vscode.window.showQuickPick(
-    nodes.map((n) => ({ label: String(n.label), description: `${n.parent.group.label} · ${String(n.description ?? '')}`, id: n.item.runId! })),
+    nodes.map((n) => ({ label: String(n.label), description: `${n.place} · ${String(n.description ?? '')}`, id: n.item.runId! })),
     { placeHolder, canPickMany: true, matchOnDescription: true },
   );
   return picked?.map((p) => p.id);

@@ -9,6 +9,8 @@ import { openExperiments } from './openExperiments';
 import { cancelAll, cancelRun, checkHypergradient, compareMethods, rerun, runProblem } from './runCommands';
 import { showCheckDetails } from './showCheckDetails';
 import { runPreset } from './runPreset';
+import { newSweep } from './newSweep';
+import { cancelSweep, openSweep } from './sweepCommands';
 
 /** The factory of each command. */
 export const COMMAND_FACTORIES: Readonly<Record<CommandId, CommandFactory>> = {
@@ -31,6 +33,9 @@ export const COMMAND_FACTORIES: Readonly<Record<CommandId, CommandFactory>> = {
   [Commands.cancelAll]: cancelAll,
   [Commands.showCheckDetails]: showCheckDetails,
   [Commands.openExperiments]: openExperiments,
+  [Commands.newSweep]: newSweep,
+  [Commands.openSweep]: openSweep,
+  [Commands.cancelSweep]: cancelSweep,
 };
 
 /**
@@ -38,7 +43,7 @@ export const COMMAND_FACTORIES: Readonly<Record<CommandId, CommandFactory>> = {
  * only in a trusted workspace. test/unit/extension/commands/trustGate.test.ts calls every command of
  * the table and checks that exactly these start runs or checks.
  */
-export const WORKER_COMMANDS: ReadonlySet<CommandId> = new Set([Commands.runProblem, Commands.compareMethods, Commands.runPreset, Commands.checkHypergradient, Commands.rerun]);
+export const WORKER_COMMANDS: ReadonlySet<CommandId> = new Set([Commands.runProblem, Commands.compareMethods, Commands.runPreset, Commands.checkHypergradient, Commands.rerun, Commands.newSweep]);
 
 /** The handlers, made from the context; those of {@link WORKER_COMMANDS} pass the trust gate first. */
 export function createCommands(ctx: CommandContext): [CommandId, (...args: unknown[]) => unknown][] {

@@ -4,6 +4,7 @@
 // commands/methodCatalog.test.ts fails when they drift.
 
 import type { OptionDecl } from '../../protocol/optionDecl';
+import type { SweepCatalog } from '../../sweep/sweepCatalog';
 
 /** A method as the quick picks show it. */
 export interface MethodEntry {
@@ -78,6 +79,7 @@ export function isKnownMethod(id: string): boolean {
 /** The options every method takes (RUN_OPTIONS in src/core/methods/runOptions.ts), in order. */
 export const RUN_OPTION_CATALOG: readonly OptionDecl[] = [
   { key: 'iterations', flag: 'iterations', type: 'integer', min: 1, max: 10000000 },
+  { key: 'maxOracleCalls', flag: 'max-oracle-calls', type: 'integer', min: 0 },
   { key: 'lowerSteps', flag: 'K', type: 'integer', min: 1, max: 100000 },
   { key: 'lowerLr', flag: 'inner-lr', type: 'number', greaterThan: 0 },
   { key: 'outerLr', flag: 'outer-lr', type: 'number', greaterThan: 0 },
@@ -158,4 +160,10 @@ export const METHOD_OPTION_CATALOG: Readonly<Record<string, readonly OptionDecl[
     { key: 'memoryMode', flag: 'memory-mode', type: 'choice', choices: ['store', 'two-pass'] },
     { key: 'traceEvery', flag: 'trace-every', type: 'integer', min: 0 },
   ],
+};
+
+/** The same declarations as a sweep catalog (src/sweep's CORE_CATALOG without core), what New Sweep expands against. */
+export const EXTENSION_SWEEP_CATALOG: SweepCatalog = {
+  runOptions: RUN_OPTION_CATALOG,
+  methods: METHOD_CATALOG.map((m) => ({ id: m.id, options: METHOD_OPTION_CATALOG[m.id] ?? [] })),
 };

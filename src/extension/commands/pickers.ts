@@ -97,11 +97,14 @@ export async function pickProblem(placeHolder: string): Promise<ResolvedProblem 
   return picked?.problem;
 }
 
-/** Picks several methods (preselecting `preselected`), plus whether to check their hypergradients; undefined when dismissed. */
-export async function pickMethods(preselected: readonly string[], placeHolder: string): Promise<{ methods: string[]; check: boolean } | undefined> {
+/**
+ * Picks several methods (preselecting `preselected`), plus whether to check their hypergradients (an
+ * extra row, unless `withCheck` is false); undefined when dismissed.
+ */
+export async function pickMethods(preselected: readonly string[], placeHolder: string, { withCheck = true }: { withCheck?: boolean } = {}): Promise<{ methods: string[]; check: boolean } | undefined> {
   type Item = vscode.QuickPickItem & { method?: string };
   const items: Item[] = METHOD_CATALOG.map((m) => ({ label: m.id, description: m.title, detail: m.summary, picked: preselected.includes(m.id), method: m.id }));
-  items.push(
+  if (withCheck) items.push(
     { label: 'With the runs', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(beaker) Check each hypergradient', description: 'finite differences at the start point, once the runs have ended (so no check shares their timing); adds a column to the summary table' },
   );

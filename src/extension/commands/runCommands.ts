@@ -19,6 +19,7 @@ import { Commands } from '../ids';
 import { keepCheck } from './keepCheck';
 import { rerunDecision, type RerunDecision } from './rerunDecision';
 import { confirmCost } from './confirmCost';
+import { compareSpecs, MAX_COMPARE_SEEDS, seedCountChoices, validateSeedCount } from './compareSeeds';
 
 /** What runProblem and compareMethods return (tests wait on the handles). */
 export interface StartedRuns {
@@ -42,17 +43,24 @@ export const runProblem =
     return runs ? { handles: runs.map((r) => r.runId) } : undefined;
   };
 
-/** Extra arguments of compareMethods: options for every method, whether to check hypergradients, and whether to ask about a long estimate (default true). */
+/**
+ * Extra arguments of compareMethods: options for every method, whether to check hypergradients,
+ * whether to ask about a long estimate (default true), and how many seeds (default: the
+ * `bilevel.compare.seeds` setting).
+ */
 interface CompareArgs {
   readonly options?: Record<string, OptionValue>;
   readonly check?: boolean;
   readonly confirm?: boolean;
+  readonly seeds?: number;
 }
 
 /**
- * `bilevel.compareMethods(uri?, exportName?, methods?, { options?, check?, confirm? }?)`: runs the
- * methods on the same seed, one at a time, and overlays them in one panel with a summary table. A
- * short probe estimates the time first and asks when it is long; `confirm: false` skips both.
+ * `bilevel.compareMethods(uri?, exportName?, methods?, { options?, check?, confirm?, seeds? }?)`: runs
+ * the methods on the same seed, one at a time, and overlays them in one panel with a summary table.
+ * With n > 1 seeds every method runs on seeds s … s + n − 1 (s: the seed option, 0 by default), all in
+ * one comparison, so the panel draws each method's seeds as one band. A short probe estimates the
+ * time first and asks when it is long; `confirm: false` skips both.
  */
 export const compareMethods =
   (ctx: CommandContext) =>
@@ -65,25 +73,54 @@ export const compareMethods =
     let methods = given;
     let check = args.check === true;
     let options: Record<string, OptionValue> = { ...config.runs.defaultOptions, ...optionRecord(args.options) };
+    let seeds = typeof args.seeds === 'number' && validateSeedCount(String(args.seeds)) === undefined ? args.seeds : config.compare.seeds;
     if (!methods || methods.length === 0) {
       const picked = await pickMethods([methodFor(problem, undefined, config)], 'Methods to compare on the same seed (select several)');
       if (!picked || picked.methods.length === 0) return undefined;
       methods = picked.methods;
       check = picked.check;
+      // Before the options box, which stays the last question (Enter there starts the runs).
+      const count = await askSeedCount(config.compare.seeds, typeof options.seed === 'number' ? options.seed : 0);
+      if (count === undefined) return undefined;
+      seeds = count;
       const edited = await askOptions(options, methods);
       if (!edited) return undefined;
       options = edited;
     }
     await saveIfDirty(problem.source);
-    // One seed for every method, so they start from the same point and see the same data.
-    const seed = typeof options.seed === 'number' ? options.seed : 0;
-    const specs: ExperimentSpec[] = methods.map((method) => ({ problem: problem.source, method, options: { ...options, seed } }));
-    if (!(await confirmCost(ctx, specs, args.confirm !== false))) return undefined;
+    // One seed for every method (or the same seeds), so they start from the same points and see the same data.
+    const specs: ExperimentSpec[] = compareSpecs(problem.source, methods, options, seeds);
+    // The probe times a method, not a seed: one probe per method.
+    const probed = specs.filter((spec, i) => specs.findIndex((s) => s.method === spec.method) === i);
+    if (!(await confirmCost(ctx, probed, args.confirm !== false, seeds))) return undefined;
     const runs = startRuns(ctx, specs, { group: true });
     if (!runs) return undefined;
     if (check) void checkAll(ctx, specs, runs.map((r) => r.runId));
     return { handles: runs.map((r) => r.runId) };
   };
+
+/**
+ * How many seeds per method: a quick pick whose first row is the `bilevel.compare.seeds` setting (a
+ * click or Enter takes it), then 1, 3, 5, 10 and "Other number of seeds…" (an input box).
+ */
+async function askSeedCount(defaultCount: number, baseSeed: number): Promise<number | undefined> {
+  const rows = seedCountChoices(defaultCount, baseSeed);
+  const picked = await vscode.window.showQuickPick(
+    rows.map((r) => ({ label: r.label, description: r.description, count: r.count })),
+    { placeHolder: 'Seeds per method: each method runs once per seed; the seeds of a method are drawn as one band', ignoreFocusOut: true },
+  );
+  if (!picked) return undefined;
+  if (picked.count !== undefined) return picked.count;
+  const typed = await vscode.window.showInputBox({
+    title: 'Compare Methods: seeds',
+    prompt: `Seeds per method (1 to ${MAX_COMPARE_SEEDS}): seeds ${baseSeed}, ${baseSeed + 1}, … from the seed option`,
+    placeHolder: 'e.g. 5',
+    value: String(defaultCount),
+    ignoreFocusOut: true,
+    validateInput: validateSeedCount,
+  });
+  return typed === undefined ? undefined : Number(typed.trim());
+}
 
 /** The last step of Compare Methods from the palette: options for every method (Enter keeps them). */
 async function askOptions(initial: Record<string, OptionValue>, methods: readonly string[]): Promise<Record<string, OptionValue> | undefined> {

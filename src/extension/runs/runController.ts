@@ -5,6 +5,7 @@
 import type { ExperimentSpec, SourceDiagnostic } from '../../protocol/experiment';
 import { isFinished } from '../../protocol/metrics';
 import type { IterationRecord, RunStatus, RunSummary } from '../../protocol/metrics';
+import type { SweepTag } from '../../protocol/sweep';
 import type { CheckView } from '../../protocol/webview';
 import type { CheckResultMessage } from '../../protocol/worker';
 import { Emitter, type Disposable, type Event } from '../emitter';
@@ -53,6 +54,8 @@ export interface LiveRun {
   check?: CheckView;
   /** The comparison this run belongs to (its runs start one at a time, bilevel.runs.comparisonConcurrency). */
   readonly group?: string;
+  /** The sweep and index this run belongs to (a sweep started in this window; run.json's config.sweep). */
+  readonly sweep?: SweepTag;
   /**
    * True once another worker (a run or a check of this window) ran at any moment while this one
    * ran: its time per iteration was measured beside other work, so views label it.
@@ -110,10 +113,18 @@ export class RunController implements Disposable {
     ];
   }
 
-  /** Queues a run of `spec`; its record goes to `storeDir`; runs of one `group` start one at a time (RunManager). */
-  start(spec: ExperimentSpec, storeDir: string, extra: { check?: CheckView; group?: string } = {}): LiveRun {
+  /**
+   * Queues a run of `spec`; its record goes to `storeDir`; runs of one `group` start one at a time
+   * (RunManager). A sweep's run comes with its `runId` (fixed in sweep.json) and its `sweep` tag.
+   */
+  start(spec: ExperimentSpec, storeDir: string, extra: { check?: CheckView; group?: string; runId?: string; sweep?: SweepTag } = {}): LiveRun {
     if (this.disposed) throw new Error('RunController is disposed');
-    const handle = this.manager.start(spec, { storeDir, ...(extra.group !== undefined ? { group: extra.group } : {}) });
+    const handle = this.manager.start(spec, {
+      storeDir,
+      ...(extra.group !== undefined ? { group: extra.group } : {}),
+      ...(extra.runId !== undefined ? { runId: extra.runId } : {}),
+      ...(extra.sweep !== undefined ? { sweep: extra.sweep } : {}),
+    });
     const iterations = typeof spec.options.iterations === 'number' ? spec.options.iterations : 0;
     const run: LiveRun = {
       runId: handle.key,
@@ -129,6 +140,7 @@ export class RunController implements Disposable {
       warnings: [],
       ...(extra.check ? { check: extra.check } : {}),
       ...(extra.group !== undefined ? { group: extra.group } : {}),
+      ...(extra.sweep !== undefined ? { sweep: extra.sweep } : {}),
       ...(handle.state !== 'queued' && handle.result === undefined ? { startedAt: this.now() } : {}),
     };
     this.runs.set(run.runId, run);
@@ -234,6 +246,7 @@ export class RunController implements Disposable {
       problem: r.problem,
       method: r.spec.method,
       ...(r.spec.name !== undefined ? { name: r.spec.name } : {}),
+      ...(r.sweep !== undefined ? { sweep: r.sweep } : {}),
       status: r.status === 'queued' ? 'queued' : 'running',
       done: r.done,
       total: r.iterations,

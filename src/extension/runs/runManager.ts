@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { ExperimentSpec, SourceDiagnostic } from '../../protocol/experiment';
 import type { IterationRecord, RunSummary } from '../../protocol/metrics';
+import type { SweepTag } from '../../protocol/sweep';
 import type { CheckResultMessage, ReadyMessage, RunFinishedMessage } from '../../protocol/worker';
 import { problemLabel } from '../../store/problemPaths';
 import { makeRunId } from '../../store/runId';
@@ -158,6 +159,10 @@ export interface JobOverrides {
   readonly group?: string;
   /** Start at once, outside the queue and its limits (a cost probe of a few iterations must not wait behind long runs). */
   readonly immediate?: boolean;
+  /** The run id to record under, fixed beforehand (a sweep's run ids are in its sweep.json); default: a fresh one. */
+  readonly runId?: string;
+  /** The sweep and index the run belongs to, recorded in run.json's config.sweep (as `bilevel run --spec runs.jsonl --index i`). */
+  readonly sweep?: SweepTag;
 }
 
 
@@ -207,7 +212,7 @@ export class RunManager implements Disposable {
   /** Queues a run; it starts at once when fewer than maxConcurrent runs (and groupConcurrency of its group) are active. */
   start(spec: ExperimentSpec, overrides: JobOverrides = {}): RunHandle {
     if (this.disposed) throw new Error('the run manager is disposed');
-    const job = new RunJob(makeRunId(spec.method, problemLabel(spec.problem)), spec, overrides);
+    const job = new RunJob(overrides.runId ?? makeRunId(spec.method, problemLabel(spec.problem)), spec, overrides);
     if (overrides.immediate === true) {
       this.active.add(job);
       job.state = 'starting';
@@ -364,7 +369,13 @@ export class RunManager implements Disposable {
           return;
       }
     });
-    worker.send({ type: 'run', runId: job.runId, spec: job.spec, ...(this.options.batchMs !== undefined ? { batchMs: this.options.batchMs } : {}) });
+    worker.send({
+      type: 'run',
+      runId: job.runId,
+      spec: job.spec,
+      ...(this.options.batchMs !== undefined ? { batchMs: this.options.batchMs } : {}),
+      ...(job.overrides.sweep !== undefined ? { sweep: job.overrides.sweep } : {}),
+    });
     // A cancel that came during the handshake: nothing is recorded yet, so the worker just goes.
     if (job.cancelRequested) worker.kill();
     const exit = await worker.exited;

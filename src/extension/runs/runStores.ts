@@ -8,6 +8,10 @@ import { runSettings } from '../../protocol/runSettings';
 import type { CheckView, RunView } from '../../protocol/webview';
 import { readRunCheck } from '../../store/checkStore';
 import { RunStore, type RunStoreProblem } from '../../store/runStore';
+import { SweepStore } from '../../store/sweepStore';
+import type { SweepRecord } from '../../protocol/sweep';
+import type { SweepInfo } from '../views/sweepModel';
+import * as os from 'node:os';
 import { storeDirFor, type BilevelConfig } from '../config';
 import type { StoredRun } from '../views/historyModel';
 import { problemDisplayName } from '../../common/problemId';
@@ -69,6 +73,26 @@ export class RunStores {
     return out;
   }
 
+  /**
+   * Every readable sweep of every store (`.sweeps/<id>/sweep.json`), with its progress; a sweep this
+   * extension host runs is marked `ownedByWindow`. Unreadable sweep folders go to `onProblem`.
+   */
+  sweeps(onProblem?: (problem: { id: string; storeDir: string; error: string }) => void): SweepInfo[] {
+    const out: SweepInfo[] = [];
+    for (const { storeDir } of this.dirs()) {
+      let listed: ReturnType<SweepStore['list']>;
+      try {
+        listed = new SweepStore(storeDir).list();
+      } catch (err) {
+        onProblem?.({ id: '.sweeps', storeDir, error: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      for (const entry of listed.sweeps) out.push({ ...entry, storeDir, ownedByWindow: runByThisProcess(entry.record) });
+      for (const problem of listed.problems) onProblem?.({ ...problem, storeDir });
+    }
+    return out;
+  }
+
   /** Finds run `runId` in the stores (a given `storeDir` first). */
   find(runId: string, storeDir?: string): FoundRun | undefined {
     const dirs = this.dirs();
@@ -96,6 +120,12 @@ export class RunStores {
   folderOf(storeDir: string): string | undefined {
     return this.dirs().find((d) => d.storeDir === storeDir)?.folder;
   }
+}
+
+/** True when the sweep's last execution is this process (a sweep started by New Sweep in this window). */
+export function runByThisProcess(record: SweepRecord, pid: number = process.pid, hostname: string = os.hostname()): boolean {
+  const last = record.executions?.[record.executions.length - 1];
+  return last?.kind === 'local' && last.pid === pid && last.hostname === hostname;
 }
 
 /**

@@ -1,5 +1,5 @@
-// Code lenses above every `defineProblem(` of a `*.bilevel.ts` file: ▶ Run, ⇄ Compare…, ✓ Check
-// hypergradient. In an untrusted workspace one lens says why nothing runs (Workspace Trust). After
+// Code lenses above every `defineProblem(` of a `*.bilevel.ts` file: ▶ Run, ⇄ Compare…, ⋯ Sweep…,
+// ✓ Check hypergradient. In an untrusted workspace one lens says why nothing runs (Workspace Trust). After
 // codelens-sample's CodelensProvider.ts: a cheap provideCodeLenses and onDidChangeCodeLenses;
 // finding the problems is the pure findProblemLocations (shared with the worker).
 import * as vscode from 'vscode';
@@ -42,7 +42,8 @@ export class ProblemCodeLensProvider implements vscode.CodeLensProvider, vscode.
       const which = loc.exportName === 'default' ? 'the default export' : `'${loc.exportName}'`;
       lenses.push(
         new vscode.CodeLens(range, { title: '▶ Run', tooltip: `Run ${which} with its default method and show live charts`, command: Commands.runProblem, arguments: args }),
-        new vscode.CodeLens(range, { title: '⇄ Compare…', tooltip: `Run ${which} with several methods on the same seed`, command: Commands.compareMethods, arguments: args }),
+        new vscode.CodeLens(range, { title: '⇄ Compare…', tooltip: `Run ${which} with several methods on the same seed (or the same seeds)`, command: Commands.compareMethods, arguments: args }),
+        new vscode.CodeLens(range, { title: '⋯ Sweep…', tooltip: `Run ${which} over methods × seeds × a grid of options, as one sweep in the history`, command: Commands.newSweep, arguments: args }),
         new vscode.CodeLens(range, {
           title: '✓ Check hypergradient',
           tooltip: `Pick a method (the problem's default first) and compare its hypergradient of ${which} with central finite differences`,

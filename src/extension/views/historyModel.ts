@@ -8,6 +8,8 @@ import type { RunRecord } from '../../protocol/runRecord';
 import { formatSetting, runSettings } from '../../protocol/runSettings';
 import type { CheckView } from '../../protocol/webview';
 import { TreeItemContext } from '../ids';
+import type { SweepTag } from '../../protocol/sweep';
+import { sweepItem, sweepOfRun, type HistorySweepItem, type SweepInfo } from './sweepModel';
 
 /** A run read from a runs folder. */
 export interface StoredRun {
@@ -43,6 +45,8 @@ export interface LiveRunInfo {
   readonly cancelling?: boolean;
   /** The worker recorded the run, but its folder or run.json is gone now (deleted while it ran). */
   readonly recordMissing?: boolean;
+  /** The sweep and index of a sweep's run started in this window. */
+  readonly sweep?: SweepTag;
 }
 
 /** A run folder of a store that could not be read: no run.json (deleted, or never written), or a corrupt one. */
@@ -91,8 +95,11 @@ export interface HistoryGroup {
   readonly label: string;
   readonly description: string;
   readonly tooltip: string;
+  /** The runs of no sweep (a sweep's runs are the children of its node). */
   readonly runs: readonly HistoryRunItem[];
-  /** The unfinished runs of this window in the group (what Cancel all on the group cancels). */
+  /** The sweeps of the problem, newest first, listed before its runs. */
+  readonly sweeps: readonly HistorySweepItem[];
+  /** The unfinished runs of this window in the group, its sweeps' included (what Cancel all on the group cancels). */
   readonly activeRunIds: readonly string[];
   /** `bilevelGroup`, or `bilevelGroup.active` when it has unfinished runs of this window. */
   readonly contextValue: string;
@@ -110,46 +117,74 @@ export const STATUS_ICONS: Readonly<Record<RunStatus, StatusIcon>> = {
 };
 
 /**
- * Groups stored and live runs by problem: groups ordered by their newest run, runs newest first.
- * A live run the store already lists adds its progress to that row; one it does not list yet
- * (queued, or just started) gets its own row. Run folders the store could not read (not those of
- * live runs, which are being written) come last, in a group of their own, saying what is wrong.
+ * Groups stored and live runs by problem: groups ordered by their newest run or sweep, runs newest
+ * first. A live run the store already lists adds its progress to that row; one it does not list yet
+ * (queued, or just started) gets its own row. A run of a sweep (tagged in run.json or live, or listed
+ * in a sweep.json) is a child of its sweep's node, not a row of the problem; `liveStatus` gives this
+ * window's status of a run (finished ones too) for its sweep's progress. Run folders the store could
+ * not read (not those of live runs, which are being written) come last, in a group of their own.
  */
-export function buildHistory(stored: readonly StoredRun[], live: readonly LiveRunInfo[], now: number, unreadable: readonly UnreadableRun[] = []): HistoryGroup[] {
+export function buildHistory(
+  stored: readonly StoredRun[],
+  live: readonly LiveRunInfo[],
+  now: number,
+  unreadable: readonly UnreadableRun[] = [],
+  sweeps: readonly SweepInfo[] = [],
+  liveStatus: (runId: string) => RunStatus | undefined = (id) => live.find((l) => l.runId === id)?.status,
+): HistoryGroup[] {
   const liveById = new Map(live.map((l) => [l.runId, l]));
   const storedIds = new Set(stored.map((s) => s.record.id));
+  const sweepsById = new Map(sweeps.map((s) => [s.record.id, s]));
+  const sweepByRunId = new Map(sweeps.flatMap((s) => s.record.runs.map((r): [string, string] => [r.runId, s.record.id])));
+  const sweepRuns = new Map<string, HistoryRunItem[]>(sweeps.map((s) => [s.record.id, []]));
   // Grouped by display name: a file problem may be recorded with an absolute or a relative path.
   const byProblem = new Map<string, HistoryRunItem[]>();
   const fullIds = new Map<string, Set<string>>();
-  const add = (problem: string, item: HistoryRunItem): void => {
+  const note = (problem: string): string => {
     const key = problemDisplayName(problem);
-    const list = byProblem.get(key);
-    if (list) list.push(item);
-    else byProblem.set(key, [item]);
+    if (!byProblem.has(key)) byProblem.set(key, []);
     const ids = fullIds.get(key) ?? new Set<string>();
     ids.add(problem);
     fullIds.set(key, ids);
+    return key;
   };
-  for (const s of stored) add(s.record.config.problem, runItem(s, liveById.get(s.record.id), now));
+  const add = (problem: string, item: HistoryRunItem, sweep: string | undefined): void => {
+    if (sweep !== undefined) sweepRuns.get(sweep)!.push(item);
+    else byProblem.get(note(problem))!.push(item);
+  };
+  for (const s of stored) add(s.record.config.problem, runItem(s, liveById.get(s.record.id), now), sweepOfRun(s.record.id, s.record.config.sweep, sweepsById, sweepByRunId));
   for (const l of live) {
     if (storedIds.has(l.runId)) continue;
-    add(l.problem, liveItem(l, now));
+    add(l.problem, liveItem(l, now), sweepOfRun(l.runId, l.sweep, sweepsById, sweepByRunId));
   }
-  const groups = [...byProblem.entries()].map(([problem, runs]) => {
+  const sweepsByProblem = new Map<string, HistorySweepItem[]>();
+  for (const info of sweeps) {
+    const item = sweepItem(info, sweepRuns.get(info.record.id)!, liveStatus);
+    const key = note(item.problem);
+    sweepsByProblem.set(key, [...(sweepsByProblem.get(key) ?? []), item]);
+  }
+  const groups = [...byProblem.entries()].map(([problem, runs]): HistoryGroup => {
     runs.sort((a, b) => b.createdAt - a.createdAt || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
-    const active = runs.filter((r) => r.status === 'running' || r.status === 'queued').length;
-    const activeRunIds = runs.filter((r) => r.live).map((r) => r.key);
+    const ownSweeps = (sweepsByProblem.get(problem) ?? []).sort((a, b) => b.createdAt - a.createdAt || (a.key < b.key ? 1 : -1));
+    const active = [...runs, ...ownSweeps.flatMap((sw) => sw.runs)].filter((r) => r.status === 'running' || r.status === 'queued').length;
+    const activeRunIds = [...runs.filter((r) => r.live).map((r) => r.key), ...ownSweeps.flatMap((s) => s.activeRunIds)];
+    const parts = [
+      ...(runs.length > 0 || ownSweeps.length === 0 ? [`${runs.length} run${runs.length === 1 ? '' : 's'}`] : []),
+      ...(ownSweeps.length > 0 ? [`${ownSweeps.length} sweep${ownSweeps.length === 1 ? '' : 's'}`] : []),
+    ];
     return {
       problem,
       label: problem,
-      description: `${runs.length} run${runs.length === 1 ? '' : 's'}${active > 0 ? `, ${active} active` : ''}`,
+      description: `${parts.join(', ')}${active > 0 ? `, ${active} active` : ''}`,
       tooltip: [...(fullIds.get(problem) ?? [])].sort().join('\n'),
       runs,
+      sweeps: ownSweeps,
       activeRunIds,
       contextValue: activeRunIds.length > 0 ? TreeItemContext.groupActive : TreeItemContext.group,
     };
   });
-  groups.sort((a, b) => (b.runs[0]?.createdAt ?? 0) - (a.runs[0]?.createdAt ?? 0) || (a.problem < b.problem ? -1 : 1));
+  const newest = (g: HistoryGroup): number => Math.max(g.runs[0]?.createdAt ?? 0, g.sweeps[0]?.createdAt ?? 0);
+  groups.sort((a, b) => newest(b) - newest(a) || (a.problem < b.problem ? -1 : 1));
   const broken = unreadable.filter((u) => !liveById.has(u.id)).map(unreadableItem);
   if (broken.length > 0) {
     broken.sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
@@ -159,6 +194,7 @@ export function buildHistory(stored: readonly StoredRun[], live: readonly LiveRu
       description: `${broken.length} folder${broken.length === 1 ? '' : 's'}`,
       tooltip: 'Run folders whose run.json is missing or cannot be read: reveal them to look, or delete them.',
       runs: broken,
+      sweeps: [],
       activeRunIds: [],
       contextValue: TreeItemContext.group,
     });

@@ -10,6 +10,8 @@ import { CHECK_FILE, readRunCheck } from '../../store/checkStore';
 import { RUN_FILE } from '../../store/runStore';
 import { DisposableStore } from '../emitter';
 import { buildHistory, type HistoryGroup, type HistoryRunItem, type LiveRunInfo, type StoredRun, type UnreadableRun } from './historyModel';
+import type { HistorySweepItem } from './sweepModel';
+import { SWEEPS_DIR, SWEEP_FILE } from '../../store/sweepStore';
 import { Commands } from '../ids';
 import type { RunController } from '../runs/runController';
 import type { RunStores } from '../runs/runStores';
@@ -31,11 +33,35 @@ export class GroupNode extends vscode.TreeItem {
   }
 }
 
-/** One run (or a queued run of this window). */
+/**
+ * A sweep: one row with its progress ("3 of 12 done" and a bar), collapsed, its runs as children.
+ * Clicking it opens the comparison of its runs (`bilevel.openSweep`); Cancel is `bilevel.cancelSweep`.
+ */
+export class SweepNode extends vscode.TreeItem {
+  constructor(
+    readonly sweep: HistorySweepItem,
+    readonly parent: GroupNode,
+  ) {
+    super(sweep.label, vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `sweep:${sweep.key}`;
+    this.description = sweep.description;
+    this.tooltip = sweep.tooltip;
+    this.iconPath = new vscode.ThemeIcon(sweep.icon.id, sweep.icon.color ? new vscode.ThemeColor(sweep.icon.color) : undefined);
+    this.contextValue = sweep.contextValue;
+    this.command = { command: Commands.openSweep, title: 'Open Sweep', arguments: [this] };
+  }
+
+  /** Every run id of the sweep, in index order (what Compare Selected gets for this row). */
+  get runIds(): readonly string[] {
+    return this.sweep.runIds;
+  }
+}
+
+/** One run (or a queued run of this window), under its problem or its sweep. */
 export class RunNode extends vscode.TreeItem {
   constructor(
     readonly item: HistoryRunItem,
-    readonly parent: GroupNode,
+    readonly parent: GroupNode | SweepNode,
   ) {
     super(item.label, vscode.TreeItemCollapsibleState.None);
     this.id = `run:${item.key}`;
@@ -50,10 +76,15 @@ export class RunNode extends vscode.TreeItem {
   get runOrHandle(): string {
     return this.item.runId ?? this.item.key;
   }
+
+  /** Where the row sits, for pickers: its problem, or `<problem> › <sweep>`. */
+  get place(): string {
+    return this.parent instanceof SweepNode ? `${this.parent.parent.group.label} › ${this.parent.sweep.label}` : this.parent.group.label;
+  }
 }
 
 /** Any node of the history tree. */
-export type HistoryNode = GroupNode | RunNode;
+export type HistoryNode = GroupNode | SweepNode | RunNode;
 
 /** Reads the stores on refresh (debounced); the tree itself never touches the disk. */
 export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>, vscode.Disposable {
@@ -61,6 +92,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables = new DisposableStore();
   private groups: GroupNode[] = [];
+  private sweepNodes: SweepNode[] = [];
   private runs: RunNode[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private loaded = false;
@@ -93,10 +125,20 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       this.reported.add(problem.dir);
       this.output.appendLine(`[history] skipped ${problem.dir}: ${problem.error}`);
     });
+    const sweeps = this.stores.sweeps((problem) => {
+      const key = `${problem.storeDir}/${SWEEPS_DIR}/${problem.id}`;
+      if (this.reported.has(key)) return;
+      this.reported.add(key);
+      this.output.appendLine(`[history] skipped sweep ${problem.id} in ${problem.storeDir}: ${problem.error}`);
+    });
     const storedIds = new Set(stored.map((s) => s.record.id));
-    const groups = buildHistory(stored.map((s) => this.withCheck(s)), this.liveInfo(storedIds), Date.now(), unreadable);
+    const groups = buildHistory(stored.map((s) => this.withCheck(s)), this.liveInfo(storedIds), Date.now(), unreadable, sweeps, (id) => this.controller.get(id)?.status);
     this.groups = groups.map((g) => new GroupNode(g));
-    this.runs = this.groups.flatMap((g) => g.group.runs.map((r) => new RunNode(r, g)));
+    this.sweepNodes = this.groups.flatMap((g) => g.group.sweeps.map((s) => new SweepNode(s, g)));
+    this.runs = [
+      ...this.sweepNodes.flatMap((s) => s.sweep.runs.map((r) => new RunNode(r, s))),
+      ...this.groups.flatMap((g) => g.group.runs.map((r) => new RunNode(r, g))),
+    ];
     this.loaded = true;
     this.changed.fire(undefined);
   }
@@ -147,15 +189,27 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   getChildren(node?: HistoryNode): HistoryNode[] {
     if (!this.loaded) this.reload();
     if (!node) return this.groups;
-    if (node instanceof GroupNode) return this.runs.filter((r) => r.parent === node);
+    if (node instanceof GroupNode) return [...this.sweepNodes.filter((s) => s.parent === node), ...this.runs.filter((r) => r.parent === node)];
+    if (node instanceof SweepNode) return this.runs.filter((r) => r.parent === node);
     return [];
   }
 
   getParent(node: HistoryNode): HistoryNode | undefined {
-    return node instanceof RunNode ? node.parent : undefined;
+    return node instanceof GroupNode ? undefined : node.parent;
   }
 
-  /** Every run row (for pickers). */
+  /** Every sweep row. */
+  allSweeps(): readonly SweepNode[] {
+    if (!this.loaded) this.reload();
+    return this.sweepNodes;
+  }
+
+  /** The row of a sweep id. */
+  findSweep(id: string): SweepNode | undefined {
+    return this.allSweeps().find((s) => s.sweep.key === id);
+  }
+
+  /** Every run row, sweeps' runs included (for pickers). */
   allRuns(): readonly RunNode[] {
     if (!this.loaded) this.reload();
     return this.runs;
@@ -205,6 +259,11 @@ export class RunStoreWatcher implements vscode.Disposable {
       // A deleted run folder (`bilevel` CLI or a file manager) may be reported for the folder only.
       const folders = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, `${prefix}*`), true, true, false));
       this.watchers.add(folders.onDidDelete(this.onChange));
+      // A sweep made (or resumed) by `bilevel sweep` writes its sweep.json once: a new node at once.
+      const sweeps = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, `${prefix}${SWEEPS_DIR}/*/${SWEEP_FILE}`)));
+      this.watchers.add(sweeps.onDidCreate(this.onChange));
+      this.watchers.add(sweeps.onDidChange(this.onChange));
+      this.watchers.add(sweeps.onDidDelete(this.onChange));
     }
   }
 

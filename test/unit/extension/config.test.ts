@@ -42,6 +42,7 @@ describe('settings: package.json ↔ config.ts', () => {
       runs: { maxConcurrent: 2, comparisonConcurrency: 1, confirmAboveSeconds: 60, defaultMethod: 'rhg', defaultOptions: {}, storeLocation: '.bilevel/runs' },
       charts: { logScaleY: false, smoothing: 0, maxPointsPerSeries: 2000 },
       panel: { reuse: true },
+      compare: { seeds: 1 },
     });
   });
 });
@@ -60,6 +61,7 @@ describe('normalizeConfig', () => {
       'charts.smoothing': 3,
       'charts.maxPointsPerSeries': 10,
       'panel.reuse': 'no',
+      'compare.seeds': 250,
     };
     assert.deepEqual(
       normalizeConfig((k) => values[k]),
@@ -68,13 +70,15 @@ describe('normalizeConfig', () => {
         runs: { maxConcurrent: 16, comparisonConcurrency: 1, confirmAboveSeconds: 0, defaultMethod: 'rhg', defaultOptions: { lowerSteps: 30, seed: 1, name: 'x', warmStart: true }, storeLocation: '.bilevel/runs' },
         charts: { logScaleY: false, smoothing: 0.99, maxPointsPerSeries: 200 },
         panel: { reuse: true },
+        compare: { seeds: 100 },
       },
     );
   });
 
   it('keeps valid values', () => {
-    const values: Record<string, unknown> = { backend: 'wasm', 'runs.maxConcurrent': 3, 'runs.defaultMethod': 'iaptt-gm', 'runs.storeLocation': 'out/runs', 'charts.smoothing': 0.6 };
+    const values: Record<string, unknown> = { backend: 'wasm', 'runs.maxConcurrent': 3, 'runs.defaultMethod': 'iaptt-gm', 'runs.storeLocation': 'out/runs', 'charts.smoothing': 0.6, 'compare.seeds': 5 };
     const c = normalizeConfig((k) => values[k]);
+    assert.equal(c.compare.seeds, 5);
     assert.equal(c.backend, 'wasm');
     assert.equal(c.runs.maxConcurrent, 3);
     assert.equal(c.runs.defaultMethod, 'iaptt-gm');

@@ -62,7 +62,14 @@ describe('extension manifest', () => {
     for (const item of manifest.contributes.menus['view/item/context'] ?? []) {
       const when = item.when ?? '';
       assert.ok(when.includes(`view == ${HISTORY_VIEW_ID}`), item.command);
-      assert.ok(when.includes(TreeItemContext.runPrefix.replace('.', '\\.')) || when.includes(TreeItemContext.queued) || when.includes(TreeItemContext.groupActive) || when.includes(TreeItemContext.unreadable), when);
+      assert.ok(
+        when.includes(TreeItemContext.runPrefix.replace('.', '\\.')) ||
+          when.includes(TreeItemContext.sweepPrefix.replace('.', '\\.')) ||
+          when.includes(TreeItemContext.queued) ||
+          when.includes(TreeItemContext.groupActive) ||
+          when.includes(TreeItemContext.unreadable),
+        when,
+      );
     }
   });
 
@@ -82,6 +89,13 @@ describe('extension manifest', () => {
     assert.ok(!shownOn(Commands.cancelRun, run('completed') + check));
     assert.ok(shownOn(Commands.cancelAll, TreeItemContext.groupActive) && !shownOn(Commands.cancelAll, TreeItemContext.group));
     // An unreadable run folder can be looked at and removed, nothing else.
+    // A sweep opens and compares its runs in any state; Cancel only while it is queued or running.
+    const sweep = (status: string): string => `${TreeItemContext.sweepPrefix}${status}`;
+    for (const status of ['queued', 'running', 'completed', 'partial', 'failed', 'cancelled']) {
+      assert.ok(shownOn(Commands.openSweep, sweep(status)) && shownOn(Commands.compareSelected, sweep(status)), status);
+      assert.equal(shownOn(Commands.cancelSweep, sweep(status)), status === 'queued' || status === 'running', status);
+    }
+    assert.ok(!shownOn(Commands.cancelSweep, run('running')) && !shownOn(Commands.cancelRun, sweep('running')));
     const onUnreadable = (manifest.contributes.menus['view/item/context'] ?? []).filter((i) => viewItemMatches(i.when ?? '', TreeItemContext.unreadable)).map((i) => i.command);
     assert.deepEqual(onUnreadable.sort(), [Commands.deleteRun, Commands.revealRunFolder].sort());
   });

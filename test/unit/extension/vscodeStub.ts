@@ -186,6 +186,7 @@ const api: Record<string, unknown> = {
   ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
   QuickPickItemKind: { Separator: -1, Default: 0 },
+  InputBoxValidationSeverity: { Info: 1, Warning: 2, Error: 3 },
   UIKind: { Desktop: 1, Web: 2 },
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   env: { uiKind: 1 },

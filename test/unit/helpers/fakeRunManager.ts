@@ -20,6 +20,8 @@ export class FakeManager {
   readonly cancelled: string[] = [];
   readonly stores: (string | undefined)[] = [];
   readonly groups: (string | undefined)[] = [];
+  /** The sweep tag each run was started with (undefined for a run of no sweep). */
+  readonly sweeps: ({ id: string; index: number } | undefined)[] = [];
   checkOutcome: CheckOutcome = { ok: false, message: 'no check' };
 
   constructor(private readonly ids: (n: number) => string = (n) => `R${n}`) {}
@@ -29,12 +31,14 @@ export class FakeManager {
     return this.handles[this.handles.length - 1]!;
   }
 
-  start(spec: ExperimentSpec, overrides: { storeDir?: string; group?: string } = {}): RunHandle {
-    const id = this.ids(this.handles.length + 1);
+  start(spec: ExperimentSpec, overrides: { storeDir?: string; group?: string; runId?: string; sweep?: { id: string; index: number } } = {}): RunHandle {
+    // A run id fixed beforehand (a sweep's) is kept, as RunManager keeps it.
+    const id = overrides.runId ?? this.ids(this.handles.length + 1);
     const handle = { key: id, runId: id, kind: 'run', spec, state: 'queued', recordsReceived: 0, done: new Promise(() => undefined) } as RunHandle;
     this.handles.push(handle);
     this.stores.push(overrides.storeDir);
     this.groups.push(overrides.group);
+    this.sweeps.push(overrides.sweep);
     return handle;
   }
 

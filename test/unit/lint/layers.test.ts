@@ -58,6 +58,8 @@ describe('import arrows (eslint.layers.mjs through eslint.config.mjs)', () => {
     ['src/sweep/fixture.ts', "import { RunStore } from '../store/runStore';\nexport const x = RunStore;\n", /src\/sweep may not import '\.\.\/store\/runStore'/],
     ['src/sweep/fixture.ts', "import { parseDecimal } from '../cli/parseDecimal';\nexport const x = parseDecimal;\n", /src\/sweep may not import '\.\.\/cli\/parseDecimal'/],
     ['src/sweep/fixture.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const x = tf;\n", /src\/sweep may not import '@tensorflow\/tfjs-core'/],
+    // The extension takes src/sweep's pure files only: the core catalog (and so tfjs) stays out.
+    ['src/extension/commands/fixture.ts', "import { CORE_CATALOG } from '../../sweep/coreCatalog';\nexport const x = CORE_CATALOG;\n", /src\/extension may not import '\.\.\/\.\.\/sweep\/coreCatalog'/],
   ];
   for (const [file, code, expected] of forbidden) {
     it(`rejects ${file.split('/').slice(0, -1).join('/')} → ${/from '([^']+)'/.exec(code)![1]}`, async () => {
@@ -71,6 +73,10 @@ describe('import arrows (eslint.layers.mjs through eslint.config.mjs)', () => {
   it('allows the arrows ARCHITECTURE.md draws', async () => {
     const allowed: readonly (readonly [string, string])[] = [
       ['src/core/fixture.ts', "import type { RunStatus } from '../protocol/metrics';\nimport * as tf from '@tensorflow/tfjs-core';\nexport type X = RunStatus;\nexport const t = tf;\n"],
+      [
+        'src/extension/commands/fixture.ts',
+        "import { parseSeeds } from '../../sweep/parseSeeds';\nimport { parseSetFlag } from '../../sweep/parseSetFlag';\nimport { expandSweep } from '../../sweep/expandSweep';\nimport { formatRunsJsonl, makeSweepRecord } from '../../sweep/sweepRecord';\nimport { SweepError } from '../../sweep/sweepError';\nimport type { SweepCatalog } from '../../sweep/sweepCatalog';\nexport const x = [parseSeeds, parseSetFlag, expandSweep, formatRunsJsonl, makeSweepRecord, SweepError];\nexport type C = SweepCatalog;\n",
+      ],
       ['src/extension/fixture.ts', "import { findProblemLocations } from '../problemFiles/findProblemLocations';\nimport { RunStore } from '../store/runStore';\nimport * as vscode from 'vscode';\nexport const x = [findProblemLocations, RunStore, vscode];\n"],
       ['src/cli/fixture.ts', "import { recordRun } from '../runner/recordRun';\nimport { METHODS } from '../core';\nexport const x = [recordRun, METHODS];\n"],
       ['src/worker/fixture.ts', "import { recordRun } from '../runner/recordRun';\nimport { selectBackend } from '../runtime/backend';\nexport const x = [recordRun, selectBackend];\n"],

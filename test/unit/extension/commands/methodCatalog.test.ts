@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BUILTIN_PROBLEMS, createBuiltinProblem, METHODS, RUN_OPTIONS } from '../../../../src/core';
 import type { OptionSpec } from '../../../../src/core';
-import { BUILTIN_PROBLEM_CATALOG, isKnownMethod, METHOD_CATALOG, METHOD_OPTION_CATALOG, RUN_OPTION_CATALOG } from '../../../../src/extension/commands/methodCatalog';
+import { BUILTIN_PROBLEM_CATALOG, EXTENSION_SWEEP_CATALOG, isKnownMethod, METHOD_CATALOG, METHOD_OPTION_CATALOG, RUN_OPTION_CATALOG } from '../../../../src/extension/commands/methodCatalog';
+import { CORE_CATALOG } from '../../../../src/sweep/coreCatalog';
 
 /** What the catalog mirrors of a declaration: key, flag, type, bounds and choices. */
 function mirrored(spec: OptionSpec): Record<string, unknown> {
@@ -45,6 +46,14 @@ describe('method catalog', () => {
   it("mirrors every method's own options, and no other method", () => {
     assert.deepEqual(Object.keys(METHOD_OPTION_CATALOG), METHODS.map((m) => m.id));
     for (const m of METHODS) assert.deepEqual(METHOD_OPTION_CATALOG[m.id]!.map(plain), m.options.map(mirrored), m.id);
+  });
+
+  it("expands a sweep as core's catalog does: the same run options and methods with their options", () => {
+    assert.deepEqual(EXTENSION_SWEEP_CATALOG.runOptions.map(plain), CORE_CATALOG.runOptions.map((o) => mirrored(o as OptionSpec)));
+    assert.deepEqual(
+      EXTENSION_SWEEP_CATALOG.methods.map((m) => ({ id: m.id, options: m.options.map(plain) })),
+      CORE_CATALOG.methods.map((m) => ({ id: m.id, options: m.options.map((o) => mirrored(o as OptionSpec)) })),
+    );
   });
 
   it('knows method ids', () => {

@@ -18,7 +18,7 @@ import type { RunRecord } from '../../../../src/protocol/runRecord';
 import type { CheckResultMessage } from '../../../../src/protocol/worker';
 
 /** The commands that execute problem code (a problem file, or a built-in workload) in a worker. */
-const EXPECTED_WORKER_COMMANDS: readonly CommandId[] = [Commands.runProblem, Commands.compareMethods, Commands.runPreset, Commands.checkHypergradient, Commands.rerun];
+const EXPECTED_WORKER_COMMANDS: readonly CommandId[] = [Commands.runProblem, Commands.compareMethods, Commands.runPreset, Commands.checkHypergradient, Commands.rerun, Commands.newSweep];
 
 const CHECK: CheckResultMessage = { type: 'checkResult', method: 'rhg', exact: true, maxRelativeError: 0, relativeErrorVsRhg: 0, directions: [] };
 
@@ -69,13 +69,21 @@ function fakeContext(): CommandContext {
     },
     stores: { storeDirFor: (folder: string) => path.join(folder, '.bilevel', 'runs'), find: () => found },
     panels: { open: () => panel, openForProblem: () => panel, active: () => undefined },
-    history: { refresh: () => undefined, reload: () => undefined, allRuns: () => [], onDidChangeTreeData: () => ({ dispose: () => undefined }) },
+    history: {
+      refresh: () => undefined,
+      reload: () => undefined,
+      allRuns: () => [],
+      allSweeps: () => [],
+      findSweep: () => undefined,
+      onDidChangeTreeData: () => ({ dispose: () => undefined }),
+    },
     diagnostics: { clear: () => undefined, set: () => undefined },
     output: { appendLine: () => undefined, append: () => undefined, show: () => undefined },
     config: () => ({
       backend: 'cpu',
       runs: { maxConcurrent: 1, defaultMethod: 'rhg', defaultOptions: {}, storeLocation: '.bilevel/runs' },
       charts: { logScaleY: false, smoothing: 0, maxPointsPerSeries: 2000 },
+      compare: { seeds: 1 },
     }),
   };
   return ctx as unknown as CommandContext;
@@ -104,6 +112,9 @@ function argsFor(): Record<CommandId, unknown[]> {
     [Commands.cancelAll]: [['R1', 'R2']],
     [Commands.showCheckDetails]: ['R1'],
     [Commands.openExperiments]: [],
+    [Commands.newSweep]: [Uri.file(problemFile), 'default', { methods: ['rhg', 'cg'], seeds: '0-1' }],
+    [Commands.openSweep]: ['20261206-030000-sweep-lake-ab12'],
+    [Commands.cancelSweep]: ['20261206-030000-sweep-lake-ab12'],
   };
 }
 

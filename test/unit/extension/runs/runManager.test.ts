@@ -63,6 +63,17 @@ if (process.env.BILEVEL_FAKE_WORKER === undefined) {
       rmSync(tmp, { recursive: true, force: true });
     });
 
+    void it("records a sweep's run under the id and sweep tag it was started with (run.json's config.sweep)", async () => {
+      const m = realManager();
+      const runId = makeRunId('rhg', 'toy-quadratic');
+      const handle = m.start(toy(2), { runId, sweep: { id: '20261206-030000-sweep-toy-quadratic-ab12', index: 3 } });
+      assert.equal(handle.runId, runId);
+      const result = await handle.done;
+      assert.equal(result.status, 'completed', result.message);
+      const record = new RunStore(path.dirname(result.runDir!)).read(runId);
+      assert.deepEqual(record.config.sweep, { id: '20261206-030000-sweep-toy-quadratic-ab12', index: 3 });
+    });
+
     void it('with maxConcurrent 1 runs two runs one after the other, each to completed with all its metrics', async () => {
       const m = realManager({ maxConcurrent: 1 });
       const events: string[] = [];

@@ -1,0 +1,132 @@
+// Commands of a sweep's history node: Open Sweep (its runs in one comparison panel, which follows the
+// sweep as more of its runs start) and Cancel Sweep (every queued or running run of it this window
+// runs; a sweep another process runs is said to be out of reach, not pretended to be cancelled).
+import * as vscode from 'vscode';
+import type { RunPanel } from '../views/runPanel';
+import { SweepNode } from '../views/historyTree';
+import type { HistorySweepItem } from '../views/sweepModel';
+import type { CommandContext } from './context';
+
+/** `bilevel.openSweep(sweep?)`: a sweep row or id; the panel shows its runs, live while they run. */
+export const openSweep =
+  (ctx: CommandContext) =>
+  async (arg?: unknown): Promise<boolean> => {
+    const id = sweepIdOf(arg) ?? (await pickSweepId(ctx, 'Sweep to open', () => true));
+    if (!id) return false;
+    return openSweepPanel(ctx, id) !== undefined;
+  };
+
+/** `bilevel.cancelSweep(sweep?)`: cancels the sweep's queued and running runs of this window; returns how many. */
+export const cancelSweep =
+  (ctx: CommandContext) =>
+  async (arg?: unknown): Promise<number> => {
+    const id = sweepIdOf(arg) ?? (await pickSweepId(ctx, 'Sweep to cancel', (s) => s.progress.status === 'queued' || s.progress.status === 'running'));
+    if (!id) return 0;
+    const node = ctx.history.findSweep(id);
+    if (!node) {
+      void vscode.window.showErrorMessage(`No sweep '${id}' in the runs folders of this workspace.`);
+      return 0;
+    }
+    const sweep = node.sweep;
+    const decision = cancelDecision(sweep);
+    if (decision.action === 'tell') {
+      void vscode.window.showInformationMessage(decision.message);
+      return 0;
+    }
+    const cancelled = ctx.controller.cancelAll(decision.runIds);
+    ctx.history.refresh(0);
+    return cancelled;
+  };
+
+/** What Cancel Sweep does: cancel this window's unfinished runs of it, or say why there is nothing it can cancel. */
+export function cancelDecision(sweep: HistorySweepItem): { action: 'cancel'; runIds: readonly string[] } | { action: 'tell'; message: string } {
+  if (sweep.activeRunIds.length > 0) return { action: 'cancel', runIds: sweep.activeRunIds };
+  const status = sweep.progress.status;
+  if (!sweep.ownedByWindow && (status === 'running' || status === 'queued')) {
+    return {
+      action: 'tell',
+      message: `Sweep '${sweep.label}' is run by another process (bilevel sweep), not by this window, so it cannot be cancelled from here: press Ctrl-C in its terminal (its runs end cancelled after their current iteration), or stop its job.`,
+    };
+  }
+  return { action: 'tell', message: `Sweep '${sweep.label}' has no queued or running run (${sweep.progress.finished} of ${sweep.progress.total} done, ${status}).` };
+}
+
+/** The runs a sweep's panel shows: its current runs that have a row (a record, or live here), in index order. */
+export function sweepPanelIds(sweep: Pick<HistorySweepItem, 'runIds' | 'runs'>): string[] {
+  const shown = new Set(sweep.runs.map((r) => r.key));
+  return sweep.runIds.filter((id) => shown.has(id));
+}
+
+/** Open sweep panels by context: each follows its sweep as the history reloads (new runs start). */
+const followers = new WeakMap<CommandContext, Map<string, RunPanel>>();
+
+/**
+ * Opens (or reveals) the panel of sweep `id` and keeps its runs in step with the sweep; undefined when
+ * none of its runs started yet. A sweep the history does not list (its runs folder is outside the
+ * workspace) opens `fallback` (a new sweep's runs), else is an error.
+ */
+export function openSweepPanel(ctx: CommandContext, id: string, fallback?: { readonly ids: readonly string[]; readonly title: string }): RunPanel | undefined {
+  const node = ctx.history.findSweep(id);
+  if (!node) {
+    if (fallback) return ctx.panels.open(fallback.ids, fallback.title, vscode.ViewColumn.Beside);
+    void vscode.window.showErrorMessage(`No sweep '${id}' in the runs folders of this workspace.`);
+    return undefined;
+  }
+  const ids = sweepPanelIds(node.sweep);
+  if (ids.length === 0) {
+    void vscode.window.showInformationMessage(`None of the ${node.sweep.runIds.length} runs of sweep '${node.sweep.label}' has started yet; open it again once one has.`);
+    return undefined;
+  }
+  const panel = ctx.panels.open(ids, sweepTitle(node), vscode.ViewColumn.Beside);
+  follow(ctx).set(id, panel);
+  return panel;
+}
+
+function sweepTitle(node: SweepNode): string {
+  return `${node.sweep.label} · ${node.sweep.problem}`;
+}
+
+/** The sweep panels of `ctx`, made once with the listener that updates them when the history reloads. */
+function follow(ctx: CommandContext): Map<string, RunPanel> {
+  let open = followers.get(ctx);
+  if (open) return open;
+  const map = new Map<string, RunPanel>();
+  open = map;
+  followers.set(ctx, map);
+  ctx.history.onDidChangeTreeData(() => {
+    const alive = new Set(ctx.panels.all());
+    for (const [id, panel] of [...map]) {
+      const node = ctx.history.findSweep(id);
+      if (!alive.has(panel) || !node) {
+        map.delete(id);
+        continue;
+      }
+      // A run of a `bilevel sweep` that just started (its run.json appeared) joins the open panel.
+      const ids = sweepPanelIds(node.sweep);
+      if (ids.join('\n') !== panel.ids.join('\n')) panel.replace(ids, sweepTitle(node));
+    }
+  });
+  return map;
+}
+
+/** The sweep id a command argument names: a sweep row, a sweep id, or `{ sweepId }`. */
+export function sweepIdOf(arg: unknown): string | undefined {
+  if (arg instanceof SweepNode) return arg.sweep.key;
+  if (typeof arg === 'string' && arg !== '') return arg;
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { sweepId?: unknown }).sweepId === 'string') return (arg as { sweepId: string }).sweepId;
+  return undefined;
+}
+
+/** Asks for a sweep of the history (the palette). */
+async function pickSweepId(ctx: CommandContext, placeHolder: string, filter: (s: HistorySweepItem) => boolean): Promise<string | undefined> {
+  const nodes = ctx.history.allSweeps().filter((n) => filter(n.sweep));
+  if (nodes.length === 0) {
+    void vscode.window.showInformationMessage('No sweep to choose from.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    nodes.map((n) => ({ label: n.sweep.label, description: `${n.sweep.problem} · ${n.sweep.description}`, id: n.sweep.key })),
+    { placeHolder, matchOnDescription: true },
+  );
+  return picked?.id;
+}
