@@ -429,8 +429,10 @@ async function main() {
       const node = sidebar.locator('.monaco-list-row', { hasText: /\d+ of 3 done/ }).first();
       await waitFor('the sweep node in the history', async () => {
         if (await node.isVisible().catch(() => false)) return true;
-        // The problem row may be collapsed, or the side bar on another view: open it and expand the slow problem.
-        if (!(await sidebar.locator('.monaco-list-row', { hasText: 'slow' }).first().isVisible().catch(() => false))) {
+        // The side bar may show another view (the Explorer lists slow.bilevel.ts too), and the problem row
+        // may be collapsed: open the Bilevel view, then expand the slow problem.
+        const title = await sidebar.locator('.composite.title .title-label').first().innerText().catch(() => '');
+        if (!/bilevel/i.test(title)) {
           await page.locator('.activitybar .action-label[aria-label^="Bilevel"]').first().click();
           await sleep(1000);
         }
@@ -586,13 +588,15 @@ async function main() {
 }
 
 /**
- * In the live panel's frame: the first chart that draws a band, where its probe column is (CSS px),
+ * In the live panel's frame: the chart with the tallest band, where its probe column is (CSS px),
  * the band's fill, and the pixel halfway between the median line and the band's farther edge.
  */
 function readBand() {
-  const c = document.querySelector('canvas[data-band-probe]');
+  const probe = (el) => el.dataset.bandProbe.split(',').map(Number);
+  // The chart whose band is tallest at its probe: the clearest pixel to read.
+  const c = [...document.querySelectorAll('canvas[data-band-probe]')].sort((a, b) => (probe(b)[2] - probe(b)[1]) - (probe(a)[2] - probe(a)[1]))[0];
   if (!c) return undefined;
-  const [x, top, bottom] = c.dataset.bandProbe.split(',').map(Number);
+  const [x, top, bottom] = probe(c);
   const center = Number(c.dataset.bandCenter);
   const y = center - top > bottom - center ? (top + center) / 2 : (center + bottom) / 2;
   const scale = c.width / c.getBoundingClientRect().width;

@@ -18,13 +18,17 @@ export interface SettingsRow {
 /**
  * The settings table of the panel's runs, one value per run: the differing settings first (in their
  * display order), then the rest; with `onlyDiffering`, only the differing ones. Runs without settings
- * (not yet known) get `—` everywhere. Empty when no run has settings.
+ * (not yet known) get `—` everywhere. Empty when no run has settings. A queued run knows only what it
+ * was given (a seed, a few options): a setting it does not have yet does not make the row differ.
  */
-export function settingsRows(runs: readonly { readonly settings?: RunSettings }[], onlyDiffering = false): SettingsRow[] {
+export function settingsRows(runs: readonly { readonly settings?: RunSettings; readonly status?: RunStatus }[], onlyDiffering = false): SettingsRow[] {
   const known = runs.map((r) => r.settings ?? {});
   if (known.every((s) => Object.keys(s).length === 0)) return [];
-  // A run whose settings are not known yet would make every key "differ": only known settings are compared.
-  const differing = new Set(settingsDiff(known.filter((s) => Object.keys(s).length > 0)));
+  const complete = known.filter((s, i) => Object.keys(s).length > 0 && runs[i]!.status !== 'queued');
+  const partial = known.filter((s, i) => Object.keys(s).length > 0 && runs[i]!.status === 'queued');
+  // Complete runs by settingsDiff (a key one of them lacks differs); a queued run only by the values it has.
+  const differing = new Set(settingsDiff(complete));
+  for (const s of partial) for (const [k, v] of Object.entries(s)) if (!differing.has(k) && [...complete, ...partial].some((o) => k in o && !Object.is(o[k], v))) differing.add(k);
   const keys: string[] = [];
   for (const s of known) for (const k of Object.keys(s)) if (!keys.includes(k)) keys.push(k);
   const row = (key: string): SettingsRow => ({ key, values: known.map((s) => formatSetting(s[key])), differs: differing.has(key) });

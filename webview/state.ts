@@ -289,7 +289,8 @@ export class PanelModel {
   runLabel(run: Pick<RunState, 'runId' | 'label' | 'settings'>): string {
     const seed = run.settings?.[SEED_KEY];
     const group = this.groups().find((g) => g.runIds.includes(run.runId));
-    return seed !== undefined && group !== undefined && group.runIds.length > 1 ? `${run.label} · seed ${String(seed)}` : run.label;
+    const named = seed !== undefined && new RegExp(`\\bseed ${String(seed)}\\b`).test(run.label);
+    return seed !== undefined && !named && group !== undefined && group.runIds.length > 1 ? `${run.label} · seed ${String(seed)}` : run.label;
   }
 
   /** The runs grouped by settings except the seed (seedGroups.ts), ordered by their first run. */

@@ -80,3 +80,13 @@ export interface WriterToken {
   /** The writer's start time (ISO-8601), always: informative where /proc is missing. */
   readonly startedAt: string;
 }
+
+/**
+ * A run's label in legends, lists and the history: the user's name with the method in brackets, the
+ * name alone when it already starts with the method (`rhg seed 1`, as a sweep or a seeded comparison
+ * names its runs), or the method.
+ */
+export function runLabelOf(name: string | undefined, method: string): string {
+  if (!name) return method;
+  return name === method || name.startsWith(`${method} `) ? name : `${name} (${method})`;
+}

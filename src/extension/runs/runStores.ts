@@ -3,7 +3,7 @@
 // folders and settings come in as functions.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { RunRecord } from '../../protocol/runRecord';
+import { runLabelOf, type RunRecord } from '../../protocol/runRecord';
 import { runSettings } from '../../protocol/runSettings';
 import type { CheckView, RunView } from '../../protocol/webview';
 import { readRunCheck } from '../../store/checkStore';
@@ -164,5 +164,5 @@ export function storedRunView(found: FoundRun, check?: CheckView, onBadLine?: (l
 
 /** A run's label in legends: the user's name with the method, or the method. */
 export function runLabel(record: RunRecord): string {
-  return record.name ? `${record.name} (${record.config.method})` : record.config.method;
+  return runLabelOf(record.name, record.config.method);
 }

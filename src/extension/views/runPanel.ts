@@ -9,6 +9,7 @@ import { isFinished } from '../../protocol/metrics';
 import type { ExperimentSpec } from '../../protocol/experiment';
 import type { RunSettings, SettingValue } from '../../protocol/runSettings';
 import { runSettings } from '../../protocol/runSettings';
+import { runLabelOf } from '../../protocol/runRecord';
 import type { RunView, WebviewExportMessage, WebviewToHost, HostToWebview } from '../../protocol/webview';
 import type { BilevelConfig } from '../config';
 import { DisposableStore } from '../emitter';
@@ -516,7 +517,7 @@ export class RunPanel {
 export function liveView(live: LiveRun, settings?: RunSettings): RunView {
   return {
     runId: live.runId,
-    label: live.spec.name ? `${live.spec.name} (${live.spec.method})` : live.spec.method,
+    label: runLabelOf(live.spec.name, live.spec.method),
     method: live.spec.method,
     problem: live.problem,
     status: live.status,

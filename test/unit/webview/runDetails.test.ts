@@ -33,6 +33,15 @@ describe('settingsRows', () => {
     assert.deepEqual(rows[0]!.values, ['20', '—', '5']);
     assert.deepEqual(settingsRows([{}, {}]), []);
   });
+
+  it("does not count what a queued run does not know yet, only the values it has (its seed)", () => {
+    const rows = settingsRows([{ settings: { ...rhg, seed: 0 }, status: 'running' }, { settings: { method: 'rhg', seed: 1 }, status: 'queued' }, { settings: { method: 'rhg', seed: 2 }, status: 'queued' }]);
+    assert.deepEqual(rows.filter((r) => r.differs).map((r) => r.key), ['seed']);
+    assert.deepEqual(rows.find((r) => r.key === 'lowerSteps')!.values, ['20', '—', '—']);
+    // Once it runs, its settings are complete and compared as any other run's.
+    const started = settingsRows([{ settings: rhg, status: 'completed' }, { settings: { method: 'rhg', seed: 0 }, status: 'running' }]);
+    assert.ok(started.find((r) => r.key === 'lowerSteps')!.differs);
+  });
 });
 
 describe('final values', () => {

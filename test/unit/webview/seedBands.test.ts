@@ -120,6 +120,9 @@ describe('groups of seeds', () => {
   it('names each seed of a group in the run list and the tables, and a lone run as before', () => {
     const m = model(view('a', 'rhg', 0, curve(2, () => 1)), view('b', 'rhg', 1, curve(2, () => 2)), view('c', 'cg', 0, curve(2, () => 3)));
     assert.deepEqual(m.summaryRows().map((r) => r.label), ['a · seed 0', 'b · seed 1', 'c']);
+    // A run already named after its seed (a seeded comparison, a sweep) is not told its seed twice.
+    const named = model(view('a', 'rhg', 0, curve(2, () => 1), { label: 'rhg seed 0' }), view('b', 'rhg', 1, curve(2, () => 2), { label: 'rhg seed 1' }));
+    assert.deepEqual(named.summaryRows().map((r) => r.label), ['rhg seed 0', 'rhg seed 1']);
   });
 });
 
