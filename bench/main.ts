@@ -1,11 +1,15 @@
-// `npm run bench [-- --quick] [-- --backend wasm]`: a fixed matrix of problems × methods × K,
-// printed as JSON lines (one per cell): median seconds per outer iteration and peak bytes.
+// `npm run bench [-- --quick] [-- --backend wasm] [-- --suite speed|memory|sweep]`: a fixed matrix of
+// problems × methods × K, printed as JSON lines (one per cell): median seconds per outer iteration and
+// peak bytes; then the sweep suite: the per-run overhead of `bilevel sweep` (sweepOverhead.ts).
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Solver } from '../src/core';
 import { parseBackendName, releaseBackend, selectBackend } from '../src/runtime/backend';
 import { matrix } from './benchMatrix';
 import type { Cell } from './benchMatrix';
 import { registerNodeDatasets } from '../src/datasets/registerNodeDatasets';
+import { measureSweepOverhead } from './sweepOverhead';
+import type { SweepOverheadCase } from './sweepOverhead';
 import { timeSolverSteps } from './timeSolverSteps';
 
 async function measure(cell: Cell): Promise<Record<string, unknown>> {
@@ -36,14 +40,26 @@ async function main(): Promise<void> {
   const backend = await selectBackend(parseBackendName(backendFlag >= 0 ? (args[backendFlag + 1] ?? '') : 'wasm'));
   const suiteFlag = args.indexOf('--suite');
   const suite = suiteFlag >= 0 ? args[suiteFlag + 1] : undefined;
-  if (suite !== undefined && suite !== 'speed' && suite !== 'memory') throw new Error(`--suite: must be speed or memory, got ${suite}`);
+  if (suite !== undefined && suite !== 'speed' && suite !== 'memory' && suite !== 'sweep') throw new Error(`--suite: must be speed, memory or sweep, got ${suite}`);
   const started = Date.now();
-  for (const cell of matrix(quick).filter((c) => suite === undefined || (c.suite ?? 'speed') === suite)) {
+  for (const cell of matrix(quick).filter((c) => suite !== 'sweep' && (suite === undefined || (c.suite ?? 'speed') === suite))) {
     const base = { bench: 'outer-iteration', suite: cell.suite ?? 'speed', backend: backend.name, backendDetail: backend.detail, problem: cell.problem, ...cell.size, method: cell.method, ...(cell.options ?? {}), K: cell.K, iterations: cell.iterations, tfjs: tf.version_core };
     try {
       console.log(JSON.stringify({ ...base, ...(await measure(cell)) }));
     } catch (e) {
       console.log(JSON.stringify({ ...base, error: e instanceof Error ? e.message : String(e) }));
+    }
+  }
+  if (suite === undefined || suite === 'sweep') {
+    // 100 ten-iteration runs, one at a time (jobs 1: the runs never overlap, so wall − Σ run time is
+    // all overhead), on cpu, where such a run's set-up is cheapest; the old process per run too, unless --quick.
+    const cases: SweepOverheadCase[] = (quick ? ['reuse'] : ['reuse', 'per-run']).map((workers) => ({ workers: workers as SweepOverheadCase['workers'], runs: 100, jobs: 1, backend: 'cpu' }));
+    for (const c of cases) {
+      try {
+        console.log(JSON.stringify(measureSweepOverhead(path.join(__dirname, 'cli.js'), c)));
+      } catch (e) {
+        console.log(JSON.stringify({ bench: 'sweep-overhead', ...c, error: e instanceof Error ? e.message : String(e) }));
+      }
     }
   }
   console.log(JSON.stringify({ bench: 'done', quick, seconds: (Date.now() - started) / 1000 }));

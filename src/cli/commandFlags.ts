@@ -20,6 +20,8 @@ export interface FlagDef {
   readonly boolean?: boolean;
   /** Help section, e.g. `run options` or `method cg`. */
   readonly group: string;
+  /** Accepted but not listed in help: a flag one bilevel process gives another (run's `--serve`). */
+  readonly hidden?: boolean;
 }
 
 /** The commands, with one help line each, in the order `bilevel --help` lists them. */
@@ -31,8 +33,8 @@ export const COMMANDS: readonly { readonly name: string; readonly summary: strin
   { name: 'compare', summary: 'Run several methods on the same problem and print a table.', usage: 'bilevel compare (--problem ID|FILE[#export] [--methods a,b,...] | --preset ID) [flags]' },
   {
     name: 'sweep',
-    summary: 'Run methods × a grid of options × seeds in parallel processes, stored as a sweep, and print median [q20, q80] per group.',
-    usage: 'bilevel sweep (--problem ID|FILE[#export] --methods a,b --seeds 0-9 [--set FLAG=v1,v2]... | --spec sweep.json | --resume ID) [flags]',
+    summary: 'Run methods × a grid of options × seeds in parallel worker processes, stored as a sweep, and print median [q20, q80] per group; `sweep status ID`, `sweep list`.',
+    usage: 'bilevel sweep (--problem ID|FILE[#export] --methods a,b --seeds 0-9 [--set FLAG=v1,v2]... | --spec sweep.json | --resume ID) [flags]\n       bilevel sweep status ID [--store DIR] [--json] [--report FILE]\n       bilevel sweep list [--store DIR] [--json]',
   },
   { name: 'check', summary: 'Check a hypergradient against finite differences and RHG.', usage: 'bilevel check --problem ID|FILE[#export] --method ID [--x V] [flags]' },
   { name: 'grad', summary: 'Print one hypergradient at a point as JSON.', usage: 'bilevel grad --problem ID|FILE[#export] --method ID [--x V] [--y0 V] [flags]' },
@@ -84,17 +86,31 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagDef[]>> = {
       description: "With --spec runs.jsonl: run line I (0-based) of a sweep, under the line's run id, in the sweep's runs folder unless --store is given (docs/sweeps.md).",
       group: 'command',
     },
+    {
+      flag: 'serve',
+      description: "With --spec runs.jsonl: be a worker process of bilevel sweep, running the indices it sends over IPC on one started backend (serveRuns.ts).",
+      boolean: true,
+      group: 'command',
+      hidden: true,
+    },
   ],
   sweep: [
     PROBLEM_FLAG,
     { flag: 'methods', description: 'Comma-separated method ids, in the order the tables list them.', group: 'command' },
     { flag: 'seeds', description: 'Seeds: a comma list of numbers and ranges, e.g. 0-9 or 0,2,5.', defaultText: '0', group: 'command' },
-    { flag: 'set', description: 'A grid axis FLAG=v1,v2,… over a run or method option by its flag (repeatable); a method that does not take FLAG runs without it.', group: 'command' },
-    { flag: 'jobs', description: 'Runs at once, each in its own process.', defaultText: 'the number of cores', group: 'command' },
+    { flag: 'set', description: "A grid axis FLAG=v1,v2,… over a run or method option, or a parameter of the built-in problem, by its flag (repeatable); a method that does not take an option runs without it.", group: 'command' },
+    { flag: 'jobs', description: 'Runs at once: worker processes, each running runs in turn.', defaultText: 'the number of cores', group: 'command' },
+    {
+      flag: 'workers',
+      description: 'reuse: each of the --jobs worker processes starts the backend once and runs many runs in turn; per-run: one `bilevel run --spec runs.jsonl --index i` process per run (as a SLURM array task).',
+      defaultText: 'reuse',
+      group: 'command',
+    },
     { flag: 'name', description: 'Label of the sweep; its runs are named "<name>: <group> seed <s>".', group: 'command' },
     { flag: 'spec', description: 'Read the sweep (problem, methods, seeds, grid, options, methodOptions, iterations, name) from a JSON file (docs/sweeps.md).', group: 'command' },
     { flag: 'dry-run', description: 'Print the expanded runs (index, method, seed, options, dropped grid flags) and write nothing.', boolean: true, group: 'command' },
     { flag: 'resume', description: 'Rerun the runs of sweep ID that are missing, failed, cancelled or interrupted, each under a new run id.', group: 'command' },
+    { flag: 'report', description: 'Write the sweep\'s HTML report to FILE when it ends (curves over seeds with bands on any x axis, time and oracle calls to a target, sensitivity); `sweep status ID --report FILE` writes it at any time.', group: 'command' },
     BACKEND_FLAG,
     STORE_FLAG,
     JSON_FLAG,

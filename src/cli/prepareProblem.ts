@@ -108,10 +108,16 @@ function rejectParameterFlags(flags: ReadonlyMap<string, string>, problem: strin
  * Starts `--backend` and loads the problem in the safe order: a built-in is already loaded; a
  * problem file is compiled after the backend is active (its module code may create tensors), with
  * the label run.json uses relative to `storeDir`'s workspace. Without `--method` a file's own
- * default method (defaults.method) replaces rhg.
+ * default method (defaults.method) replaces rhg. `started`: a backend this process already selected
+ * (a sweep's worker process serves many runs on the one it started), used as it is.
  */
-export async function startProblem(prepared: PreparedProblem, args: ParsedArgs, storeDirForLabel?: string): Promise<{ backend: BackendInfo; problem: LoadedProblem; prepared: PreparedProblem }> {
-  const backend = await startBackend(args.flags);
+export async function startProblem(
+  prepared: PreparedProblem,
+  args: ParsedArgs,
+  storeDirForLabel?: string,
+  started?: BackendInfo,
+): Promise<{ backend: BackendInfo; problem: LoadedProblem; prepared: PreparedProblem }> {
+  const backend = started ?? (await startBackend(args.flags));
   if (prepared.loaded) return { backend, problem: prepared.loaded, prepared };
   const problem = await loadProblem(prepared.source, storeDirForLabel);
   const fileDefault = problem.definition.defaults?.method;

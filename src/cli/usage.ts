@@ -55,7 +55,8 @@ export function commandUsage(command: string, methodId?: string): string {
   return lines.join('\n');
 }
 
-function flagLines(flags: readonly FlagDef[]): string[] {
+function flagLines(all: readonly FlagDef[]): string[] {
+  const flags = all.filter((f) => f.hidden !== true);
   const heads = flags.map((f) => `--${f.flag}${f.boolean ? '' : ' V'}`);
   const w = Math.max(...heads.map((h) => h.length));
   return flags.map((f, i) => `  ${heads[i]!.padEnd(w)}  ${f.description}${f.defaultText !== undefined ? ` (default: ${f.defaultText})` : ''}`);

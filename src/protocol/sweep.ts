@@ -6,12 +6,14 @@ import type { RunStatus } from './metrics';
 /** A value of a run or method option (as in ExperimentSpec.options). */
 export type SweepValue = number | string | boolean;
 
-/** One axis of the grid: a run or method option, by its command-line flag, and the values it takes. */
+/** One axis of the grid: a run or method option, or a built-in problem's parameter, by its command-line flag, and the values it takes. */
 export interface GridAxis {
-  /** Flag without dashes, e.g. `K`, `inner-lr` (the names `bilevel methods` lists). */
+  /** Flag without dashes, e.g. `K`, `inner-lr` (the names `bilevel methods` lists), or `n`, `start` (`bilevel problems`). */
   readonly flag: string;
   /** The values in the order given; no duplicates. */
   readonly values: readonly SweepValue[];
+  /** Set when the flag is a parameter of the sweep's built-in problem: every method takes it, and each run's problem gets it. */
+  readonly problem?: true;
 }
 
 /** What a sweep runs: `bilevel sweep --spec sweep.json` holds one (docs/sweeps.md). */
@@ -45,6 +47,8 @@ export interface SweepRun {
   readonly gridPoint: Readonly<Record<string, SweepValue>>;
   /** Grid flags this method does not take: they neither apply nor multiply its runs. */
   readonly dropped: readonly string[];
+  /** The problem parameters of this run's grid point, by key (only with problem axes); they join the problem's own. */
+  readonly problemParams?: Readonly<Record<string, SweepValue>>;
 }
 
 /** A run of a recorded sweep: the expanded run and the run id its run record has (or will have). */

@@ -24,16 +24,24 @@ export function expandSweep(spec: SweepSpec, catalog: SweepCatalog): SweepRun[] 
   // A run option's problem is found once per method that takes it: say it once.
   if (issues.length > 0) throw new SweepError([...new Set(issues)].join('\n'));
   const runs: SweepRun[] = [];
+  const problemAxes = spec.grid.filter((axis) => axis.problem === true);
+  const paramKey = (flag: string): string => catalog.problemParams!.find((d) => d.flag === flag)!.key;
   for (const method of spec.methods) {
     const decls = optionsOf(catalog, method)!;
-    const taken = spec.grid.filter((axis) => decls.some((d) => d.flag === axis.flag));
+    // A problem parameter is every method's: it is never dropped.
+    const taken = spec.grid.filter((axis) => axis.problem === true || decls.some((d) => d.flag === axis.flag));
     const dropped = spec.grid.filter((axis) => !taken.includes(axis)).map((axis) => axis.flag);
     const fixed = fixedOptions(spec, method, decls);
     for (const point of gridPoints(taken)) {
       const gridOptions: Record<string, SweepValue> = {};
-      for (const [flag, value] of Object.entries(point)) gridOptions[decls.find((d) => d.flag === flag)!.key] = value;
+      const problemParams: Record<string, SweepValue> = {};
+      for (const [flag, value] of Object.entries(point)) {
+        if (problemAxes.some((axis) => axis.flag === flag)) problemParams[paramKey(flag)] = value;
+        else gridOptions[decls.find((d) => d.flag === flag)!.key] = value;
+      }
       for (const seed of spec.seeds) {
-        runs.push({ index: runs.length, method, seed, options: { ...fixed, ...gridOptions, seed }, gridPoint: point, dropped });
+        const run: SweepRun = { index: runs.length, method, seed, options: { ...fixed, ...gridOptions, seed }, gridPoint: point, dropped };
+        runs.push(problemAxes.length > 0 ? { ...run, problemParams } : run);
       }
     }
   }
@@ -51,7 +59,7 @@ export function countSweepRuns(spec: Pick<SweepSpec, 'methods' | 'seeds' | 'grid
   for (const method of spec.methods) {
     const decls = optionsOf(catalog, method) ?? [];
     let points = 1;
-    for (const axis of spec.grid) if (decls.some((d) => d.flag === axis.flag)) points *= axis.values.length;
+    for (const axis of spec.grid) if (axis.problem === true || decls.some((d) => d.flag === axis.flag)) points *= axis.values.length;
     total += points * spec.seeds.length;
   }
   return total;
@@ -95,6 +103,10 @@ function checkSweep(spec: SweepSpec, catalog: SweepCatalog): string[] {
     if (axis.flag === 'seed') issues.push(`${where}: seeds are given with --seeds, not --set`);
     if (axis.values.length === 0) issues.push(`${where}: no values`);
     if (new Set(axis.values).size !== axis.values.length) issues.push(`${where}: a value is given twice`);
+    if (axis.problem === true) {
+      checkProblemAxis(spec, axis, where, catalog, issues);
+      continue;
+    }
     const takers = known.filter((m) => optionsOf(catalog, m)!.some((d) => d.flag === axis.flag));
     if (takers.length === 0 && known.length > 0) issues.push(`${where}: none of the methods (${known.join(', ')}) takes --${axis.flag}`);
     for (const method of takers) {
@@ -164,6 +176,22 @@ function checkOptions(
       if (problem) issues.push(`${where}.${key} (--${decl.flag}): ${problem}${ownOption(catalog, decl) ? ` for method ${method}` : ''}`);
     }
   }
+}
+
+/** A problem axis: a parameter of the sweep's built-in problem, with valid values, not also fixed in the problem's params. */
+function checkProblemAxis(spec: SweepSpec, axis: GridAxis, where: string, catalog: SweepCatalog, issues: string[]): void {
+  const params = catalog.problemParams ?? [];
+  const decl = params.find((d) => d.flag === axis.flag);
+  const problem = spec.problem.kind === 'builtin' ? `problem ${spec.problem.id}` : 'a problem file';
+  if (decl === undefined) {
+    issues.push(`${where}: --${axis.flag} is not a parameter of ${problem}${params.length > 0 ? ` (its parameters: ${params.map((d) => `--${d.flag}`).join(', ')})` : ', which takes none'}`);
+    return;
+  }
+  for (const value of axis.values) {
+    const why = checkOptionValue(decl, value);
+    if (why) issues.push(`${where}: --${axis.flag} (${decl.key}, a parameter of ${problem}) ${why}`);
+  }
+  if (spec.problem.kind === 'builtin' && spec.problem.params[decl.key] !== undefined) issues.push(`${where}: --${axis.flag} is also fixed in the problem's params (${decl.key}); give it in one place`);
 }
 
 /** True for a method's own option (a run option's range is the same for every method). */

@@ -12,7 +12,8 @@ import { SweepError } from './sweepError';
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
- * The grid axis `text` (`FLAG=v1,v2,…`) gives. Throws a SweepError for a missing `=`, an unknown flag
+ * The grid axis `text` (`FLAG=v1,v2,…`) gives; a flag that is a parameter of the catalog's problem is
+ * marked `problem`. Throws a SweepError for a missing `=`, an unknown flag
  * (with the nearest flag over the run options and every method's options), `seed` (seeds come from
  * `--seeds`), an empty value, a value not of the flag's type, or a value given twice.
  */
@@ -21,7 +22,9 @@ export function parseSetFlag(text: string, catalog: SweepCatalog): GridAxis {
   if (eq <= 0) throw new SweepError(`--set '${text}': give FLAG=v1,v2,…, e.g. --set K=10,20,40 (a run or method option by its flag)`);
   const flag = text.slice(0, eq).trim().replace(/^--/, '');
   if (flag === 'seed') throw new SweepError(`--set '${text}': seeds are given with --seeds (e.g. --seeds 0-9), not --set`);
-  const decls = declarationsOfFlag(catalog, flag);
+  // A parameter of the sweep's built-in problem (`--set n=1,2`): every method's runs get it.
+  const param = catalog.problemParams?.find((d) => d.flag === flag);
+  const decls = param ? [param] : declarationsOfFlag(catalog, flag);
   if (decls.length === 0) throw new SweepError(unknownFlag(flag, text, catalog));
   const decl = decls[0]!;
   if (decls.some((d) => d.type !== decl.type)) throw new SweepError(`--set '${text}': --${flag} is declared with different types by different methods, so it cannot be swept`);
@@ -34,7 +37,7 @@ export function parseSetFlag(text: string, catalog: SweepCatalog): GridAxis {
     if (values.includes(value)) throw new SweepError(`--set '${text}': the value ${part} is given twice`);
     values.push(value);
   }
-  return { flag, values };
+  return param ? { flag, values, problem: true } : { flag, values };
 }
 
 function parseValue(decl: OptionDecl, text: string): SweepValue | undefined {
@@ -66,7 +69,7 @@ function wanted(decl: OptionDecl): string {
 }
 
 function unknownFlag(flag: string, text: string, catalog: SweepCatalog): string {
-  const decls = [...catalog.runOptions, ...catalog.methods.flatMap((m) => m.options)].filter((d) => d.flag !== 'seed');
+  const decls = [...catalog.runOptions, ...catalog.methods.flatMap((m) => m.options), ...(catalog.problemParams ?? [])].filter((d) => d.flag !== 'seed');
   const keysOf = new Map<string, Set<string>>();
   for (const d of decls) keysOf.set(d.flag, (keysOf.get(d.flag) ?? new Set()).add(d.key));
   const flags = [...keysOf.keys()];

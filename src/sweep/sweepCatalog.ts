@@ -3,10 +3,12 @@
 // load core (the extension) can pass its own mirror of the same declarations.
 import type { OptionDecl } from '../protocol/optionDecl';
 
-/** The declarations: options every method takes, and each method's own, by method, in listing order. */
+/** The declarations: options every method takes, each method's own, by method, in listing order, and the problem's parameters. */
 export interface SweepCatalog {
   readonly runOptions: readonly OptionDecl[];
   readonly methods: readonly { readonly id: string; readonly options: readonly OptionDecl[] }[];
+  /** The parameters of the sweep's built-in problem (`bilevel problems`), which `--set` can sweep too; absent for a problem file. */
+  readonly problemParams?: readonly OptionDecl[];
 }
 
 /** Every option `method` takes: the run options, then its own. Undefined for an unknown method. */

@@ -29,13 +29,15 @@ export function makeSweepRecord(args: {
   };
 }
 
-/** Run `index` of `record` as a runs.jsonl line: the sweep's problem, the run's method and options, its run id and place. */
+/** Run `index` of `record` as a runs.jsonl line: the sweep's problem (with the run's problem parameters), the run's method and options, its run id and place. */
 export function sweepRunLine(record: SweepRecord, index: number): SweepRunLine {
   const run = record.runs[index];
   if (!run) throw new SweepError(`sweep ${record.id} has runs 0–${record.runs.length - 1}, not ${index}`);
   const label = `${groupKey(run)} seed ${run.seed}`;
+  const problem = record.spec.problem;
   return {
-    problem: record.spec.problem,
+    // A grid point's problem parameters join the problem's own (a problem axis is never also fixed there).
+    problem: run.problemParams !== undefined && problem.kind === 'builtin' ? { ...problem, params: { ...problem.params, ...run.problemParams } } : problem,
     method: run.method,
     options: run.options,
     name: record.name !== undefined ? `${record.name}: ${label}` : label,

@@ -18,9 +18,36 @@ import { resolveStoreDir } from '../resolveStoreDir';
 import { prepareSpec } from '../specFile';
 import { unusedPresetOptions } from '../resolvePreset';
 import { UsageError } from '../usageError';
+import { processChannel, serveRuns } from '../serveRuns';
+import type { BackendInfo } from '../../runtime/backend';
 
-/** Runs `bilevel run`; returns the exit code. */
+/** Runs `bilevel run`; returns the exit code. With `--serve`, this process is a sweep's worker (serveRuns.ts). */
 export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
+  if (args.flags.has('serve') && args.flags.get('serve') !== 'false') return serveRuns(args, io, processChannel());
+  const json = args.flags.has('json') && args.flags.get('json') !== 'false';
+  const { code, report, text } = await runOnce(args, io);
+  io.stdout.write(json ? stringifyRecord(report) + '\n' : text + '\n');
+  // The summary went nowhere: say on stderr how the run ended and where it is.
+  if (io.stopCause?.() === 'EPIPE') io.stderr.write(`bilevel: ${report.method} on ${report.problem}: ${report.status}${report.runId !== undefined ? ` (run ${report.runId})` : ''}\n`);
+  return code;
+}
+
+/** What `bilevel run --json` prints: the run's problem, method, options, backend, status and final state. */
+export interface RunReport {
+  readonly command: 'run';
+  readonly problem: string;
+  readonly method: string;
+  readonly status: string;
+  readonly message?: string;
+  readonly runId?: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * One `bilevel run` without printing its result: the exit code, the `--json` object and the text
+ * summary. `started`: the backend this process already selected (a sweep's worker), else `--backend` is started.
+ */
+export async function runOnce(args: ParsedArgs, io: CliIo, started?: BackendInfo): Promise<{ code: number; report: RunReport; text: string }> {
   const fromSpec = args.flags.has('spec') ? prepareSpec(args) : undefined;
   const first = fromSpec?.prepared ?? prepareProblem('run', args);
   // A built-in's options and memory are checked before the backend starts or a run folder appears.
@@ -32,7 +59,7 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
     const { runId, sweep } = fromSpec.line;
     throw new UsageError(`run ${runId} (index ${sweep.index} of sweep ${sweep.id}) already exists in ${store}; a run id is used once (bilevel sweep --resume ${sweep.id} reruns it under a new id)`);
   }
-  const { backend, problem, prepared } = await startProblem(first, args, store);
+  const { backend, problem, prepared } = await startProblem(first, args, store, started);
   const method = prepared.methods[0]!;
   const options = resolveFor(prepared, method);
   checkRunMemory(prepared.definition!, method, options);
@@ -50,31 +77,24 @@ export async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
     shouldStop: io.interrupted,
     stopReason: () => stopReasonOf(io),
   });
-  if (json) {
-    // Non-finite numbers as run.json keeps them ("Infinity", "NaN"), not JSON.stringify's null.
-    io.stdout.write(
-      stringifyRecord({
-        command: 'run',
-        problem: problem.id,
-        problemParams: problem.params,
-        ...(prepared.preset ? { preset: prepared.preset.id } : {}),
-        method: method.id,
-        options: result.options,
-        backend: backend.name,
-        status: result.status,
-        ...(result.message !== undefined ? { message: result.message } : {}),
-        ...(result.runId !== undefined ? { runId: result.runId } : {}),
-        final: result.final,
-        statistics: statSummariesToJson(result.stats),
-        warnings: result.warnings,
-      }) + '\n',
-    );
-  } else {
-    io.stdout.write(formatRunSummary(problem.id, result, backend.detail, prepared.preset?.id) + '\n');
-  }
-  // The summary went nowhere: say on stderr how the run ended and where it is.
-  if (io.stopCause?.() === 'EPIPE') io.stderr.write(`bilevel: ${method.id} on ${problem.id}: ${result.status}${result.runId !== undefined ? ` (run ${result.runId})` : ''}\n`);
-  return result.status === 'cancelled' ? stoppedExitCode(io) : result.status === 'completed' ? 0 : 1;
+  // Non-finite numbers as run.json keeps them ("Infinity", "NaN"), not JSON.stringify's null (stringifyRecord).
+  const report: RunReport = {
+    command: 'run',
+    problem: problem.id,
+    problemParams: problem.params,
+    ...(prepared.preset ? { preset: prepared.preset.id } : {}),
+    method: method.id,
+    options: result.options,
+    backend: backend.name,
+    status: result.status,
+    ...(result.message !== undefined ? { message: result.message } : {}),
+    ...(result.runId !== undefined ? { runId: result.runId } : {}),
+    final: result.final,
+    statistics: statSummariesToJson(result.stats),
+    warnings: result.warnings,
+  };
+  const code = result.status === 'cancelled' ? stoppedExitCode(io) : result.status === 'completed' ? 0 : 1;
+  return { code, report, text: json ? '' : formatRunSummary(problem.id, result, backend.detail, prepared.preset?.id) };
 }
 
 /**

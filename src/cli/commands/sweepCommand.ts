@@ -1,12 +1,17 @@
 // `bilevel sweep`: one problem over methods × a grid of option values × seeds (docs/sweeps.md). The
 // sweep is expanded here, recorded in the store (.sweeps/<id>/sweep.json and runs.jsonl), and run by
-// a pool of processes, each `bilevel run --spec runs.jsonl --index i` (runPool.ts); then one table per
-// group of seeds with median [q20, q80] of every final metric. `--resume ID` reruns what did not end.
+// a pool of --jobs lanes (runPool.ts), each with a worker process that runs many runs in turn
+// (`bilevel run --spec runs.jsonl --serve`, serveRuns.ts), or with `--workers per-run` one process per
+// run (`bilevel run --spec runs.jsonl --index i`); then one table per group of seeds with median
+// [q20, q80] of every final metric. `--resume ID` reruns what did not end; `sweep status ID` and
+// `sweep list` read progress (sweepStatusCommand.ts).
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BUILTIN_PROBLEMS, METHODS, RUN_OPTIONS } from '../../core';
 import { messageOf } from '../../common/messageOf';
+import type { ProblemSource } from '../../protocol/experiment';
 import type { RunStatus } from '../../protocol/metrics';
 import type { GridAxis, SweepExecution, SweepGroup, SweepRecord, SweepRun, SweepRunState, SweepSpec, SweepValue } from '../../protocol/sweep';
 import { loadBuiltin } from '../../runner/loadProblem';
@@ -14,9 +19,8 @@ import { parseRecord, stringifyRecord } from '../../store/recordJson';
 import { makeRunId } from '../../store/runId';
 import { RunStore } from '../../store/runStore';
 import { makeSweepId, SweepStore, SWEEPS_DIR } from '../../store/sweepStore';
-import { CORE_CATALOG } from '../../sweep/coreCatalog';
+import { catalogFor } from '../../sweep/coreCatalog';
 import { expandSweep, groupKey } from '../../sweep/expandSweep';
-import { finalMetrics, groupStatistics } from '../../sweep/groupStatistics';
 import { parseSeeds } from '../../sweep/parseSeeds';
 import { parseSetFlag } from '../../sweep/parseSetFlag';
 import { formatRunsJsonl, makeSweepRecord } from '../../sweep/sweepRecord';
@@ -24,33 +28,44 @@ import { indicesToResume, sweepStatus } from '../../sweep/sweepStatus';
 import type { CliIo } from '../cliIo';
 import { stoppedExitCode } from '../cliIo';
 import { readOptions } from '../commandFlags';
-import { formatNumber, formatTable } from '../formatTable';
+import { formatTable } from '../formatTable';
 import type { ParsedArgs } from '../parseArgs';
 import { ignoredFlags, prepareProblem, startBackend, storeDir } from '../prepareProblem';
 import { resolveStoreDir } from '../resolveStoreDir';
-import { runPool, startRunProcess } from '../runPool';
-import type { RunProcess } from '../runPool';
+import { RunWorker, runPool, startRunProcess } from '../runPool';
+import { reportPath, writeSweepReportFile } from './sweepReport';
+import type { WorkerRunOutcome } from '../runPool';
 import { checkProblem } from '../specFile';
+import { formatCounts, formatDropped, formatGroupTables, formatRunLine, sweepResults } from '../sweepResults';
+import { sweepListCommand, sweepStatusCommand } from './sweepStatusCommand';
 import { UsageError } from '../usageError';
 
 /** Flags `--spec sweep.json` and `--resume ID` take: where and how to run, never what. */
-const SPEC_FLAGS = new Set(['spec', 'jobs', 'json', 'store', 'backend', 'dry-run', 'name']);
-const RESUME_FLAGS = new Set(['resume', 'jobs', 'json', 'store', 'backend']);
+const SPEC_FLAGS = new Set(['spec', 'jobs', 'workers', 'json', 'store', 'backend', 'dry-run', 'name', 'report']);
+const RESUME_FLAGS = new Set(['resume', 'jobs', 'workers', 'json', 'store', 'backend', 'report']);
+
+/** `--workers`: `reuse` (default), worker processes that each run many runs; `per-run`, one process per run. */
+const WORKER_MODES = ['reuse', 'per-run'] as const;
 
 /** How one run of the sweep ended, as its process reported it (or its record, when it printed nothing). */
 interface Finished {
   readonly index: number;
   readonly status: RunStatus | undefined;
   readonly message?: string;
+  /** Sent to a worker that was already stopping: never started, no record. */
+  readonly notStarted?: true;
 }
 
 /** Runs `bilevel sweep`; returns the exit code (0: every run completed or diverged; 1: some did not; 128 + n: stopped). */
 export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number> {
+  if (args.positionals[0] === 'status') return sweepStatusCommand(args, io);
+  if (args.positionals[0] === 'list') return sweepListCommand(args, io);
   const flags = args.flags;
   const json = flags.has('json') && flags.get('json') !== 'false';
   const dryRun = flags.has('dry-run') && flags.get('dry-run') !== 'false';
   const jobs = parseJobs(flags.get('jobs'));
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' for 'sweep'; flags are written --name value`);
+  const workers = parseWorkers(flags.get('workers'));
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' for 'sweep'; flags are written --name value (subcommands: sweep status ID, sweep list)`);
   const resumeId = flags.get('resume');
   if (resumeId !== undefined) onlyFlags(flags, RESUME_FLAGS, '--resume');
   else if (flags.has('spec')) onlyFlags(flags, SPEC_FLAGS, '--spec');
@@ -80,9 +95,9 @@ export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number>
     if (indices.length > 0) sweeps().write(record, formatRunsJsonl(record));
   } else {
     const spec = flags.has('spec') ? readSweepSpec(flags.get('spec')!, flags.get('name')) : specFromFlags(args, io);
-    const runs = expandSweep(spec, CORE_CATALOG);
+    const runs = expandSweep(spec, catalogFor(spec.problem));
     if (dryRun) {
-      io.stdout.write(json ? stringifyRecord({ runs, total: runs.length }) + '\n' : formatDryRun(runs) + '\n');
+      io.stdout.write(json ? stringifyRecord({ problem: spec.problem, runs, total: runs.length }) + '\n' : formatDryRun(spec, runs) + '\n');
       return 0;
     }
     store = resolveStoreDir(flags)!;
@@ -97,30 +112,45 @@ export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number>
 
   const runsJsonl = sweeps().runsJsonlOf(record.id);
   if (!json) io.stderr.write(`sweep ${record.id}: ${indices.length} of ${record.runs.length} runs to run, ${Math.min(jobs, Math.max(1, indices.length))} at a time (${path.join(store, SWEEPS_DIR, record.id)})\n`);
-  const running = new Set<RunProcess>();
+  const running = new Set<ChildProcess>();
   const progress = new SweepProgressLine(io, json, indices.length);
   let forwarded = false;
   // A stop request (Ctrl-C, SIGTERM, a closed stdout) is looked for between runs and forwarded once
-  // to every running run, which ends `cancelled` after its current iteration.
+  // to every worker (every run process), whose run ends `cancelled` after its current iteration.
   const forward = (): void => {
     if (forwarded || !io.interrupted()) return;
     forwarded = true;
-    for (const p of running) p.child.kill('SIGTERM');
+    for (const child of running) child.kill('SIGTERM');
   };
   const poll = setInterval(forward, 50);
   const entry = process.argv[1] ?? '';
+  const lanes: (RunWorker | undefined)[] = [];
+  // One worker per lane, started when the lane first needs one and again after one died.
+  const workerOf = (slot: number): RunWorker => {
+    const current = lanes[slot];
+    if (current?.alive) return current;
+    const fresh = new RunWorker({ entry, runsJsonl, store, backend: backendName });
+    lanes[slot] = fresh;
+    running.add(fresh.child);
+    void fresh.gone.then(() => running.delete(fresh.child));
+    return fresh;
+  };
+  const runOne = async (index: number, slot: number): Promise<Finished> => {
+    if (workers === 'reuse') return workerOutcome(index, await workerOf(slot).run(index), record, store);
+    const p = startRunProcess({ entry, runsJsonl, index, store, backend: backendName });
+    running.add(p.child);
+    const result = await p.done;
+    running.delete(p.child);
+    return outcomeOf(index, result, record, store);
+  };
   let finished: { item: number; result: Finished }[];
   try {
     finished = await runPool(
       indices,
       jobs,
-      async (index) => {
-        const p = startRunProcess({ entry, runsJsonl, index, store, backend: backendName });
-        running.add(p);
+      async (index, slot) => {
         progress.started();
-        const result = await p.done;
-        running.delete(p);
-        const done = outcomeOf(index, result, record, store);
+        const done = await runOne(index, slot);
         progress.finished(done, record.runs[index]!);
         return done;
       },
@@ -128,22 +158,11 @@ export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number>
     );
   } finally {
     clearInterval(poll);
+    await Promise.all(lanes.map((w) => w?.close()));
   }
   progress.end();
 
-  const runStore = new RunStore(store);
-  const states: SweepRunState[] = [];
-  const metrics = record.runs.map((run) => {
-    try {
-      const r = runStore.read(run.runId);
-      states.push(r.status);
-      return { run, metrics: r.summary ? finalMetrics(r.summary, r.durationMs) : undefined };
-    } catch {
-      states.push(undefined);
-      return { run };
-    }
-  });
-  const groups = groupStatistics(metrics);
+  const { states, groups } = sweepResults(record, store);
   if (json) {
     io.stdout.write(
       stringifyRecord({
@@ -155,6 +174,9 @@ export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number>
   } else {
     io.stdout.write(formatSweepSummary(record, states, groups, finished.map((f) => f.result), store) + '\n');
   }
+  // The report covers what the store holds, a stopped sweep's finished runs included.
+  const report = reportPath(flags);
+  if (report !== undefined) io.stderr.write(`report: ${writeSweepReportFile(store, record.id, report).file}\n`);
   if (io.interrupted()) return stoppedExitCode(io);
   return sweepStatus(states, false).status === 'completed' ? 0 : 1;
 }
@@ -164,6 +186,14 @@ function parseJobs(text: string | undefined): number {
   if (text === undefined) return os.availableParallelism();
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--jobs takes a whole number ≥ 1 (runs at once), got '${text}'`);
   return Number(text);
+}
+
+/** `--workers reuse|per-run`, default reuse. */
+function parseWorkers(text: string | undefined): (typeof WORKER_MODES)[number] {
+  if (text === undefined) return 'reuse';
+  const mode = WORKER_MODES.find((m) => m === text);
+  if (mode === undefined) throw new UsageError(`--workers takes ${WORKER_MODES.join(' or ')} (reuse: worker processes that run many runs each; per-run: a process per run), got '${text}'`);
+  return mode;
 }
 
 function onlyFlags(flags: ReadonlyMap<string, string>, allowed: ReadonlySet<string>, with_: string): void {
@@ -183,7 +213,16 @@ function specFromFlags(args: ParsedArgs, io: CliIo): SweepSpec {
   for (const flag of ignoredFlags(flags, prepared.methods)) {
     io.stderr.write(`bilevel: note: --${flag} applies to none of ${prepared.methods.map((m) => m.id).join(', ')}; ignored\n`);
   }
-  const grid: GridAxis[] = (args.repeated.get('set') ?? []).map((text) => parseSetFlag(text, CORE_CATALOG));
+  const catalog = catalogFor(prepared.source);
+  const grid: GridAxis[] = (args.repeated.get('set') ?? []).map((text) => parseSetFlag(text, catalog));
+  // A swept problem parameter leaves the problem's own (which hold every default), unless also given as a flag.
+  const swept = new Set<string>();
+  for (const axis of grid.filter((a) => a.problem === true)) {
+    if (flags.has(axis.flag)) throw new UsageError(`--${axis.flag} is given and also swept (--set ${axis.flag}=…); give it in one place`);
+    swept.add(catalog.problemParams!.find((d) => d.flag === axis.flag)!.key);
+  }
+  const source: ProblemSource =
+    prepared.source.kind === 'builtin' ? { ...prepared.source, params: Object.fromEntries(Object.entries(prepared.source.params).filter(([key]) => !swept.has(key))) } : prepared.source;
   const seeds = parseSeeds(flags.get('seeds') ?? '0');
   // Options by key: the run options for every method, each method's own flags for that method.
   const options = readOptions(flags, RUN_OPTIONS);
@@ -194,7 +233,7 @@ function specFromFlags(args: ParsedArgs, io: CliIo): SweepSpec {
   }
   const name = flags.get('name');
   return {
-    problem: prepared.source,
+    problem: source,
     methods: prepared.methods.map((m) => m.id),
     seeds,
     grid,
@@ -246,7 +285,11 @@ export function readSweepSpec(file: string, name?: string): SweepSpec {
     problem,
     methods: v.methods as string[],
     seeds,
-    grid: (grid as GridAxis[]).map((a) => ({ flag: a.flag.replace(/^--/, ''), values: a.values })),
+    // An axis over a parameter of the built-in problem is a problem axis (the file need not say so).
+    grid: (grid as GridAxis[]).map((a) => {
+      const flag = a.flag.replace(/^--/, '');
+      return catalogFor(problem).problemParams?.some((d) => d.flag === flag) ? { flag, values: a.values, problem: true as const } : { flag, values: a.values };
+    }),
     ...(v.options !== undefined ? { options: v.options as Record<string, SweepValue> } : {}),
     ...(v.methodOptions !== undefined ? { methodOptions: v.methodOptions as Record<string, Record<string, SweepValue>> } : {}),
     ...(v.iterations !== undefined ? { iterations: v.iterations as number } : {}),
@@ -310,6 +353,30 @@ function outcomeOf(index: number, result: { code: number | null; signal: string 
   return { index, status: status ?? 'failed', message: `${exit}${lastLine ? `: ${lastLine}` : ''}` };
 }
 
+/**
+ * A run's outcome on a worker: its result (the `--json` object's status, or the error it printed,
+ * with the record's status if one was made), or, when the worker died during it, the record's status
+ * (`interrupted`: its writer is gone) with how the worker ended and the last line of its stderr.
+ */
+function workerOutcome(index: number, outcome: WorkerRunOutcome, record: SweepRecord, store: string): Finished {
+  const recorded = (): RunStatus | undefined => {
+    try {
+      return new RunStore(store).read(record.runs[index]!.runId).status;
+    } catch {
+      return undefined;
+    }
+  };
+  if (outcome.kind === 'result') {
+    const r = outcome.result;
+    if (r.notStarted) return { index, status: undefined, notStarted: true };
+    if (r.report) return { index, status: r.report.status as RunStatus, ...(r.report.message !== undefined ? { message: r.report.message } : {}) };
+    return { index, status: recorded() ?? 'failed', message: `exit code ${r.code}: bilevel: ${r.error ?? 'no result'}` };
+  }
+  const lastLine = outcome.stderr.trim().split('\n').pop();
+  const exit = outcome.signal !== null ? `ended by ${outcome.signal}` : `exited with code ${outcome.code}`;
+  return { index, status: recorded() ?? 'failed', message: `its worker process ${exit} during the run${lastLine ? `: ${lastLine}` : ''}` };
+}
+
 /** The progress of the pool on stderr: one redrawn line on a terminal, else a line per finished run; nothing with --json. */
 class SweepProgressLine {
   private done = 0;
@@ -329,6 +396,7 @@ class SweepProgressLine {
 
   finished(f: Finished, run: SweepRun): void {
     this.running--;
+    if (f.notStarted) return this.draw();
     this.done++;
     if (f.status !== 'completed' && f.status !== 'diverged') this.failed++;
     if (this.quiet) return;
@@ -346,48 +414,34 @@ class SweepProgressLine {
   }
 }
 
-/** `--dry-run`'s table: one row per run. */
-function formatDryRun(runs: readonly SweepRun[]): string {
+/** `--dry-run`'s table: a header with the problem and its fixed parameters, then one row per run (a problem axis's value among its options). */
+function formatDryRun(spec: SweepSpec, runs: readonly SweepRun[]): string {
   const rows = runs.map((r) => [
     String(r.index),
     r.method,
     String(r.seed),
-    Object.entries(r.options)
-      .filter(([key]) => key !== 'seed')
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(' '),
+    [...Object.entries(r.options).filter(([key]) => key !== 'seed'), ...Object.entries(r.problemParams ?? {})].map(([k, v]) => `${k}=${String(v)}`).join(' '),
     r.dropped.join(', '),
   ]);
-  return `${runs.length} runs\n${formatTable(['index', 'method', 'seed', 'options', 'dropped'], rows)}`;
+  return `${runs.length} runs of ${describeProblem(spec.problem)}\n${formatTable(['index', 'method', 'seed', 'options', 'dropped'], rows)}`;
+}
+
+/** `toy-nonsingleton (--n 1 --start random)`: a built-in with its fixed parameters by flag, or a file's path#export. */
+function describeProblem(problem: ProblemSource): string {
+  if (problem.kind === 'file') return `${problem.path}${problem.exportName !== undefined ? `#${problem.exportName}` : ''}`;
+  const decls = BUILTIN_PROBLEMS.find((p) => p.id === problem.id)?.params ?? [];
+  const params = Object.entries(problem.params).map(([key, value]) => `--${decls.find((d) => d.key === key)?.flag ?? key} ${String(value)}`);
+  return params.length > 0 ? `${problem.id} (${params.join(' ')})` : problem.id;
 }
 
 /** The text after a sweep: counts by status, a table per group (median [q20, q80] and mean ± CI of each final metric), dropped options, failures. */
 function formatSweepSummary(record: SweepRecord, states: readonly SweepRunState[], groups: readonly SweepGroup[], finished: readonly Finished[], store: string): string {
   const progress = sweepStatus(states, false);
-  const counts = Object.entries(progress.counts)
-    .filter(([, n]) => n > 0)
-    .map(([state, n]) => `${n} ${state === 'notStarted' ? 'not started' : state}`)
-    .join(', ');
-  const lines = [`\nsweep ${record.id}: ${progress.status} (${counts})`];
-  for (const g of groups) {
-    const inGroup = record.runs.filter((r) => groupKey(r) === g.key);
-    lines.push('', `${g.key}  (${g.n} runs, seeds ${inGroup.map((r) => r.seed).join(',')})`);
-    const rows = Object.entries(g.metrics).map(([name, s]) => [
-      name,
-      `${s.n}${s.nonFinite > 0 ? ` (+${s.nonFinite} non-finite)` : ''}`,
-      s.median !== undefined ? `${formatNumber(s.median)} [${formatNumber(s.q20)}, ${formatNumber(s.q80)}]` : '—',
-      s.mean !== undefined ? `${formatNumber(s.mean)} ± ${s.ci95 !== undefined ? formatNumber(s.ci95) : '—'}` : '—',
-    ]);
-    lines.push(rows.length > 0 ? formatTable(['metric', 'n', 'median [q20, q80]', 'mean ± 95% CI'], rows) : '  no finished runs');
-  }
-  const dropped = new Map<string, string[]>();
-  for (const run of record.runs) for (const flag of run.dropped) if (!(dropped.get(flag) ?? []).includes(run.method)) dropped.set(flag, [...(dropped.get(flag) ?? []), run.method]);
-  if (dropped.size > 0) lines.push('', ...[...dropped].map(([flag, methods]) => `--${flag}: not taken by ${methods.join(', ')} (dropped for ${methods.length === 1 ? 'it' : 'them'})`));
+  const lines = [`\nsweep ${record.id}: ${progress.status} (${formatCounts(progress.counts)})`, ...formatGroupTables(record, groups)];
+  const dropped = formatDropped(record);
+  if (dropped.length > 0) lines.push('', ...dropped);
   for (const f of finished) {
-    if (f.status !== 'completed' && f.status !== 'diverged') {
-      const run = record.runs[f.index]!;
-      lines.push(`${groupKey(run)} seed ${run.seed} (run ${run.runId}): ${f.status ?? 'no record'}${f.message !== undefined ? ` — ${f.message}` : ''}`);
-    }
+    if (f.status !== 'completed' && f.status !== 'diverged' && !f.notStarted) lines.push(formatRunLine(record, f.index, f.status, f.message));
   }
   lines.push('', `sweep record: ${path.join(store, SWEEPS_DIR, record.id)}`);
   if (progress.status !== 'completed') lines.push(`rerun what did not complete: bilevel sweep --resume ${record.id}${store !== storeDir(new Map()) ? ` --store ${store}` : ''}`);

@@ -14,6 +14,7 @@ import { SweepStore } from '../../store/sweepStore';
 import { groupKey } from '../../sweep/expandSweep';
 import { finalMetrics, groupStatistics } from '../../sweep/groupStatistics';
 import { formatSeeds } from '../../sweep/parseSeeds';
+import { UsageError } from '../usageError';
 
 /** The problem as the report's header names it: a built-in's id or a file's `name#export`, with the parameters given. */
 function problemText(record: SweepRecord): string {
@@ -97,4 +98,12 @@ export function writeSweepReportFile(store: string, sweepId: string, outFile: st
   const file = path.resolve(outFile);
   writeSweepReport(file, input);
   return { runs: input.runs.length, file };
+}
+
+/** `--report FILE`: where to write the sweep's HTML report (resolved against the working directory), if asked. */
+export function reportPath(flags: ReadonlyMap<string, string>): string | undefined {
+  if (!flags.has('report')) return undefined;
+  const file = flags.get('report') ?? '';
+  if (file === '' || file === 'true') throw new UsageError('--report needs a file name, e.g. --report sweep.html');
+  return path.resolve(file);
 }

@@ -69,4 +69,30 @@ void describe('runPool', () => {
     c.release(7);
     assert.deepEqual((await done).map((r) => r.result), ['r7', 'r8']);
   });
+
+  it('gives each item the lane that runs it: a lane runs one item at a time, so it can own a worker process', async () => {
+    const busy = new Set<number>();
+    const lanesOf: [number, number][] = [];
+    const results = await runPool(
+      [0, 1, 2, 3, 4, 5],
+      2,
+      async (n, slot) => {
+        assert.ok(!busy.has(slot), `lane ${slot} is free when item ${n} starts`);
+        busy.add(slot);
+        lanesOf.push([n, slot]);
+        // Item 0 takes longer, so lane 1 takes several items meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, n === 0 ? 30 : 1));
+        busy.delete(slot);
+        return slot;
+      },
+      () => false,
+    );
+    assert.deepEqual(new Set(lanesOf.map(([, slot]) => slot)), new Set([0, 1]), 'lanes are 0 … jobs − 1');
+    assert.deepEqual(lanesOf.slice(0, 2), [
+      [0, 0],
+      [1, 1],
+    ]);
+    assert.ok(lanesOf.filter(([, slot]) => slot === 1).length >= 3, `lane 1 took the short items while item 0 ran: ${JSON.stringify(lanesOf)}`);
+    assert.deepEqual(results.map((r) => r.item), [0, 1, 2, 3, 4, 5]);
+  });
 });

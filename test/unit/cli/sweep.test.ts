@@ -71,7 +71,7 @@ void describe('bilevel sweep', () => {
     assert.ok(!existsSync(path.join(cwd, 'dry')), 'a dry run writes no store');
     const text = bilevel('sweep', '--problem', 'toy-ufom', '--methods', 'fom,ufom', '--set', 'q=0.1,0.5', '--seeds', '0-1', '--dry-run');
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^6 runs$/m);
+    assert.match(text.stdout, /^6 runs of toy-ufom \(--D /m, "the header names the problem with its fixed parameters");
     assert.match(text.stdout, /^0 +fom +0 +q$/m, 'the dropped flag is listed for fom');
     assert.ok(!existsSync(path.join(cwd, '.bilevel')), 'a dry run writes no store');
   });
@@ -146,6 +146,8 @@ void describe('bilevel sweep', () => {
     await until(() => statusesOf(store, before)[0] === 'completed', 60_000, 'the first run to complete');
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
+    // The worker died with the pool, but the kernel may take a moment to reap it (until then its pid exists).
+    await until(() => statusesOf(store, before).every((s) => s !== 'running'), 10_000, `no run reading running once its writer is dead: ${statusesOf(store, before).join(',')}`);
     const states = statusesOf(store, before);
     assert.equal(states[0], 'completed');
     assert.ok(states.every((s) => s !== 'running'), `no run reads running once its writer is dead: ${states.join(',')}`);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SweepSpec } from '../../../src/protocol/sweep';
-import { CORE_CATALOG } from '../../../src/sweep/coreCatalog';
+import { catalogFor, CORE_CATALOG } from '../../../src/sweep/coreCatalog';
 import { countSweepRuns, expandSweep, groupKey, MAX_SWEEP_RUNS } from '../../../src/sweep/expandSweep';
 import type { SweepCatalog } from '../../../src/sweep/sweepCatalog';
 
@@ -153,5 +153,57 @@ describe('groupKey', () => {
   it('is the method and the grid point in grid order', () => {
     assert.equal(groupKey({ method: 'rhg', gridPoint: {} }), 'rhg');
     assert.equal(groupKey({ method: 'rhg', gridPoint: { K: 10, 'inner-lr': 0.1, 'warm-start': true } }), 'rhg K=10 inner-lr=0.1 warm-start=true');
+  });
+});
+
+describe('expandSweep with problem parameters on the grid', () => {
+  const NONSINGLETON = { kind: 'builtin', id: 'toy-nonsingleton', params: { start: 'random' } } as const;
+  const catalog = catalogFor(NONSINGLETON);
+
+  it('gives every method every point of a problem axis (never dropped), as problem parameters by key, not options', () => {
+    const runs = expandSweep(
+      { problem: NONSINGLETON, methods: ['rhg', 'ufom'], seeds: [0, 1], grid: [{ flag: 'n', values: [1, 2], problem: true }, { flag: 'q', values: [0.5] }] },
+      catalog,
+    );
+    // rhg: 2 n × 2 seeds, q dropped; ufom: the same with q.
+    assert.deepEqual(
+      runs.map((r) => [r.index, r.method, r.problemParams?.n, r.seed, r.dropped.join(',')]),
+      [
+        [0, 'rhg', 1, 0, 'q'],
+        [1, 'rhg', 1, 1, 'q'],
+        [2, 'rhg', 2, 0, 'q'],
+        [3, 'rhg', 2, 1, 'q'],
+        [4, 'ufom', 1, 0, ''],
+        [5, 'ufom', 1, 1, ''],
+        [6, 'ufom', 2, 0, ''],
+        [7, 'ufom', 2, 1, ''],
+      ],
+    );
+    assert.deepEqual(runs[6]!.options, { q: 0.5, seed: 0 });
+    assert.deepEqual(runs[2]!.options, { seed: 0 }, 'a problem parameter is not a run option');
+    assert.deepEqual(runs[2]!.gridPoint, { n: 2 });
+    assert.equal(groupKey(runs[2]!), 'rhg n=2');
+    assert.equal(countSweepRuns({ methods: ['rhg', 'ufom'], seeds: [0, 1], grid: [{ flag: 'n', values: [1, 2], problem: true }, { flag: 'q', values: [0.5] }] }, catalog), 8);
+  });
+
+  it('interleaves problem and option axes in grid order', () => {
+    const runs = expandSweep({ problem: NONSINGLETON, methods: ['rhg'], seeds: [0], grid: [{ flag: 'K', values: [5, 10] }, { flag: 'n', values: [1, 3], problem: true }] }, catalog);
+    assert.deepEqual(
+      runs.map((r) => [r.options.lowerSteps, r.problemParams?.n]),
+      [
+        [5, 1],
+        [5, 3],
+        [10, 1],
+        [10, 3],
+      ],
+    );
+    assert.equal(expandSweep(spec({ methods: ['fom'] }), CORE_CATALOG)[0]!.problemParams, undefined, 'no problem axis: no problemParams');
+  });
+
+  it('refuses a problem axis that is not a parameter, a value out of range, or one also fixed in the problem', () => {
+    rejects({ problem: NONSINGLETON, methods: ['rhg'], seeds: [0], grid: [{ flag: 'q', values: [1], problem: true }] }, /--q is not a parameter of problem toy-nonsingleton \(its parameters: --n, /, catalog);
+    rejects({ problem: NONSINGLETON, methods: ['rhg'], seeds: [0], grid: [{ flag: 'n', values: [0], problem: true }] }, /--n \(n, a parameter of problem toy-nonsingleton\) must be ≥ 1, got 0/, catalog);
+    rejects({ problem: NONSINGLETON, methods: ['rhg'], seeds: [0], grid: [{ flag: 'start', values: ['fixed'], problem: true }] }, /--start is also fixed in the problem's params \(start\)/, catalog);
+    rejects({ problem: { kind: 'file', path: '/p.bilevel.ts' }, methods: ['rhg'], seeds: [0], grid: [{ flag: 'n', values: [1], problem: true }] }, /--n is not a parameter of a problem file, which takes none/, catalogFor({ kind: 'file', path: '/p.bilevel.ts' }));
   });
 });

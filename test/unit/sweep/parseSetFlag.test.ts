@@ -2,7 +2,7 @@
 // declarations (CORE_CATALOG) and a small catalog of its own.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CORE_CATALOG } from '../../../src/sweep/coreCatalog';
+import { catalogFor, CORE_CATALOG } from '../../../src/sweep/coreCatalog';
 import { parseSetFlag } from '../../../src/sweep/parseSetFlag';
 import { declarationsOfFlag } from '../../../src/sweep/sweepCatalog';
 
@@ -50,7 +50,7 @@ describe('parseSetFlag', () => {
     rejects('cg-iter=5', /did you mean --cg-iters\?/);
     rejects('lowerSteps=5', /did you mean --K\?/);
     rejects('truncation=5', /did you mean --M\?/);
-    rejects('zzz=1', /unknown flag --zzz; options that can be swept: --iterations, --K, /);
+    rejects('zzz=1', /unknown flag --zzz; options that can be swept: --iterations, (--[\w-]+, )*--K, /);
     assert.throws(() => parseSetFlag('zzz=1', CORE_CATALOG), (err: Error) => !/--seed\b/.test(err.message) && /--q\b/.test(err.message));
   });
 
@@ -64,5 +64,16 @@ describe('parseSetFlag', () => {
   it('refuses a flag declared with different types', () => {
     const catalog = { runOptions: [], methods: [{ id: 'a', options: [{ key: 'x', flag: 'x', type: 'integer' as const }] }, { id: 'b', options: [{ key: 'x', flag: 'x', type: 'boolean' as const }] }] };
     assert.throws(() => parseSetFlag('x=1', catalog), /declared with different types/);
+  });
+
+  it("marks a parameter of the sweep's built-in problem as a problem axis, parsed to its type", () => {
+    const nonsingleton = catalogFor({ kind: 'builtin', id: 'toy-nonsingleton', params: {} });
+    assert.deepEqual(parseSetFlag('n=1,2', nonsingleton), { flag: 'n', values: [1, 2], problem: true });
+    assert.deepEqual(parseSetFlag('start=fixed,random', nonsingleton), { flag: 'start', values: ['fixed', 'random'], problem: true });
+    assert.deepEqual(parseSetFlag('K=5', nonsingleton), { flag: 'K', values: [5] }, 'a method option stays one');
+    assert.throws(() => parseSetFlag('n=one', nonsingleton), /--n \(n\) takes whole numbers in decimal, got 'one'/);
+    // Without the problem (a problem file, or core's catalog) the flag is unknown.
+    assert.throws(() => parseSetFlag('n=1', catalogFor({ kind: 'file', path: '/p.bilevel.ts' })), /unknown flag --n/);
+    assert.throws(() => parseSetFlag('n=1', CORE_CATALOG), /unknown flag --n/);
   });
 });

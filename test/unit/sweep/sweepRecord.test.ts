@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SWEEP_SCHEMA_VERSION } from '../../../src/protocol/sweep';
 import type { SweepSpec } from '../../../src/protocol/sweep';
-import { CORE_CATALOG } from '../../../src/sweep/coreCatalog';
+import { catalogFor, CORE_CATALOG } from '../../../src/sweep/coreCatalog';
 import { expandSweep } from '../../../src/sweep/expandSweep';
 import { formatRunsJsonl, makeSweepRecord, runLineAt, sweepRunLine } from '../../../src/sweep/sweepRecord';
 
@@ -71,5 +71,18 @@ describe('runs.jsonl', () => {
     const lines = text.split('\n');
     const swapped = [lines[1], lines[0], ...lines.slice(2)].join('\n');
     assert.throws(() => runLineAt(swapped, 0), /not tagged sweep\.index 0/);
+  });
+});
+
+describe('sweepRunLine with problem parameters on the grid', () => {
+  it("gives each line the problem's own parameters and its grid point's", () => {
+    const problem = { kind: 'builtin', id: 'toy-nonsingleton', params: { start: 'random' } } as const;
+    const spec: SweepSpec = { problem, methods: ['rhg'], seeds: [0], grid: [{ flag: 'n', values: [1, 2], problem: true }] };
+    const expanded = expandSweep(spec, catalogFor(problem));
+    const rec = makeSweepRecord({ id: '20261206-030000-sweep-toy-ab12', createdAt: '2026-12-06T03:00:00.000Z', spec, runs: expanded, runIds: ['20261206-030000-rhg-toy-0001', '20261206-030000-rhg-toy-0002'] });
+    assert.deepEqual(sweepRunLine(rec, 0).problem, { kind: 'builtin', id: 'toy-nonsingleton', params: { start: 'random', n: 1 } });
+    assert.deepEqual(sweepRunLine(rec, 1).problem, { kind: 'builtin', id: 'toy-nonsingleton', params: { start: 'random', n: 2 } });
+    assert.deepEqual(sweepRunLine(rec, 1).options, { seed: 0 });
+    assert.deepEqual(rec.spec.problem, problem, 'the spec keeps the fixed parameters only');
   });
 });
