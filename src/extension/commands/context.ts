@@ -14,6 +14,7 @@ import type { LiveRun, RunController } from '../runs/runController';
 import { problemPanelKey, type RunPanels } from '../views/runPanel';
 import type { FoundRun, RunStores } from '../runs/runStores';
 import { problemLabel } from '../../store/problemPaths';
+import { methodsPhrase } from './methodsPhrase';
 
 /** The extension's parts, as the commands see them. */
 export interface CommandContext {
@@ -75,7 +76,7 @@ export function startRuns(ctx: CommandContext, specs: readonly ExperimentSpec[],
   const runs = specs.map((spec) => ctx.controller.start(spec, storeDir, group !== undefined ? { group } : {}));
   const label = problemLabel(first.problem);
   const ids = runs.map((r) => r.runId);
-  const title = options.title ?? (specs.length === 1 ? `${first.method} · ${label}` : `Compare ${specs.map((s) => s.method).join(', ')} · ${label}`);
+  const title = options.title ?? (specs.length === 1 ? `${first.method} · ${label}` : `Compare ${methodsPhrase(specs.map((s) => s.method))} · ${label}`);
   // One panel per problem file, reused by its next ▶ Run (bilevel.panel.reuse; else a tab titled with the time).
   if (group !== undefined) ctx.panels.open(ids, title, vscode.ViewColumn.Beside);
   else ctx.panels.openForProblem(problemPanelKey(first.problem), ids, title, vscode.ViewColumn.Beside);
