@@ -444,6 +444,11 @@ async function main() {
         const t = (await node.innerText().catch(() => '')).replace(/\s+/g, ' ');
         return /running · 0 of 3 done/.test(t) ? t : undefined;
       }, { timeoutMs: 90_000, intervalMs: 500 });
+      // Cancel once the first run has really started (its folder exists), so the cancel reaches a running worker too.
+      await waitFor('the first run of the sweep to start', async () => {
+        const sweep = existsSync(join(workspace, '.bilevel', 'runs', '.sweeps')) ? latestSweep(workspace) : undefined;
+        return sweep?.runIds.some((id) => existsSync(join(workspace, '.bilevel', 'runs', id, 'run.json'))) ? true : undefined;
+      }, { timeoutMs: 90_000, intervalMs: 300 });
       await node.hover();
       await shot('12a-sweep-node-running');
       console.log(`      node: ${JSON.stringify(running)}`);

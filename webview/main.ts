@@ -126,13 +126,7 @@ for (const axis of X_AXES) {
 }
 xAxisSelect.value = xAxis;
 xAxisLabel.append(xAxisSelect);
-const logXLabel = el('label', 'log-x');
-const logXInput = document.createElement('input');
-logXInput.type = 'checkbox';
-logXInput.id = 'log-x';
-logXInput.checked = logXAll;
-logXLabel.append(logXInput, ' log x');
-logXLabel.title = 'Logarithmic x axis on every chart (with a chart\u2019s log y: log–log); points at x ≤ 0 are left out';
+const [logXLabel, logXInput] = checkboxLabel('log-x', logXAll, 'log x', 'Logarithmic x axis on every chart (with a chart\u2019s log y: log–log); points at x ≤ 0 are left out');
 // Shown only when some group has two or more seeds (PanelModel.groups).
 const bandStatLabel = el('label', 'band-stat');
 bandStatLabel.append('band ');
@@ -147,20 +141,8 @@ for (const [value, text] of [['median', 'median, 20–80%'], ['mean', 'mean ± 9
 bandStatSelect.value = bandStat;
 bandStatLabel.append(bandStatSelect);
 bandStatLabel.title = 'What a group of seeds draws: its median with the 20–80% quantile band, or its mean with the 95% confidence interval';
-const showSeedsLabel = el('label', 'show-seeds');
-const showSeedsInput = document.createElement('input');
-showSeedsInput.type = 'checkbox';
-showSeedsInput.id = 'show-seeds';
-showSeedsInput.checked = showSeeds;
-showSeedsLabel.append(showSeedsInput, ' show seeds');
-showSeedsLabel.title = 'Also draw each seed of a group, thin and faint';
-const hideConstantLabel = el('label', 'hide-constant');
-const hideConstantInput = document.createElement('input');
-hideConstantInput.type = 'checkbox';
-hideConstantInput.id = 'hide-constant';
-hideConstantInput.checked = hideConstant;
-hideConstantLabel.append(hideConstantInput, ' hide constant');
-hideConstantLabel.title = 'Fold charts whose every line is flat into one line each, under their section';
+const [showSeedsLabel, showSeedsInput] = checkboxLabel('show-seeds', showSeeds, 'show seeds', 'Also draw each seed of a group, thin and faint');
+const [hideConstantLabel, hideConstantInput] = checkboxLabel('hide-constant', hideConstant, 'hide constant', 'Fold charts whose every line is flat into one line each, under their section');
 const cancelAllButton = document.createElement('button');
 cancelAllButton.id = 'cancel-all';
 cancelAllButton.className = 'cancel';
@@ -1147,6 +1129,18 @@ function svgOf(card: Card): string {
 function setPressed(button: HTMLButtonElement, on: boolean): void {
   button.classList.toggle('on', on);
   button.setAttribute('aria-pressed', String(on));
+}
+
+/** A toolbar checkbox `input#id` inside a `label.id` reading `text`, with `title` as its tooltip. */
+function checkboxLabel(id: string, checked: boolean, text: string, title: string): [HTMLLabelElement, HTMLInputElement] {
+  const label = el('label', id);
+  const input = document.createElement('input');
+  input.type = 'checkbox';
+  input.id = id;
+  input.checked = checked;
+  label.append(input, ` ${text}`);
+  label.title = title;
+  return [label, input];
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {

@@ -42,8 +42,8 @@ export function formatTick(value: number, step: number): string {
 
 /**
  * The labels of a logarithmic axis's ticks: over a decade or more only 1, 2 and 5 times a power of ten
- * (Chart.js would label every minor tick); within less than a decade every tick, with the digits the
- * gaps between them need.
+ * (Chart.js would label every minor tick); within less than a decade the ticks that stand apart on
+ * the log scale, with the digits the gaps between them need.
  */
 export function formatLogTicks(values: readonly number[]): string[] {
   const positive = values.filter((v) => v > 0);
@@ -51,7 +51,15 @@ export function formatLogTicks(values: readonly number[]): string[] {
   const hi = Math.max(...positive);
   if (positive.length > 0 && hi / lo < 10) {
     const step = tickStep(values);
-    return values.map((v) => formatTick(v, step));
+    // Log spacing crowds the low end (0.0015, 0.0016, 0.0017 sit a few pixels apart): a label only where
+    // it stands at least an eighth of the axis's log span from the last one labelled.
+    const gap = Math.log10(hi / lo) / 8;
+    let last = -Infinity;
+    return values.map((v) => {
+      if (!(v > 0) || Math.abs(Math.log10(v) - last) < gap) return '';
+      last = Math.log10(v);
+      return formatTick(v, step);
+    });
   }
   return values.map((v) => {
     if (!(v > 0)) return '';

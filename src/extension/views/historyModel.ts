@@ -10,6 +10,7 @@ import type { CheckView } from '../../protocol/webview';
 import { TreeItemContext } from '../ids';
 import type { SweepTag } from '../../protocol/sweep';
 import { sweepItem, sweepOfRun, type HistorySweepItem, type SweepInfo } from './sweepModel';
+import { STATUS_ICONS, type StatusIcon } from './statusIcons';
 
 /** A run read from a runs folder. */
 export interface StoredRun {
@@ -62,12 +63,6 @@ export interface UnreadableRun {
 /** The label of the group that lists unreadable run folders (always the last group). */
 export const UNREADABLE_GROUP = 'unreadable run folders';
 
-/** A codicon id and an optional theme colour id. */
-export interface StatusIcon {
-  readonly id: string;
-  readonly color?: string;
-}
-
 /** One row under a problem. */
 export interface HistoryRunItem {
   readonly kind: 'run' | 'queued' | 'unreadable';
@@ -104,17 +99,6 @@ export interface HistoryGroup {
   /** `bilevelGroup`, or `bilevelGroup.active` when it has unfinished runs of this window. */
   readonly contextValue: string;
 }
-
-/** Status icons of the history view. */
-export const STATUS_ICONS: Readonly<Record<RunStatus, StatusIcon>> = {
-  queued: { id: 'clock' },
-  running: { id: 'sync~spin', color: 'charts.blue' },
-  completed: { id: 'pass', color: 'testing.iconPassed' },
-  failed: { id: 'error', color: 'testing.iconFailed' },
-  cancelled: { id: 'circle-slash', color: 'disabledForeground' },
-  diverged: { id: 'warning', color: 'list.warningForeground' },
-  interrupted: { id: 'debug-disconnect', color: 'list.warningForeground' },
-};
 
 /**
  * Groups stored and live runs by problem: groups ordered by their newest run or sweep, runs newest

@@ -4,10 +4,11 @@
 import { formatSeeds } from '../../sweep/parseSeeds';
 import { sweepStatus, type SweepProgress } from '../../sweep/sweepStatus';
 import type { RunStatus } from '../../protocol/metrics';
-import type { SweepRecord, SweepRunState, SweepStatus } from '../../protocol/sweep';
+import type { SweepRecord, SweepRunState } from '../../protocol/sweep';
 import { problemLabel } from '../../store/problemPaths';
 import { TreeItemContext } from '../ids';
-import type { HistoryRunItem, StatusIcon } from './historyModel';
+import type { HistoryRunItem } from './historyModel';
+import { SWEEP_ICONS, type StatusIcon } from './statusIcons';
 
 /** A sweep as the store gives it, and whether this window runs it. */
 export interface SweepInfo {
@@ -48,16 +49,6 @@ export interface HistorySweepItem {
   /** For sorting: creation time (ms since epoch). */
   readonly createdAt: number;
 }
-
-/** Status icons of sweeps (the run icons, plus `partial`). */
-export const SWEEP_ICONS: Readonly<Record<SweepStatus, StatusIcon>> = {
-  queued: { id: 'clock' },
-  running: { id: 'sync~spin', color: 'charts.blue' },
-  completed: { id: 'pass', color: 'testing.iconPassed' },
-  partial: { id: 'warning', color: 'list.warningForeground' },
-  failed: { id: 'error', color: 'testing.iconFailed' },
-  cancelled: { id: 'circle-slash', color: 'disabledForeground' },
-};
 
 /** `███░░░░░░░` for 3 of 10: `width` cells, the finished share filled (rounded down, full only when all finished). */
 export function progressBar(finished: number, total: number, width = 10): string {

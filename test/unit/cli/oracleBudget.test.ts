@@ -53,7 +53,7 @@ void describe('bilevel sweep with an oracle-call budget (toy-nonsingleton, 5 ran
     assertCliBuilt();
     cwd = mkdtempSync(path.join(os.tmpdir(), 'bilevel-budget-'));
     // One sweep for every check below: about 45 s on 2 idle cores; the limit leaves room for a busy machine.
-    const r = spawnSync(process.execPath, [BILEVEL_BIN, 'sweep', '--problem', 'toy-nonsingleton', '--methods', 'rhg,bda,sl-bamm', '--seeds', '0-4', '--start', 'random', '--max-oracle-calls', String(BUDGET), '--iterations', String(ITERATIONS), '--jobs', '2', '--backend', 'cpu', '--json', '--store', 'store'], { cwd, encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(process.execPath, [BILEVEL_BIN, 'sweep', '--problem', 'toy-nonsingleton', '--methods', 'rhg,bda,sl-bamm', '--seeds', '0-4', '--start', 'random', '--max-oracle-calls', String(BUDGET), '--iterations', String(ITERATIONS), '--jobs', '2', '--backend', 'cpu', '--json', '--store', 'store', '--report', 'report.html'], { cwd, encoding: 'utf8', timeout: 300_000 });
     assert.equal(r.status, 0, `exit ${r.status} (${r.signal ?? 'no signal'}): ${r.stderr}`);
     out = JSON.parse(r.stdout) as SweepJson;
   });
@@ -103,5 +103,20 @@ void describe('bilevel sweep with an oracle-call budget (toy-nonsingleton, 5 ran
       const x = group.metrics['x.x']?.median;
       assert.ok(x !== undefined && Math.abs(x - TARGET[method]!) <= 0.05, `${method}: median final x ${x}, expected ${TARGET[method]} ± 0.05`);
     }
+  });
+
+  void it("the report's oracle-call axis shows it: the median ‖x − x*‖ of sl-BAMM and BDA ends near 0, RHG's at ½, all at the budget", () => {
+    const html = readFileSync(path.join(cwd, 'report.html'), 'utf8');
+    const json = /<script type="application\/json" id="sweep-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
+    assert.ok(json, 'the report embeds its data');
+    const data = JSON.parse(json) as { groups: { method: string }[]; curves: { bands: Record<string, Record<string, { median: { lin: [number, number, number, number, number][][] } }>> } };
+    const bands = data.curves.bands['upperDistance']?.['oracleCalls']?.median.lin;
+    assert.ok(bands, 'a median band of ‖x − x*‖ against oracle calls');
+    const distance: Readonly<Record<string, number>> = { rhg: 0.5, bda: 0, 'sl-bamm': 0 };
+    data.groups.forEach((g, i) => {
+      const [x, center] = bands[i]!.at(-1)!;
+      assert.ok(x >= BUDGET && x < BUDGET + COST[g.method]!, `${g.method}: its band ends at ${x} calls, the budget ${BUDGET}`);
+      assert.ok(Math.abs(center - distance[g.method]!) <= 0.05, `${g.method}: median ‖x − x*‖ ${center} at the budget, expected ${distance[g.method]} ± 0.05`);
+    });
   });
 });

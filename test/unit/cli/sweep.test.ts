@@ -14,6 +14,7 @@ import { RunStore } from '../../../src/store/runStore';
 import { SweepStore } from '../../../src/store/sweepStore';
 import { assertCliBuilt, BILEVEL_BIN, runBilevel } from '../helpers/bilevelCli';
 import type { CliResult } from '../helpers/bilevelCli';
+import { until } from '../helpers/until';
 
 let cwd = '';
 
@@ -25,19 +26,6 @@ interface SweepJson {
   readonly sweep: string;
   readonly runs: readonly { runId: string; index: number; method: string; seed: number; options: Record<string, unknown>; status: string }[];
   readonly groups: readonly { key: string; method: string; n: number; metrics: Record<string, { n: number; median?: number; q20?: number; q80?: number; mean?: number; ci95?: number }> }[];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `test` every 100 ms until it holds (at most `ms`). */
-async function until(test: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 /** Run statuses of the sweep's folder in `store`, by index, as the store reads them. */

@@ -15,6 +15,7 @@ import { RunStore } from '../../../src/store/runStore';
 import { SweepStore } from '../../../src/store/sweepStore';
 import { assertCliBuilt, BILEVEL_BIN, runBilevel } from '../helpers/bilevelCli';
 import type { CliResult } from '../helpers/bilevelCli';
+import { until } from '../helpers/until';
 
 let cwd = '';
 
@@ -26,19 +27,6 @@ interface SweepJson {
   readonly sweep: string;
   readonly runs: readonly { runId: string; index: number; status: string }[];
   readonly groups: readonly { key: string; n: number }[];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `test` every 100 ms until it holds (at most `ms`). */
-async function until(test: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 /** `bilevel ...args` started in `cwd`, its stdout collected; `exited` resolves with its exit code. */

@@ -51,4 +51,10 @@ describe('formatLogTicks', () => {
     assert.equal(new Set(labels).size, 4, labels.join(' '));
     assert.ok(labels.every((l) => l !== ''));
   });
+
+  it('leaves out labels the log scale would crowd at the low end of a narrow range', () => {
+    // Span log10(0.004/0.0015) = 0.426: a label needs 0.053 of log distance from the last one.
+    const labels = formatLogTicks([0.0015, 0.0016, 0.0017, 0.0018, 0.0019, 0.002, 0.0025, 0.003, 0.004]);
+    assert.deepEqual(labels, ['0.0015', '', '0.0017', '', '', '0.0020', '0.0025', '0.0030', '0.0040']);
+  });
 });

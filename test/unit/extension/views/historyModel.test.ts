@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import type { RunStatus } from '../../../../src/protocol/metrics';
 import type { RunRecord } from '../../../../src/protocol/runRecord';
 import { problemDisplayName } from '../../../../src/common/problemId';
-import { buildHistory, formatStamp, STATUS_ICONS, type LiveRunInfo, type StoredRun } from '../../../../src/extension/views/historyModel';
+import { buildHistory, formatStamp, type LiveRunInfo, type StoredRun } from '../../../../src/extension/views/historyModel';
+import { STATUS_ICONS } from '../../../../src/extension/views/statusIcons';
 import type { CheckView } from '../../../../src/protocol/webview';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
