@@ -52,7 +52,16 @@ export interface RunRecord {
   readonly hostname: string;
   /** Who writes the run beyond pid and hostname (pid reuse, containers); absent in older records. */
   readonly writer?: WriterToken;
+  /**
+   * The writer rewrites `updatedAt` at least this often (ms) while the run is `running` (the
+   * heartbeat); readers on any host take a record older than {@link STALE_BEATS} beats as
+   * `interrupted`. Absent in records whose writer does not beat (older ones).
+   */
+  readonly heartbeatMs?: number;
+  /** The SLURM job the run ran in (a batch or array task), absent outside SLURM. */
+  readonly slurm?: SlurmJobRef;
   readonly createdAt: string;
+  /** The last write to run.json: create, each heartbeat, finish. */
   readonly updatedAt: string;
   readonly endedAt?: string;
   readonly durationMs?: number;
@@ -67,6 +76,21 @@ export interface RunSourceRef {
   readonly file: string;
   /** sha256 of the source text (UTF-8), lowercase hex. */
   readonly sha256: string;
+}
+
+/** How many heartbeat intervals a `running` record may go without a beat before readers take it as `interrupted`. */
+export const STALE_BEATS = 3;
+
+/** A run's SLURM job, from the job's environment (docs/run-store.md, run.json). */
+export interface SlurmJobRef {
+  /** `SLURM_JOB_ID`: the job's own id (for an array task, the task's). */
+  readonly jobId: string;
+  /** `SLURM_ARRAY_JOB_ID`: the array's id (`scancel <arrayJobId>_<arrayTaskId>`), for an array task only. */
+  readonly arrayJobId?: string;
+  /** `SLURM_ARRAY_TASK_ID`: the task's index in its array, for an array task only. */
+  readonly arrayTaskId?: number;
+  /** `SLURMD_NODENAME`, else the host name: the node the run ran on. */
+  readonly node: string;
 }
 
 /** Identifies the writing process across pid reuse and reboots (docs/run-store.md, the interrupted rule). */

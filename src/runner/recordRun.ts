@@ -3,7 +3,10 @@
 // then the caller's hook), and finish run.json with how it ended. The CLI calls it in-process; the
 // worker calls it in the child process and forwards the hooks to the host. Nothing else writes runs.
 // A write that fails (disk full, I/O error) ends the run: the record is finished as `failed` with
-// the cause if there is room for that, and the caller gets a StoreWriteError either way.
+// the cause if there is room for that, and the caller gets a StoreWriteError either way. While the
+// run goes, a heartbeat rewrites run.json's updatedAt every heartbeatMs, so readers on other hosts
+// (a shared store, SLURM) can tell a live run from a dead one (docs/run-store.md).
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as core from '../core';
 import type { ResolvedOptions } from '../core';
@@ -16,6 +19,10 @@ import type { FinishStatus, RunWriter } from '../store/runStore';
 import { BackendMemoryError, describeBackendError } from '../runtime/describeBackendError';
 import { StoreWriteError } from '../store/storeWriteError';
 import type { LoadedProblem } from './loadProblem';
+import { systemClock } from './recorderClock';
+import type { RecorderClock } from './recorderClock';
+import { slurmJobOf } from './slurmJob';
+import type { Environment } from './slurmJob';
 import { versions } from './versions';
 
 /** What to run and where to record it. */
@@ -34,6 +41,8 @@ export interface RunRequest {
   readonly preset?: string;
   /** The sweep the run belongs to (`bilevel run --spec runs.jsonl --index i`), recorded in config.sweep. */
   readonly sweep?: SweepTag;
+  /** The environment the run runs in, read for its SLURM job (run.json `slurm`); default process.env. */
+  readonly env?: Environment;
 }
 
 /** How the caller follows a run. */
@@ -54,6 +63,10 @@ export interface RunHooks {
    * {@link DEFAULT_BATCH_MS}.
    */
   readonly batchMs?: number;
+  /** Heartbeat interval (ms): run.json's updatedAt is rewritten this often while the run goes. Default {@link DEFAULT_HEARTBEAT_MS}. */
+  readonly heartbeatMs?: number;
+  /** The clock of the heartbeat and of every time the run records; default the system clock. */
+  readonly clock?: RecorderClock;
 }
 
 /** How a run ended. A `failed` run carries the error that ended it. */
@@ -74,6 +87,12 @@ export interface RecordedRun {
 
 /** Default batch interval (ms) of the CLI and the worker: what a kill or hang can lose (docs/run-store.md). */
 export const DEFAULT_BATCH_MS = 100;
+
+/** Default heartbeat interval (ms); readers take a run silent for STALE_BEATS of these as interrupted (docs/run-store.md). */
+export const DEFAULT_HEARTBEAT_MS = 30_000;
+
+/** The longest delay a Node timer keeps as given. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The run loop yields to the event loop at least this often (ms), so a cancel (message, SIGINT) is read mid-run. */
 const YIELD_MS = 20;
@@ -97,21 +116,51 @@ export function runConfigOf(request: RunRequest): RunConfig {
 /**
  * Runs `request` to its end and records it. Never throws for divergence, cancellation, an error
  * inside the run or a failed write (status `failed`, with `error`); throws only when the run record
- * cannot be created (a StoreWriteError when the disk is full, unwritable, …).
+ * cannot be created (a StoreWriteError when the disk is full, unwritable, …) or `heartbeatMs` is
+ * not a usable interval (nothing is written then).
  */
 export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<RecordedRun> {
+  const clock = hooks.clock ?? systemClock;
+  const heartbeatMs = hooks.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  // setInterval takes longer delays than 2^31 − 1 ms as 1 ms.
+  if (!(heartbeatMs > 0 && heartbeatMs <= MAX_TIMER_MS)) throw new Error(`heartbeatMs must be a number of milliseconds > 0 and ≤ ${MAX_TIMER_MS}, not ${heartbeatMs}`);
   let writer: RunWriter | undefined;
   if (request.storeDir !== undefined) {
-    writer = new RunStore(request.storeDir).create(runConfigOf(request), {
+    const slurm = slurmJobOf(request.env ?? process.env, os.hostname());
+    const now = (): number => clock.now();
+    writer = new RunStore(request.storeDir, { now }).create(runConfigOf(request), {
       ...(request.runId !== undefined ? { id: request.runId } : {}),
       backend: request.backend.ran,
       versions: versions(),
+      heartbeatMs,
+      ...(slurm !== undefined ? { slurm } : {}),
       ...(request.name !== undefined ? { name: request.name } : {}),
       // A problem file's source stays with the run (docs/run-store.md, source/).
       ...(request.problem.source.kind === 'file' && request.problem.sourceText !== undefined ? { source: { name: path.basename(request.problem.source.path), text: request.problem.sourceText } } : {}),
     });
     hooks.onCreated?.({ runId: writer.id, runDir: writer.dir });
   }
+  const beating = writer;
+  // Stopped in `finally`, before the run's end is returned: no timer outlives the run.
+  const stopHeartbeat = beating ? clock.every(heartbeatMs, () => beat(beating)) : () => undefined;
+  try {
+    return await recordStarted(request, hooks, writer, clock);
+  } finally {
+    stopHeartbeat();
+  }
+}
+
+/** One beat; a failed write is left for the next beat to retry (the run's own writes report a disk that stays full). */
+function beat(writer: RunWriter): void {
+  try {
+    writer.beat();
+  } catch {
+    // A stale heartbeat costs a reader's guess at worst; the run itself is fine.
+  }
+}
+
+/** The run after its record exists (or without one): the solver, the batches, the finish. */
+async function recordStarted(request: RunRequest, hooks: RunHooks, writer: RunWriter | undefined, clock: RecorderClock): Promise<RecordedRun> {
   const stored = writer ? { runId: writer.id, runDir: writer.dir } : {};
   const batchMs = hooks.batchMs ?? DEFAULT_BATCH_MS;
   let pending: IterationRecord[] = [];
@@ -146,7 +195,7 @@ export async function recordRun(request: RunRequest, hooks: RunHooks): Promise<R
         // A failed write stops the solver here: nothing more can be recorded.
         if (deferred) throw deferred.error;
         // The one place a record gets its wall-clock time (docs/run-store.md, metrics.jsonl).
-        const record: IterationRecord = { ...made, time: Date.now() };
+        const record: IterationRecord = { ...made, time: clock.now() };
         lastRecord = record;
         pending.push(record);
         hooks.onRecord?.(record);

@@ -38,6 +38,8 @@ export function checkRunRecord(r: Json): string | undefined {
   if (r.versions !== undefined && !isObjectOf(r.versions, (v) => typeof v === 'string')) return 'has versions that are not strings by package';
   if (r.backend !== undefined && !(isObject(r.backend) && typeof r.backend.name === 'string' && typeof r.backend.detail === 'string')) return 'has a backend without a name and detail';
   if (r.writer !== undefined && !isWriterToken(r.writer)) return 'has a writer token of the wrong shape';
+  if (r.heartbeatMs !== undefined && !(typeof r.heartbeatMs === 'number' && r.heartbeatMs > 0)) return 'has a heartbeatMs that is not a number > 0';
+  if (r.slurm !== undefined && !isSlurmJob(r.slurm)) return 'has a slurm job without a string jobId and node (and string arrayJobId, whole arrayTaskId ≥ 0 when present)';
   if (r.source !== undefined && !(isObject(r.source) && typeof r.source.file === 'string' && typeof r.source.sha256 === 'string')) return 'has a source without a string file and sha256';
   if (r.summary !== undefined) {
     const problem = checkSummary(r.summary);
@@ -71,6 +73,11 @@ function checkSummary(s: unknown): string | undefined {
     if (problem) return `whose last record ${problem}`;
   }
   return undefined;
+}
+
+function isSlurmJob(j: unknown): boolean {
+  if (!isObject(j) || typeof j.jobId !== 'string' || typeof j.node !== 'string') return false;
+  return (j.arrayJobId === undefined || typeof j.arrayJobId === 'string') && (j.arrayTaskId === undefined || (Number.isInteger(j.arrayTaskId) && (j.arrayTaskId as number) >= 0));
 }
 
 function isWriterToken(t: unknown): boolean {

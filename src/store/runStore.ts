@@ -5,10 +5,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { formatDuration } from '../common/format';
 import type { FinishStatus, IterationRecord, RunStatus, RunSummary } from '../protocol/metrics';
-import { RUN_SCHEMA_VERSION, type RunConfig, type RunRecord } from '../protocol/runRecord';
+import { RUN_SCHEMA_VERSION, type RunConfig, type RunRecord, type SlurmJobRef } from '../protocol/runRecord';
 import { appendFileWhole } from './appendFileWhole';
 import { checkIterationRecord, checkRunRecord } from './checkRecord';
+import { isHeartbeatStale, staleAfterMs } from './heartbeat';
 import { parseRecord, stringifyRecord } from './recordJson';
 import { makeRunId, RUN_ID_PATTERN } from './runId';
 import { SOURCE_DIR, sourceRefOf } from './runSource';
@@ -51,6 +53,16 @@ export interface CreateRunOptions {
   readonly note?: string;
   /** A problem file's source to keep with the run: written to `source/<basename of name>`, its sha256 into run.json. */
   readonly source?: { readonly name: string; readonly text: string };
+  /** How often (ms) the writer will call {@link RunWriter.beat} while the run goes; absent: it does not beat. */
+  readonly heartbeatMs?: number;
+  /** The SLURM job the run runs in, if any. */
+  readonly slurm?: SlurmJobRef;
+}
+
+/** What a RunStore may be given besides its folder. */
+export interface RunStoreOptions {
+  /** The clock (ms since the epoch) of every stamp written and of the heartbeat rule on read; default Date.now. */
+  readonly now?: () => number;
 }
 
 /** How a run may end (protocol/metrics.ts); `running` is the state while it runs, `interrupted` only ever inferred. */
@@ -64,8 +76,15 @@ export interface RunPatch {
 
 /** Reads and manages the runs under one runs folder (e.g. `runsDir(workspace)`). */
 export class RunStore {
+  private readonly now: () => number;
+
   /** `root` is the runs folder itself; it is created on the first `create`. */
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    options: RunStoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   /**
    * Starts a run: makes a new folder (never reusing one), writes run.json with status `running`.
@@ -77,7 +96,7 @@ export class RunStore {
     } catch (err) {
       throw StoreWriteError.of(err, this.root);
     }
-    const now = new Date();
+    const now = new Date(this.now());
     for (let attempt = 0; ; attempt++) {
       const id = options.id ?? makeRunId(config.method, config.problem, now);
       const dir = this.dirOf(id);
@@ -104,6 +123,8 @@ export class RunStore {
         pid: process.pid,
         hostname: os.hostname(),
         writer: currentWriterToken(),
+        ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+        ...(options.slurm !== undefined && { slurm: options.slurm }),
         createdAt: stamp,
         updatedAt: stamp,
         ...(source !== undefined && { source }),
@@ -127,7 +148,7 @@ export class RunStore {
         throw err;
       }
       holdReserve(dir, Math.max(RESERVE_BYTES, 2 * Buffer.byteLength(text)));
-      return new RunWriter(dir, record);
+      return new RunWriter(dir, record, this.now);
     }
   }
 
@@ -147,7 +168,7 @@ export class RunStore {
     for (const id of entries) {
       const dir = path.join(this.root, id);
       try {
-        runs.push(readRunFile(dir, id));
+        runs.push(readRunFile(dir, id, this.now()));
       } catch (err) {
         problems.push({ id, dir, error: err instanceof Error ? err.message : String(err) });
       }
@@ -163,9 +184,9 @@ export class RunStore {
     return runs;
   }
 
-  /** The record of run `id` (status `interrupted` if its writer died); throws if missing or corrupt. */
+  /** The record of run `id` (status `interrupted` if its writer died or its heartbeat is stale); throws if missing or corrupt. */
   read(id: string): RunRecord {
-    return readRunFile(this.dirOf(id), id);
+    return readRunFile(this.dirOf(id), id, this.now());
   }
 
   /**
@@ -216,7 +237,7 @@ export class RunStore {
       ...meta,
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.note !== undefined && { note: patch.note }),
-      updatedAt: new Date().toISOString(),
+      updatedAt: new Date(this.now()).toISOString(),
     };
     writeFileAtomic(path.join(dir, META_FILE), JSON.stringify(next, null, 2) + '\n');
     return this.read(id);
@@ -256,8 +277,22 @@ export class RunWriter {
     /** The run's folder. */
     readonly dir: string,
     record: RunRecord,
+    /** The clock of `updatedAt` and `endedAt` (ms since the epoch). */
+    private readonly now: () => number = Date.now,
   ) {
     this.id = record.id;
+    this.record = record;
+  }
+
+  /**
+   * The heartbeat: rewrites run.json (atomically, as every write) with `updatedAt` = now, so readers
+   * on other hosts see the run is alive. Nothing else changes; a finished writer does nothing. A
+   * failed write throws a StoreWriteError and leaves run.json as it was.
+   */
+  beat(): void {
+    if (this.finished) return;
+    const record: RunRecord = { ...this.record, updatedAt: new Date(this.now()).toISOString() };
+    writeFileAtomic(path.join(this.dir, RUN_FILE), stringifyRecord(record, 2) + '\n');
     this.record = record;
   }
 
@@ -291,7 +326,7 @@ export class RunWriter {
   finish(status: FinishStatus, summary?: RunSummary, message?: string): void {
     if (this.finished) throw new Error(`Run '${this.id}' is already finished (${this.record.status}).`);
     const file = path.join(this.dir, RUN_FILE);
-    const ended = new Date();
+    const ended = new Date(this.now());
     // The space held since create is what this write may need on a full disk.
     releaseReserve(this.dir);
     const record: RunRecord = {
@@ -310,34 +345,38 @@ export class RunWriter {
 }
 
 /**
- * The record as readers see it: a `running` run whose writer is gone reads as `interrupted` (the
- * rule in docs/run-store.md: boot id, pid, the pid's start time). The file is not rewritten. Runs
- * from other hosts or pid namespaces stay `running`: nothing here can tell.
+ * The record as readers see it at time `now` (the rule in docs/run-store.md): a `running` run reads
+ * as `interrupted` when its writer is certainly gone on this host (boot id, pid, the pid's start
+ * time), or, where this host cannot tell (another host or pid namespace), when its heartbeat is
+ * stale. A writer alive on this host stays `running` whatever its heartbeat. The file is not rewritten.
  */
-export function withLiveStatus(record: RunRecord): RunRecord {
-  if (record.status !== 'running' || writerState(record) !== 'gone') return record;
-  return {
-    ...record,
-    status: 'interrupted',
-    message: record.message ?? `process ${record.pid} on ${record.hostname} stopped without finishing the run`,
-  };
+export function withLiveStatus(record: RunRecord, now: number = Date.now()): RunRecord {
+  if (record.status !== 'running') return record;
+  const state = writerState(record);
+  if (state === 'alive') return record;
+  let why: string;
+  if (state === 'gone') why = `process ${record.pid} on ${record.hostname} stopped without finishing the run`;
+  else if (isHeartbeatStale(record, now)) why = `no heartbeat from process ${record.pid} on ${record.hostname} since ${record.updatedAt} (more than ${formatDuration(staleAfterMs(record))})`;
+  else return record;
+  return { ...record, status: 'interrupted', message: record.message ?? why };
 }
 
-function readRunFile(dir: string, id: string): RunRecord {
+function readRunFile(dir: string, id: string, now: number): RunRecord {
   const raw = readRawRecord(path.join(dir, RUN_FILE));
   const problem = checkRunRecord(raw);
   if (problem) throw new Error(`${RUN_FILE} of '${id}' ${problem}`);
   const { name, note, ...record } = raw as unknown as RunRecord;
   const meta = readMeta(dir);
+  // The status from run.json's own updatedAt (the heartbeat), before meta.json's edit time may replace it.
+  const live = withLiveStatus({ ...record, id }, now);
   // The folder name is the id readers use (see docs/run-store.md); meta.json's edits win over run.json's.
-  return withLiveStatus({
-    ...record,
-    id,
+  return {
+    ...live,
     ...(record.versions === undefined && { versions: {} }),
     ...pickEdit('name', meta.name, name),
     ...pickEdit('note', meta.note, note),
     ...(meta.updatedAt !== undefined && meta.updatedAt > record.updatedAt && { updatedAt: meta.updatedAt }),
-  });
+  };
 }
 
 /** meta.json: a string sets the field, null clears it, absent leaves run.json's value. */

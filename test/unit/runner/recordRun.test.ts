@@ -9,20 +9,57 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { getMethod, resolveRunOptions } from '../../../src/core';
 import type { IterationRecord } from '../../../src/protocol/metrics';
+import type { RunRecord } from '../../../src/protocol/runRecord';
 import { loadProblem } from '../../../src/runner/loadProblem';
 import type { LoadedProblem } from '../../../src/runner/loadProblem';
-import { DEFAULT_BATCH_MS, recordRun, runConfigOf } from '../../../src/runner/recordRun';
+import { DEFAULT_BATCH_MS, DEFAULT_HEARTBEAT_MS, recordRun, runConfigOf } from '../../../src/runner/recordRun';
 import type { RunRequest } from '../../../src/runner/recordRun';
 import { selectBackend } from '../../../src/runtime/backend';
 import { parseRecord } from '../../../src/store/recordJson';
 import { makeRunId } from '../../../src/store/runId';
-import { METRICS_FILE, RunStore } from '../../../src/store/runStore';
+import { METRICS_FILE, RUN_FILE, RunStore } from '../../../src/store/runStore';
 import { sourceChanged } from '../../../src/store/runSource';
 import { StoreWriteError } from '../../../src/store/storeWriteError';
 
 // Bundled to dist-test/unit/runner/, so the repository root is three folders up.
 const ROOT = path.resolve(__dirname, '../../..');
 const CPU = { requested: 'cpu', ran: { name: 'cpu', detail: 'test' } };
+
+const T0 = Date.parse('2026-12-06T06:00:00.000Z');
+
+/** A clock whose time moves only when told; advancing fires every live timer whose time came. */
+function fakeClock(start: number) {
+  const timers: { ms: number; next: number; fn: () => void; live: boolean }[] = [];
+  const clock = {
+    time: start,
+    /** The interval of every timer started, in order. */
+    intervals: [] as number[],
+    now: () => clock.time,
+    every(ms: number, fn: () => void) {
+      const timer = { ms, next: clock.time + ms, fn, live: true };
+      timers.push(timer);
+      clock.intervals.push(ms);
+      return () => {
+        timer.live = false;
+      };
+    },
+    advance(ms: number) {
+      clock.time += ms;
+      for (const t of timers) {
+        while (t.live && t.next <= clock.time) {
+          t.next += t.ms;
+          t.fn();
+        }
+      }
+    },
+    /** Fires every timer ever started, live or not (what a leaked timer would do). */
+    fireAll() {
+      for (const t of timers) t.fn();
+    },
+    running: () => timers.filter((t) => t.live).length,
+  };
+  return clock;
+}
 
 let tmp = '';
 let n = 0;
@@ -302,6 +339,70 @@ export default defineProblem({
     assert.equal(out.status, 'completed');
     assert.equal(out.runId, undefined);
     assert.equal(out.summary?.iterations, 3);
+  });
+
+  it('beats on its timer while the run goes (run.json updatedAt, still running), and stops the timer when the run ends', async () => {
+    const clock = fakeClock(T0);
+    const req = request({ iterations: 6 });
+    let runDir = '';
+    const beats: string[] = [];
+    const out = await recordRun(req, {
+      onCreated: (r) => (runDir = r.runDir),
+      onRecord: (r) => {
+        if (r.iteration !== 2 && r.iteration !== 4) return;
+        clock.advance(30_000);
+        const onDisk = JSON.parse(readFileSync(path.join(runDir, RUN_FILE), 'utf8')) as RunRecord;
+        assert.equal(onDisk.status, 'running');
+        beats.push(onDisk.updatedAt);
+      },
+      shouldStop: () => false,
+      clock,
+    });
+    assert.equal(out.status, 'completed');
+    assert.deepEqual(clock.intervals, [DEFAULT_HEARTBEAT_MS], 'one timer, at the default interval');
+    assert.deepEqual(beats, [new Date(T0 + 30_000).toISOString(), new Date(T0 + 60_000).toISOString()]);
+    assert.equal(clock.running(), 0, 'no timer left once the run ended');
+    const record = new RunStore(req.storeDir!, { now: () => clock.time }).read(out.runId!);
+    assert.equal(record.heartbeatMs, DEFAULT_HEARTBEAT_MS);
+    assert.equal(record.createdAt, new Date(T0).toISOString());
+    assert.equal(record.updatedAt, record.endedAt);
+    assert.equal(record.endedAt, new Date(T0 + 60_000).toISOString());
+    // A beat after the end writes nothing: the finished record stays.
+    clock.fireAll();
+    assert.equal((JSON.parse(readFileSync(path.join(runDir, RUN_FILE), 'utf8')) as RunRecord).status, 'completed');
+  });
+
+  it('stops the heartbeat of a run that fails, records the interval it was given, and starts none without a store', async () => {
+    const clock = fakeClock(T0);
+    const failed = await recordRun(request({ iterations: 5 }), {
+      onRecord: (r) => {
+        if (r.iteration === 1) throw new Error('hook broke');
+      },
+      shouldStop: () => false,
+      heartbeatMs: 5_000,
+      clock,
+    });
+    assert.equal(failed.status, 'failed');
+    assert.deepEqual(clock.intervals, [5_000]);
+    assert.equal(clock.running(), 0);
+    assert.equal(new RunStore(path.dirname(failed.runDir!)).read(failed.runId!).heartbeatMs, 5_000);
+    const unstored = fakeClock(T0);
+    await recordRun({ ...request({ iterations: 2 }), storeDir: undefined }, { shouldStop: () => false, clock: unstored });
+    assert.deepEqual(unstored.intervals, []);
+    await assert.rejects(recordRun(request({ iterations: 2 }), { shouldStop: () => false, heartbeatMs: 0 }), /heartbeatMs must be a number of milliseconds > 0 and ≤ 2147483647, not 0/);
+    await assert.rejects(recordRun(request({ iterations: 2 }), { shouldStop: () => false, heartbeatMs: Infinity }), /not Infinity/);
+  });
+
+  it('records the SLURM job from the environment it is given, and none outside SLURM', async () => {
+    const env = { SLURM_JOB_ID: '4213', SLURM_ARRAY_JOB_ID: '4207', SLURM_ARRAY_TASK_ID: '6', SLURMD_NODENAME: 'gpu-03' };
+    const inJob = await recordRun({ ...request({ iterations: 2 }), env }, { shouldStop: () => false });
+    const record = new RunStore(path.dirname(inJob.runDir!)).read(inJob.runId!);
+    assert.deepEqual(record.slurm, { jobId: '4213', arrayJobId: '4207', arrayTaskId: 6, node: 'gpu-03' });
+    assert.equal(record.hostname, os.hostname());
+    assert.deepEqual(record.backend, CPU.ran, 'the backend that ran is in the record');
+    const outside = await recordRun({ ...request({ iterations: 2 }), env: { PATH: '/usr/bin' } }, { shouldStop: () => false });
+    assert.equal(new RunStore(path.dirname(outside.runDir!)).read(outside.runId!).slurm, undefined);
+    assert.equal('slurm' in JSON.parse(readFileSync(path.join(outside.runDir!, RUN_FILE), 'utf8')), false);
   });
 
   it('is the only code in src/ that creates or finishes run records (the host only finishes those of dead workers)', () => {
