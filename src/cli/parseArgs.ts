@@ -2,6 +2,9 @@
 // once the problem and method are known (their flags come from their OptionSpec declarations).
 import { UsageError } from './usageError';
 
+/** Flags whose value is an option of another program, so it starts with `--`: the next argument is always their value. */
+const PASS_THROUGH_FLAGS: ReadonlySet<string> = new Set(['sbatch-arg']);
+
 /** A parsed command line: flag values are still text (`''` for a bare boolean flag). */
 export interface ParsedArgs {
   readonly command: string | undefined;
@@ -67,8 +70,9 @@ export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<str
       continue;
     }
     const next = argv[i + 1];
-    // A following `--word` is the next flag, not this flag's value; negative numbers (`-1`) are values.
-    if (next === undefined || (next.startsWith('--') && next.length > 2 && !/^--?\d/.test(next))) {
+    // A following `--word` is the next flag, not this flag's value; negative numbers (`-1`) are values,
+    // and so is anything after a flag whose values are options of another program (`--sbatch-arg --time=1:00:00`).
+    if (next === undefined || (!PASS_THROUGH_FLAGS.has(body) && next.startsWith('--') && next.length > 2 && !/^--?\d/.test(next))) {
       if (body === 'help') {
         flags.set(body, '');
         continue;

@@ -46,7 +46,9 @@ export function readSpecFile(file: string): ExperimentSpec {
  * sweep tag it is recorded under. Throws a UsageError naming --index, the file and the valid range.
  */
 export function readRunsJsonlLine(file: string, indexText: string | undefined): { spec: ExperimentSpec; line: SweepRunLine } {
-  if (indexText === undefined || indexText === '') throw new UsageError(`--spec ${file} is a sweep's runs.jsonl: give --index I, the line to run (0-based)`);
+  if (indexText === undefined) throw new UsageError(`--spec ${file} is a sweep's runs.jsonl: give --index I, the line to run (0-based)`);
+  // sweep.sbatch passes "$SLURM_ARRAY_TASK_ID", empty outside a SLURM array task (the script run with sh).
+  if (indexText === '') throw new UsageError(`--index is empty: give the line of ${file} to run (0-based); a sweep's sweep.sbatch passes $SLURM_ARRAY_TASK_ID, which only an array task has: submit it with sbatch`);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -75,6 +75,11 @@ export class SweepStore {
     writeFileAtomic(path.join(dir, SWEEP_FILE), JSON.stringify(record, null, 2) + '\n');
   }
 
+  /** Rewrites an existing sweep's sweep.json alone (a submission's execution added); runs.jsonl, which array tasks read, is left as it is. */
+  writeRecord(record: SweepRecord): void {
+    writeFileAtomic(path.join(this.dirOf(record.id), SWEEP_FILE), JSON.stringify(record, null, 2) + '\n');
+  }
+
   /** The record of sweep `id`; throws, naming the file, if it is missing, not JSON or not a sweep record. */
   read(id: string): SweepRecord {
     const file = path.join(this.dirOf(id), SWEEP_FILE);
@@ -105,10 +110,14 @@ export class SweepStore {
     });
   }
 
-  /** A sweep's record with its derived progress; `active` when its last local pool is still alive on this host. */
-  entry(record: SweepRecord): SweepEntry {
+  /**
+   * A sweep's record with its derived progress. `active` says whether something may still start its
+   * runs; by default, whether its last local pool is alive on this host (a SLURM job's queue is the
+   * CLI's to ask: it passes what squeue said).
+   */
+  entry(record: SweepRecord, active: boolean = poolAlive(record)): SweepEntry {
     const states = this.states(record);
-    return { record, states, progress: sweepStatus(states, poolAlive(record)) };
+    return { record, states, progress: sweepStatus(states, active) };
   }
 
   /** Every readable sweep, newest first, with its progress; unreadable folders go to `problems`. */
@@ -159,7 +168,7 @@ export function checkSweepRecord(value: unknown): string | undefined {
  * Whether the pool of the sweep's last execution may still start runs: a local pool on this host
  * whose process exists. A pool on another host, or a SLURM job, cannot be seen from here (false).
  */
-function poolAlive(record: SweepRecord): boolean {
+export function poolAlive(record: SweepRecord): boolean {
   const last = record.executions?.[record.executions.length - 1];
   if (last?.kind !== 'local' || last.pid === undefined || last.hostname !== os.hostname()) return false;
   if (last.pid === process.pid) return true;

@@ -18,7 +18,7 @@ import { loadBuiltin } from '../../runner/loadProblem';
 import { parseRecord, stringifyRecord } from '../../store/recordJson';
 import { makeRunId } from '../../store/runId';
 import { RunStore } from '../../store/runStore';
-import { makeSweepId, SweepStore, SWEEPS_DIR } from '../../store/sweepStore';
+import { makeSweepId, poolAlive, SweepStore, SWEEPS_DIR } from '../../store/sweepStore';
 import { catalogFor } from '../../sweep/coreCatalog';
 import { expandSweep, groupKey } from '../../sweep/expandSweep';
 import { parseSeeds } from '../../sweep/parseSeeds';
@@ -37,12 +37,16 @@ import { reportPath, writeSweepReportFile } from './sweepReport';
 import type { WorkerRunOutcome } from '../runPool';
 import { checkProblem } from '../specFile';
 import { formatCounts, formatDropped, formatGroupTables, formatRunLine, sweepResults } from '../sweepResults';
+import { sweepCancelCommand } from './sweepCancelCommand';
+import { checkSubmittable, readExecutor, readSlurmSettings, runOnSlurm, slurmActive, slurmViews, SLURM_ONLY_FLAGS } from './sweepSlurm';
+import type { Executor } from './sweepSlurm';
 import { sweepListCommand, sweepStatusCommand } from './sweepStatusCommand';
 import { UsageError } from '../usageError';
 
 /** Flags `--spec sweep.json` and `--resume ID` take: where and how to run, never what. */
-const SPEC_FLAGS = new Set(['spec', 'jobs', 'workers', 'json', 'store', 'backend', 'dry-run', 'name', 'report']);
-const RESUME_FLAGS = new Set(['resume', 'jobs', 'workers', 'json', 'store', 'backend', 'report']);
+const EXECUTOR_FLAGS = ['executor', 'jobs', 'workers', ...SLURM_ONLY_FLAGS];
+const SPEC_FLAGS = new Set(['spec', ...EXECUTOR_FLAGS, 'json', 'store', 'backend', 'dry-run', 'name', 'report']);
+const RESUME_FLAGS = new Set(['resume', ...EXECUTOR_FLAGS, 'json', 'store', 'backend', 'report']);
 
 /** `--workers`: `reuse` (default), worker processes that each run many runs; `per-run`, one process per run. */
 const WORKER_MODES = ['reuse', 'per-run'] as const;
@@ -60,15 +64,20 @@ interface Finished {
 export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.positionals[0] === 'status') return sweepStatusCommand(args, io);
   if (args.positionals[0] === 'list') return sweepListCommand(args, io);
+  if (args.positionals[0] === 'cancel') return sweepCancelCommand(args, io);
   const flags = args.flags;
   const json = flags.has('json') && flags.get('json') !== 'false';
   const dryRun = flags.has('dry-run') && flags.get('dry-run') !== 'false';
   const jobs = parseJobs(flags.get('jobs'));
   const workers = parseWorkers(flags.get('workers'));
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' for 'sweep'; flags are written --name value (subcommands: sweep status ID, sweep list)`);
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' for 'sweep'; flags are written --name value (subcommands: sweep status ID, sweep list, sweep cancel ID)`);
   const resumeId = flags.get('resume');
   if (resumeId !== undefined) onlyFlags(flags, RESUME_FLAGS, '--resume');
   else if (flags.has('spec')) onlyFlags(flags, SPEC_FLAGS, '--spec');
+  const executor = readExecutor(flags);
+  const slurm = executor === 'slurm' ? readSlurmSettings(args) : undefined;
+  // No sbatch: said before anything is written.
+  if (slurm && !dryRun) checkSubmittable(slurm);
   const backendName = flags.get('backend') ?? 'wasm';
   // The backend is only checked here (a bad name fails before anything is written): the runs start it.
   if (!dryRun) await startBackend(new Map([['backend', backendName]]));
@@ -86,12 +95,13 @@ export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number>
     } catch (err) {
       throw new UsageError(`--resume ${resumeId}: ${messageOf(err)}`);
     }
-    const entry = sweeps().entry(previous);
+    // A SLURM job of the sweep that still has tasks queued or running keeps it active, as a live local pool does.
+    const entry = sweeps().entry(previous, poolAlive(previous) || slurmActive(slurmViews(previous)));
     if (entry.progress.status === 'running' || entry.progress.status === 'queued') {
-      throw new UsageError(`--resume ${resumeId}: the sweep is still ${entry.progress.status} (${entry.progress.counts.running} runs running); wait for it or stop it first`);
+      throw new UsageError(`--resume ${resumeId}: the sweep is still ${entry.progress.status} (${entry.progress.counts.running} runs running); wait for it or stop it first (bilevel sweep cancel ${resumeId})`);
     }
     indices = indicesToResume(entry.states);
-    record = resumed(previous, indices, store);
+    record = resumed(previous, indices, store, executor);
     if (indices.length > 0) sweeps().write(record, formatRunsJsonl(record));
   } else {
     const spec = flags.has('spec') ? readSweepSpec(flags.get('spec')!, flags.get('name')) : specFromFlags(args, io);
@@ -106,8 +116,18 @@ export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number>
     const runIds = freshRunIds(runs.map((r) => r.method), label, store, now, new Set());
     const made = makeSweepRecord({ id: makeSweepId(label, now), createdAt: now.toISOString(), spec, runs, runIds });
     indices = runs.map((r) => r.index);
-    record = { ...made, executions: [execution(indices, now)] };
+    // A SLURM execution is added once sbatch has answered with the job id (sweepSlurm.ts).
+    record = executor === 'local' ? { ...made, executions: [execution(indices, now)] } : made;
     sweeps().create(record, formatRunsJsonl(record));
+  }
+
+  if (slurm) {
+    if (indices.length === 0) return finish(record, store, [], args, io, json);
+    return runOnSlurm({ record, indices, store, backend: backendName, json }, slurm, io, (submitted) => {
+      const { states, messages } = sweepResults(submitted, store);
+      const ended = indices.map((index) => ({ index, status: states[index], ...(messages[index] !== undefined ? { message: messages[index] } : {}) }));
+      return finish(submitted, store, ended, args, io, json);
+    });
   }
 
   const runsJsonl = sweeps().runsJsonlOf(record.id);
@@ -161,7 +181,22 @@ export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number>
     await Promise.all(lanes.map((w) => w?.close()));
   }
   progress.end();
+  return finish(
+    record,
+    store,
+    finished.map((f) => f.result),
+    args,
+    io,
+    json,
+  );
+}
 
+/**
+ * The end of a sweep run here or followed on SLURM: the summary (or the `--json` object), the report
+ * when asked, and the exit code (0: every run completed or diverged; 1: not; 128 + n: stopped).
+ */
+function finish(record: SweepRecord, store: string, finished: readonly Finished[], args: ParsedArgs, io: CliIo, json: boolean): number {
+  const flags = args.flags;
   const { states, groups } = sweepResults(record, store);
   if (json) {
     io.stdout.write(
@@ -172,7 +207,7 @@ export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number>
       }) + '\n',
     );
   } else {
-    io.stdout.write(formatSweepSummary(record, states, groups, finished.map((f) => f.result), store) + '\n');
+    io.stdout.write(formatSweepSummary(record, states, groups, finished, store) + '\n');
   }
   // The report covers what the store holds, a stopped sweep's finished runs included.
   const report = reportPath(flags);
@@ -322,7 +357,7 @@ function execution(indices: readonly number[], now: Date): SweepExecution {
 }
 
 /** The record of a resumed sweep: new run ids (a run id is used once) for `indices`, and this attempt's execution. */
-function resumed(record: SweepRecord, indices: readonly number[], store: string): SweepRecord {
+function resumed(record: SweepRecord, indices: readonly number[], store: string, executor: Executor): SweepRecord {
   const now = new Date();
   const problem = problemLabel(record.spec);
   const ids = freshRunIds(indices.map((i) => record.runs[i]!.method), problem, store, now, new Set(record.runs.map((r) => r.runId)));
@@ -330,7 +365,8 @@ function resumed(record: SweepRecord, indices: readonly number[], store: string)
     const at = indices.indexOf(run.index);
     return at >= 0 ? { ...run, runId: ids[at]! } : run;
   });
-  return { ...record, runs, executions: [...(record.executions ?? []), execution(indices, now)] };
+  // A SLURM execution is added once sbatch has answered with the job id (sweepSlurm.ts).
+  return { ...record, runs, ...(executor === 'local' ? { executions: [...(record.executions ?? []), execution(indices, now)] } : {}) };
 }
 
 /** A run process's outcome: its `--json` line's status, else its record's (a process that printed nothing), with stderr's last line as message. */
@@ -444,7 +480,8 @@ function formatSweepSummary(record: SweepRecord, states: readonly SweepRunState[
     if (f.status !== 'completed' && f.status !== 'diverged' && !f.notStarted) lines.push(formatRunLine(record, f.index, f.status, f.message));
   }
   lines.push('', `sweep record: ${path.join(store, SWEEPS_DIR, record.id)}`);
-  if (progress.status !== 'completed') lines.push(`rerun what did not complete: bilevel sweep --resume ${record.id}${store !== storeDir(new Map()) ? ` --store ${store}` : ''}`);
+  const slurm = record.executions?.[record.executions.length - 1]?.kind === 'slurm' ? ' --executor slurm' : '';
+  if (progress.status !== 'completed') lines.push(`rerun what did not complete: bilevel sweep --resume ${record.id}${slurm}${store !== storeDir(new Map()) ? ` --store ${store}` : ''}`);
   return lines.join('\n');
 }
 

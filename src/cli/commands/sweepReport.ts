@@ -10,7 +10,8 @@ import type { SweepRecord } from '../../protocol/sweep';
 import type { SensitivityInput, SweepReportInput, SweepReportRun } from '../../report/sweepReportData';
 import { writeSweepReport } from '../../report/writeSweepReport';
 import { RunStore } from '../../store/runStore';
-import { SweepStore } from '../../store/sweepStore';
+import { poolAlive, SweepStore } from '../../store/sweepStore';
+import { slurmActive, slurmViews } from './sweepSlurm';
 import { groupKey } from '../../sweep/expandSweep';
 import { finalMetrics, groupStatistics } from '../../sweep/groupStatistics';
 import { formatSeeds } from '../../sweep/parseSeeds';
@@ -40,7 +41,8 @@ export function readSweepReportInput(store: string, sweepId: string): SweepRepor
   } catch (err) {
     throw new Error(`cannot report sweep '${sweepId}': ${messageOf(err)}`);
   }
-  const entry = sweeps.entry(record);
+  // A SLURM job with tasks pending or running keeps the sweep running, as a live local pool does.
+  const entry = sweeps.entry(record, poolAlive(record) || slurmActive(slurmViews(record)));
   const runStore = new RunStore(store);
   const runs: SweepReportRun[] = record.runs.map((run, i) => {
     let rec: RunRecord | undefined;

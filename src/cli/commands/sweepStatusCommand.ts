@@ -5,7 +5,8 @@ import { formatDuration } from '../../common/format';
 import { messageOf } from '../../common/messageOf';
 import type { SweepRecord } from '../../protocol/sweep';
 import { stringifyRecord } from '../../store/recordJson';
-import { SweepStore } from '../../store/sweepStore';
+import { poolAlive, SweepStore } from '../../store/sweepStore';
+import { formatArraySpec } from '../../sweep/slurmScript';
 import type { CliIo } from '../cliIo';
 import { formatTable } from '../formatTable';
 import type { ParsedArgs } from '../parseArgs';
@@ -13,6 +14,7 @@ import { resolveStoreDir } from '../resolveStoreDir';
 import { formatCounts, formatDropped, formatGroupTables, formatRunLine, sweepResults } from '../sweepResults';
 import { UsageError } from '../usageError';
 import { reportPath, writeSweepReportFile } from './sweepReport';
+import { slurmActive, slurmSummary, slurmViews } from './sweepSlurm';
 
 /** Flags of `sweep status` and `sweep list`. */
 const STATUS_FLAGS = new Set(['store', 'json', 'report']);
@@ -31,7 +33,14 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
   } catch (err) {
     throw new UsageError(`sweep status ${id}: ${unknownSweep(sweeps, id, err)}`);
   }
-  const { progress } = sweeps.entry(record);
+  // A sweep with SLURM jobs: their tasks' states, and whether one may still start runs.
+  const views = slurmViews(record);
+  const { progress } = sweeps.entry(record, poolAlive(record) || slurmActive(views));
+  const slurm = views?.map(({ execution, view }) => ({
+    jobId: execution.jobId!,
+    indices: execution.indices,
+    ...(view === undefined ? { available: false } : { gone: view.gone, tasks: [...view.tasks.values()].sort((a, b) => a.index - b.index) }),
+  }));
   const { states, messages, groups } = sweepResults(record, store);
   const report = reportPath(args.flags);
   if (report !== undefined) io.stderr.write(`report: ${writeSweepReportFile(store, record.id, report).file}\n`);
@@ -49,6 +58,7 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
         total: progress.total,
         finished: progress.finished,
         counts: progress.counts,
+        ...(slurm !== undefined ? { slurm } : {}),
         notCompleted,
         groups,
       }) + '\n',
@@ -59,6 +69,13 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
     `sweep ${record.id}${record.name !== undefined ? ` (${record.name})` : ''}: ${progress.status}, ${progress.finished} of ${progress.total} done (${formatCounts(progress.counts)})`,
     `  ${describeSpec(record)}`,
   ];
+  for (const { execution, view } of views ?? []) {
+    lines.push(`  ${slurmSummary(view, execution.jobId)}`);
+    // The live tasks by state, as array index lists: `RUNNING 3-4 · PENDING 5-7`.
+    const byState = new Map<string, number[]>();
+    for (const t of view?.tasks.values() ?? []) byState.set(t.state, [...(byState.get(t.state) ?? []), t.index]);
+    if (byState.size > 0) lines.push(`    ${[...byState].map(([state, indices]) => `${state} ${formatArraySpec(indices)}`).join(' · ')}`);
+  }
   if (notCompleted.length > 0) lines.push('', 'not completed:', ...notCompleted.map((r) => `  ${formatRunLine(record, r.index, r.status, r.message)}`));
   lines.push(...formatGroupTables(record, groups));
   const dropped = formatDropped(record);

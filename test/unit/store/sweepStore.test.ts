@@ -58,6 +58,23 @@ void describe('SweepStore', () => {
     assert.deepEqual(runs.read('r0').config.sweep, { id: rec.id, index: 0 });
   });
 
+  void it('adds a SLURM execution to sweep.json alone, and takes whether its job is live from the caller', () => {
+    const sweeps = new SweepStore(root);
+    const rec = record('20261206-030000-sweep-toy-ufom-cccc', ['s0', 's1']);
+    sweeps.create(rec, 'line0\nline1\n');
+    const jsonl = path.join(root, SWEEPS_DIR, rec.id, RUNS_JSONL);
+    const before = readFileSync(jsonl, 'utf8');
+    const submitted = { ...rec, executions: [{ kind: 'slurm' as const, startedAt: rec.createdAt, indices: [0, 1], jobId: '77' }] };
+    writeFileSync(jsonl, 'changed by nobody else\n');
+    sweeps.writeRecord(submitted);
+    assert.deepEqual(sweeps.read(rec.id), submitted);
+    assert.equal(readFileSync(jsonl, 'utf8'), 'changed by nobody else\n', 'runs.jsonl, which the array tasks read, is not rewritten');
+    writeFileSync(jsonl, before);
+    // A SLURM job cannot be seen from the store: by default nothing is active, the caller says what squeue said.
+    assert.equal(sweeps.entry(submitted).progress.status, 'failed');
+    assert.equal(sweeps.entry(submitted, true).progress.status, 'queued');
+  });
+
   void it('lists readable sweeps newest first and reports unreadable ones', () => {
     const dir = mkdtempSync(path.join(root, 'list-'));
     const sweeps = new SweepStore(dir);
