@@ -46,12 +46,16 @@ export interface BilevelConfig {
     /** Seeds ⇄ Compare… offers first (1–100): each method runs once per seed, seeds s … s + n − 1. */
     readonly seeds: number;
   };
+  readonly history: {
+    /** More runs folders the history shows and watches (absolute, `~/…`, or relative to the first workspace folder), as typed. */
+    readonly extraStores: readonly string[];
+  };
 }
 
 /** One declared setting: its key under `bilevel.`, JSON type and default (as in package.json). */
 export interface SettingSpec {
   readonly key: string;
-  readonly type: 'string' | 'number' | 'integer' | 'boolean' | 'object';
+  readonly type: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
   readonly default: unknown;
   readonly enum?: readonly string[];
   readonly minimum?: number;
@@ -72,6 +76,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'charts.maxPointsPerSeries', type: 'integer', default: 2000, minimum: 200, maximum: 100000 },
   { key: 'panel.reuse', type: 'boolean', default: true },
   { key: 'compare.seeds', type: 'integer', default: 1, minimum: 1, maximum: 100 },
+  { key: 'history.extraStores', type: 'array', default: [] },
 ];
 
 /** The defaults of every setting, normalized (what a fresh install reads). */
@@ -104,6 +109,9 @@ export function normalizeConfig(get: SettingReader): BilevelConfig {
     compare: {
       seeds: integerIn(get('compare.seeds'), 1, 100, 1),
     },
+    history: {
+      extraStores: stringList(get('history.extraStores')),
+    },
   };
 }
 
@@ -135,6 +143,12 @@ function numberIn(value: unknown, min: number, max: number, fallback: number): n
 
 function nonEmptyString(value: unknown, fallback: string): string {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
+}
+
+/** The non-empty strings of an array, trimmed, each once (anything else: none). */
+function stringList(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return [...new Set(value.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter((v) => v !== ''))];
 }
 
 function methodOr(value: unknown, fallback: string): string {

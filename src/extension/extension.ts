@@ -17,6 +17,8 @@ import { ExperimentsPanel } from './views/experimentsPanel';
 import { RunPanels } from './views/runPanel';
 import { RunStores } from './runs/runStores';
 import { problemLabel } from '../store/problemPaths';
+import { isExecutable } from './commands/runCli';
+import { findOnPath } from './commands/slurmArgs';
 
 /** What `activate` returns (`vscode.extensions.getExtension(...).exports`), for integration tests. */
 export interface BilevelApi {
@@ -131,6 +133,8 @@ export function activate(context: vscode.ExtensionContext): BilevelApi {
   for (const [id, handler] of createCommands(ctx)) subscriptions.push(vscode.commands.registerCommand(id, handler));
   subscriptions.push(ExperimentsPanel.register(ctx));
   void vscode.commands.executeCommand('setContext', ContextKeys.running, false);
+  // Submit Sweep to SLURM… is offered only where it can submit (a login node with sbatch on PATH).
+  void vscode.commands.executeCommand('setContext', ContextKeys.sbatchAvailable, findOnPath('sbatch', process.env.PATH, isExecutable) !== undefined);
   output.appendLine(`Bilevel Lab ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${Date.now() - activationStart} ms`);
 
   return {

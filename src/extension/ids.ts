@@ -26,6 +26,7 @@ export const Commands = {
   newSweep: 'bilevel.newSweep',
   openSweep: 'bilevel.openSweep',
   cancelSweep: 'bilevel.cancelSweep',
+  submitSweepSlurm: 'bilevel.submitSweepSlurm',
 } as const;
 
 /** One of the extension's command ids. */
@@ -48,6 +49,8 @@ export const EXPERIMENTS_VIEW_TYPE = 'bilevel.experiments';
 export const ContextKeys = {
   /** True while at least one run of this window is queued or running. */
   running: 'bilevel.running',
+  /** True when `sbatch` is on PATH at activation (Submit Sweep to SLURM… shows then). */
+  sbatchAvailable: 'bilevel.sbatchAvailable',
 } as const;
 
 /** The settings section: every setting is `bilevel.<area>.<name>` (see config.ts). */

@@ -15,6 +15,7 @@ import { problemPanelKey, type RunPanels } from '../views/runPanel';
 import type { FoundRun, RunStores } from '../runs/runStores';
 import { problemLabel } from '../../store/problemPaths';
 import { methodsPhrase } from './methodsPhrase';
+import type { CliResult } from './runCli';
 
 /** The extension's parts, as the commands see them. */
 export interface CommandContext {
@@ -26,6 +27,8 @@ export interface CommandContext {
   readonly diagnostics: CompileDiagnostics;
   readonly output: vscode.OutputChannel;
   readonly config: () => BilevelConfig;
+  /** Runs `node <argv…>` in `cwd` instead of a child process (tests); absent: runCli spawns the CLI. */
+  readonly runCli?: (argv: readonly string[], cwd: string) => Promise<CliResult>;
 }
 
 /** A command handler made from the context. */

@@ -11,6 +11,7 @@ import { showCheckDetails } from './showCheckDetails';
 import { runPreset } from './runPreset';
 import { newSweep } from './newSweep';
 import { cancelSweep, openSweep } from './sweepCommands';
+import { submitSweepSlurm } from './submitSweepSlurm';
 
 /** The factory of each command. */
 export const COMMAND_FACTORIES: Readonly<Record<CommandId, CommandFactory>> = {
@@ -36,6 +37,7 @@ export const COMMAND_FACTORIES: Readonly<Record<CommandId, CommandFactory>> = {
   [Commands.newSweep]: newSweep,
   [Commands.openSweep]: openSweep,
   [Commands.cancelSweep]: cancelSweep,
+  [Commands.submitSweepSlurm]: submitSweepSlurm,
 };
 
 /**
@@ -43,7 +45,7 @@ export const COMMAND_FACTORIES: Readonly<Record<CommandId, CommandFactory>> = {
  * only in a trusted workspace. test/unit/extension/commands/trustGate.test.ts calls every command of
  * the table and checks that exactly these start runs or checks.
  */
-export const WORKER_COMMANDS: ReadonlySet<CommandId> = new Set([Commands.runProblem, Commands.compareMethods, Commands.runPreset, Commands.checkHypergradient, Commands.rerun, Commands.newSweep]);
+export const WORKER_COMMANDS: ReadonlySet<CommandId> = new Set([Commands.runProblem, Commands.compareMethods, Commands.runPreset, Commands.checkHypergradient, Commands.rerun, Commands.newSweep, Commands.submitSweepSlurm]);
 
 /** The handlers, made from the context; those of {@link WORKER_COMMANDS} pass the trust gate first. */
 export function createCommands(ctx: CommandContext): [CommandId, (...args: unknown[]) => unknown][] {

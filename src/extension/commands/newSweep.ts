@@ -68,8 +68,8 @@ export const newSweep =
     return startSweep(ctx, plan);
   };
 
-/** The prompts of New Sweep, in order: methods, seeds, grid. Undefined when one is dismissed. */
-async function askSweep(
+/** The prompts of New Sweep, in order: methods, seeds, grid (Submit Sweep to SLURM… asks the same). Undefined when one is dismissed. */
+export async function askSweep(
   problem: SweepPlan['spec']['problem'],
   methods: readonly string[] | undefined,
   preselected: string,

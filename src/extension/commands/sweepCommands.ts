@@ -1,7 +1,10 @@
 // Commands of a sweep's history node: Open Sweep (its runs in one comparison panel, which follows the
 // sweep as more of its runs start) and Cancel Sweep (every queued or running run of it this window
-// runs; a sweep another process runs is said to be out of reach, not pretended to be cancelled).
+// runs; a SLURM sweep's array job through `bilevel sweep cancel`; a sweep another local process runs
+// is said to be out of reach, not pretended to be cancelled).
 import * as vscode from 'vscode';
+import { cliCwd, cliPath, lastLine, runCli } from './runCli';
+import { slurmCancelArgv } from './slurmArgs';
 import type { RunPanel } from '../views/runPanel';
 import { SweepNode } from '../views/historyTree';
 import type { HistorySweepItem } from '../views/sweepModel';
@@ -16,7 +19,11 @@ export const openSweep =
     return openSweepPanel(ctx, id) !== undefined;
   };
 
-/** `bilevel.cancelSweep(sweep?)`: cancels the sweep's queued and running runs of this window; returns how many. */
+/**
+ * `bilevel.cancelSweep(sweep?)`: cancels the sweep's queued and running runs of this window and
+ * returns how many; a SLURM sweep's array job is cancelled with `bilevel sweep cancel ID --store DIR`
+ * after a confirmation (returns its unfinished runs' count when the CLI succeeded, else 0).
+ */
 export const cancelSweep =
   (ctx: CommandContext) =>
   async (arg?: unknown): Promise<number> => {
@@ -33,15 +40,28 @@ export const cancelSweep =
       void vscode.window.showInformationMessage(decision.message);
       return 0;
     }
+    if (decision.action === 'slurm') return cancelSlurmSweep(ctx, sweep, decision.jobId, decision.unfinished);
     const cancelled = ctx.controller.cancelAll(decision.runIds);
     ctx.history.refresh(0);
     return cancelled;
   };
 
-/** What Cancel Sweep does: cancel this window's unfinished runs of it, or say why there is nothing it can cancel. */
-export function cancelDecision(sweep: HistorySweepItem): { action: 'cancel'; runIds: readonly string[] } | { action: 'tell'; message: string } {
+/** What Cancel Sweep does. */
+export type CancelDecision =
+  | { readonly action: 'cancel'; readonly runIds: readonly string[] }
+  | { readonly action: 'slurm'; readonly jobId: string; readonly unfinished: number }
+  | { readonly action: 'tell'; readonly message: string };
+
+/**
+ * What Cancel Sweep does: cancel this window's unfinished runs of it; cancel the SLURM array job of
+ * a queued or running SLURM sweep; or say why there is nothing it can cancel.
+ */
+export function cancelDecision(sweep: HistorySweepItem): CancelDecision {
   if (sweep.activeRunIds.length > 0) return { action: 'cancel', runIds: sweep.activeRunIds };
   const status = sweep.progress.status;
+  if (sweep.slurmJobId !== undefined && (status === 'running' || status === 'queued')) {
+    return { action: 'slurm', jobId: sweep.slurmJobId, unfinished: sweep.progress.total - sweep.progress.finished };
+  }
   if (!sweep.ownedByWindow && (status === 'running' || status === 'queued')) {
     return {
       action: 'tell',
@@ -49,6 +69,28 @@ export function cancelDecision(sweep: HistorySweepItem): { action: 'cancel'; run
     };
   }
   return { action: 'tell', message: `Sweep '${sweep.label}' has no queued or running run (${sweep.progress.finished} of ${sweep.progress.total} done, ${status}).` };
+}
+
+/** Asks, then runs `bilevel sweep cancel ID --store DIR` (scancel of the array job; its runs end cancelled). */
+async function cancelSlurmSweep(ctx: CommandContext, sweep: HistorySweepItem, jobId: string, unfinished: number): Promise<number> {
+  const confirm = 'Cancel SLURM Job';
+  const answer = await vscode.window.showWarningMessage(
+    `Cancel SLURM job ${jobId} of sweep '${sweep.label}'? Its ${unfinished} unfinished run${unfinished === 1 ? '' : 's'} end cancelled (running tasks get SIGTERM; pending ones never start).`,
+    { modal: true },
+    confirm,
+  );
+  if (answer !== confirm) return 0;
+  const result = await runCli(ctx, slurmCancelArgv(cliPath(ctx), sweep.key, sweep.storeDir), cliCwd(sweep.storeDir));
+  ctx.history.refresh(0);
+  if (result.code !== 0) {
+    const why = lastLine(result.stderr) || lastLine(result.stdout) || `exit ${result.code ?? 'killed'}`;
+    void vscode.window.showErrorMessage(`Cancel of SLURM job ${jobId} failed: ${why}`);
+    return 0;
+  }
+  // The CLI says what it did (scancel of the live tasks, or that the job had ended).
+  const said = result.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '')[0];
+  void vscode.window.showInformationMessage(said !== undefined ? `Sweep '${sweep.label}': ${said}` : `SLURM job ${jobId} of sweep '${sweep.label}' cancelled.`);
+  return unfinished;
 }
 
 /** The runs a sweep's panel shows: its current runs that have a row (a record, or live here), in index order. */

@@ -1,6 +1,8 @@
 // The run stores of the open workspace folders (one `.bilevel/runs` per folder, or wherever
-// `bilevel.runs.storeLocation` points), and the panel's view of a stored run. vscode-free: the
-// folders and settings come in as functions.
+// `bilevel.runs.storeLocation` points) and the extra runs folders of `bilevel.history.extraStores`
+// (a shared store a SLURM sweep writes into), and the panel's view of a stored run. vscode-free: the
+// folders and settings come in as functions. Listing goes through a StoreCache, so a refresh re-reads
+// only the runs and sweeps that changed.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { runLabelOf, type RunRecord } from '../../protocol/runRecord';
@@ -8,13 +10,16 @@ import { runSettings } from '../../protocol/runSettings';
 import type { CheckView, RunView } from '../../protocol/webview';
 import { readRunCheck } from '../../store/checkStore';
 import { RunStore, type RunStoreProblem } from '../../store/runStore';
-import { SweepStore } from '../../store/sweepStore';
-import type { SweepRecord } from '../../protocol/sweep';
+import type { SweepRecord, SweepRunState } from '../../protocol/sweep';
 import type { SweepInfo } from '../views/sweepModel';
+import { poolAlive } from '../../store/sweepStore';
 import * as os from 'node:os';
 import { storeDirFor, type BilevelConfig } from '../config';
 import type { StoredRun } from '../views/historyModel';
 import { problemDisplayName } from '../../common/problemId';
+import { resolveExtraStores } from './extraStores';
+import { StoreCache } from './storeCache';
+import { storeChangeOf } from './storeEvents';
 
 /** A run found in one of the stores. */
 export interface FoundRun {
@@ -25,26 +30,58 @@ export interface FoundRun {
   readonly record: RunRecord;
 }
 
-/** The stores of every workspace folder. */
+/** A runs folder the history shows: a workspace folder's, or an extra one of `bilevel.history.extraStores`. */
+export interface StoreDir {
+  /** The workspace folder it belongs to; for an extra store, the folder above its `.bilevel/runs` (or its parent). */
+  readonly folder: string;
+  readonly storeDir: string;
+  /** True for a folder of `bilevel.history.extraStores`. */
+  readonly extra?: true;
+}
+
+/** The stores of every workspace folder, and the extra stores of the settings. */
 export class RunStores {
   private readonly cache = new Map<string, RunStore>();
+  private readonly records: StoreCache;
 
   constructor(
     private readonly folders: () => readonly string[],
     private readonly config: () => BilevelConfig,
-  ) {}
+    private readonly home: string = os.homedir(),
+    records: StoreCache = new StoreCache(),
+  ) {
+    this.records = records;
+  }
 
-  /** Every (workspace folder, runs folder) pair; a runs folder shared by two folders appears once. */
-  dirs(): { folder: string; storeDir: string }[] {
+  /** Every runs folder: the workspace folders' (one each; shared ones once), then the extra stores. */
+  dirs(): StoreDir[] {
     const seen = new Set<string>();
-    const out: { folder: string; storeDir: string }[] = [];
-    for (const folder of this.folders()) {
+    const out: StoreDir[] = [];
+    const folders = this.folders();
+    for (const folder of folders) {
       const storeDir = storeDirFor(folder, this.config());
       if (seen.has(storeDir)) continue;
       seen.add(storeDir);
       out.push({ folder, storeDir });
     }
+    for (const storeDir of resolveExtraStores(this.config().history.extraStores, folders, this.home, [...seen])) {
+      out.push({ folder: ownerFolderOf(storeDir), storeDir, extra: true });
+    }
     return out;
+  }
+
+  /** Notes a file event at `file` (a run.json, a sweep.json, a run folder…): what it names is re-read at the next listing. */
+  changed(file: string): void {
+    const change = storeChangeOf(
+      this.dirs().map((d) => d.storeDir),
+      file,
+    );
+    if (change) this.records.changed(change);
+  }
+
+  /** Makes the next listing re-read every file (after a command changed the store itself, or the settings changed). */
+  invalidate(): void {
+    this.records.clear();
   }
 
   /** The runs folder for runs of `folder` (a workspace folder). */
@@ -65,9 +102,11 @@ export class RunStores {
   /** Every readable run of every store; unreadable run folders go to `onProblem`. */
   list(onProblem?: (problem: RunStoreProblem) => void): StoredRun[] {
     const out: StoredRun[] = [];
-    for (const { storeDir } of this.dirs()) {
-      const { runs, problems } = this.store(storeDir).scan();
-      for (const record of runs) out.push({ record, storeDir });
+    const dirs = this.dirs();
+    this.records.retain(dirs.map((d) => d.storeDir));
+    for (const { storeDir } of dirs) {
+      const { runs, problems } = this.records.runs(storeDir);
+      out.push(...runs);
       if (onProblem) problems.forEach(onProblem);
     }
     return out;
@@ -80,9 +119,10 @@ export class RunStores {
   sweeps(onProblem?: (problem: { id: string; storeDir: string; error: string }) => void): SweepInfo[] {
     const out: SweepInfo[] = [];
     for (const { storeDir } of this.dirs()) {
-      let listed: ReturnType<SweepStore['list']>;
+      let listed: ReturnType<StoreCache['sweeps']>;
       try {
-        listed = new SweepStore(storeDir).list();
+        // The runs' states come from the cached runs: list() first (the history does).
+        listed = this.records.sweeps(storeDir, executionActive);
       } catch (err) {
         onProblem?.({ id: '.sweeps', storeDir, error: err instanceof Error ? err.message : String(err) });
         continue;
@@ -120,6 +160,24 @@ export class RunStores {
   folderOf(storeDir: string): string | undefined {
     return this.dirs().find((d) => d.storeDir === storeDir)?.folder;
   }
+}
+
+/** The workspace folder an extra store stands for: the folder above `<x>/.bilevel/runs`, else the store's parent. */
+function ownerFolderOf(storeDir: string): string {
+  const parent = path.dirname(storeDir);
+  return path.basename(storeDir) === 'runs' && path.basename(parent) === '.bilevel' ? path.dirname(parent) : parent;
+}
+
+/**
+ * Whether something may still start the sweep's runs that have not started: its last execution is a
+ * SLURM array with indices not started yet (its pending tasks; a job cancelled before they ran is not
+ * seen here without asking squeue, which `bilevel sweep status ID` does), or a local pool whose
+ * process is alive on this host (the store's rule).
+ */
+export function executionActive(record: SweepRecord, states: readonly SweepRunState[]): boolean {
+  const last = record.executions?.[record.executions.length - 1];
+  if (last?.kind === 'slurm') return last.indices.some((i) => states[i] === undefined || states[i] === 'queued');
+  return poolAlive(record);
 }
 
 /** True when the sweep's last execution is this process (a sweep started by New Sweep in this window). */

@@ -5,8 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { messageOf } from '../../common/messageOf';
-import { CHECK_FILE, readRunCheck } from '../../store/checkStore';
+import { CHECK_FILE } from '../../store/checkStore';
 import { RUN_FILE } from '../../store/runStore';
 import { DisposableStore } from '../emitter';
 import { buildHistory, type HistoryGroup, type HistoryRunItem, type LiveRunInfo, type StoredRun, type UnreadableRun } from './historyModel';
@@ -107,17 +106,27 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.disposables.add(this.changed);
   }
 
-  /** Re-reads the stores soon (several changes in a row make one read). */
+  /**
+   * Rebuilds the tree soon from what changed in the stores (several changes in a row make one
+   * rebuild): only the runs and sweeps that file events named, new folders, and running runs are
+   * re-read (RunStores' cache).
+   */
   refresh(delayMs = 150): void {
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.reload();
+      this.rebuild();
     }, delayMs);
   }
 
-  /** Re-reads the stores now. */
+  /** Re-reads every run and sweep of the stores now (after a command changed a store, or the settings changed). */
   reload(): void {
+    this.stores.invalidate();
+    this.rebuild();
+  }
+
+  /** Rebuilds the tree from the stores, re-reading only what changed since the last build. */
+  private rebuild(): void {
     const unreadable: UnreadableRun[] = [];
     const stored = this.stores.list((problem) => {
       unreadable.push({ id: problem.id, dir: problem.dir, storeDir: path.dirname(problem.dir), error: problem.error });
@@ -132,7 +141,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       this.output.appendLine(`[history] skipped sweep ${problem.id} in ${problem.storeDir}: ${problem.error}`);
     });
     const storedIds = new Set(stored.map((s) => s.record.id));
-    const groups = buildHistory(stored.map((s) => this.withCheck(s)), this.liveInfo(storedIds), Date.now(), unreadable, sweeps, (id) => this.controller.get(id)?.status);
+    for (const s of stored) if (s.checkError !== undefined) this.reportCheckError(s);
+    const groups = buildHistory(stored, this.liveInfo(storedIds), Date.now(), unreadable, sweeps, (id) => this.controller.get(id)?.status);
     this.groups = groups.map((g) => new GroupNode(g));
     this.sweepNodes = this.groups.flatMap((g) => g.group.sweeps.map((s) => new SweepNode(s, g)));
     this.runs = [
@@ -143,25 +153,12 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.changed.fire(undefined);
   }
 
-  /** The run with its stored check (check.json), or why that could not be read. */
-  private withCheck(s: StoredRun): StoredRun {
-    let dir: string;
-    try {
-      dir = this.stores.store(s.storeDir).dirOf(s.record.id);
-    } catch {
-      return s;
-    }
-    try {
-      const check = readRunCheck(dir)?.check;
-      return check ? { ...s, check } : s;
-    } catch (err) {
-      const file = path.join(dir, CHECK_FILE);
-      if (!this.reported.has(file)) {
-        this.reported.add(file);
-        this.output.appendLine(`[history] ${messageOf(err)}`);
-      }
-      return { ...s, checkError: messageOf(err) };
-    }
+  /** Says once in the output channel why a run's check.json could not be read (its row says it too). */
+  private reportCheckError(s: StoredRun): void {
+    const file = path.join(s.storeDir, s.record.id, CHECK_FILE);
+    if (this.reported.has(file)) return;
+    this.reported.add(file);
+    this.output.appendLine(`[history] ${s.checkError ?? ''}`);
   }
 
   /**
@@ -227,11 +224,16 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
 }
 
 /**
- * Watches `<store>/<run>/run.json` in every runs folder, so runs the CLI writes show up without a
- * reload. Re-made when folders or settings change.
+ * Watches `<store>/<run>/run.json` in every runs folder (the workspace's and the extra stores of
+ * `bilevel.history.extraStores`), so runs the CLI or a SLURM task writes show up without a reload:
+ * each event tells the stores' cache which run or sweep to re-read, then `onChange` (a debounced
+ * refresh) rebuilds the tree. Extra stores are also listed every {@link EXTRA_STORE_POLL_MS} ms,
+ * because a shared file system (NFS) reports no events for files other hosts write; a listing reads
+ * only the new folders and the running runs. Re-made when folders or settings change.
  */
 export class RunStoreWatcher implements vscode.Disposable {
   private watchers = new DisposableStore();
+  private poll: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly stores: RunStores,
@@ -243,31 +245,43 @@ export class RunStoreWatcher implements vscode.Disposable {
   rewatch(): void {
     this.watchers.dispose();
     this.watchers = new DisposableStore();
-    for (const { folder, storeDir } of this.stores.dirs()) {
+    if (this.poll !== undefined) clearInterval(this.poll);
+    this.poll = undefined;
+    const dirs = this.stores.dirs();
+    if (dirs.some((d) => d.extra)) this.poll = setInterval(this.onChange, EXTRA_STORE_POLL_MS);
+    const changed = (uri: vscode.Uri): void => {
+      this.stores.changed(uri.fsPath);
+      this.onChange();
+    };
+    for (const { folder, storeDir, extra } of dirs) {
       const relative = path.relative(folder, storeDir);
       // Inside the folder: patterns relative to it (they work before the runs folder exists).
-      const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+      const inside = !extra && relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
       const base = vscode.Uri.file(inside ? folder : storeDir);
       const prefix = inside ? `${relative.split(path.sep).join('/')}/` : '';
-      // run.json is rewritten atomically at start and finish, meta.json at a rename or note (by any
-      // process); metrics.jsonl (appended every ~100 ms) is not watched, so a running run does not
-      // re-read the store all the time.
-      const records = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, `${prefix}*/{run,meta}.json`)));
-      this.watchers.add(records.onDidCreate(this.onChange));
-      this.watchers.add(records.onDidChange(this.onChange));
-      this.watchers.add(records.onDidDelete(this.onChange));
+      // run.json is rewritten atomically at start, heartbeat and finish, meta.json at a rename or
+      // note, check.json when a check is kept (by any process); metrics.jsonl (appended every ~100 ms)
+      // is not watched, so a running run does not re-read the store all the time.
+      const records = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, `${prefix}*/{run,meta,check}.json`)));
+      this.watchers.add(records.onDidCreate(changed));
+      this.watchers.add(records.onDidChange(changed));
+      this.watchers.add(records.onDidDelete(changed));
       // A deleted run folder (`bilevel` CLI or a file manager) may be reported for the folder only.
       const folders = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, `${prefix}*`), true, true, false));
-      this.watchers.add(folders.onDidDelete(this.onChange));
+      this.watchers.add(folders.onDidDelete(changed));
       // A sweep made (or resumed) by `bilevel sweep` writes its sweep.json once: a new node at once.
       const sweeps = this.watchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(base, `${prefix}${SWEEPS_DIR}/*/${SWEEP_FILE}`)));
-      this.watchers.add(sweeps.onDidCreate(this.onChange));
-      this.watchers.add(sweeps.onDidChange(this.onChange));
-      this.watchers.add(sweeps.onDidDelete(this.onChange));
+      this.watchers.add(sweeps.onDidCreate(changed));
+      this.watchers.add(sweeps.onDidChange(changed));
+      this.watchers.add(sweeps.onDidDelete(changed));
     }
   }
 
   dispose(): void {
+    if (this.poll !== undefined) clearInterval(this.poll);
     this.watchers.dispose();
   }
 }
+
+/** How often the extra stores are listed besides their file events (a shared file system may send none). */
+export const EXTRA_STORE_POLL_MS = 3000;

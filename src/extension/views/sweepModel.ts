@@ -44,6 +44,8 @@ export interface HistorySweepItem {
   readonly activeRunIds: readonly string[];
   /** True when this window runs it; a sweep of another process (`bilevel sweep`) cannot be cancelled here. */
   readonly ownedByWindow: boolean;
+  /** The SLURM array job of its last execution, when it was submitted with `--executor slurm` (Cancel runs `bilevel sweep cancel`). */
+  readonly slurmJobId?: string;
   /** Its runs with a record or live in this window, in index order (runs of earlier attempts last). */
   readonly runs: readonly HistoryRunItem[];
   /** For sorting: creation time (ms since epoch). */
@@ -121,6 +123,7 @@ export function sweepItem(info: SweepInfo, runs: readonly HistoryRunItem[], live
     runIds: record.runs.map((r) => r.runId),
     activeRunIds,
     ownedByWindow: info.ownedByWindow,
+    ...(last?.kind === 'slurm' && last.jobId !== undefined ? { slurmJobId: last.jobId } : {}),
     runs: ordered,
     createdAt: Number.isFinite(createdAt) ? createdAt : 0,
   };

@@ -43,6 +43,7 @@ describe('settings: package.json ↔ config.ts', () => {
       charts: { logScaleY: false, smoothing: 0, maxPointsPerSeries: 2000 },
       panel: { reuse: true },
       compare: { seeds: 1 },
+      history: { extraStores: [] },
     });
   });
 });
@@ -62,6 +63,7 @@ describe('normalizeConfig', () => {
       'charts.maxPointsPerSeries': 10,
       'panel.reuse': 'no',
       'compare.seeds': 250,
+      'history.extraStores': ['  /shared/runs ', 3, '', null, '/shared/runs', 'rel/runs'],
     };
     assert.deepEqual(
       normalizeConfig((k) => values[k]),
@@ -71,8 +73,10 @@ describe('normalizeConfig', () => {
         charts: { logScaleY: false, smoothing: 0.99, maxPointsPerSeries: 200 },
         panel: { reuse: true },
         compare: { seeds: 100 },
+        history: { extraStores: ['/shared/runs', 'rel/runs'] },
       },
     );
+    assert.deepEqual(normalizeConfig((k) => (k === 'history.extraStores' ? '/one/path' : undefined)).history.extraStores, [], 'a string is not a list');
   });
 
   it('keeps valid values', () => {

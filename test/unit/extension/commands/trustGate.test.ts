@@ -17,8 +17,8 @@ import { PRESETS } from '../../../../src/protocol/presets';
 import type { RunRecord } from '../../../../src/protocol/runRecord';
 import type { CheckResultMessage } from '../../../../src/protocol/worker';
 
-/** The commands that execute problem code (a problem file, or a built-in workload) in a worker. */
-const EXPECTED_WORKER_COMMANDS: readonly CommandId[] = [Commands.runProblem, Commands.compareMethods, Commands.runPreset, Commands.checkHypergradient, Commands.rerun, Commands.newSweep];
+/** The commands that execute problem code (a problem file, or a built-in workload) in a worker, or submit it to SLURM. */
+const EXPECTED_WORKER_COMMANDS: readonly CommandId[] = [Commands.runProblem, Commands.compareMethods, Commands.runPreset, Commands.checkHypergradient, Commands.rerun, Commands.newSweep, Commands.submitSweepSlurm];
 
 const CHECK: CheckResultMessage = { type: 'checkResult', method: 'rhg', exact: true, maxRelativeError: 0, relativeErrorVsRhg: 0, directions: [] };
 
@@ -44,7 +44,16 @@ function fakeContext(): CommandContext {
   const panel = { ids: ['R1'], firstRunDir: () => store.dirOf('R1'), exportCharts: () => Promise.resolve([]) };
   let next = 1;
   const ctx = {
-    extension: { extensionUri: Uri.file(tmp) },
+    extension: {
+      extensionUri: Uri.file(tmp),
+      asAbsolutePath: (p: string) => path.join(tmp, p),
+      workspaceState: { get: () => undefined, update: () => Promise.resolve() },
+    },
+    // The CLI a SLURM submission runs: counted as started work, never spawned here.
+    runCli: (argv: readonly string[]) => {
+      started.push(`cli ${argv.slice(1, 2).join(' ')}`);
+      return Promise.resolve({ code: 0, stdout: '{"sweep":"20261206-030000-sweep-lake-ab12","jobId":"7"}\n', stderr: '' });
+    },
     controller: {
       start: (spec: ExperimentSpec) => {
         started.push(`run ${spec.method}`);
@@ -115,6 +124,7 @@ function argsFor(): Record<CommandId, unknown[]> {
     [Commands.newSweep]: [Uri.file(problemFile), 'default', { methods: ['rhg', 'cg'], seeds: '0-1' }],
     [Commands.openSweep]: ['20261206-030000-sweep-lake-ab12'],
     [Commands.cancelSweep]: ['20261206-030000-sweep-lake-ab12'],
+    [Commands.submitSweepSlurm]: [Uri.file(problemFile), 'default', { methods: ['rhg'], seeds: '0-1', maxConcurrent: 2, sbatchArgs: [], store: path.join(tmp, 'shared') }],
   };
 }
 
