@@ -16,7 +16,7 @@ import type { OptionValue } from '../config';
 import type { CommandContext } from './context';
 import { storeDirForProblem } from './context';
 import { EXTENSION_SWEEP_CATALOG, isKnownMethod } from './methodCatalog';
-import { methodFor, pickMethods, resolveProblem, saveIfDirty } from './pickers';
+import { methodFor, pickMethods, resolveProblem, saveIfDirty, type ResolvedProblem } from './pickers';
 import { planSweep, readSeeds, type SweepPlan } from './sweepPlan';
 import { openSweepPanel } from './sweepCommands';
 
@@ -37,6 +37,29 @@ interface SweepArgs {
   readonly name?: string;
 }
 
+/**
+ * The sweep plan of a New Sweep or a SLURM submission: from `extra`'s methods and seeds (and grid,
+ * name) when given, else asked (askSweep); an invalid plan is shown as an error titled `title`.
+ * Undefined when dismissed or invalid.
+ */
+export async function planFromArgs(ctx: CommandContext, problem: ResolvedProblem, extra: unknown, title: string): Promise<SweepPlan | undefined> {
+  const config = ctx.config();
+  const args: SweepArgs = typeof extra === 'object' && extra !== null ? (extra as SweepArgs) : {};
+  const given = Array.isArray(args.methods) ? args.methods.filter((m): m is string => typeof m === 'string' && isKnownMethod(m)) : [];
+  const options: Record<string, OptionValue> = { ...config.runs.defaultOptions };
+  let plan: SweepPlan | { error: string } | undefined;
+  if (given.length > 0 && args.seeds !== undefined) {
+    const seedsText = typeof args.seeds === 'string' ? args.seeds : args.seeds.join(',');
+    plan = planSweep({ problem: problem.source, methods: given, seedsText, gridText: args.grid ?? '', options, ...(args.name !== undefined ? { name: args.name } : {}) }, EXTENSION_SWEEP_CATALOG);
+  } else plan = await askSweep(problem.source, given.length > 0 ? given : undefined, methodFor(problem, undefined, config), options);
+  if (!plan) return undefined;
+  if ('error' in plan) {
+    void vscode.window.showErrorMessage(`${title}: ${plan.error}`);
+    return undefined;
+  }
+  return plan;
+}
+
 /** Prefilled in the seeds box: five seeds, what a first look at the spread of a method needs. */
 export const DEFAULT_SWEEP_SEEDS = '0-4';
 
@@ -50,20 +73,8 @@ export const newSweep =
   async (arg0?: unknown, arg1?: unknown, extra?: unknown): Promise<StartedSweep | undefined> => {
     const problem = await resolveProblem(arg0, arg1, 'Problem to sweep');
     if (!problem) return undefined;
-    const config = ctx.config();
-    const args: SweepArgs = typeof extra === 'object' && extra !== null ? (extra as SweepArgs) : {};
-    const given = Array.isArray(args.methods) ? args.methods.filter((m): m is string => typeof m === 'string' && isKnownMethod(m)) : [];
-    const options: Record<string, OptionValue> = { ...config.runs.defaultOptions };
-    let plan: SweepPlan | { error: string } | undefined;
-    if (given.length > 0 && args.seeds !== undefined) {
-      const seedsText = typeof args.seeds === 'string' ? args.seeds : args.seeds.join(',');
-      plan = planSweep({ problem: problem.source, methods: given, seedsText, gridText: args.grid ?? '', options, ...(args.name !== undefined ? { name: args.name } : {}) }, EXTENSION_SWEEP_CATALOG);
-    } else plan = await askSweep(problem.source, given.length > 0 ? given : undefined, methodFor(problem, undefined, config), options);
+    const plan = await planFromArgs(ctx, problem, extra, 'New Sweep');
     if (!plan) return undefined;
-    if ('error' in plan) {
-      void vscode.window.showErrorMessage(`New Sweep: ${plan.error}`);
-      return undefined;
-    }
     await saveIfDirty(problem.source);
     return startSweep(ctx, plan);
   };

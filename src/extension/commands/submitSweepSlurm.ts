@@ -9,15 +9,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { messageOf } from '../../common/messageOf';
 import { SweepStore } from '../../store/sweepStore';
-import type { OptionValue } from '../config';
 import type { CommandContext } from './context';
 import { storeDirForProblem } from './context';
-import { EXTENSION_SWEEP_CATALOG, isKnownMethod } from './methodCatalog';
-import { askSweep } from './newSweep';
-import { methodFor, resolveProblem, saveIfDirty } from './pickers';
+import { planFromArgs } from './newSweep';
+import { resolveProblem, saveIfDirty } from './pickers';
 import { cliCwd, cliPath, lastLine, runCli } from './runCli';
 import { readMaxConcurrent, slurmSubmitArgv, splitArgs, submissionOf } from './slurmArgs';
-import { planSweep, type SweepPlan } from './sweepPlan';
+import type { SweepPlan } from './sweepPlan';
 
 /** What the command returns (tests): the sweep and the SLURM job, when the CLI reported them. */
 export interface SubmittedSweep {
@@ -49,20 +47,9 @@ export const submitSweepSlurm =
   async (arg0?: unknown, arg1?: unknown, extra?: unknown): Promise<SubmittedSweep | undefined> => {
     const problem = await resolveProblem(arg0, arg1, 'Problem to sweep on SLURM');
     if (!problem) return undefined;
-    const config = ctx.config();
-    const args: SubmitArgs = typeof extra === 'object' && extra !== null ? (extra as SubmitArgs) : {};
-    const given = Array.isArray(args.methods) ? args.methods.filter((m): m is string => typeof m === 'string' && isKnownMethod(m)) : [];
-    const options: Record<string, OptionValue> = { ...config.runs.defaultOptions };
-    let plan: SweepPlan | { error: string } | undefined;
-    if (given.length > 0 && args.seeds !== undefined) {
-      const seedsText = typeof args.seeds === 'string' ? args.seeds : args.seeds.join(',');
-      plan = planSweep({ problem: problem.source, methods: given, seedsText, gridText: args.grid ?? '', options, ...(args.name !== undefined ? { name: args.name } : {}) }, EXTENSION_SWEEP_CATALOG);
-    } else plan = await askSweep(problem.source, given.length > 0 ? given : undefined, methodFor(problem, undefined, config), options);
+    const plan = await planFromArgs(ctx, problem, extra, 'Submit Sweep to SLURM');
     if (!plan) return undefined;
-    if ('error' in plan) {
-      void vscode.window.showErrorMessage(`Submit Sweep to SLURM: ${plan.error}`);
-      return undefined;
-    }
+    const args: SubmitArgs = typeof extra === 'object' && extra !== null ? (extra as SubmitArgs) : {};
     const last = ctx.extension.workspaceState.get<{ maxConcurrent?: string; sbatchArgs?: string }>(LAST_ANSWERS_KEY) ?? {};
     const maxConcurrent = args.maxConcurrent ?? (await askMaxConcurrent(plan, last.maxConcurrent ?? DEFAULT_MAX_CONCURRENT));
     if (maxConcurrent === undefined) return undefined;
