@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AdapterSummary, probeWebgpuAdapter } from './probeWebgpuAdapter';
+import { softwareAdapterReason } from './softwareAdapter';
 import { withWasmThreads } from './wasmThreads';
 import { messageOf } from '../common/messageOf';
 
@@ -80,7 +81,8 @@ export function parseBackendName(s: string): BackendName {
 
 /**
  * Makes `requested` the active tfjs backend and reports what runs. `auto` tries tensorflow → webgpu
- * → wasm → cpu and keeps the first that initializes, listing the others in `skipped`; an explicit
+ * → wasm → cpu and keeps the first that initializes, listing the others in `skipped` (webgpu on a
+ * software adapter such as SwiftShader counts as skipped, src/runtime/softwareAdapter.ts); an explicit
  * name that cannot run throws a {@link BackendUnavailableError} saying why and what to install.
  *
  * - `tensorflow` loads @tensorflow/tfjs-node-gpu, else @tensorflow/tfjs-node, at run time; neither
@@ -103,7 +105,7 @@ export async function selectBackend(requested: BackendName, options: SelectBacke
   const skipped: SkippedBackend[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      const detail = await activate(candidate, options);
+      const detail = await activate(candidate, options, true);
       return { requested: name, name: candidate, detail, skipped };
     } catch (err) {
       skipped.push({ name: candidate, reason: err instanceof BackendUnavailableError ? err.reason : firstLine(messageOf(err)) });
@@ -128,12 +130,13 @@ export function releaseBackend(): void {
   webgpu = undefined;
 }
 
-async function activate(name: ConcreteBackendName, options: SelectBackendOptions): Promise<string> {
+/** `auto` is true when `auto` is trying candidates: then webgpu turns down software adapters. */
+async function activate(name: ConcreteBackendName, options: SelectBackendOptions, auto = false): Promise<string> {
   switch (name) {
     case 'tensorflow':
       return activateTensorflow();
     case 'webgpu':
-      return activateWebgpu(options);
+      return activateWebgpu(options, auto);
     case 'wasm':
       return activateWasm(options);
     case 'cpu':
@@ -188,9 +191,12 @@ interface GpuLike {
 }
 
 /** Set once Dawn's `navigator.gpu` is installed and tfjs-backend-webgpu has registered. */
-let webgpu: { readonly detail: string } | undefined;
+let webgpu: { readonly detail: string; readonly software: string | null } | undefined;
 
-async function activateWebgpu(options: SelectBackendOptions): Promise<string> {
+async function activateWebgpu(options: SelectBackendOptions, auto: boolean): Promise<string> {
+  if (auto && webgpu?.software) {
+    throw new BackendUnavailableError('webgpu', `skipped: ${webgpu.software}, slower than wasm (--backend webgpu still runs on it)`);
+  }
   if (webgpu === undefined) {
     let moduleUrl: string;
     try {
@@ -205,6 +211,10 @@ async function activateWebgpu(options: SelectBackendOptions): Promise<string> {
     if (probe.adapter === null) {
       throw new BackendUnavailableError('webgpu', `found no WebGPU adapter (${probe.diagnostics || 'Dawn returned no adapter and gave no reason'})`);
     }
+    const software = softwareAdapterReason(probe.adapter);
+    if (auto && software !== null) {
+      throw new BackendUnavailableError('webgpu', `skipped: ${software}, slower than wasm (--backend webgpu still runs on it)`);
+    }
     const dawn = (await import(moduleUrl)) as DawnModule;
     const gpu = dawn.create(dawnOptions);
     if ((await gpu.requestAdapter({ powerPreference: 'high-performance' })) === null) {
@@ -214,11 +224,13 @@ async function activateWebgpu(options: SelectBackendOptions): Promise<string> {
     // its backend at import time only if navigator.gpu exists, so both must be in place first.
     Object.assign(globalThis, dawn.globals);
     installNavigatorGpu(gpu);
-    const { webgpuBackendVersion } = await import('./registerWebgpuBackend');
+    const { webgpuBackendVersion, patchWebgpuKernels } = await import('./registerWebgpuBackend');
     if (tf.findBackendFactory('webgpu') === null) {
       throw new BackendUnavailableError('webgpu', 'was not registered: tfjs-backend-webgpu was imported before navigator.gpu was set');
     }
-    webgpu = { detail: `Dawn (webgpu ${packageVersion('webgpu')}) on ${describeAdapter(probe.adapter)}; tfjs-backend-webgpu ${webgpuBackendVersion}` };
+    // Kernels tfjs-backend-webgpu gets wrong (src/runtime/webgpu): replaced before any of them runs.
+    patchWebgpuKernels();
+    webgpu = { software, detail: `Dawn (webgpu ${packageVersion('webgpu')}) on ${describeAdapter(probe.adapter)}; tfjs-backend-webgpu ${webgpuBackendVersion}` };
   }
   await setBackendOrThrow('webgpu');
   return webgpu.detail;

@@ -2,6 +2,7 @@
 import { checkHypergradient } from '../../core';
 import type { CheckResult, DirectionCheck } from '../../core';
 import { absoluteError, checkRuleText, directionPasses, directionsPass, directionTolerance } from '../../protocol/checkRule';
+import { backendJson } from '../backendJson';
 import type { CliIo } from '../cliIo';
 import { resolveFor } from '../executeRun';
 import { formatNumber, formatTable } from '../formatTable';
@@ -40,7 +41,7 @@ export async function checkCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const passed = directionsPass(result.directions, rtol) && directionsPass(result.lowerStart?.directions ?? [], rtol);
   const verdict = exact ? (passed ? 'PASS' : 'FAIL') : 'APPROXIMATE';
   if (json) {
-    io.stdout.write(stringifyRecord({ command: 'check', problem: problem.id, backend: backend.name, options, rtol, verdict, ...result }) + '\n');
+    io.stdout.write(stringifyRecord({ command: 'check', problem: problem.id, ...backendJson(backend), options, rtol, verdict, ...result }) + '\n');
   } else {
     io.stdout.write(formatCheck(result, rtol, verdict) + '\n');
   }

@@ -4,6 +4,7 @@ import type { ReportInput } from '../../report/reportData';
 import { loadChartJs, writeReport } from '../../report/writeReport';
 import { stringifyRecord } from '../../store/recordJson';
 import { checkRunMemory } from '../checkRunMemory';
+import { backendJson } from '../backendJson';
 import type { CliIo } from '../cliIo';
 import { stoppedExitCode, stopReasonOf } from '../cliIo';
 import { executeRun, resolveFor } from '../executeRun';
@@ -71,7 +72,7 @@ export async function compareCommand(args: ParsedArgs, io: CliIo): Promise<numbe
         problem: problem.id,
         problemParams: problem.params,
         ...(prepared.preset ? { preset: prepared.preset.id } : {}),
-        backend: backend.name,
+        ...backendJson(backend),
         results: results.map((r) => ({
           method: r.method,
           status: r.status,

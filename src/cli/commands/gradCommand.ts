@@ -4,11 +4,12 @@ import { compileProblem, createRng, hypergradientAt, startingPoint } from '../..
 import type { ProblemDefinition, VariableSpec } from '../../core';
 import { stringifyRecord } from '../../store/recordJson';
 import type { CliIo } from '../cliIo';
+import { backendJson } from '../backendJson';
 import { resolveFor } from '../executeRun';
 import type { ParsedArgs } from '../parseArgs';
 import { parsePoint, prepareProblem, startProblem, variableSizes } from '../prepareProblem';
 
-/** Runs `bilevel grad`; prints `{ command, problem, method, backend, K, x, y0?, hypergradient, F, options }`. */
+/** Runs `bilevel grad`; prints `{ command, problem, method, backend, backendDetail, skipped?, K, x, y0?, hypergradient, F, options }`. */
 export async function gradCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   const { backend, problem: loaded, prepared } = await startProblem(prepareProblem('grad', args), args);
   const method = prepared.methods[0]!;
@@ -30,7 +31,7 @@ export async function gradCommand(args: ParsedArgs, io: CliIo): Promise<number> 
           problem: loaded.id,
           problemParams: loaded.params,
           method: method.id,
-          backend: backend.name,
+          ...backendJson(backend),
           K: options.lowerSteps,
           options,
           x: xFlat,

@@ -5,6 +5,7 @@ import { METHODS, RUN_OPTIONS } from '../../core';
 import { SWEEPS_DIR } from '../../store/sweepStore';
 import { stringifyRecord } from '../../store/recordJson';
 import { checkRunMemory } from '../checkRunMemory';
+import { backendJson } from '../backendJson';
 import type { CliIo } from '../cliIo';
 import { stoppedExitCode, stopReasonOf } from '../cliIo';
 import { executeRun, resolveFor } from '../executeRun';
@@ -85,7 +86,7 @@ export async function runOnce(args: ParsedArgs, io: CliIo, started?: BackendInfo
     ...(prepared.preset ? { preset: prepared.preset.id } : {}),
     method: method.id,
     options: result.options,
-    backend: backend.name,
+    ...backendJson(backend),
     status: result.status,
     ...(result.message !== undefined ? { message: result.message } : {}),
     ...(result.runId !== undefined ? { runId: result.runId } : {}),

@@ -24,8 +24,13 @@ export interface CliResult {
 
 /** Runs `bilevel ...args` in `cwd` to its end (at most two minutes). */
 export function runBilevel(cwd: string, ...args: string[]): CliResult {
+  return runBilevelWithEnv(process.env, cwd, ...args);
+}
+
+/** {@link runBilevel} with the child's environment `env`. */
+export function runBilevelWithEnv(env: NodeJS.ProcessEnv, cwd: string, ...args: string[]): CliResult {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [BILEVEL_BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BILEVEL_BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
 }
 

@@ -4,16 +4,12 @@ import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { logSumExp } from '../../../../src/core/autodiff';
 import { assertAllClose } from '../../helpers/assertClose';
-import { TEST_BACKENDS, useBackend } from '../../helpers/backends';
+import { TEST_BACKENDS, readTidy, useBackend } from '../../helpers/backends';
 import { logSumExp64, rowsOf, softmax64, softmaxHessianTimes } from './float64Reference';
 
 // Logits as large as ±100 in each row, where an unshifted exp overflows float32.
 const X = [100, 99, -100, 60.5, -100, -99.5, -101, -130, 3, -2, 0.5, 1];
 const V = [0.5, -1, 0.25, 2, -0.75, 0.3, 1, -0.2, 0.6, -0.9, 0.1, 0.4];
-
-function read(t: tf.Tensor): number[] {
-  return Array.from(t.dataSync());
-}
 
 for (const backend of TEST_BACKENDS) {
   describe(`logSumExp (${backend})`, () => {
@@ -21,35 +17,35 @@ for (const backend of TEST_BACKENDS) {
       await useBackend(backend);
     });
 
-    test('matches float64 along each axis and over all axes, for logits up to ±100', () => {
-      const x = tf.tensor2d(X, [3, 4]);
+    test('matches float64 along each axis and over all axes, for logits up to ±100', async () => {
       const rows = rowsOf(X, 4);
       const columns = [0, 1, 2, 3].map((c) => rows.map((r) => r[c]!));
       // float32 logits of magnitude 100 carry ~1e-5 absolute rounding; the shift keeps it there.
       const tol = { rtol: 1e-6, atol: 2e-5 };
-      tf.tidy(() => {
-        assertAllClose(read(logSumExp(x, 1)), rows.map(logSumExp64), tol, 'axis 1');
-        assertAllClose(read(logSumExp(x, 0)), columns.map(logSumExp64), tol, 'axis 0');
-        assertAllClose(read(logSumExp(x, -1)), rows.map(logSumExp64), tol, 'axis −1');
-        assertAllClose(read(logSumExp(x)), [logSumExp64(X)], tol, 'all axes');
+      const [axis1, axis0, axisLast, all] = await readTidy(() => {
+        const x = tf.tensor2d(X, [3, 4]);
         assert.deepEqual(logSumExp(x, 1, true).shape, [3, 1]);
         assert.deepEqual(logSumExp(x, [0, 1]).shape, []);
+        return [logSumExp(x, 1), logSumExp(x, 0), logSumExp(x, -1), logSumExp(x)];
       });
-      x.dispose();
+      assertAllClose(axis1!, rows.map(logSumExp64), tol, 'axis 1');
+      assertAllClose(axis0!, columns.map(logSumExp64), tol, 'axis 0');
+      assertAllClose(axisLast!, rows.map(logSumExp64), tol, 'axis −1');
+      assertAllClose(all!, [logSumExp64(X)], tol, 'all axes');
     });
 
-    test('is −∞ for an all −∞ slice and ignores −∞ entries elsewhere', () => {
-      const values = tf.tidy(() => read(logSumExp(tf.tensor2d([-Infinity, 0, -Infinity, -Infinity], [2, 2]), 1)));
+    test('is −∞ for an all −∞ slice and ignores −∞ entries elsewhere', async () => {
+      const [values] = await readTidy(() => [logSumExp(tf.tensor2d([-Infinity, 0, -Infinity, -Infinity], [2, 2]), 1)]);
       assert.deepEqual(values, [0, -Infinity]);
     });
 
-    test('its gradient is softmax and its H v is (diag p − p pᵀ) v, for logits up to ±100', () => {
-      const [grad, hv] = tf.tidy(() => {
+    test('its gradient is softmax and its H v is (diag p − p pᵀ) v, for logits up to ±100', async () => {
+      const [grad, hv] = await readTidy(() => {
         const x = tf.tensor2d(X, [3, 4]);
         const v = tf.tensor2d(V, [3, 4]);
         const f = (t: tf.Tensor): tf.Tensor => tf.sum(logSumExp(t, 1));
         const g = tf.grad(f);
-        return [read(g(x)), read(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(g(t), v)))(x))];
+        return [g(x), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(g(t), v)))(x)];
       });
       const p = rowsOf(X, 4).map(softmax64);
       const vs = rowsOf(V, 4);
