@@ -178,6 +178,19 @@ async function main() {
         return s?.rows.length > 0 && s.rows.every((r) => r.status !== 'running' && r.status !== 'queued') ? s : undefined;
       }, { timeoutMs: 180_000, intervalMs: 1000 });
       await shot('04-live-panel-done');
+      // Issue 16: the row names the backend the worker set up (CI runs bilevel.backend = auto, which ends on wasm or cpu there).
+      const backends = await waitFor('the run row to name its backend', async () => {
+        const rows = await p.frame.evaluate(() =>
+          [...document.querySelectorAll('.run-row')].map((r) => {
+            const b = r.querySelector(`[data-backend-for="${CSS.escape(r.dataset.runId ?? '')}"]`);
+            return { id: r.dataset.runId, name: b?.dataset.backendName ?? '', label: b?.querySelector('.backend-label')?.textContent ?? '', title: b?.title ?? '' };
+          }),
+        );
+        return rows.length > 0 && rows.every((b) => b.name !== '') ? rows : undefined;
+      }, { timeoutMs: 10_000 });
+      console.log(`      backend: ${JSON.stringify(backends)}`);
+      const badBackend = backends.find((b) => !/^(tensorflow|webgpu|wasm|cpu)$/.test(b.name) || !b.label.startsWith(b.name) || !b.title.startsWith(`backend ${b.label}`));
+      if (badBackend) throw new Error(`the backend of run ${badBackend.id} reads wrong: ${JSON.stringify(badBackend)}`);
       // The fixture's evaluate hook reports test.error every 20 iterations: it gets its own chart.
       const done = await p.frame.evaluate(readPanel);
       if (!done.chartIds.includes('chart-eval:test.error')) throw new Error(`no chart of the evaluation metric test.error; charts: ${done.chartIds.join(', ')}`);

@@ -26,7 +26,7 @@ import { formatBytes, formatNumber } from '../src/common/format';
 import { isFinished } from '../src/protocol/metrics';
 import { isXAxisKey, X_AXES, type XAxisKey } from '../src/protocol/xAxis';
 import type { ChartDefaults, CheckView, HostToWebview, WebviewToHost } from '../src/protocol/webview';
-import { emptyNoteText, finalValues, settingsRows, showsProgressBar, statusLine, toleranceCondition, toleranceHeader } from './runDetails';
+import { backendBadge, emptyNoteText, finalValues, settingsRows, showsProgressBar, statusLine, toleranceCondition, toleranceHeader, type BackendBadge } from './runDetails';
 import {
   type BarChartData,
   type ChartData,
@@ -504,6 +504,9 @@ function renderRuns(): void {
       });
       row.append(cancel);
     }
+    // After the controls, so a narrow panel wraps the backend to the next line, not the Cancel button.
+    const backend = backendBadge(run);
+    if (backend) row.append(backendElement(run.runId, backend));
     if (run.message) {
       const msg = el('div', 'run-message');
       msg.textContent = run.message;
@@ -612,6 +615,26 @@ function renderTargets(): void {
     cell(cells.reached, 'reached');
     if (row.reached === 0) tr.classList.add('not-reached');
   }
+}
+
+/**
+ * A run's backend, `[data-backend-for="<run id>"]` with `data-backend-name` (tests read it): the
+ * label, what `auto` skipped in short, and the whole detail and reasons in its tooltip.
+ */
+function backendElement(runId: string, b: BackendBadge): HTMLElement {
+  const box = el('span', 'run-backend');
+  box.dataset.backendFor = runId;
+  box.dataset.backendName = b.name;
+  box.title = b.title;
+  const label = el('span', 'backend-label');
+  label.textContent = b.label;
+  box.append(label);
+  if (b.skipped !== '') {
+    const skipped = el('span', 'backend-skipped');
+    skipped.textContent = b.skipped;
+    box.append(skipped);
+  }
+  return box;
 }
 
 /** The badge of a run that ran beside others. */

@@ -1,8 +1,9 @@
 // What the panel says about each run besides its charts: the settings table (differing settings
 // first and marked), the final x and y, the status line (a queued run reads "queued", never an
-// elapsed time), the note shown before any chart exists, and what "iterations to tolerance" measured.
-// Pure, no DOM, so plain Node tests call it; main.ts draws it.
+// elapsed time), the note shown before any chart exists, what "iterations to tolerance" measured, and
+// the backend each run ran on. Pure, no DOM, so plain Node tests call it; main.ts draws it.
 import { formatDuration, formatNumber } from '../src/common/format';
+import { backendLabel, backendTooltipLines, skippedSummary, type BackendView } from '../src/protocol/backendLabel';
 import { isFinished, type RunStatus, type RunSummary } from '../src/protocol/metrics';
 import { formatSetting, settingsDiff, type RunSettings } from '../src/protocol/runSettings';
 import type { Progress } from './state';
@@ -98,6 +99,25 @@ export function emptyNoteText(runs: readonly { readonly label: string; readonly 
   if (runs.some((r) => r.status === 'running')) return 'Waiting for the first metrics…';
   if (runs.some((r) => !isFinished(r.status))) return 'Queued: waiting for a free worker…';
   return runs.map((r) => `${r.label} ${r.status} before its first iteration${r.message ? `: ${r.message}` : '.'}`).join('\n');
+}
+
+/** What a run's row says about its backend: the label, what `auto` skipped in short, and the whole account for the tooltip. */
+export interface BackendBadge {
+  /** The backend's own name (`webgpu`, `wasm`, …): the row's `data-backend-name`. */
+  readonly name: string;
+  /** `webgpu · NVIDIA H100`, `wasm · 8 threads, SIMD` (protocol/backendLabel.ts). */
+  readonly label: string;
+  /** `auto skipped tensorflow (not installed), webgpu (no adapter)`; '' when nothing was skipped. */
+  readonly skipped: string;
+  /** The label, the backend asked for, the whole detail and every whole skip reason, one a line. */
+  readonly title: string;
+}
+
+/** The backend badge of a run, once its worker has reported the backend; undefined before (and for records that predate it). */
+export function backendBadge(run: { readonly backend?: BackendView; readonly requestedBackend?: string }): BackendBadge | undefined {
+  const b = run.backend;
+  if (!b || b.name === '') return undefined;
+  return { name: b.name, label: backendLabel(b), skipped: skippedSummary(b.skipped), title: backendTooltipLines(b, run.requestedBackend).join('\n') };
 }
 
 /** What a run's "iterations to tolerance" counted: ‖x − x*‖ when the problem knows x* (records carry upperDistance), else ‖g‖. */

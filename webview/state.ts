@@ -4,6 +4,7 @@
 // only draws what this module computes (STYLE §5). Which metrics get a chart, and their titles, is
 // src/protocol/metricCatalog.ts (shared with the report); number formats are src/common/format.ts.
 import { bandOf, type BandPoint, type BandStat } from '../src/common/bands';
+import type { BackendView } from '../src/protocol/backendLabel';
 import { formatBytes, formatNumber } from '../src/common/format';
 import { isFinished, type IterationRecord, type RunStatus, type RunSummary } from '../src/protocol/metrics';
 import { baselineColor, baselineLabel, baselinesFor, decimateRange, evalMetricNames, flatLine, formatEvalValue, isBaseline, isEvalMetric, runColors, statNumber } from '../src/protocol/chartData';
@@ -83,6 +84,10 @@ export interface RunState {
   concurrent?: boolean;
   /** The store no longer has the run (RunView.missing). */
   missing?: boolean;
+  /** The tfjs backend that runs it, once the worker reported it (RunView.backend). */
+  backend?: BackendView;
+  /** The backend the run asked for (RunView.requestedBackend). */
+  requestedBackend?: string;
   /** Records received (after de-duplication). */
   count: number;
   /** Iteration of the last record, −1 before any. */
@@ -599,6 +604,8 @@ function newRunState(view: RunView): RunState {
     ...(view.settings !== undefined ? { settings: view.settings } : {}),
     ...(view.concurrent ? { concurrent: true } : {}),
     ...(view.missing ? { missing: true } : {}),
+    ...(view.backend !== undefined ? { backend: view.backend } : {}),
+    ...(view.requestedBackend !== undefined ? { requestedBackend: view.requestedBackend } : {}),
     count: 0,
     lastIteration: -1,
     msSum: 0,

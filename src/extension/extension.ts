@@ -60,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): BilevelApi {
   subscriptions.push({ dispose: () => void runManager.dispose() });
   subscriptions.push(runManager.onOutput((e) => output.append(prefixLines(`[${e.handle.key}] `, e.text))));
 
-  const controller = new RunController(runManager);
+  // bilevel.backend is read as each run is queued, so a changed setting applies to the next run.
+  const controller = new RunController(runManager, Date.now, () => config.backend);
   subscriptions.push(controller);
   const diagnostics = new CompileDiagnostics();
   subscriptions.push(diagnostics);

@@ -1,4 +1,5 @@
 // The host ↔ webview channel of the live run panel. Shared by src/extension and webview/.
+import type { BackendView } from './backendLabel';
 import type { IterationRecord, RunStatus, RunSummary } from './metrics';
 import type { RunSettings } from './runSettings';
 
@@ -29,6 +30,10 @@ export interface RunView {
   readonly missing?: boolean;
   /** When the run was queued (ms since epoch); a queued run shows this, not an elapsed time. */
   readonly queuedAt?: number;
+  /** The tfjs backend that runs it (the worker's `ready`, or run.json's `backend`); absent until the worker has set one up. */
+  readonly backend?: BackendView;
+  /** The backend the run asked for (`auto`, `wasm`, … : bilevel.backend when it was queued, run.json's config.backend). */
+  readonly requestedBackend?: string;
 }
 
 /** A hypergradient check as the summary table shows it (from the worker's `checkResult`). */

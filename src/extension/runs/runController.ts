@@ -2,6 +2,7 @@
 // change event that the history, the panels and the diagnostics listen to. The process lifecycle
 // (queue, fork, cancel, kill, crash) belongs to RunManager (runManager.ts); this class only keeps
 // what the UI shows. vscode-free, so a fake RunManager drives it in unit tests.
+import type { BackendView } from '../../protocol/backendLabel';
 import type { ExperimentSpec, SourceDiagnostic } from '../../protocol/experiment';
 import { isFinished } from '../../protocol/metrics';
 import type { IterationRecord, RunStatus, RunSummary } from '../../protocol/metrics';
@@ -63,6 +64,10 @@ export interface LiveRun {
   concurrent?: boolean;
   /** True from the moment a cancel was asked for until the run ends (the worker stops after its iteration). */
   cancelling?: boolean;
+  /** The backend asked for: bilevel.backend when the run was queued (absent: the manager's own default). */
+  readonly requestedBackend?: string;
+  /** The backend the worker set up (its `ready`), with what `auto` skipped; absent until then. */
+  backend?: BackendView;
 }
 
 /** What changed; `records` are the new ones of a `metrics` change. */
@@ -88,12 +93,17 @@ export class RunController implements Disposable {
   /** Checks of this window whose worker is running (they share the machine with the runs). */
   private checksInFlight = 0;
 
+  /**
+   * `backendSetting` is read as each run or check is queued (bilevel.backend): a changed setting
+   * applies to the next run, and the runs of one comparison, queued together, share one backend.
+   */
   constructor(
     private readonly manager: RunManagerLike,
     private readonly now: () => number = Date.now,
+    private readonly backendSetting: () => string | undefined = () => undefined,
   ) {
     this.subscriptions = [
-      manager.onRunStarted((e) => this.handleStarted(e.handle.key, e.runDir, e.iterations)),
+      manager.onRunStarted((e) => this.handleStarted(e.handle.key, e.runDir, e.iterations, e.backend)),
       manager.onMetrics((e) => this.handleMetrics(e.handle.key, e.records)),
       manager.onRunFinished((e) => this.handleFinished(e.handle.key, e.result)),
       manager.onCompileError((e) => this.handleCompileError(e.handle.key, e.handle.spec, e.diagnostics)),
@@ -102,11 +112,19 @@ export class RunController implements Disposable {
         this.lastActive = q.active.map((h) => h.key);
         for (const h of q.active) {
           const run = this.runs.get(h.key);
-          if (run && run.status === 'queued' && h.state !== 'queued') {
+          if (!run) continue;
+          let changed = false;
+          if (run.status === 'queued' && h.state !== 'queued') {
             run.status = 'running';
             run.startedAt ??= this.now();
-            this.changes.fire({ kind: 'progress', run });
+            changed = true;
           }
+          // The worker said `ready`: the panel names the backend before the problem has compiled.
+          if (h.backend && !run.backend) {
+            run.backend = h.backend;
+            changed = true;
+          }
+          if (changed) this.changes.fire({ kind: 'progress', run });
         }
         this.markOverlaps();
       }),
@@ -119,8 +137,10 @@ export class RunController implements Disposable {
    */
   start(spec: ExperimentSpec, storeDir: string, extra: { check?: CheckView; group?: string; runId?: string; sweep?: SweepTag } = {}): LiveRun {
     if (this.disposed) throw new Error('RunController is disposed');
+    const backend = this.backendSetting();
     const handle = this.manager.start(spec, {
       storeDir,
+      ...(backend !== undefined ? { backend } : {}),
       ...(extra.group !== undefined ? { group: extra.group } : {}),
       ...(extra.runId !== undefined ? { runId: extra.runId } : {}),
       ...(extra.sweep !== undefined ? { sweep: extra.sweep } : {}),
@@ -141,6 +161,7 @@ export class RunController implements Disposable {
       ...(extra.check ? { check: extra.check } : {}),
       ...(extra.group !== undefined ? { group: extra.group } : {}),
       ...(extra.sweep !== undefined ? { sweep: extra.sweep } : {}),
+      ...(backend !== undefined ? { requestedBackend: backend } : {}),
       ...(handle.state !== 'queued' && handle.result === undefined ? { startedAt: this.now() } : {}),
     };
     this.runs.set(run.runId, run);
@@ -153,7 +174,8 @@ export class RunController implements Disposable {
   /** The hypergradient check of `spec` in its own worker (no run record); rejects with the reason. */
   async check(spec: ExperimentSpec, storeDir: string): Promise<CheckResultMessage> {
     if (this.disposed) throw new Error('RunController is disposed');
-    const handle = this.manager.check(spec, { storeDir });
+    const backend = this.backendSetting();
+    const handle = this.manager.check(spec, { storeDir, ...(backend !== undefined ? { backend } : {}) });
     this.checksInFlight++;
     this.markOverlaps();
     let outcome: CheckOutcome;
@@ -247,6 +269,7 @@ export class RunController implements Disposable {
       method: r.spec.method,
       ...(r.spec.name !== undefined ? { name: r.spec.name } : {}),
       ...(r.sweep !== undefined ? { sweep: r.sweep } : {}),
+      ...(r.backend !== undefined ? { backend: r.backend } : {}),
       status: r.status === 'queued' ? 'queued' : 'running',
       done: r.done,
       total: r.iterations,
@@ -277,10 +300,11 @@ export class RunController implements Disposable {
     this.changes.dispose();
   }
 
-  private handleStarted(runId: string, runDir: string, iterations: number): void {
+  private handleStarted(runId: string, runDir: string, iterations: number, backend: BackendView | undefined): void {
     const run = this.runs.get(runId);
     if (!run) return;
     run.recorded = true;
+    if (backend) run.backend ??= backend;
     run.runDir = runDir;
     run.iterations = iterations;
     run.startedAt = this.now();
@@ -298,11 +322,12 @@ export class RunController implements Disposable {
 
   private handleFinished(
     key: string,
-    result: { status: RunStatus; message?: string; runId?: string; runDir?: string; summary?: RunSummary; warnings: readonly string[]; diagnostics?: readonly SourceDiagnostic[] },
+    result: { status: RunStatus; message?: string; runId?: string; runDir?: string; summary?: RunSummary; warnings: readonly string[]; diagnostics?: readonly SourceDiagnostic[]; backend?: BackendView },
   ): void {
     const run = this.runs.get(key);
     if (!run || isFinished(run.status)) return;
     delete run.cancelling;
+    if (result.backend) run.backend ??= result.backend;
     if (result.runId !== undefined) run.recorded = true;
     if (result.runDir !== undefined) run.runDir ??= result.runDir;
     run.endedAt = this.now();

@@ -217,6 +217,8 @@ export function storedRunView(found: FoundRun, check?: CheckView, onBadLine?: (l
     ...(r.summary !== undefined ? { summary: r.summary } : {}),
     ...(shownCheck ? { check: shownCheck } : {}),
     settings: runSettings(r.config),
+    ...(r.backend !== undefined ? { backend: r.backend } : {}),
+    requestedBackend: r.config.backend,
   };
 }
 

@@ -3,6 +3,7 @@
 // grouping, sorting and labels are unit-tested.
 import { formatDuration, formatNumber } from '../../common/format';
 import { problemDisplayName } from '../../common/problemId';
+import { backendTooltipLines, type BackendView } from '../../protocol/backendLabel';
 import type { RunStatus, RunSummary } from '../../protocol/metrics';
 import type { RunRecord } from '../../protocol/runRecord';
 import { formatSetting, runSettings } from '../../protocol/runSettings';
@@ -48,6 +49,8 @@ export interface LiveRunInfo {
   readonly recordMissing?: boolean;
   /** The sweep and index of a sweep's run started in this window. */
   readonly sweep?: SweepTag;
+  /** The backend its worker set up, once it said `ready` (before run.json exists). */
+  readonly backend?: BackendView;
 }
 
 /** A run folder of a store that could not be read: no run.json (deleted, or never written), or a corrupt one. */
@@ -224,7 +227,7 @@ function runItem(s: StoredRun, live: LiveRunInfo | undefined, now: number): Hist
     `${r.name ?? r.config.method} — ${status === 'running' && live?.cancelling ? 'cancelling' : status}${r.message ? `: ${r.message}` : ''}`,
     `run ${r.id}`,
     `problem ${r.config.problem}`,
-    r.backend ? `backend ${r.backend.name} (${r.backend.detail})` : `backend ${r.config.backend} (requested)`,
+    ...(r.backend ? backendTooltipLines(r.backend, r.config.backend) : [`backend ${r.config.backend} (requested)`]),
     `started ${r.createdAt}${r.durationMs !== undefined ? `, took ${formatDuration(r.durationMs)}` : ''}`,
     'settings:',
     ...Object.entries(runSettings(r.config)).map(([k, v]) => `  ${k} = ${formatSetting(v)}`),
@@ -233,7 +236,8 @@ function runItem(s: StoredRun, live: LiveRunInfo | undefined, now: number): Hist
   if (s.check) lines.push(`hypergradient check: ${checkLine(s.check)}`);
   else if (s.checkError) lines.push(`hypergradient check unreadable: ${s.checkError}`);
   if (r.note) lines.push(`note: ${r.note}`);
-  const suffixes = [r.note ? '✎' : undefined, check].filter((p) => p !== undefined);
+  // The backend's name only: its adapter or threads, and what `auto` skipped, are in the tooltip.
+  const suffixes = [r.backend?.name, r.note ? '✎' : undefined, check].filter((p) => p !== undefined && p !== '');
   return {
     kind: 'run',
     key: r.id,
@@ -300,6 +304,7 @@ function liveItem(l: LiveRunInfo, now: number): HistoryRunItem {
   } else if (running) {
     description = 'starting';
     tooltip = `${name} on ${l.problem} — its worker is starting`;
+    if (l.backend) tooltip = [`${name} on ${l.problem} — its worker is loading the problem`, ...backendTooltipLines(l.backend)].join('\n');
   } else {
     description = 'queued';
     tooltip = `${name} on ${l.problem} — queued, waiting for a free worker`;

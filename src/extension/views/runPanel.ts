@@ -531,6 +531,8 @@ export function liveView(live: LiveRun, settings?: RunSettings): RunView {
     settings: settings ?? specSettings(live.spec),
     queuedAt: live.queuedAt,
     ...(live.concurrent ? { concurrent: true } : {}),
+    ...(live.backend !== undefined ? { backend: live.backend } : {}),
+    ...(live.requestedBackend !== undefined ? { requestedBackend: live.requestedBackend } : {}),
   };
 }
 

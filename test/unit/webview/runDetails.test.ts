@@ -1,10 +1,10 @@
 // What the panel says about its runs besides charts (webview/runDetails.ts): the settings table with
 // differing settings first and marked, final x and y, the queued status, the empty-panel note and
-// what "iterations to tolerance" measured.
+// what "iterations to tolerance" measured, and the backend badge of each run.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunSettings } from '../../../src/protocol/runSettings';
-import { emptyNoteText, showsProgressBar, finalValues, settingsRows, statusLine, tensorText, toleranceCondition, toleranceHeader, toleranceMeasure } from '../../../webview/runDetails';
+import { backendBadge, emptyNoteText, showsProgressBar, finalValues, settingsRows, statusLine, tensorText, toleranceCondition, toleranceHeader, toleranceMeasure } from '../../../webview/runDetails';
 
 const rhg: RunSettings = { method: 'rhg', iterations: 40, lowerSteps: 20, lowerLr: 0.1, seed: 0, backend: 'auto' };
 const cg: RunSettings = { method: 'cg', iterations: 40, lowerSteps: 20, lowerLr: 0.05, seed: 0, backend: 'auto', cgIterations: 10 };
@@ -102,5 +102,37 @@ describe('iterations to tolerance', () => {
     assert.equal(toleranceCondition('hypergradNorm'), '‖g‖ ≤ tol');
     assert.equal(toleranceHeader(['hypergradNorm', 'hypergradNorm']), 'Iter. until ‖g‖ ≤ tol');
     assert.equal(toleranceHeader(['upperDistance', 'hypergradNorm']), 'Iter. to tolerance');
+  });
+});
+
+describe('backendBadge', () => {
+  const skipped = [
+    { name: 'tensorflow', reason: 'needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, and neither is installed (npm install @tensorflow/tfjs-node)' },
+    { name: 'webgpu', reason: 'skipped: SwiftShader Device (Subzero) is a CPU emulation of a GPU (a fallback adapter), slower than wasm (--backend webgpu still runs on it)' },
+  ];
+  const wasm = { name: 'wasm', detail: 'tfjs-backend-wasm 4.22.0, simd, 2 threads, binaries: /ext/dist', skipped };
+
+  it('gives the label, what auto skipped in short, and the whole account for the tooltip', () => {
+    assert.deepEqual(backendBadge({ backend: wasm, requestedBackend: 'auto' }), {
+      name: 'wasm',
+      label: 'wasm · 2 threads, SIMD',
+      skipped: 'auto skipped tensorflow (not installed), webgpu (software adapter SwiftShader)',
+      title: [
+        'backend wasm · 2 threads, SIMD (asked for auto)',
+        '  tfjs-backend-wasm 4.22.0, simd, 2 threads, binaries: /ext/dist',
+        `  auto skipped tensorflow: ${skipped[0]!.reason}`,
+        `  auto skipped webgpu: ${skipped[1]!.reason}`,
+      ].join('\n'),
+    });
+  });
+
+  it('says nothing was skipped for an explicit choice', () => {
+    const badge = backendBadge({ backend: { name: 'webgpu', detail: 'Dawn (webgpu 0.6.2) on NVIDIA H100 (vendor nvidia, arch hopper); tfjs-backend-webgpu 4.22.0', skipped: [] }, requestedBackend: 'webgpu' });
+    assert.deepEqual([badge?.label, badge?.skipped], ['webgpu · NVIDIA H100', '']);
+  });
+
+  it('is absent until the worker has reported a backend', () => {
+    assert.equal(backendBadge({ requestedBackend: 'auto' }), undefined);
+    assert.equal(backendBadge({ backend: { name: '', detail: '' } }), undefined);
   });
 });

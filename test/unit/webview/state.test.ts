@@ -57,6 +57,14 @@ describe('PanelModel', () => {
     assert.equal(statusWord(m.run('bad')!), 'failed');
   });
 
+  it("keeps each run's backend and the backend it asked for from the snapshot", () => {
+    const m = new PanelModel();
+    const backend = { name: 'wasm', detail: 'tfjs-backend-wasm 4.22.0, simd, 2 threads, binaries: /d', skipped: [] };
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', [], { backend, requestedBackend: 'auto' }), view('b', [])] });
+    assert.deepEqual([m.run('a')!.backend, m.run('a')!.requestedBackend], [backend, 'auto']);
+    assert.deepEqual([m.run('b')!.backend, m.run('b')!.requestedBackend], [undefined, undefined]);
+  });
+
   it('builds one series per metric and per numeric statistic, in page order, papers\u2019 stats first', () => {
     const m = new PanelModel();
     m.applySnapshot({

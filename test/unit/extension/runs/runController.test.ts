@@ -210,4 +210,58 @@ describe('RunController: concurrency labels and cancelling', () => {
     assert.equal(run.cancelling, undefined);
     assert.equal(run.status, 'cancelled');
   });
+
+  it('asks for the bilevel.backend of the moment each run or check is queued, so a change applies to the next run', async () => {
+    const fake = new FakeManager();
+    let setting = 'wasm';
+    const controller = new RunController(fake as unknown as RunManagerLike, () => 1000, () => setting);
+    const asked: (string | undefined)[] = [];
+    const start = fake.start.bind(fake);
+    fake.start = (spec, overrides: Parameters<FakeManager['start']>[1] & { backend?: string } = {}) => (asked.push(overrides.backend), start(spec, overrides));
+    const check = fake.check.bind(fake);
+    fake.check = (spec: ExperimentSpec, overrides?: { backend?: string }) => (asked.push(overrides?.backend), check(spec));
+    const first = controller.start(SPEC, '/s');
+    setting = 'webgpu';
+    const second = controller.start(SPEC, '/s');
+    await assert.rejects(controller.check(SPEC, '/s'), /no check/);
+    assert.deepEqual(asked, ['wasm', 'webgpu', 'webgpu']);
+    assert.deepEqual([first.requestedBackend, second.requestedBackend], ['wasm', 'webgpu']);
+    // Without a setting reader the manager's own default applies: nothing is asked for.
+    const plain = setup();
+    const askedPlain: unknown[] = [];
+    const startPlain = plain.fake.start.bind(plain.fake);
+    plain.fake.start = (spec, overrides = {}) => (askedPlain.push((overrides as { backend?: string }).backend), startPlain(spec, overrides));
+    assert.equal(plain.controller.start(SPEC, '/s').requestedBackend, undefined);
+    assert.deepEqual(askedPlain, [undefined]);
+  });
+
+  it("takes the backend from the worker's ready (a queue snapshot) once, before the run is recorded, and fires a change", () => {
+    const { fake, controller, changes } = setup();
+    const run = controller.start(SPEC, '/s');
+    fake.activeNow(fake.handles[0]!);
+    assert.equal(run.backend, undefined, 'no backend before the worker is ready');
+    const backend = { name: 'wasm', detail: 'tfjs-backend-wasm 4.22.0, simd, 2 threads, binaries: /d', skipped: [{ name: 'webgpu', reason: 'found no WebGPU adapter (x)' }] };
+    (fake.handles[0] as { backend?: unknown }).backend = backend;
+    const before = changes.length;
+    fake.activeNow(fake.handles[0]!);
+    assert.deepEqual(run.backend, backend);
+    assert.deepEqual(
+      changes.slice(before).map((c) => c.kind),
+      ['progress'],
+    );
+    assert.deepEqual(controller.liveInfo()[0]!.backend, backend);
+    // The same snapshot again changes nothing.
+    fake.activeNow(fake.handles[0]!);
+    assert.equal(changes.length, before + 1);
+  });
+
+  it('takes the backend from runStarted or the result when no snapshot carried it', () => {
+    const { fake, controller } = setup();
+    const a = controller.start(SPEC, '/s');
+    const b = controller.start(SPEC, '/s');
+    const cpu = { name: 'cpu', detail: 'tfjs-backend-cpu 4.22.0 (plain JavaScript kernels)', skipped: [] };
+    fake.started.fire({ handle: fake.handles[0]!, runId: 'R1', runDir: '/s/R1', options: {}, iterations: 10, backend: cpu });
+    fake.finished.fire({ handle: fake.handles[1]!, result: { status: 'failed', message: 'x', warnings: [], backend: cpu } });
+    assert.deepEqual([a.backend, b.backend], [cpu, cpu]);
+  });
 });

@@ -25,7 +25,7 @@ import { probeRun } from '../../../../src/extension/runs/costProbe';
 const WORKER = path.resolve(__dirname, '../../../../dist/worker.js');
 
 /** What a fake worker does after the handshake. */
-type FakeMode = 'ignore-cancel' | 'exit-3' | 'sigkill' | 'oom' | 'exit-before-ready' | 'never-ready';
+type FakeMode = 'ignore-cancel' | 'exit-3' | 'sigkill' | 'oom' | 'exit-before-ready' | 'never-ready' | 'complete';
 
 const toy = (iterations: number, extra: ExperimentSpec['options'] = {}): ExperimentSpec => ({
   problem: { kind: 'builtin', id: 'toy-quadratic', params: { n: 3 } },
@@ -248,6 +248,31 @@ if (process.env.BILEVEL_FAKE_WORKER === undefined) {
       assert.equal(silent.exit, undefined);
     });
 
+    void it("sends bilevel.backend in the worker's init: the default, the configured one for the next run, a run's own", async () => {
+      const m = fakeManager('complete', { backend: 'wasm' });
+      const first = await m.start(toy(1)).done;
+      m.configure({ backend: 'webgpu' });
+      const second = await m.start(toy(1)).done;
+      const own = await m.start(toy(1), { backend: 'cpu' }).done;
+      assert.deepEqual(
+        [first, second, own].map((r) => [r.status, r.backend?.detail]),
+        [
+          ['completed', 'fake, init asked for wasm'],
+          ['completed', 'fake, init asked for webgpu'],
+          ['completed', 'fake, init asked for cpu'],
+        ],
+      );
+      // Through RunController, the setting read as each run is queued wins over the manager's default.
+      let setting = 'tensorflow';
+      const controller = new RunController(m, Date.now, () => setting);
+      const a = controller.start(toy(1), storeDir());
+      setting = 'auto';
+      const b = controller.start(toy(1), storeDir());
+      await Promise.all([controller.waitForRun(a.runId), controller.waitForRun(b.runId)]);
+      controller.dispose();
+      assert.deepEqual([a.backend?.detail, b.backend?.detail], ['fake, init asked for tensorflow', 'fake, init asked for auto']);
+    });
+
     void it('fails a run on an unavailable backend with the worker’s reason', async () => {
       const result = await realManager({ backend: 'tensorflow' }).start(toy(3)).done;
       assert.equal(result.status, 'failed');
@@ -424,7 +449,8 @@ function fakeWorker(mode: FakeMode): void {
     const message = raw as HostToWorker;
     if (message.type === 'init') {
       if (mode === 'never-ready') return;
-      send({ type: 'ready', protocolVersion: WORKER_PROTOCOL_VERSION, backend: { name: 'cpu', detail: 'fake', skipped: [] }, versions: {} });
+      // The detail echoes the backend `init` asked for, so tests see what reached the worker.
+      send({ type: 'ready', protocolVersion: WORKER_PROTOCOL_VERSION, backend: { name: 'cpu', detail: `fake, init asked for ${message.backend}`, skipped: [] }, versions: {} });
       process.once('message', (run) => startFakeRun(mode, message.storeDir, run as HostToWorker, send));
     }
   });
@@ -441,6 +467,11 @@ function startFakeRun(mode: FakeMode, storeDir: string, message: HostToWorker, s
   send({ type: 'metrics', runId: writer.id, records: [record] });
   setTimeout(() => {
     switch (mode) {
+      case 'complete':
+        writer.finish('completed');
+        send({ type: 'runFinished', runId: writer.id, status: 'completed', warnings: [] });
+        process.exit(0);
+        return;
       case 'ignore-cancel':
         // Busy forever; `cancel` arrives and is never acted on.
         setInterval(() => undefined, 1000);

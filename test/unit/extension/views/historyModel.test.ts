@@ -202,6 +202,35 @@ describe('buildHistory', () => {
   it('is empty for no runs', () => {
     assert.deepEqual(buildHistory([], [], NOW), []);
   });
+
+  it("names the backend that ran in the description, and its adapter, detail and auto's skipped backends in the tooltip", () => {
+    const webgpu = {
+      name: 'webgpu',
+      detail: 'Dawn (webgpu 0.6.2) on NVIDIA H100 (vendor nvidia, arch hopper); tfjs-backend-webgpu 4.22.0',
+      skipped: [{ name: 'tensorflow', reason: 'needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, and neither is installed (npm install @tensorflow/tfjs-node)' }],
+    };
+    const runs = [
+      stored('rhg-1', 'toy', '2026-11-22T11:00:00Z', 'completed', { durationMs: 1500, backend: webgpu }),
+      stored('cg-2', 'toy', '2026-11-22T11:01:00Z', 'completed', { durationMs: 1500 }),
+    ];
+    const rows = new Map(buildHistory(runs, [], NOW)[0]!.runs.map((r) => [r.key, r]));
+    const ran = rows.get('rhg-1')!;
+    assert.equal(ran.description, `1.5 s · ${formatStamp(Date.parse('2026-11-22T11:00:00Z'), NOW)} · webgpu`);
+    const lines = ran.tooltip.split('\n');
+    const at = lines.indexOf('backend webgpu · NVIDIA H100 (asked for auto)');
+    assert.ok(at > 0, ran.tooltip);
+    assert.deepEqual(lines.slice(at + 1, at + 3), [`  ${webgpu.detail}`, `  auto skipped tensorflow: ${webgpu.skipped[0]!.reason}`]);
+    // A record from before backends were recorded says what was asked for.
+    assert.match(rows.get('cg-2')!.tooltip, /^backend auto \(requested\)$/m);
+    assert.doesNotMatch(rows.get('cg-2')!.description, /auto/);
+  });
+
+  it("shows a starting run's backend in its tooltip once its worker is ready", () => {
+    const live: LiveRunInfo = { runId: 's-1', recorded: false, storeDir: '/s', problem: 'toy', method: 'rhg', status: 'running', done: 0, total: 10, queuedAt: NOW - 5000, backend: { name: 'cpu', detail: 'tfjs-backend-cpu 4.22.0 (plain JavaScript kernels)', skipped: [] } };
+    const row = buildHistory([], [live], NOW)[0]!.runs[0]!;
+    assert.equal(row.description, 'starting');
+    assert.equal(row.tooltip, 'rhg on toy — its worker is loading the problem\nbackend cpu\n  tfjs-backend-cpu 4.22.0 (plain JavaScript kernels)');
+  });
 });
 
 describe('history labels', () => {

@@ -2,7 +2,8 @@
 // snapshot carries its settings and its stored check (so the check survives a reload), Cancel all and
 // a click on the check reach the controller and the check details command, the messages are checked
 // (parseWebviewMessage), one panel per problem file is reused by the next single run, and overlapping
-// runs are marked concurrent.
+// runs are marked concurrent; the backend a run ran on reaches the webview, from the worker's ready
+// for a live run and from run.json for a stored one.
 import '../vscodeStub';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +12,9 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import * as vscode from 'vscode';
 import { DEFAULT_CONFIG, type BilevelConfig } from '../../../../src/extension/config';
+import { RunController, type RunManagerLike } from '../../../../src/extension/runs/runController';
 import { RunStores } from '../../../../src/extension/runs/runStores';
-import { markOverlapping, panelTitleWithTime, problemPanelKey, RunPanel, RunPanels, SHOW_CHECK_DETAILS_COMMAND, specSettings, type PanelDeps } from '../../../../src/extension/views/runPanel';
+import { liveView, markOverlapping, panelTitleWithTime, problemPanelKey, RunPanel, RunPanels, SHOW_CHECK_DETAILS_COMMAND, specSettings, type PanelDeps } from '../../../../src/extension/views/runPanel';
 import { parseWebviewMessage } from '../../../../src/extension/views/parseWebviewMessage';
 import { runSettings } from '../../../../src/protocol/runSettings';
 import type { RunConfig } from '../../../../src/protocol/runRecord';
@@ -20,9 +22,15 @@ import type { HostToWebview, RunView, SnapshotMessage } from '../../../../src/pr
 import { writeCheck } from '../../../../src/store/checkStore';
 import { RunStore } from '../../../../src/store/runStore';
 import { fakeWebviewPanel, Uri, vscodeStub } from '../vscodeStub';
+import { FakeManager } from '../../helpers/fakeRunManager';
 
 const CONFIG: RunConfig = { problem: 'toy-quadratic', problemParams: { n: 4 }, method: 'rhg', methodOptions: { lowerSteps: 10, lowerLr: 0.1 }, iterations: 3, seed: 0, backend: 'auto' };
 const CHECK = { verdict: 'pass' as const, maxRelativeError: 2e-6, relativeErrorVsRhg: 1e-7, rtol: 1e-3 };
+const WASM = {
+  name: 'wasm',
+  detail: 'tfjs-backend-wasm 4.22.0, simd, 2 threads, binaries: /ext/dist',
+  skipped: [{ name: 'tensorflow', reason: 'needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, and neither is installed (npm install @tensorflow/tfjs-node)' }],
+};
 
 
 const settle = async (): Promise<void> => {
@@ -56,7 +64,7 @@ describe('run panel host', () => {
   before(() => {
     workspace = mkdtempSync(path.join(os.tmpdir(), 'bilevel-panel-'));
     const store = new RunStore(path.join(workspace, '.bilevel', 'runs'));
-    const writer = store.create(CONFIG, { versions: {} });
+    const writer = store.create(CONFIG, { versions: {}, backend: WASM });
     writer.finish('completed');
     runId = writer.id;
     writeCheck(store.root, { schemaVersion: 1, id: runId, runId, createdAt: new Date().toISOString(), problem: 'toy-quadratic', method: 'rhg', options: {}, exact: true, check: CHECK });
@@ -83,6 +91,37 @@ describe('run panel host', () => {
     assert.equal(plain!.check, undefined);
     assert.equal(plain!.settings!.lowerSteps, 20);
     web.dispose();
+  });
+
+  it("sends a stored run's backend from its run.json, and none for a record without one", () => {
+    const web = fakeWebviewPanel<HostToWebview>();
+    new RunPanel(web.panel, [runId, plainId], 'compare', deps(), () => undefined);
+    web.receive({ type: 'ready' });
+    const [withBackend, plain] = snapshotOf(web.posted).runs;
+    assert.deepEqual(withBackend!.backend, WASM);
+    assert.equal(withBackend!.requestedBackend, 'auto');
+    assert.equal(plain!.backend, undefined);
+    web.dispose();
+  });
+
+  it("sends a new snapshot with a live run's backend as soon as its worker is ready, before the run is recorded", () => {
+    const fake = new FakeManager();
+    const controller = new RunController(fake as unknown as RunManagerLike, () => 1000, () => 'auto');
+    const live = controller.start({ problem: { kind: 'builtin', id: 'toy-quadratic', params: {} }, method: 'rhg', options: { iterations: 3 } }, path.join(workspace, 'elsewhere'));
+    fake.activeNow(fake.handles[0]!);
+    const web = fakeWebviewPanel<HostToWebview>();
+    new RunPanel(web.panel, [live.runId], 'rhg', { ...deps(), controller }, () => undefined);
+    web.receive({ type: 'ready' });
+    const first = snapshotOf(web.posted).runs[0]!;
+    assert.equal(first.backend, undefined, 'not before the worker said ready');
+    assert.equal(first.requestedBackend, 'auto');
+    (fake.handles[0] as { backend?: unknown }).backend = WASM;
+    fake.activeNow(fake.handles[0]!);
+    const second = snapshotOf(web.posted).runs[0]!;
+    assert.deepEqual(second.backend, WASM);
+    assert.deepEqual(liveView(live).backend, WASM);
+    web.dispose();
+    controller.dispose();
   });
 
   it('Cancel all cancels every run of the panel through the controller', () => {
