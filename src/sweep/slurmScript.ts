@@ -89,6 +89,19 @@ export function sbatchPath(file: string, patterns: readonly string[] = ['%A', '%
   return `"${out}"`;
 }
 
+/**
+ * An --sbatch-arg as its `#SBATCH` line writes it. sbatch splits such a line at whitespace outside
+ * quotes, takes `\` as an escape and an unquoted `#` as the start of a comment (`_get_argument` in
+ * sbatch's opt.c), so a `--name=value` whose value holds any of those gets the value double-quoted
+ * with `\` and `"` escaped (`--job-name="my sweep"`). An argument with a space and no `=`
+ * (`--time 1:00:00`, `-p gpu`) is an option and its value, two words, and stays as given.
+ */
+export function sbatchArgWord(arg: string): string {
+  const m = /^(--[A-Za-z][\w-]*=)(.*)$/s.exec(arg);
+  if (m === null || !/[\s"'\\#]/.test(m[2]!)) return arg;
+  return `${m[1]}"${m[2]!.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
 /** The batch script: `#SBATCH` lines (job name, array, output, then each extra argument), and a body that runs the task's index. */
 export function slurmScript(input: SlurmScriptInput): string {
   const extra = (input.sbatchArgs ?? []).map(checkSbatchArg);
@@ -112,7 +125,7 @@ export function slurmScript(input: SlurmScriptInput): string {
     `#SBATCH --job-name=bilevel-${input.sweepId}`,
     `#SBATCH --array=${formatArraySpec(input.indices, input.maxConcurrent)}`,
     `#SBATCH --output=${sbatchPath(input.output)}`,
-    ...extra.map((a) => `#SBATCH ${a}`),
+    ...extra.map((a) => `#SBATCH ${sbatchArgWord(a)}`),
     `# bilevel sweep ${input.sweepId}: array task i runs index i of runs.jsonl under its run id (docs/sweeps.md).`,
     '# exec: the run is the task process, so scancel\'s SIGTERM reaches it and it ends cancelled.',
     command,

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { checkSbatchArg, formatArraySpec, sbatchPath, shQuote, slurmScript } from '../../../src/sweep/slurmScript';
+import { checkSbatchArg, formatArraySpec, sbatchArgWord, sbatchPath, shQuote, slurmScript } from '../../../src/sweep/slurmScript';
 import type { SlurmScriptInput } from '../../../src/sweep/slurmScript';
 import { SweepError } from '../../../src/sweep/sweepError';
 
@@ -100,5 +100,69 @@ void describe('slurmScript', () => {
     assert.throws(() => checkSbatchArg('--array=0-3'), /--max-concurrent/);
     assert.throws(() => checkSbatchArg('-a 0-3'), /--max-concurrent/);
     assert.throws(() => slurmScript({ ...INPUT, sbatchArgs: ['gpu'] }), SweepError);
+  });
+});
+
+/**
+ * How sbatch reads the words after `#SBATCH` on one line: a port of `_get_argument` in slurm's
+ * src/sbatch/opt.c (whitespace splits outside quotes, ' or " group, \ escapes the next character, an
+ * unquoted # ends the line).
+ */
+function sbatchWords(fullLine: string): string[] {
+  assert.ok(fullLine.startsWith('#SBATCH '), fullLine);
+  const line = fullLine.slice('#SBATCH'.length);
+  const words: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (i < line.length && /\s/.test(line[i]!)) i++;
+    if (i >= line.length) return words;
+    let word = '';
+    let quote = '';
+    let escaped = false;
+    while (i < line.length && (quote !== '' || !/\s/.test(line[i]!))) {
+      const c = line[i]!;
+      if (escaped) escaped = false;
+      else if (c === '\\') {
+        escaped = true;
+        i++;
+        continue;
+      } else if (quote !== '') {
+        if (c === quote) {
+          quote = '';
+          i++;
+          continue;
+        }
+      } else if (c === '"' || c === "'") {
+        quote = c;
+        i++;
+        continue;
+      } else if (c === '#') return word === '' ? words : [...words, word];
+      word += c;
+      i++;
+    }
+    words.push(word);
+  }
+}
+
+void describe('sbatchArgWord', () => {
+  void it('leaves plain options alone, and an option with its value as two words', () => {
+    for (const arg of ['--partition=gpu', '--time=1:00:00', '--gres=gpu:1', '-p gpu', '--time 1:00:00']) assert.equal(sbatchArgWord(arg), arg);
+    assert.deepEqual(sbatchWords(`#SBATCH ${sbatchArgWord('-p gpu')}`), ['-p', 'gpu']);
+  });
+
+  void it('quotes a --name=value whose value holds spaces, quotes, backslashes or #, and sbatch reads it back whole', () => {
+    const cases = ['--job-name=my sweep', '--comment=say "hi" #1', "--comment=it's", '--chdir=/a\\b c', '--job-name=tab\there'];
+    for (const arg of cases) {
+      const line = `#SBATCH ${sbatchArgWord(arg)}`;
+      assert.deepEqual(sbatchWords(line), [arg], line);
+    }
+    assert.equal(sbatchArgWord('--job-name=my sweep'), '--job-name="my sweep"');
+    // Unquoted, the first would have been two words and the second cut at its #.
+    assert.deepEqual(sbatchWords('#SBATCH --job-name=my sweep'), ['--job-name=my', 'sweep']);
+    assert.deepEqual(sbatchWords('#SBATCH --comment=a #1'), ['--comment=a']);
+  });
+
+  void it('is what slurmScript writes', () => {
+    assert.match(slurmScript({ ...INPUT, sbatchArgs: ['--job-name=my sweep'] }), /^#SBATCH --job-name="my sweep"$/m);
   });
 });
