@@ -3,6 +3,7 @@
 // of every final metric), the grid flags each method dropped. `bilevel sweep` prints it at its end,
 // `bilevel sweep status` at any time.
 import type { RunStatus } from '../protocol/metrics';
+import type { RunRecord } from '../protocol/runRecord';
 import type { SweepGroup, SweepRecord, SweepRunState } from '../protocol/sweep';
 import { RunStore } from '../store/runStore';
 import { groupKey } from '../sweep/expandSweep';
@@ -16,26 +17,25 @@ export interface SweepResults {
   /** By index: the message its record ends with (why it failed, was cancelled), if any. */
   readonly messages: readonly (string | undefined)[];
   readonly groups: readonly SweepGroup[];
+  /** By index: the run's record, undefined while it has none (the report reuses these instead of reading them again). */
+  readonly records: readonly (RunRecord | undefined)[];
 }
 
 /** Reads every run of `record` from the runs folder `store` and summarizes the groups. */
 export function sweepResults(record: SweepRecord, store: string): SweepResults {
   const runStore = new RunStore(store);
-  const states: SweepRunState[] = [];
-  const messages: (string | undefined)[] = [];
-  const metrics = record.runs.map((run) => {
+  const records = record.runs.map((run) => {
     try {
-      const r = runStore.read(run.runId);
-      states.push(r.status);
-      messages.push(r.message);
-      return { run, metrics: r.summary ? finalMetrics(r.summary, r.durationMs) : undefined };
+      return runStore.read(run.runId);
     } catch {
-      states.push(undefined);
-      messages.push(undefined);
-      return { run };
+      return undefined;
     }
   });
-  return { states, messages, groups: groupStatistics(metrics) };
+  const metrics = record.runs.map((run, i) => {
+    const r = records[i];
+    return r?.summary ? { run, metrics: finalMetrics(r.summary, r.durationMs) } : { run };
+  });
+  return { states: records.map((r) => r?.status), messages: records.map((r) => r?.message), groups: groupStatistics(metrics), records };
 }
 
 /** `12 completed, 1 failed, 3 not started`: the nonzero counts by state. */

@@ -197,7 +197,8 @@ export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number>
  */
 function finish(record: SweepRecord, store: string, finished: readonly Finished[], args: ParsedArgs, io: CliIo, json: boolean): number {
   const flags = args.flags;
-  const { states, groups } = sweepResults(record, store);
+  const results = sweepResults(record, store);
+  const { states, groups } = results;
   if (json) {
     io.stdout.write(
       stringifyRecord({
@@ -211,7 +212,7 @@ function finish(record: SweepRecord, store: string, finished: readonly Finished[
   }
   // The report covers what the store holds, a stopped sweep's finished runs included.
   const report = reportPath(flags);
-  if (report !== undefined) io.stderr.write(`report: ${writeSweepReportFile(store, record.id, report).file}\n`);
+  if (report !== undefined) io.stderr.write(`report: ${writeSweepReportFile(store, record.id, report, results).file}\n`);
   if (io.interrupted()) return stoppedExitCode(io);
   return sweepStatus(states, false).status === 'completed' ? 0 : 1;
 }

@@ -15,6 +15,7 @@ import { slurmActive, slurmViews } from './sweepSlurm';
 import { groupKey } from '../../sweep/expandSweep';
 import { finalMetrics, groupStatistics } from '../../sweep/groupStatistics';
 import { formatSeeds } from '../../sweep/parseSeeds';
+import { type SweepResults, sweepResults } from '../sweepResults';
 import { UsageError } from '../usageError';
 
 /** The problem as the report's header names it: a built-in's id or a file's `name#export`, with the parameters given. */
@@ -31,9 +32,11 @@ function problemText(record: SweepRecord): string {
  * The report's input for sweep `sweepId` of the store `store` (the runs folder): every run with its
  * record's status, final metrics and metrics records (runs without a record yet count as not
  * started), the group statistics, and per swept option the statistics of its runs by method and value.
- * Throws, naming the sweep id and the store, when the sweep does not exist.
+ * `results`: what {@link sweepResults} already read for this sweep (its run records and groups), so
+ * that only the metrics files are read here. Throws, naming the sweep id and the store, when the
+ * sweep does not exist.
  */
-export function readSweepReportInput(store: string, sweepId: string): SweepReportInput {
+export function readSweepReportInput(store: string, sweepId: string, results?: SweepResults): SweepReportInput {
   const sweeps = new SweepStore(store);
   let record: SweepRecord;
   try {
@@ -44,14 +47,14 @@ export function readSweepReportInput(store: string, sweepId: string): SweepRepor
   // A SLURM job with tasks pending or running keeps the sweep running, as a live local pool does.
   const entry = sweeps.entry(record, poolAlive(record) || slurmActive(slurmViews(record)));
   const runStore = new RunStore(store);
+  const { records: runRecords, groups } = results ?? sweepResults(record, store);
   const runs: SweepReportRun[] = record.runs.map((run, i) => {
-    let rec: RunRecord | undefined;
+    const rec: RunRecord | undefined = runRecords[i];
     let records: IterationRecord[] = [];
     try {
-      rec = runStore.read(run.runId);
-      records = runStore.readMetrics(run.runId);
+      if (rec !== undefined) records = runStore.readMetrics(run.runId);
     } catch {
-      // No readable record yet: the run has not started (or its folder is gone); it counts as such.
+      // No readable metrics: the run counts with its record's final values only.
     }
     const tolerance = rec?.config.methodOptions.tolerance;
     return {
@@ -88,15 +91,15 @@ export function readSweepReportInput(store: string, sweepId: string): SweepRepor
     grid: record.spec.grid,
     status: entry.progress.status,
     counts: entry.progress.counts,
-    groups: groupStatistics(withMetrics),
+    groups,
     runs,
     sensitivity,
   };
 }
 
-/** Writes the HTML report of sweep `sweepId` in `store` to `outFile`; returns the number of runs and the file's absolute path. */
-export function writeSweepReportFile(store: string, sweepId: string, outFile: string): { runs: number; file: string } {
-  const input = readSweepReportInput(store, sweepId);
+/** Writes the HTML report of sweep `sweepId` in `store` to `outFile` (reusing `results` when given); returns the number of runs and the file's absolute path. */
+export function writeSweepReportFile(store: string, sweepId: string, outFile: string, results?: SweepResults): { runs: number; file: string } {
+  const input = readSweepReportInput(store, sweepId, results);
   const file = path.resolve(outFile);
   writeSweepReport(file, input);
   return { runs: input.runs.length, file };

@@ -41,9 +41,10 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
     indices: execution.indices,
     ...(view === undefined ? { available: false } : { gone: view.gone, tasks: [...view.tasks.values()].sort((a, b) => a.index - b.index) }),
   }));
-  const { states, messages, groups } = sweepResults(record, store);
+  const results = sweepResults(record, store);
+  const { states, messages, groups } = results;
   const report = reportPath(args.flags);
-  if (report !== undefined) io.stderr.write(`report: ${writeSweepReportFile(store, record.id, report).file}\n`);
+  if (report !== undefined) io.stderr.write(`report: ${writeSweepReportFile(store, record.id, report, results).file}\n`);
   const notCompleted = record.runs.flatMap((run, i) => {
     const state = states[i];
     if (state === 'completed' || state === 'diverged' || state === 'running' || state === undefined || state === 'queued') return [];
