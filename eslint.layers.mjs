@@ -76,8 +76,8 @@ export const LAYERS = {
     packages: [/^vscode$/, NODE],
   },
   bench: {
-    why: 'benchmarks time the numerics in-process: core, the runtime and the datasets, never the UI',
-    layers: ['src/core', 'src/runtime', 'src/runner', 'src/datasets', 'src/protocol', 'src/common'],
+    why: "benchmarks time the numerics in-process (core, the runtime, the datasets) and the live panel's DOM-free data side (webview/state.ts), never vscode",
+    layers: ['src/core', 'src/runtime', 'src/runner', 'src/datasets', 'src/protocol', 'src/common', 'webview'],
     packages: [/^@tensorflow\/tfjs-core$/, NODE],
   },
   webview: { why: 'a browser bundle: protocol and chart.js, never vscode or node', layers: ['src/protocol', 'src/common'], packages: [/^chart\.js(\/|$)/] },

@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [-- --backend wasm] [-- --suite speed|memory|sweep]`: a fixed matrix of
+// `npm run bench [-- --quick] [-- --backend wasm] [-- --suite speed|memory|sweep|panel]`: a fixed matrix of
 // problems × methods × K, printed as JSON lines (one per cell): median seconds per outer iteration and
-// peak bytes; then the sweep suite: the per-run overhead of `bilevel sweep` (sweepOverhead.ts).
+// peak bytes; then the sweep suite: the per-run overhead of `bilevel sweep` (sweepOverhead.ts); then
+// the panel suite: the live panel's charts of a 10^5-record run (panelCharts.ts).
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Solver } from '../src/core';
@@ -8,6 +9,7 @@ import { parseBackendName, releaseBackend, selectBackend } from '../src/runtime/
 import { matrix } from './benchMatrix';
 import type { Cell } from './benchMatrix';
 import { registerNodeDatasets } from '../src/datasets/registerNodeDatasets';
+import { timePanelCharts } from './panelCharts';
 import { measureSweepOverhead } from './sweepOverhead';
 import type { SweepOverheadCase } from './sweepOverhead';
 import { timeSolverSteps } from './timeSolverSteps';
@@ -40,9 +42,9 @@ async function main(): Promise<void> {
   const backend = await selectBackend(parseBackendName(backendFlag >= 0 ? (args[backendFlag + 1] ?? '') : 'wasm'));
   const suiteFlag = args.indexOf('--suite');
   const suite = suiteFlag >= 0 ? args[suiteFlag + 1] : undefined;
-  if (suite !== undefined && suite !== 'speed' && suite !== 'memory' && suite !== 'sweep') throw new Error(`--suite: must be speed, memory or sweep, got ${suite}`);
+  if (suite !== undefined && !['speed', 'memory', 'sweep', 'panel'].includes(suite)) throw new Error(`--suite: must be speed, memory, sweep or panel, got ${suite}`);
   const started = Date.now();
-  for (const cell of matrix(quick).filter((c) => suite !== 'sweep' && (suite === undefined || (c.suite ?? 'speed') === suite))) {
+  for (const cell of matrix(quick).filter((c) => suite !== 'sweep' && suite !== 'panel' && (suite === undefined || (c.suite ?? 'speed') === suite))) {
     const base = { bench: 'outer-iteration', suite: cell.suite ?? 'speed', backend: backend.name, backendDetail: backend.detail, problem: cell.problem, ...cell.size, method: cell.method, ...(cell.options ?? {}), K: cell.K, iterations: cell.iterations, tfjs: tf.version_core };
     try {
       console.log(JSON.stringify({ ...base, ...(await measure(cell)) }));
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (suite === undefined || suite === 'panel') console.log(JSON.stringify(timePanelCharts()));
   console.log(JSON.stringify({ bench: 'done', quick, seconds: (Date.now() - started) / 1000 }));
   releaseBackend();
 }

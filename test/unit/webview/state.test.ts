@@ -1,5 +1,5 @@
 // The run panel's data side (webview/state.ts): series per metric and statistic, smoothing that
-// keeps the raw line, min/max decimation (fast with 10^5 points, extremes kept), zoom ranges, the
+// keeps the raw line, min/max decimation (10^5 points, extremes kept), zoom ranges, the
 // k* histogram, progress/ETA and the summary table.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -185,15 +185,13 @@ describe('PanelModel', () => {
 describe('series helpers', () => {
   const line = (n: number, f: (i: number) => number): Point[] => Array.from({ length: n }, (_, i) => ({ x: i, y: f(i) }));
 
-  it('decimates 10^5 points to the limit fast and keeps the extremes, first and last', () => {
+  // How fast these run is a benchmark row (`npm run bench -- --suite panel`), not an assertion here.
+  it('decimates 10^5 points to the limit and keeps the extremes, first and last', () => {
     const points = line(100_000, (i) => Math.sin(i / 50));
     points[31_337] = { x: 31_337, y: 1e6 };
     points[77_777] = { x: 77_777, y: -1e6 };
-    const t0 = performance.now();
     const out = decimateMinMax(points, 2000);
-    const ms = performance.now() - t0;
     assert.ok(out.length <= 2000, `${out.length} points`);
-    assert.ok(ms < 250, `decimation took ${ms.toFixed(1)} ms`);
     assert.deepEqual(out[0], points[0]);
     assert.deepEqual(out.at(-1), points.at(-1));
     assert.ok(out.some((p) => p.y === 1e6));
@@ -201,13 +199,10 @@ describe('series helpers', () => {
     for (let i = 1; i < out.length; i++) assert.ok(out[i]!.x > out[i - 1]!.x, 'x stays sorted');
   });
 
-  it('the whole chart path stays fast with 10^5 records, smoothing on', () => {
+  it('the whole chart path decimates every chart of a run with 10^5 records, smoothing on', () => {
     const m = new PanelModel();
     m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', Array.from({ length: 100_000 }, (_, t) => record(t)))] });
-    const t0 = performance.now();
     for (const id of m.chartIds()) m.chart(id, LINEAR, 0.9, 2000);
-    const ms = performance.now() - t0;
-    assert.ok(ms < 1500, `all charts took ${ms.toFixed(1)} ms`);
     const chart = m.chart('upperLoss', LINEAR, 0.9, 2000) as LineChartData;
     assert.ok(chart.datasets.every((d) => d.points.length <= 2000 && d.rawLength === 100_000));
   });
