@@ -15,13 +15,19 @@
 //        memo), --rounds N (repeat each workload × K group N times, ours then PyTorch each time,
 //        and report the median of the per-round ratios with their range), --profile (per-kernel
 //        time table of one RHG outer iteration on the linear workload at each K instead of the
-//        comparison).
+//        comparison; on --backend webgpu, where kernels return before the GPU is done, counts
+//        instead of times: kernels, dispatches per program, submits, downloads, uploads, shader
+//        compilations and buffers per outer iteration, over --iterations N counted iterations,
+//        default 1, after one warm-up).
 import * as tf from '@tensorflow/tfjs-core';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Solver } from '../src/core';
 import { parseBackendName, parseWasmThreads, releaseBackend, selectBackend } from '../src/runtime/backend';
+import type { BackendInfo } from '../src/runtime/backend';
 import { startKernelTimer } from '../src/runtime/kernels/kernelTimer';
+import { startWebgpuCounters } from '../src/runtime/webgpu/webgpuCounters';
+import type { ProgramCounts, WebgpuCounts } from '../src/runtime/webgpu/webgpuCounters';
 import { memoizeWasmMatMul } from '../src/runtime/kernels/memoizeWasmMatMul';
 import type { MatMulMemoStats } from '../src/runtime/kernels/memoizeWasmMatMul';
 import { combineRounds, median, roundRatio, torchSeconds } from './combineRounds';
@@ -73,6 +79,8 @@ interface Args {
   readonly methods: string[] | undefined;
   readonly Ks: number[] | undefined;
   readonly iterations: number;
+  /** Whether --iterations was given (the webgpu profile counts 1 iteration unless told). */
+  readonly iterationsGiven: boolean;
   readonly torchIters: number;
   /** --rounds: ours-then-PyTorch repetitions of each workload × K group (default 1). */
   readonly rounds: number;
@@ -121,6 +129,7 @@ function parseArgs(argv: string[]): Args {
     methods,
     Ks,
     iterations: int('--iterations', quick ? 2 : 3),
+    iterationsGiven: argv.includes('--iterations'),
     torchIters: int('--torch-iters', quick ? 3 : 5),
     rounds: Math.max(1, int('--rounds', 1)),
     noTorch: argv.includes('--no-torch'),
@@ -215,11 +224,74 @@ function printTable(rows: Row[], torchNote: string, rounds: number): void {
   console.log(torchNote);
 }
 
-/** `--profile`: one RHG outer iteration per K (default 10, 50) on the linear workload (or --workloads), timed kernel by kernel. */
-async function profile(args: Args, backendName: string, memo: MatMulMemoStats | undefined): Promise<void> {
+/**
+ * `--profile`: one RHG outer iteration per K (default 10, 50) on the linear workload (or --workloads),
+ * timed kernel by kernel; on webgpu counted instead (profileWebgpuOne).
+ */
+async function profile(args: Args, backend: BackendInfo, memo: MatMulMemoStats | undefined): Promise<void> {
   const workloads = args.workloadsGiven ? REFERENCE_WORKLOADS.filter((w) => args.workloads.includes(w.id === 'hyperclean-linear' ? 'linear' : 'mlp')) : [REFERENCE_WORKLOADS[0]!];
   for (const workload of workloads) {
-    for (const K of args.Ks ?? [10, 50]) await profileOne(backendName, workload, K, memo);
+    for (const K of args.Ks ?? [10, 50]) {
+      if (backend.name === 'webgpu') await profileWebgpuOne(backend, workload, K, args.iterationsGiven ? Math.max(1, args.iterations) : 1);
+      else await profileOne(backend.name, workload, K, memo);
+    }
+  }
+}
+
+const COUNT_KEYS = ['kernels', 'dispatches', 'submits', 'downloads', 'downloadBytes', 'syncReads', 'uploads', 'uploadBytes', 'newPipelines', 'buffersCreated', 'buffersReused'] as const;
+
+/** The mean of per-iteration counts (equal to each when every iteration does the same work), and the totals that differed between iterations. */
+function perIteration(runs: readonly WebgpuCounts[]): { mean: WebgpuCounts; varies: string[] } {
+  const n = runs.length;
+  const mean = (values: number[]): number => +(values.reduce((s, v) => s + v, 0) / n).toFixed(2);
+  const keysOf = (pick: (r: WebgpuCounts) => Record<string, unknown>): string[] => [...new Set(runs.flatMap((r) => Object.keys(pick(r))))];
+  const byProgram: Record<string, ProgramCounts> = {};
+  for (const p of keysOf((r) => r.byProgram)) {
+    byProgram[p] = { dispatches: mean(runs.map((r) => r.byProgram[p]?.dispatches ?? 0)), newPipelines: mean(runs.map((r) => r.byProgram[p]?.newPipelines ?? 0)) };
+  }
+  const byKernel: Record<string, number> = {};
+  for (const k of keysOf((r) => r.byKernel)) byKernel[k] = mean(runs.map((r) => r.byKernel[k] ?? 0));
+  const totals = Object.fromEntries(COUNT_KEYS.map((k) => [k, mean(runs.map((r) => r[k]))])) as Pick<WebgpuCounts, (typeof COUNT_KEYS)[number]>;
+  const varies = COUNT_KEYS.filter((k) => runs.some((r) => r[k] !== runs[0]![k]));
+  return { mean: { ...totals, byProgram: sortedBy(byProgram, (c) => c.dispatches), byKernel: sortedBy(byKernel, (c) => c) }, varies };
+}
+
+/** A record's entries, largest first, so the JSON line reads like a table. */
+function sortedBy<T>(record: Record<string, T>, size: (v: T) => number): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort((a, b) => size(b[1]) - size(a[1])));
+}
+
+/**
+ * Counts what `iterations` RHG outer iterations (after a warm-up one, which compiles the shaders)
+ * make the webgpu backend do, and prints them per iteration: counts, not times, since on a GPU
+ * kernels return before the work ends and the counts do not depend on the device (SwiftShader or a GPU).
+ */
+async function profileWebgpuOne(backend: BackendInfo, workload: ReferenceWorkload, K: number, iterations: number): Promise<void> {
+  const solver = await Solver.create(workload.make(), 'rhg', { lowerSteps: K, iterations: iterations + 3, evalEvery: 0 });
+  try {
+    await solver.step();
+    const runs: WebgpuCounts[] = [];
+    const counters = startWebgpuCounters();
+    try {
+      for (let i = 0; i < iterations; i++) {
+        counters.reset();
+        await solver.step();
+        runs.push(counters.snapshot());
+      }
+    } finally {
+      counters.stop();
+    }
+    const { mean: c, varies } = perIteration(runs);
+    const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
+    console.log(`\nRHG, ${workload.label}, K = ${K}, per outer iteration on ${backend.detail} (${iterations} counted after 1 warm-up${varies.length > 0 ? `; differing between iterations: ${varies.join(', ')}` : ''}):`);
+    console.log(`${c.kernels} kernels, ${c.dispatches} GPU dispatches, ${c.submits} submits, ${c.downloads} downloads (${kb(c.downloadBytes)} KiB), ${c.syncReads} sync reads, ${c.uploads} uploads (${kb(c.uploadBytes)} KiB), ${c.newPipelines} new pipelines, buffers ${c.buffersCreated} created / ${c.buffersReused} reused.`);
+    console.log('| program | dispatches | share | new pipelines |');
+    console.log('|---|---|---|---|');
+    for (const [p, v] of Object.entries(c.byProgram).slice(0, 15)) console.log(`| ${p} | ${v.dispatches} | ${c.dispatches > 0 ? ((100 * v.dispatches) / c.dispatches).toFixed(1) : '0'}% | ${v.newPipelines} |`);
+    console.log(`\nBy kernel: ${Object.entries(c.byKernel).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    console.log(JSON.stringify({ bench: 'compare-profile-webgpu', backend: backend.name, adapter: backend.detail, workload: workload.id, method: 'rhg', K, iterations, ...(varies.length > 0 ? { varies } : {}), perIteration: c }));
+  } finally {
+    solver.dispose();
   }
 }
 
@@ -268,7 +340,7 @@ async function main(): Promise<void> {
   const memo = args.noMemo || args.stockKernels || backend.name !== 'wasm' ? undefined : memoizeWasmMatMul();
   console.log(JSON.stringify({ bench: 'compare-start', backend: backend.name, backendDetail: backend.detail, kernels: args.stockKernels ? 'stock' : args.noMemo ? 'patched, no matmul memo' : 'patched', machine, tfjs: tf.version_core, date: new Date().toISOString() }));
   if (args.profile) {
-    await profile(args, backend.name, memo);
+    await profile(args, backend, memo);
     releaseBackend();
     return;
   }

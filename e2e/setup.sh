@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the real-VS-Code tests need, from apt and the npm registry only (see e2e/README.md):
-#   apt:  chromium (the browser playwright-core drives), libkrb5-dev (headers for code-server's kerberos addon)
+#   apt:  chromium (the browser playwright-core drives), libkrb5-dev (headers for code-server's kerberos addon),
+#         libvulkan1 (scripts/swiftshader.sh: Dawn reaches SwiftShader through it)
 #   npm:  node@24.21.0 and code-server@4.139.1 (= VS Code 1.139.1), into ${XDG_CACHE_HOME:-~/.cache}/vscode-e2e
 # Idempotent: a re-run with the tools cached takes ~0 s. Fails loudly (set -e, a message per step).
 set -euo pipefail
@@ -37,6 +38,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get install -y --no-install-recommends "${missing[@]}" || die "apt-get install ${missing[*]} failed"
 fi
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing after apt-get install"
+# The UI test shows Dawn only SwiftShader (the worker's auto must skip it): the Vulkan loader too.
+bash "$(dirname "$0")/../scripts/swiftshader.sh" || die "scripts/swiftshader.sh failed"
 
 # 2. Node 24 from npm (code-server 4.135+ needs it; the project itself stays on Node 20).
 if [ ! -x "$N24/node" ] || [ "$("$N24/node" -v)" != "v$NODE_VERSION" ]; then

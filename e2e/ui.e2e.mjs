@@ -15,6 +15,8 @@ import {
 } from './lib.mjs';
 
 const VSIX = process.env.VSCODE_E2E_VSIX ?? join(REPO, 'dist/bilevel-lab.vsix');
+/** SwiftShader's Vulkan driver (Debian's chromium); e2e/setup.sh runs scripts/swiftshader.sh, which also installs the Vulkan loader. */
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 /** The two methods the comparison runs (ids of the method catalog = the quick pick's labels). */
 const COMPARE = ['rhg', 'cg'];
 /** The multi pick's item that asks for a hypergradient check of each method. */
@@ -117,7 +119,10 @@ async function main() {
   const t0 = Date.now();
   try {
     console.log(`[ui] ${installVsix(sandbox, VSIX).split('\n').pop()}`);
-    server = await startCodeServer(sandbox);
+    // Only SwiftShader visible to Dawn (issue 16): the worker's `auto` must pass it over for wasm and say why.
+    const xdg = join(sandbox.root, 'xdg');
+    mkdirSync(xdg, { recursive: true, mode: 0o700 });
+    server = await startCodeServer(sandbox, { env: { VK_ICD_FILENAMES: SWIFTSHADER_ICD, XDG_RUNTIME_DIR: xdg } });
     context = await launchBrowser(sandbox);
     page = context.pages()[0] ?? (await context.newPage());
     if (DEBUG) page.on('console', (m) => console.log(`[browser:${m.type()}] ${m.text()}`));
@@ -191,6 +196,9 @@ async function main() {
       console.log(`      backend: ${JSON.stringify(backends)}`);
       const badBackend = backends.find((b) => !/^(tensorflow|webgpu|wasm|cpu)$/.test(b.name) || !b.label.startsWith(b.name) || !b.title.startsWith(`backend ${b.label}`));
       if (badBackend) throw new Error(`the backend of run ${badBackend.id} reads wrong: ${JSON.stringify(badBackend)}`);
+      // The packaged extension carries Dawn (scripts/copyRuntimePackages.mjs), so webgpu is skipped for SwiftShader, not for a missing package.
+      const notSwiftShader = backends.find((b) => b.name !== 'wasm' || !/auto skipped webgpu: skipped: SwiftShader .* is a CPU emulation of a GPU/.test(b.title));
+      if (notSwiftShader) throw new Error(`auto should run wasm and skip webgpu on SwiftShader: ${JSON.stringify(notSwiftShader)}`);
       // The fixture's evaluate hook reports test.error every 20 iterations: it gets its own chart.
       const done = await p.frame.evaluate(readPanel);
       if (!done.chartIds.includes('chart-eval:test.error')) throw new Error(`no chart of the evaluation metric test.error; charts: ${done.chartIds.join(', ')}`);
