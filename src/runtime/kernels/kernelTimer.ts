@@ -3,8 +3,8 @@
 // Used by `npm run bench:compare -- --profile` (docs/performance.md) to see where an outer
 // iteration's time goes; tf.profile reports the same kernels but times them through backend.time(),
 // which on wasm adds a read per kernel. Not for GPU backends: their kernels return before the work ends.
-import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { wrapKernels } from './wrapKernels';
 
 /** One kernel × input-shape row of a timing table. */
 export interface KernelTiming {
@@ -40,32 +40,21 @@ function signatureOf(inputs: Record<string, TensorInfo | undefined>, attrs: Reco
  */
 export function startKernelTimer(backendName: string): KernelTimer {
   const rows = new Map<string, { kernel: string; signature: string; calls: number; totalMs: number }>();
-  const originals: KernelConfig[] = tf.getKernelsForBackend(backendName).map((k) => ({ ...k }));
-  for (const original of originals) {
-    const inner = original.kernelFunc;
-    const kernelFunc: KernelFunc = (args) => {
-      const t0 = performance.now();
-      const out = inner(args);
-      const ms = performance.now() - t0;
-      const signature = signatureOf(args.inputs as Record<string, TensorInfo | undefined>, args.attrs as Record<string, unknown> | undefined);
-      const key = `${original.kernelName}|${signature}`;
-      const row = rows.get(key) ?? { kernel: original.kernelName, signature, calls: 0, totalMs: 0 };
-      row.calls++;
-      row.totalMs += ms;
-      rows.set(key, row);
-      return out;
-    };
-    tf.unregisterKernel(original.kernelName, backendName);
-    tf.registerKernel({ ...original, kernelFunc });
-  }
+  const restore = wrapKernels(backendName, (original): KernelFunc => (args) => {
+    const t0 = performance.now();
+    const out = original.kernelFunc(args);
+    const ms = performance.now() - t0;
+    const signature = signatureOf(args.inputs as Record<string, TensorInfo | undefined>, args.attrs as Record<string, unknown> | undefined);
+    const key = `${original.kernelName}|${signature}`;
+    const row = rows.get(key) ?? { kernel: original.kernelName, signature, calls: 0, totalMs: 0 };
+    row.calls++;
+    row.totalMs += ms;
+    rows.set(key, row);
+    return out;
+  });
   return {
     reset: () => rows.clear(),
     table: () => [...rows.values()].sort((a, b) => b.totalMs - a.totalMs),
-    stop() {
-      for (const original of originals) {
-        tf.unregisterKernel(original.kernelName, backendName);
-        tf.registerKernel(original);
-      }
-    },
+    stop: restore,
   };
 }

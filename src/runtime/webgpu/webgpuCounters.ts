@@ -10,7 +10,8 @@
 // cache; this file imports nothing from tfjs-backend-webgpu, whose import must wait until Dawn's
 // navigator.gpu exists (registerWebgpuBackend.ts), so it works on the instance's shape alone.
 import * as tf from '@tensorflow/tfjs-core';
-import type { DataId, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import type { DataId, KernelFunc } from '@tensorflow/tfjs-core';
+import { wrapKernels } from '../kernels/wrapKernels';
 
 /** Per-program counts: GPU dispatches recorded and pipelines (shaders) compiled. */
 export interface ProgramCounts {
@@ -191,17 +192,11 @@ export function startWebgpuCounters(): WebgpuCounters {
   });
 
   // Kernels through the registry, as kernelTimer.ts does: the engine looks a kernel up on every call.
-  const kernels: KernelConfig[] = tf.getKernelsForBackend('webgpu').map((k) => ({ ...k }));
-  for (const original of kernels) {
-    const inner = original.kernelFunc;
-    const kernelFunc: KernelFunc = (args) => {
-      counts.kernels++;
-      counts.byKernel[original.kernelName] = (counts.byKernel[original.kernelName] ?? 0) + 1;
-      return inner(args);
-    };
-    tf.unregisterKernel(original.kernelName, 'webgpu');
-    tf.registerKernel({ ...original, kernelFunc });
-  }
+  const restoreKernels = wrapKernels('webgpu', (original): KernelFunc => (args) => {
+    counts.kernels++;
+    counts.byKernel[original.kernelName] = (counts.byKernel[original.kernelName] ?? 0) + 1;
+    return original.kernelFunc(args);
+  });
 
   let stopped = false;
   return {
@@ -219,10 +214,7 @@ export function startWebgpuCounters(): WebgpuCounters {
       if (acquireOwn) manager.acquireBuffer = acquire;
       else delete (manager as Partial<BufferManagerShape>).acquireBuffer;
       backend.pipelineCache = cache;
-      for (const original of kernels) {
-        tf.unregisterKernel(original.kernelName, 'webgpu');
-        tf.registerKernel(original);
-      }
+      restoreKernels();
     },
   };
 }
