@@ -7,6 +7,7 @@ import type { MethodSpec, ResolvedOptions } from '../core';
 import type { FinishStatus, IterationRecord, RunSummary } from '../protocol/metrics';
 import type { SweepTag } from '../protocol/sweep';
 import { recordRun } from '../runner/recordRun';
+import { backendRecord } from '../runtime/backend';
 import type { BackendInfo } from '../runtime/backend';
 import { BackendMemoryError } from '../runtime/describeBackendError';
 import { StoreWriteError } from '../store/storeWriteError';
@@ -91,7 +92,7 @@ export async function executeRun(prepared: PreparedProblem, method: MethodSpec, 
       method: method.id,
       options,
       storeDir: settings.storeDir,
-      backend: { requested: b.requested, ran: { name: b.name, detail: b.detail, ...(b.skipped.length > 0 ? { skipped: b.skipped } : {}) } },
+      backend: { requested: b.requested, ran: backendRecord(b) },
       ...(settings.name !== undefined ? { name: settings.name } : {}),
       ...(settings.runId !== undefined ? { runId: settings.runId } : {}),
       ...(settings.sweep !== undefined ? { sweep: settings.sweep } : {}),

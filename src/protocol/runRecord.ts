@@ -40,12 +40,7 @@ export interface RunRecord {
   readonly message?: string;
   readonly config: RunConfig;
   /** Backend that actually ran, with detail (adapter, simd/threads), and why others were skipped. */
-  readonly backend?: {
-    readonly name: string;
-    readonly detail: string;
-    /** Backends `auto` tried first and could not use, with the reason (absent for an explicit choice). */
-    readonly skipped?: readonly { readonly name: string; readonly reason: string }[];
-  };
+  readonly backend?: RunBackend;
   readonly versions: Readonly<Record<string, string>>;
   /** Process that writes the run; lets readers tell a crashed run (`interrupted`) from a live one. */
   readonly pid: number;
@@ -68,6 +63,39 @@ export interface RunRecord {
   readonly summary?: RunSummary;
   /** The problem file's source as the run compiled it, kept in the run folder; absent for built-ins and older runs. */
   readonly source?: RunSourceRef;
+}
+
+/**
+ * What src/runtime/backend.ts knows of a backend, as fields (its `detail` words the same facts for
+ * people); absent in records written before they were kept, whose readers fall back to parsing `detail`.
+ */
+export interface BackendFacts {
+  /** webgpu: the adapter's name (its description, else its device, else `VENDOR adapter`). */
+  readonly adapter?: string;
+  /** webgpu: why the adapter is a CPU emulation of a GPU (SwiftShader, llvmpipe, a fallback adapter); absent on a real GPU. */
+  readonly software?: string;
+  /** wasm: the threads its kernels run on (1: single-threaded). */
+  readonly threads?: number;
+  /** wasm: when the threaded build was asked for and did not start, how many threads and why. */
+  readonly threadsFailed?: string;
+  /** wasm: whether the SIMD build runs. */
+  readonly simd?: boolean;
+  /** tensorflow: the tfjs-node build and its version (`tfjs-node-gpu 4.22.0`). */
+  readonly build?: string;
+}
+
+/** A backend `auto` tried first and could not use; a software webgpu adapter also names itself. */
+export interface SkippedBackendRecord extends Pick<BackendFacts, 'adapter' | 'software'> {
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** run.json's `backend`: the backend that ran, its detail and facts, and what `auto` skipped. */
+export interface RunBackend extends BackendFacts {
+  readonly name: string;
+  readonly detail: string;
+  /** Backends `auto` tried first and could not use, with the reason (absent for an explicit choice). */
+  readonly skipped?: readonly SkippedBackendRecord[];
 }
 
 /** Where a run keeps its problem file's source (docs/run-store.md, source/). */

@@ -3,6 +3,7 @@
 import type { ExperimentSpec, SourceDiagnostic } from './experiment';
 import type { FinishStatus, IterationRecord, RunSummary } from './metrics';
 import type { SweepTag } from './sweep';
+import type { RunBackend, SkippedBackendRecord } from './runRecord';
 
 /** Bumped on any incompatible change; the handshake refuses a mismatch. */
 export const WORKER_PROTOCOL_VERSION = 2;
@@ -51,7 +52,7 @@ export type HostToWorker = InitMessage | RunMessage | CheckMessage | CancelMessa
 export interface ReadyMessage {
   readonly type: 'ready';
   readonly protocolVersion: number;
-  readonly backend: { readonly name: string; readonly detail: string; readonly skipped: readonly { name: string; reason: string }[] };
+  readonly backend: RunBackend & { readonly skipped: readonly SkippedBackendRecord[] };
   readonly versions: Readonly<Record<string, string>>;
 }
 

@@ -26,14 +26,33 @@ export type ConcreteBackendName = Exclude<BackendName, 'auto'>;
 /** The order `auto` tries backends in: fastest first, cpu always works. */
 export const AUTO_ORDER: readonly ConcreteBackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
-/** A backend `auto` passed over, and why. */
-export interface SkippedBackend {
+/**
+ * The facts `detail` words, as fields, so readers (the panel's label, protocol/backendLabel.ts) need
+ * not parse it; run.json's `backend` carries them (docs/run-store.md). Each backend sets its own.
+ */
+export interface BackendFacts {
+  /** webgpu: the adapter's name (its description, else its device, else `VENDOR adapter`). */
+  readonly adapter?: string;
+  /** webgpu: why the adapter is a CPU emulation of a GPU (softwareAdapter.ts); absent on a real GPU. */
+  readonly software?: string;
+  /** wasm: the threads its kernels run on (1: single-threaded). */
+  readonly threads?: number;
+  /** wasm: when the threaded build was asked for and did not start, how many threads and why (`8 threads failed (…)`). */
+  readonly threadsFailed?: string;
+  /** wasm: whether the SIMD build runs. */
+  readonly simd?: boolean;
+  /** tensorflow: the tfjs-node build and its version (`tfjs-node-gpu 4.22.0`). */
+  readonly build?: string;
+}
+
+/** A backend `auto` passed over, and why; a software webgpu adapter also says which (`adapter`, `software`). */
+export interface SkippedBackend extends Pick<BackendFacts, 'adapter' | 'software'> {
   readonly name: ConcreteBackendName;
   readonly reason: string;
 }
 
-/** What {@link selectBackend} set up; `name` and `detail` go into run.json's `backend`. */
-export interface BackendInfo {
+/** What {@link selectBackend} set up; {@link backendRecord} is what run.json's `backend` keeps of it. */
+export interface BackendInfo extends BackendFacts {
   readonly requested: BackendName;
   /** The backend now active in tfjs (`tf.getBackend()`). */
   readonly name: ConcreteBackendName;
@@ -41,6 +60,15 @@ export interface BackendInfo {
   readonly detail: string;
   /** Backends `auto` tried first and could not use; empty for an explicit request. */
   readonly skipped: readonly SkippedBackend[];
+}
+
+/** The backend that ran as run.json's `backend` and the worker's `ready` keep it (protocol/runRecord.ts). */
+export type BackendRecord = Omit<BackendInfo, 'requested' | 'skipped'> & { readonly skipped?: readonly SkippedBackend[] };
+
+/** `info` as run.json's `backend`: every fact, without `requested` (config.backend has it), `skipped` only when not empty. */
+export function backendRecord(info: BackendInfo): BackendRecord {
+  const { requested: _requested, skipped, ...ran } = info;
+  return { ...ran, ...(skipped.length > 0 ? { skipped } : {}) };
 }
 
 /** Knobs for {@link selectBackend}; every field has a working default. */
@@ -61,11 +89,12 @@ export interface SelectBackendOptions {
 
 const VALID_CHOICES = `Valid backends: ${BACKEND_NAMES.join(', ')}.`;
 
-/** Thrown when a requested backend cannot run here; `reason` is the bare cause `auto` records. */
+/** Thrown when a requested backend cannot run here; `reason` is the bare cause `auto` records, `facts` what it knows of the adapter. */
 export class BackendUnavailableError extends Error {
   constructor(
     readonly backend: ConcreteBackendName,
     readonly reason: string,
+    readonly facts: Pick<BackendFacts, 'adapter' | 'software'> = {},
   ) {
     super(`backend '${backend}' ${reason}. ${VALID_CHOICES}`);
     this.name = 'BackendUnavailableError';
@@ -100,15 +129,14 @@ export async function selectBackend(requested: BackendName, options: SelectBacke
   // Callers in plain JS (or a config file) can pass anything; check at the door.
   const name = parseBackendName(requested);
   if (name !== 'auto') {
-    return { requested: name, name, detail: await activate(name, options), skipped: [] };
+    return { requested: name, name, ...(await activate(name, options)), skipped: [] };
   }
   const skipped: SkippedBackend[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      const detail = await activate(candidate, options, true);
-      return { requested: name, name: candidate, detail, skipped };
+      return { requested: name, name: candidate, ...(await activate(candidate, options, true)), skipped };
     } catch (err) {
-      skipped.push({ name: candidate, reason: err instanceof BackendUnavailableError ? err.reason : firstLine(messageOf(err)) });
+      skipped.push(err instanceof BackendUnavailableError ? { name: candidate, reason: err.reason, ...err.facts } : { name: candidate, reason: firstLine(messageOf(err)) });
     }
   }
   throw new Error(`No tfjs backend could be initialized: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
@@ -130,8 +158,11 @@ export function releaseBackend(): void {
   webgpu = undefined;
 }
 
+/** What one backend's activation reports: the detail in words and the same facts as fields. */
+type Activated = BackendFacts & { readonly detail: string };
+
 /** `auto` is true when `auto` is trying candidates: then webgpu turns down software adapters. */
-async function activate(name: ConcreteBackendName, options: SelectBackendOptions, auto = false): Promise<string> {
+async function activate(name: ConcreteBackendName, options: SelectBackendOptions, auto = false): Promise<Activated> {
   switch (name) {
     case 'tensorflow':
       return activateTensorflow();
@@ -150,7 +181,7 @@ const nodeRequire = createRequire(__filename);
 
 const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
-async function activateTensorflow(): Promise<string> {
+async function activateTensorflow(): Promise<Activated> {
   const failures: string[] = [];
   for (const pkg of TFJS_NODE_PACKAGES) {
     let mod: { version?: Record<string, string> };
@@ -172,7 +203,8 @@ async function activateTensorflow(): Promise<string> {
     const version = mod.version?.[pkg.slice('@tensorflow/'.length)] ?? mod.version?.['tfjs-node'] ?? 'unknown version';
     const core = mod.version?.['tfjs-core'];
     const mismatch = core !== undefined && core !== tf.version_core ? ` (its tfjs-core ${core} differs from ${tf.version_core})` : '';
-    return `${pkg.slice('@tensorflow/'.length)} ${version}${mismatch}`;
+    const build = `${pkg.slice('@tensorflow/'.length)} ${version}`;
+    return { detail: `${build}${mismatch}`, build };
   }
   if (failures.length > 0) throw new BackendUnavailableError('tensorflow', `is unavailable: ${failures.join('; ')}`);
   throw new BackendUnavailableError(
@@ -191,12 +223,15 @@ interface GpuLike {
 }
 
 /** Set once Dawn's `navigator.gpu` is installed and tfjs-backend-webgpu has registered. */
-let webgpu: { readonly detail: string; readonly software: string | null } | undefined;
+let webgpu: { readonly detail: string; readonly adapter: string; readonly software: string | null } | undefined;
 
-async function activateWebgpu(options: SelectBackendOptions, auto: boolean): Promise<string> {
-  if (auto && webgpu?.software) {
-    throw new BackendUnavailableError('webgpu', `skipped: ${webgpu.software}, slower than wasm (--backend webgpu still runs on it)`);
-  }
+/** Why `auto` passes over a software adapter (`software`: softwareAdapterReason's words), with the facts. */
+function softwareAdapterSkip(adapter: string, software: string): BackendUnavailableError {
+  return new BackendUnavailableError('webgpu', `skipped: ${software}, slower than wasm (--backend webgpu still runs on it)`, { adapter, software });
+}
+
+async function activateWebgpu(options: SelectBackendOptions, auto: boolean): Promise<Activated> {
+  if (auto && webgpu?.software) throw softwareAdapterSkip(webgpu.adapter, webgpu.software);
   if (webgpu === undefined) {
     let moduleUrl: string;
     try {
@@ -211,10 +246,9 @@ async function activateWebgpu(options: SelectBackendOptions, auto: boolean): Pro
     if (probe.adapter === null) {
       throw new BackendUnavailableError('webgpu', `found no WebGPU adapter (${probe.diagnostics || 'Dawn returned no adapter and gave no reason'})`);
     }
+    const adapter = adapterName(probe.adapter);
     const software = softwareAdapterReason(probe.adapter);
-    if (auto && software !== null) {
-      throw new BackendUnavailableError('webgpu', `skipped: ${software}, slower than wasm (--backend webgpu still runs on it)`);
-    }
+    if (auto && software !== null) throw softwareAdapterSkip(adapter, software);
     const dawn = (await import(moduleUrl)) as DawnModule;
     const gpu = dawn.create(dawnOptions);
     if ((await gpu.requestAdapter({ powerPreference: 'high-performance' })) === null) {
@@ -230,10 +264,10 @@ async function activateWebgpu(options: SelectBackendOptions, auto: boolean): Pro
     }
     // Kernels tfjs-backend-webgpu gets wrong (src/runtime/webgpu): replaced before any of them runs.
     patchWebgpuKernels();
-    webgpu = { software, detail: `Dawn (webgpu ${packageVersion('webgpu')}) on ${describeAdapter(probe.adapter)}; tfjs-backend-webgpu ${webgpuBackendVersion}` };
+    webgpu = { adapter, software, detail: `Dawn (webgpu ${packageVersion('webgpu')}) on ${describeAdapter(probe.adapter)}; tfjs-backend-webgpu ${webgpuBackendVersion}` };
   }
   await setBackendOrThrow('webgpu');
-  return webgpu.detail;
+  return { detail: webgpu.detail, adapter: webgpu.adapter, ...(webgpu.software !== null ? { software: webgpu.software } : {}) };
 }
 
 /** Gives tfjs a `navigator.gpu`, whether or not this Node already defines `navigator` (Node ≥ 21 does). */
@@ -244,6 +278,11 @@ function installNavigatorGpu(gpu: GpuLike): void {
   } else {
     Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true, writable: true });
   }
+}
+
+/** The adapter's name for a label: its description, else its device, else its vendor's. */
+function adapterName(a: AdapterSummary): string {
+  return a.description || a.device || (a.vendor ? `${a.vendor} adapter` : 'unnamed adapter');
 }
 
 function describeAdapter(a: AdapterSummary): string {
@@ -287,11 +326,11 @@ export function parseWasmThreads(raw: string, source: string): number {
   return n;
 }
 
-async function activateWasm(options: SelectBackendOptions): Promise<string> {
+async function activateWasm(options: SelectBackendOptions): Promise<Activated> {
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const alreadyUp = tf.engine().registry.wasm !== undefined;
   let dir = 'already initialized';
-  let fallback = '';
+  let threadsFailed: string | undefined;
   if (!alreadyUp) {
     try {
       dir = options.wasmDir ?? defaultWasmDir();
@@ -313,7 +352,7 @@ async function activateWasm(options: SelectBackendOptions): Promise<string> {
         await withWasmThreads(threads, () => setBackendOrThrow('wasm'), options.wasmThreadsTimeoutMs);
       } catch (err) {
         // The single-threaded build (initialized below) still works; say why the threads did not start.
-        fallback = `; ${threads} threads failed (${firstLine(messageOf(err))}), so single-threaded`;
+        threadsFailed = `${threads} threads failed (${firstLine(messageOf(err))})`;
         tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       }
     } else {
@@ -326,13 +365,19 @@ async function activateWasm(options: SelectBackendOptions): Promise<string> {
   if (kernels !== 'stock') patchWasmKernels({ memoizeMatMul: kernels === 'patched' });
   const running = getThreadsCount();
   const threads = running > 1 ? `${running} threads` : 'single-threaded';
-  return `tfjs-backend-wasm ${version_wasm}, ${simd ? 'simd' : 'no simd'}, ${threads}${fallback}, binaries: ${dir}`;
+  const fallback = threadsFailed !== undefined ? `; ${threadsFailed}, so single-threaded` : '';
+  return {
+    detail: `tfjs-backend-wasm ${version_wasm}, ${simd ? 'simd' : 'no simd'}, ${threads}${fallback}, binaries: ${dir}`,
+    simd,
+    threads: running,
+    ...(threadsFailed !== undefined ? { threadsFailed } : {}),
+  };
 }
 
-async function activateCpu(): Promise<string> {
+async function activateCpu(): Promise<Activated> {
   await setBackendOrThrow('cpu');
   silenceCpuBanner();
-  return `tfjs-backend-cpu ${version_cpu} (plain JavaScript kernels)`;
+  return { detail: `tfjs-backend-cpu ${version_cpu} (plain JavaScript kernels)` };
 }
 
 /**

@@ -1,6 +1,8 @@
 // A WebGPU adapter that runs on the CPU (SwiftShader, llvmpipe/lavapipe, WARP) computes correctly
 // but far slower than the wasm backend, so `auto` must not pick it; an explicit `--backend webgpu`
 // still runs on it, which is how the tests check the webgpu path on machines without a GPU.
+// The one place these names are matched: run.json records the verdict (`backend.software`, backend.ts),
+// so readers such as the panel's label (src/protocol/backendLabel.ts) never match names themselves.
 import type { AdapterSummary } from './probeWebgpuAdapter';
 
 // Names software rasterizers report in vendor, architecture, device or description.

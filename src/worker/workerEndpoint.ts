@@ -15,7 +15,7 @@ import type { RecordedRun } from '../runner/recordRun';
 import { versions } from '../runner/versions';
 import { StoreWriteError } from '../store/storeWriteError';
 import type { BackendInfo } from '../runtime/backend';
-import { parseBackendName, selectBackend } from '../runtime/backend';
+import { backendRecord, parseBackendName, selectBackend } from '../runtime/backend';
 import { BackendMemoryError } from '../runtime/describeBackendError';
 
 /** Knobs of {@link serveWorker}; the defaults are what the real worker uses. */
@@ -103,7 +103,7 @@ export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, optio
     send({
       type: 'ready',
       protocolVersion: WORKER_PROTOCOL_VERSION,
-      backend: { name: backend.name, detail: backend.detail, skipped: backend.skipped.map((s) => ({ name: s.name, reason: s.reason })) },
+      backend: { ...backendRecord(backend), skipped: backend.skipped },
       versions: versions(),
     });
     if (phase !== 'starting') return;
@@ -132,7 +132,7 @@ export function serveWorker(port: MessagePort<WorkerToHost, HostToWorker>, optio
           options,
           storeDir: initMessage.storeDir,
           runId: message.runId,
-          backend: { requested: initMessage.backend, ran: { name: info.name, detail: info.detail, ...(info.skipped.length > 0 ? { skipped: info.skipped } : {}) } },
+          backend: { requested: initMessage.backend, ran: backendRecord(info) },
           ...(spec.name !== undefined ? { name: spec.name } : {}),
           ...(spec.preset !== undefined ? { preset: spec.preset } : {}),
           ...(message.sweep !== undefined ? { sweep: message.sweep } : {}),

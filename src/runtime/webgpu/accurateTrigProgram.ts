@@ -3,38 +3,32 @@
 // 5e-5, which finite differences with step 1e-2 turn into a 12% wrong derivative. This program
 // evaluates them as libm does in float32 instead: a three-part Cody–Waite reduction by π/2 and the
 // Cephes sinf/cosf minimax polynomials on [−π/4, π/4], about 1 ulp for |x| up to 1e4.
+import { UnaryOpType } from '@tensorflow/tfjs-backend-webgpu/dist/unary_op_util';
+import { UnaryOpProgram } from '@tensorflow/tfjs-backend-webgpu/dist/unary_op_webgpu';
 import { getMainHeaderString as main } from '@tensorflow/tfjs-backend-webgpu/dist/webgpu_program';
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu/dist/webgpu_program';
-import { computeDispatch, flatDispatchLayout } from '@tensorflow/tfjs-backend-webgpu/dist/webgpu_util';
 
 /** Which function {@link AccurateTrigProgram} evaluates. */
 export type TrigFunction = 'sin' | 'cos';
 
-/** An elementwise sin or cos of input `A` accurate to about 1 ulp in float32. */
-export class AccurateTrigProgram implements WebGPUProgram {
-  readonly variableNames = ['A'];
-  readonly size = true;
-  readonly workgroupSize: [number, number, number] = [128, 1, 1];
-  readonly outputShape: number[];
-  readonly dispatchLayout: { x: number[] };
-  readonly dispatch: [number, number, number];
-  readonly shaderKey: string;
-
+/**
+ * tfjs's elementwise Sin or Cos program with the function accurate to about 1 ulp in float32. Like
+ * ExactZeroLogProgram (patchWebgpuLog.ts) it keeps UnaryOpProgram's layout and dispatch and replaces
+ * only the shader: UnaryOpProgram takes no snippet of its own, just an op whose tfjs snippet it inlines.
+ */
+export class AccurateTrigProgram extends UnaryOpProgram {
   constructor(
-    outputShape: readonly number[],
+    outputShape: number[],
     private readonly fn: TrigFunction,
   ) {
-    this.outputShape = [...outputShape];
-    this.dispatchLayout = flatDispatchLayout(this.outputShape);
-    this.dispatch = computeDispatch(this.dispatchLayout, this.outputShape, this.workgroupSize);
+    super(outputShape, fn === 'sin' ? UnaryOpType.SIN : UnaryOpType.COS);
     this.shaderKey = `bilevel_accurate_${fn}`;
   }
 
-  getUserCode(): string {
+  override getUserCode(): string {
     // Quadrant q of x = k·π/2 + r: sin x = (s, c, −s, −c)[q], cos x = (c, −s, −c, s)[q].
     const pick = this.fn === 'sin' ? ['s', 'c', '-s', '-c'] : ['c', '-s', '-c', 's'];
     return `
-      fn accurateTrig(x : f32) -> f32 {
+      fn unaryOperation(x : f32) -> f32 {
         let k = round(x * 0.636619772367581343);
         // π/2 = P1 + P2 + P3 with P1 and P2 short enough that k·P1 and k·P2 are exact.
         let r = ((x - k * 1.5703125) - k * 4.837512969970703125e-4) - k * 7.54978995489188216e-8;
@@ -49,7 +43,7 @@ export class AccurateTrigProgram implements WebGPUProgram {
       }
       ${main('index')} {
         if (index < uniforms.size) {
-          setOutputAtIndex(index, accurateTrig(getAByOutputIndex(index)));
+          setOutputAtIndex(index, unaryOperation(getAByOutputIndex(index)));
         }
       }
     `;

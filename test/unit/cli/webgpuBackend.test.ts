@@ -13,7 +13,7 @@ import { relativeError } from '../helpers/assertClose';
 interface GradJson {
   readonly backend: string;
   readonly backendDetail: string;
-  readonly skipped?: readonly { name: string; reason: string }[];
+  readonly skipped?: readonly { name: string; reason: string; adapter?: string; software?: string }[];
   readonly hypergradient: number[];
   readonly F: number;
 }
@@ -46,6 +46,9 @@ describe('bilevel grad with only SwiftShader visible', () => {
     assert.ok(webgpu, `skipped: ${JSON.stringify(json.skipped)}`);
     assert.match(webgpu.reason, /^skipped: SwiftShader .* is a CPU emulation of a GPU/);
     assert.match(webgpu.reason, /--backend webgpu still runs on it/);
+    // The same facts as fields, so the panel's label need not parse the reason.
+    assert.match(webgpu.adapter ?? '', /^SwiftShader/);
+    assert.equal(webgpu.reason, `skipped: ${webgpu.software}, slower than wasm (--backend webgpu still runs on it)`);
   });
 
   test('--backend webgpu runs on SwiftShader and matches cpu within 1e-3 relative', () => {

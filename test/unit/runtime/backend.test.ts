@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { type BackendName, parseBackendName, selectBackend } from '../../../src/runtime/backend';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { type BackendInfo, type BackendName, backendRecord, parseBackendName, selectBackend } from '../../../src/runtime/backend';
 import { cleanDawnOutput, probeWebgpuAdapter } from '../../../src/runtime/probeWebgpuAdapter';
 
 const nodeRequire = createRequire(__filename);
@@ -65,6 +66,8 @@ void describe('selectBackend', () => {
       assert.equal(tf.getBackend(), 'cpu');
       assert.match(info.detail, /tfjs-backend-cpu 4\.22\.0/);
       assert.deepEqual(info.skipped, []);
+      // cpu has no facts beyond its version.
+      assert.deepEqual(Object.keys(info).sort(), ['detail', 'name', 'requested', 'skipped']);
       await checkMatMul();
     } finally {
       console.warn = warn;
@@ -79,6 +82,11 @@ void describe('selectBackend', () => {
     assert.equal(info.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
     assert.match(info.detail, /tfjs-backend-wasm 4\.22\.0, (simd|no simd), (single-threaded|\d+ threads)/);
+    // The same facts as fields: the threads that run and SIMD, as the detail words them.
+    assert.equal(info.threads, getThreadsCount());
+    assert.match(info.detail, info.threads! > 1 ? new RegExp(`, ${info.threads} threads`) : /, single-threaded/);
+    assert.equal(info.simd, !info.detail.includes('no simd'));
+    assert.equal(info.threadsFailed, undefined);
     await checkMatMul();
   });
 
@@ -130,6 +138,14 @@ void describe('selectBackend', () => {
 
   void it('rejects an unknown name and lists the choices', async () => {
     await assert.rejects(selectBackend('gpu' as BackendName), { message: `Unknown backend 'gpu'. ${VALID}` });
+  });
+});
+
+void describe('backendRecord', () => {
+  void it('keeps every fact but requested, and skipped only when something was skipped', () => {
+    const info: BackendInfo = { requested: 'auto', name: 'wasm', detail: 'd', threads: 2, simd: true, skipped: [{ name: 'webgpu', reason: 'r', adapter: 'a', software: 's' }] };
+    assert.deepEqual(backendRecord(info), { name: 'wasm', detail: 'd', threads: 2, simd: true, skipped: [{ name: 'webgpu', reason: 'r', adapter: 'a', software: 's' }] });
+    assert.deepEqual(backendRecord({ ...info, requested: 'wasm', skipped: [] }), { name: 'wasm', detail: 'd', threads: 2, simd: true });
   });
 });
 

@@ -30,6 +30,8 @@ void describe('selectBackend webgpu (Dawn null adapter)', () => {
     assert.equal(info.name, 'webgpu');
     assert.equal(tf.getBackend(), 'webgpu');
     assert.match(info.detail, /^Dawn \(webgpu [\d.]+\) on null-backend; tfjs-backend-webgpu 4\.22\.0$/);
+    // Dawn's null adapter is not a software rasterizer: named, not marked software.
+    assert.deepEqual([info.adapter, info.software], ['null-backend', undefined]);
 
     const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     const c = tf.matMul(a, a);

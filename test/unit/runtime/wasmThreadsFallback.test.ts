@@ -13,6 +13,7 @@ void describe('threaded wasm that fails to start', () => {
     assert.equal(tf.getBackend(), 'wasm');
     assert.match(info.detail, /simd, single-threaded; 2 threads failed \(the pool did not start within 1 ms\), so single-threaded, binaries/);
     assert.equal(getThreadsCount(), 1);
+    assert.deepEqual([info.threads, info.threadsFailed], [1, '2 threads failed (the pool did not start within 1 ms)']);
     // The shims are gone once the start is over.
     assert.equal((globalThis as { Worker?: unknown }).Worker, undefined);
     const c = tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2]));
