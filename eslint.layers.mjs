@@ -17,8 +17,8 @@ export const LAYERS = {
   'src/common': { why: 'pure helpers every process and the webview share: it imports nothing', layers: [], packages: [] },
   'src/protocol': { why: 'plain data shared by every process: it imports nothing but itself', layers: [], packages: [] },
   'src/core': {
-    why: 'numerics on tfjs-core only: no node, no DOM, no files; protocol for types only',
-    layers: ['src/protocol (type)'],
+    why: 'numerics on tfjs-core only: no node, no DOM, no files; protocol for types only; common\'s names of the kernels runtime implements',
+    layers: ['src/protocol (type)', 'src/common'],
     packages: [/^@tensorflow\/tfjs-core(\/dist\/[\w/]+)?$/],
   },
   'src/datasets': { why: 'node loaders of core\'s named datasets: node built-ins and src/core/data only', layers: ['src/core/data'], packages: [NODE] },

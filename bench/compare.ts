@@ -18,11 +18,15 @@
 //        comparison; on --backend webgpu, where kernels return before the GPU is done, counts
 //        instead of times: kernels, dispatches per program, submits, downloads, uploads, shader
 //        compilations and buffers per outer iteration, over --iterations N counted iterations,
-//        default 1, after one warm-up).
+//        default 1, after one warm-up), --samples N (with --profile only: N training and N validation
+//        samples instead of 5000; the counts per iteration do not depend on it, SwiftShader's time
+//        does), --no-fused (generic ops for the softmax cross-entropy instead of the fused
+//        kernels, to measure them on webgpu).
 import * as tf from '@tensorflow/tfjs-core';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Solver } from '../src/core';
+import { setFusedSoftmax } from '../src/core/autodiff/fusedSoftmax';
 import { parseBackendName, parseWasmThreads, releaseBackend, selectBackend } from '../src/runtime/backend';
 import type { BackendInfo } from '../src/runtime/backend';
 import { startKernelTimer } from '../src/runtime/kernels/kernelTimer';
@@ -87,6 +91,10 @@ interface Args {
   readonly noTorch: boolean;
   readonly stockKernels: boolean;
   readonly noMemo: boolean;
+  /** --no-fused: the softmax cross-entropy from generic ops. */
+  readonly noFused: boolean;
+  /** --samples: the profile's sample count (undefined: the workloads' 5000). */
+  readonly samples?: number;
   readonly backend: string;
   /** --wasm-threads; absent: selectBackend's default (one per core). */
   readonly wasmThreads?: number;
@@ -121,6 +129,10 @@ function parseArgs(argv: string[]): Args {
   });
   const repoRoot = path.resolve(__dirname, '..');
   const openblas = value('--openblas-threads');
+  const samples = value('--samples') === undefined ? undefined : int('--samples', 0);
+  if (samples !== undefined && (samples < 1 || !argv.includes('--profile'))) {
+    throw new Error(`--samples: a positive integer, with --profile only (the comparison runs the torch script's 5000); got ${value('--samples')}${argv.includes('--profile') ? '' : ' without --profile'}`);
+  }
   return {
     quick,
     profile: argv.includes('--profile'),
@@ -135,6 +147,8 @@ function parseArgs(argv: string[]): Args {
     noTorch: argv.includes('--no-torch'),
     stockKernels: argv.includes('--stock-kernels'),
     noMemo: argv.includes('--no-matmul-memo'),
+    noFused: argv.includes('--no-fused'),
+    ...(samples !== undefined ? { samples } : {}),
     backend: value('--backend') ?? 'wasm',
     ...(value('--wasm-threads') !== undefined ? { wasmThreads: parseWasmThreads(value('--wasm-threads')!, '--wasm-threads') } : {}),
     torch: {
@@ -232,8 +246,8 @@ async function profile(args: Args, backend: BackendInfo, memo: MatMulMemoStats |
   const workloads = args.workloadsGiven ? REFERENCE_WORKLOADS.filter((w) => args.workloads.includes(w.id === 'hyperclean-linear' ? 'linear' : 'mlp')) : [REFERENCE_WORKLOADS[0]!];
   for (const workload of workloads) {
     for (const K of args.Ks ?? [10, 50]) {
-      if (backend.name === 'webgpu') await profileWebgpuOne(backend, workload, K, args.iterationsGiven ? Math.max(1, args.iterations) : 1);
-      else await profileOne(backend.name, workload, K, memo);
+      if (backend.name === 'webgpu') await profileWebgpuOne(backend, workload, K, args.iterationsGiven ? Math.max(1, args.iterations) : 1, { samples: args.samples, fused: !args.noFused });
+      else await profileOne(backend.name, workload, K, memo, args.samples);
     }
   }
 }
@@ -266,8 +280,8 @@ function sortedBy<T>(record: Record<string, T>, size: (v: T) => number): Record<
  * make the webgpu backend do, and prints them per iteration: counts, not times, since on a GPU
  * kernels return before the work ends and the counts do not depend on the device (SwiftShader or a GPU).
  */
-async function profileWebgpuOne(backend: BackendInfo, workload: ReferenceWorkload, K: number, iterations: number): Promise<void> {
-  const solver = await Solver.create(workload.make(), 'rhg', { lowerSteps: K, iterations: iterations + 3, evalEvery: 0 });
+async function profileWebgpuOne(backend: BackendInfo, workload: ReferenceWorkload, K: number, iterations: number, { samples, fused }: { samples: number | undefined; fused: boolean }): Promise<void> {
+  const solver = await Solver.create(workload.make(samples), 'rhg', { lowerSteps: K, iterations: iterations + 3, evalEvery: 0 });
   try {
     await solver.step();
     const runs: WebgpuCounts[] = [];
@@ -289,15 +303,15 @@ async function profileWebgpuOne(backend: BackendInfo, workload: ReferenceWorkloa
     console.log('|---|---|---|---|');
     for (const [p, v] of Object.entries(c.byProgram).slice(0, 15)) console.log(`| ${p} | ${v.dispatches} | ${c.dispatches > 0 ? ((100 * v.dispatches) / c.dispatches).toFixed(1) : '0'}% | ${v.newPipelines} |`);
     console.log(`\nBy kernel: ${Object.entries(c.byKernel).map(([k, n]) => `${k} ${n}`).join(', ')}`);
-    console.log(JSON.stringify({ bench: 'compare-profile-webgpu', backend: backend.name, adapter: backend.detail, workload: workload.id, method: 'rhg', K, iterations, ...(varies.length > 0 ? { varies } : {}), perIteration: c }));
+    console.log(JSON.stringify({ bench: 'compare-profile-webgpu', backend: backend.name, adapter: backend.detail, workload: workload.id, samples: samples ?? 5000, fused, method: 'rhg', K, iterations, ...(varies.length > 0 ? { varies } : {}), perIteration: c }));
   } finally {
     solver.dispose();
   }
 }
 
 /** Times one RHG outer iteration (after a warm-up one) kernel by kernel and prints the table. */
-async function profileOne(backendName: string, workload: ReferenceWorkload, K: number, memo: MatMulMemoStats | undefined): Promise<void> {
-  const solver = await Solver.create(workload.make(), 'rhg', { lowerSteps: K, iterations: 4, evalEvery: 0 });
+async function profileOne(backendName: string, workload: ReferenceWorkload, K: number, memo: MatMulMemoStats | undefined, samples: number | undefined): Promise<void> {
+  const solver = await Solver.create(workload.make(samples), 'rhg', { lowerSteps: K, iterations: 4, evalEvery: 0 });
   try {
     await solver.step();
     const memoBefore = memo ? { ...memo } : undefined;
@@ -338,7 +352,9 @@ async function main(): Promise<void> {
   const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, node ${process.version}`;
   // The installed memo's live statistics (memoizeWasmMatMul returns them; it would install one if off).
   const memo = args.noMemo || args.stockKernels || backend.name !== 'wasm' ? undefined : memoizeWasmMatMul();
-  console.log(JSON.stringify({ bench: 'compare-start', backend: backend.name, backendDetail: backend.detail, kernels: args.stockKernels ? 'stock' : args.noMemo ? 'patched, no matmul memo' : 'patched', machine, tfjs: tf.version_core, date: new Date().toISOString() }));
+  console.log(JSON.stringify({ bench: 'compare-start', backend: backend.name, backendDetail: backend.detail, kernels: args.stockKernels ? 'stock' : args.noMemo ? 'patched, no matmul memo' : 'patched', fusedSoftmax: !args.noFused, machine, tfjs: tf.version_core, date: new Date().toISOString() }));
+  // Off before the first kernel runs, for an A/B of the fused softmax cross-entropy.
+  if (args.noFused) setFusedSoftmax(false);
   if (args.profile) {
     await profile(args, backend, memo);
     releaseBackend();

@@ -13,7 +13,8 @@ export interface ReferenceWorkload {
   /** The torch script's `--workload` value. */
   readonly id: 'hyperclean-linear' | 'hyperclean-mlp';
   readonly label: string;
-  readonly make: () => ProblemDefinition<unknown, unknown>;
+  /** Our problem, with `samples` training and validation samples (default 5000, as the torch script). */
+  readonly make: (samples?: number) => ProblemDefinition<unknown, unknown>;
 }
 
 type Data = { trainX: tf.Tensor2D; trainY: tf.Tensor1D; valX: tf.Tensor2D; valY: tf.Tensor1D };
@@ -52,6 +53,6 @@ export function syntheticHyperCleaningMlp(samples = 5000, features = 784, hidden
 
 /** The two reference workloads: 5000 training and 5000 validation samples, as in the torch script's defaults. */
 export const REFERENCE_WORKLOADS: readonly ReferenceWorkload[] = [
-  { id: 'hyperclean-linear', label: 'linear LL', make: () => syntheticHyperCleaning() as ProblemDefinition<unknown, unknown> },
-  { id: 'hyperclean-mlp', label: 'MLP 784-300-10', make: () => syntheticHyperCleaningMlp() as ProblemDefinition<unknown, unknown> },
+  { id: 'hyperclean-linear', label: 'linear LL', make: (samples) => syntheticHyperCleaning(samples) as ProblemDefinition<unknown, unknown> },
+  { id: 'hyperclean-mlp', label: 'MLP 784-300-10', make: (samples) => syntheticHyperCleaningMlp(samples) as ProblemDefinition<unknown, unknown> },
 ];

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { type AdapterSummary, probeWebgpuAdapter } from './probeWebgpuAdapter';
 import { softwareAdapterReason } from './softwareAdapter';
 import { withWasmThreads } from './wasmThreads';
+import { cacheWebgpuScalars } from './webgpu/cacheWebgpuScalars';
 import { messageOf } from '../common/messageOf';
 
 /** Every accepted `--backend` value, in the order error messages list them. */
@@ -267,6 +268,8 @@ async function activateWebgpu(options: SelectBackendOptions, auto: boolean): Pro
     webgpu = { adapter, software, detail: `Dawn (webgpu ${packageVersion('webgpu')}) on ${describeAdapter(probe.adapter)}; tfjs-backend-webgpu ${webgpuBackendVersion}` };
   }
   await setBackendOrThrow('webgpu');
+  // Constants (step sizes, counts, 0 and 1) uploaded once, not at every op that takes a JS number.
+  cacheWebgpuScalars(tf.backend());
   return { detail: webgpu.detail, adapter: webgpu.adapter, ...(webgpu.software !== null ? { software: webgpu.software } : {}) };
 }
 

@@ -3,6 +3,7 @@
 // constant, so its Hessians are wrong. This one is a customGrad too (one tape node: few kernels),
 // but its gradient rebuilds the softmax from the taped logits whenever a tape records it.
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedCrossEntropy, fusedSoftmaxApplies } from './fusedSoftmax';
 import { maxShift, shiftedExpParts } from './logSumExp';
 import { registerSecondOrderGradients } from './registerSecondOrderGradients';
 
@@ -27,7 +28,9 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * stay differentiable) or oneHot(labels) for int32 class indices of shape logits.shape[:-1]
  * (indices outside [0, classes) give a zero target row, hence a zero loss). Stable for |logits| ~
  * 100; gradient (softmax·Σt − t), Hessian and mixed derivatives exact under nested tf.grad.
- * Does not dispose its inputs.
+ * With int32 labels, on a backend that implements the fused softmax kernels (webgpu) and up to
+ * MAX_FUSED_SOFTMAX_CLASSES classes, the loss, its gradient and its Hessian products are one kernel
+ * each (fusedSoftmax.ts). Does not dispose its inputs.
  */
 export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options: CrossEntropyOptions = {}): tf.Tensor {
   const { reduction = 'mean' } = options;
@@ -52,11 +55,16 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, options: Cros
   }
   registerSecondOrderGradients();
   return tf.tidy(() => {
-    const targets = labels.dtype === 'int32' ? tf.cast(tf.oneHot(labels, classes), 'float32') : labels;
-    const losses = fusedLoss(logits, targets, labels.dtype === 'int32');
+    const losses = labels.dtype === 'int32' && fusedSoftmaxApplies(logits) ? fusedCrossEntropy(logits, labels) : unfusedLosses(logits, labels, classes);
     if (reduction === 'none') return losses;
     return reduction === 'sum' ? tf.sum(losses) : tf.mean(losses);
   });
+}
+
+/** Per-example losses from generic ops (fusedLoss), on backends without the fused kernels (fusedSoftmax.ts). */
+function unfusedLosses(logits: tf.Tensor, labels: tf.Tensor, classes: number): tf.Tensor {
+  const targets = labels.dtype === 'int32' ? tf.cast(tf.oneHot(labels, classes), 'float32') : labels;
+  return fusedLoss(logits, targets, labels.dtype === 'int32');
 }
 
 /** softmax(z) over the last axis and log Σ exp(z), from one Exp, for a constant shift m (maxShift). */

@@ -10,6 +10,7 @@
 // is a customGrad op; use logSoftmax from this folder). See supportedOps.ts for what remains unsafe.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedSoftmaxGradients } from './fusedSoftmax';
 import { elementwiseGradients } from './gradients/elementwiseGradients';
 import { indexingGradients } from './gradients/indexingGradients';
 import { reductionGradients } from './gradients/reductionGradients';
@@ -23,6 +24,7 @@ export const SECOND_ORDER_GRADIENTS: readonly tf.GradConfig[] = [
   ...indexingGradients,
   ...spatialGradients,
   ...zeroGradients,
+  ...fusedSoftmaxGradients,
 ];
 
 /**
