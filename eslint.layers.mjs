@@ -28,8 +28,8 @@ export const LAYERS = {
     packages: [NODE],
   },
   'src/runtime': {
-    why: 'the tfjs runtime (backends, kernel patches, wasm threads, WebGPU probe): tfjs packages and node',
-    layers: ['src/common'],
+    why: 'the tfjs runtime (backends, kernel patches, wasm threads, WebGPU probe): tfjs packages and node; protocol for the run record\'s backend facts (types only)',
+    layers: ['src/common', 'src/protocol (type)'],
     packages: [/^@tensorflow\/tfjs-(core|backend-cpu|backend-wasm|backend-webgpu)(\/|$)/, /^webgpu$/, NODE],
   },
   'src/problemFiles': {

@@ -14,6 +14,8 @@ import { softwareAdapterReason } from './softwareAdapter';
 import { withWasmThreads } from './wasmThreads';
 import { cacheWebgpuScalars } from './webgpu/cacheWebgpuScalars';
 import { messageOf } from '../common/messageOf';
+// The facts `detail` words, as fields, so readers (the panel's label) need not parse it: run.json's type.
+import type { BackendFacts } from '../protocol/runRecord';
 
 /** Every accepted `--backend` value, in the order error messages list them. */
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -26,25 +28,6 @@ export type ConcreteBackendName = Exclude<BackendName, 'auto'>;
 
 /** The order `auto` tries backends in: fastest first, cpu always works. */
 export const AUTO_ORDER: readonly ConcreteBackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
-
-/**
- * The facts `detail` words, as fields, so readers (the panel's label, protocol/backendLabel.ts) need
- * not parse it; run.json's `backend` carries them (docs/run-store.md). Each backend sets its own.
- */
-export interface BackendFacts {
-  /** webgpu: the adapter's name (its description, else its device, else `VENDOR adapter`). */
-  readonly adapter?: string;
-  /** webgpu: why the adapter is a CPU emulation of a GPU (softwareAdapter.ts); absent on a real GPU. */
-  readonly software?: string;
-  /** wasm: the threads its kernels run on (1: single-threaded). */
-  readonly threads?: number;
-  /** wasm: when the threaded build was asked for and did not start, how many threads and why (`8 threads failed (…)`). */
-  readonly threadsFailed?: string;
-  /** wasm: whether the SIMD build runs. */
-  readonly simd?: boolean;
-  /** tensorflow: the tfjs-node build and its version (`tfjs-node-gpu 4.22.0`). */
-  readonly build?: string;
-}
 
 /** A backend `auto` passed over, and why; a software webgpu adapter also says which (`adapter`, `software`). */
 export interface SkippedBackend extends Pick<BackendFacts, 'adapter' | 'software'> {
