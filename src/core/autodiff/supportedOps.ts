@@ -1,6 +1,7 @@
 // The ops whose nested derivatives (Hessian-vector and mixed products) are tested, as data.
-// test/unit/core/autodiff/hvpOpTable.test.ts runs every entry on the cpu and wasm backends and
-// compares nested tf.grad with finite differences; add an entry here and it is tested.
+// test/unit/core/autodiff/hvpOpTable.test.ts runs every entry on the cpu, wasm and webgpu backends
+// and compares nested tf.grad with finite differences; add an entry here and it is tested. On
+// webgpu the int32-label crossEntropy entries run the fused softmax kernels (fusedSoftmax.ts).
 //
 // Left out, because their nested derivatives are still wrong or missing in tfjs 4.22 (see
 // registerSecondOrderGradients.ts): tf.logSoftmax and tf.losses.softmaxCrossEntropy (customGrad;
