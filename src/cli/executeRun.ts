@@ -81,7 +81,7 @@ export function resolveFor(prepared: PreparedProblem, method: MethodSpec): Resol
 /** Runs `method` on the loaded problem with options resolved once; never throws for divergence or cancellation. */
 export async function executeRun(prepared: PreparedProblem, method: MethodSpec, options: ResolvedOptions, settings: ExecuteRunOptions): Promise<RunResult> {
   if (!prepared.loaded) throw new Error('executeRun needs a loaded problem (startProblem)');
-  const bar = settings.progress ? new ProgressBar(settings.progress, options.iterations, method.id) : undefined;
+  const bar = settings.progress ? new ProgressBar(settings.progress, { iterations: options.iterations, maxOracleCalls: options.maxOracleCalls }, method.id) : undefined;
   const collected: IterationRecord[] | undefined = settings.collectRecords ? [] : undefined;
   const stats = new StatsAccumulator();
   let evalIteration: number | undefined;

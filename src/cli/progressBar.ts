@@ -1,4 +1,6 @@
 // Progress of a run on the terminal: a redrawn one-line bar on a TTY, else a plain line every ~10%.
+// The bar counts toward the limit that will end the run: its outer iterations, or its oracle-call
+// budget (`--max-oracle-calls`) when that is reached first.
 import type { IterationRecord } from '../protocol/metrics';
 import { formatDuration, formatNumber } from './formatTable';
 
@@ -9,45 +11,95 @@ export interface ProgressSink {
   write(text: string): unknown;
 }
 
-/** Reports outer iterations of one run of `total` iterations. */
+/** The limits that end a run: its outer iterations, and its oracle-call budget (0: none), as resolved. */
+export interface ProgressLimits {
+  readonly iterations: number;
+  readonly maxOracleCalls: number;
+}
+
+/** The unit a bar counts in: outer iterations, or oracle calls (gradient + HVP evaluations). */
+export type ProgressUnit = 'iterations' | 'oracle calls';
+
+/** How far a run is toward the limit that ends it: `done` of `total` in `unit`. */
+export interface ProgressPosition {
+  readonly unit: ProgressUnit;
+  readonly done: number;
+  readonly total: number;
+  /** Outer iterations done (equal to `done` when the unit is iterations). */
+  readonly iterations: number;
+}
+
+/**
+ * The position after `record` toward whichever limit ends the run first: with a budget, the oracle
+ * calls used of the budget unless the iterations are nearer their end (a run stops at the first limit
+ * it reaches, and at a steady cost per iteration the nearer one is reached first); else iterations.
+ */
+export function progressToward(record: Pick<IterationRecord, 'iteration' | 'gradientEvals' | 'hvpEvals'>, limits: ProgressLimits): ProgressPosition {
+  const iterations = record.iteration + 1;
+  const byIterations: ProgressPosition = { unit: 'iterations', done: iterations, total: limits.iterations, iterations };
+  const calls = record.gradientEvals + record.hvpEvals;
+  // A record without cost counters (never from this solver, but records are plain data) cannot be placed on the budget.
+  if (!(limits.maxOracleCalls > 0) || !Number.isFinite(calls)) return byIterations;
+  // The budget wins a tie: the solver names it as the stop reason when both are reached at once.
+  if (calls / limits.maxOracleCalls >= iterations / limits.iterations) return { unit: 'oracle calls', done: calls, total: limits.maxOracleCalls, iterations };
+  return byIterations;
+}
+
+/** The bar's count: `5/10` without a budget; with one, the unit named (`1230/6000 oracle calls · it 30`, `5/10 iterations`). */
+export function progressCount(position: ProgressPosition, budgeted: boolean): string {
+  const count = `${position.done}/${position.total}`;
+  if (!budgeted) return count;
+  return position.unit === 'oracle calls' ? `${count} oracle calls · it ${position.iterations}` : `${count} iterations`;
+}
+
+/** Reports outer iterations of one run, toward its iteration count or its oracle-call budget. */
 export class ProgressBar {
-  // The first record seen (its iteration count and time): the pace is measured from there, so the
-  // first iteration's warm-up (tracing, kernel compilation) does not count in the ETA.
-  private first: { readonly done: number; readonly at: number } | undefined;
+  // The first record seen (its iterations, oracle calls and time): the pace is measured from there, so
+  // the first iteration's warm-up (tracing, kernel compilation) does not count in the ETA.
+  private first: { readonly iterations: number; readonly calls: number; readonly at: number } | undefined;
   private lastDraw = 0;
   private nextPlain = 0;
+  private plainUnit: ProgressUnit | undefined;
   private drawn = false;
 
   constructor(
     private readonly out: ProgressSink,
-    private readonly total: number,
+    private readonly limits: ProgressLimits,
     private readonly label: string,
     private readonly clock: () => number = Date.now,
   ) {}
 
   /** Shows the state after `record` (redraws at most every 100 ms on a TTY). */
   update(record: IterationRecord): void {
-    const done = record.iteration + 1;
+    const position = progressToward(record, this.limits);
+    const { done, total } = position;
     const now = this.clock();
     const at = record.time ?? now;
-    this.first ??= { done, at };
-    const eta = estimateRemainingMs(this.first, { done, at }, this.total);
-    const facts = `${done}/${this.total}  F ${formatNumber(record.upperLoss)}  ‖g‖ ${formatNumber(record.hypergradNorm)}${eta !== undefined ? `  ETA ${formatDuration(eta)}` : ''}`;
+    const calls = record.gradientEvals + record.hvpEvals;
+    this.first ??= { iterations: position.iterations, calls, at };
+    const firstDone = position.unit === 'oracle calls' ? this.first.calls : this.first.iterations;
+    const eta = estimateRemainingMs({ done: firstDone, at: this.first.at }, { done, at }, total);
+    const facts = `${progressCount(position, this.limits.maxOracleCalls > 0)}  F ${formatNumber(record.upperLoss)}  ‖g‖ ${formatNumber(record.hypergradNorm)}${eta !== undefined ? `  ETA ${formatDuration(eta)}` : ''}`;
     if (this.out.isTTY) {
-      if (now - this.lastDraw < 100 && done < this.total) return;
+      if (now - this.lastDraw < 100 && done < total) return;
       this.lastDraw = now;
       const barWidth = 20;
-      const filled = Math.round((barWidth * done) / this.total);
+      const filled = Math.min(barWidth, Math.round((barWidth * done) / total));
       const line = `${this.label} [${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}] ${facts}`;
       const cols = this.out.columns || 100;
       this.out.write(`\r\x1b[2K${[...line].slice(0, Math.max(10, cols - 1)).join('')}`);
       this.drawn = true;
       return;
     }
-    // Plain output (a pipe or a log file): one line about every 10% of the iterations, and the last.
-    if (done >= this.nextPlain || done === this.total) {
+    // Plain output (a pipe or a log file): one line about every 10% of the limit, and the last. A
+    // change of unit (the other limit became the nearer one) prints at once and restarts the count.
+    if (position.unit !== this.plainUnit) {
+      this.plainUnit = position.unit;
+      this.nextPlain = 0;
+    }
+    if (done >= this.nextPlain || done >= total) {
       this.out.write(`${this.label} ${facts}\n`);
-      this.nextPlain = done + Math.max(1, Math.ceil(this.total / 10));
+      this.nextPlain = done + Math.max(1, Math.ceil(total / 10));
     }
   }
 
@@ -59,8 +111,8 @@ export class ProgressBar {
 }
 
 /**
- * Remaining time at the pace since `first` (iterations done and when): none until an iteration
- * after the first is done, so the first iteration's warm-up never inflates it.
+ * Remaining time at the pace since `first` (units done and when; iterations or oracle calls): none
+ * until some are done after the first record, so the first iteration's warm-up never inflates it.
  */
 export function estimateRemainingMs(first: { readonly done: number; readonly at: number }, last: { readonly done: number; readonly at: number }, total: number): number | undefined {
   if (last.done <= first.done) return undefined;

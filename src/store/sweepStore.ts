@@ -1,16 +1,17 @@
 // A sweep's own record in the run store: `<runs folder>/.sweeps/<sweep id>/` holds sweep.json (the
 // spec, the expanded runs and their run ids) and runs.jsonl (one experiment spec per run, what
 // `bilevel run --spec runs.jsonl --index i` reads). A dot folder, so run listings skip it. Only the
-// process that creates or resumes the sweep writes here; the runs write their own folders, and the
-// sweep's status is derived from those (docs/run-store.md, "Sweeps").
+// process that creates or resumes the sweep writes sweep.json and runs.jsonl; `bilevel sweep cancel`
+// writes cancel.json beside them; the runs write their own folders, and the sweep's status is derived
+// from those and the cancel (docs/run-store.md, "Sweeps").
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { messageOf } from '../common/messageOf';
 import type { SweepRecord, SweepRunState } from '../protocol/sweep';
 import { SWEEP_SCHEMA_VERSION } from '../protocol/sweep';
-import { sweepStatus } from '../sweep/sweepStatus';
-import type { SweepProgress } from '../sweep/sweepStatus';
+import { lastExecutionCancelled, statesAfterCancel, sweepStatus } from '../sweep/sweepStatus';
+import type { SweepCancel, SweepProgress } from '../sweep/sweepStatus';
 import { makeRunId, RUN_ID_PATTERN } from './runId';
 import { RunStore } from './runStore';
 import { StoreWriteError } from './storeWriteError';
@@ -22,18 +23,24 @@ export const SWEEPS_DIR = '.sweeps';
 export const SWEEP_FILE = 'sweep.json';
 /** The runs of the sweep, one experiment spec a line, in its folder. */
 export const RUNS_JSONL = 'runs.jsonl';
+/** What `bilevel sweep cancel` recorded (a SweepCancel), in its folder; absent until a cancel stopped something. */
+export const CANCEL_FILE = 'cancel.json';
+/** Format version of cancel.json; readers ignore newer ones. */
+export const SWEEP_CANCEL_SCHEMA_VERSION = 1;
 
 /** A fresh sweep id for `problem`: `<yyyymmdd>-<hhmmss>-sweep-<problem>-<4 hex>`, sorting by creation time as run ids do. */
 export function makeSweepId(problem: string, now: Date = new Date()): string {
   return makeRunId('sweep', problem, now);
 }
 
-/** A sweep as a reader sees it: its record and its progress, derived from its runs' records. */
+/** A sweep as a reader sees it: its record and its progress, derived from its runs' records and its cancel. */
 export interface SweepEntry {
   readonly record: SweepRecord;
   readonly progress: SweepProgress;
-  /** The state of each index (its current run's status; undefined while it has no record). */
+  /** The state of each index (its current run's status; undefined while it has no record; `cancelled` for a run a cancel kept from starting). */
   readonly states: readonly SweepRunState[];
+  /** The cancel that stopped the sweep's last execution, when one did. */
+  readonly cancel?: SweepCancel;
 }
 
 /** Reads and writes the sweeps of one runs folder. */
@@ -111,13 +118,43 @@ export class SweepStore {
   }
 
   /**
+   * Records that a cancel stopped every execution sweep.json lists now (`bilevel sweep cancel`), so
+   * readers count the runs that never started as cancelled. Written whole and atomically; a resume
+   * appends an execution this does not cover. Throws a StoreWriteError when it cannot write.
+   */
+  writeCancel(record: SweepRecord, now: Date = new Date()): SweepCancel {
+    const cancel: SweepCancel = { schemaVersion: SWEEP_CANCEL_SCHEMA_VERSION, cancelledAt: now.toISOString(), executions: record.executions?.length ?? 0 };
+    writeFileAtomic(path.join(this.dirOf(record.id), CANCEL_FILE), JSON.stringify(cancel, null, 2) + '\n');
+    return cancel;
+  }
+
+  /** The cancel of sweep `id`, or undefined when none was recorded (or its file is of a newer format); throws, naming the file, when it is unreadable. */
+  readCancel(id: string): SweepCancel | undefined {
+    const file = path.join(this.dirOf(id), CANCEL_FILE);
+    let value: unknown;
+    try {
+      value = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return undefined;
+      throw new Error(`${file} is not readable JSON: ${messageOf(err)}`);
+    }
+    const c = value as Partial<SweepCancel> | null;
+    if (typeof c !== 'object' || c === null || typeof c.schemaVersion !== 'number' || typeof c.cancelledAt !== 'string' || typeof c.executions !== 'number') {
+      throw new Error(`${file} is not a sweep cancel (schemaVersion, cancelledAt, executions)`);
+    }
+    return c.schemaVersion > SWEEP_CANCEL_SCHEMA_VERSION ? undefined : (c as SweepCancel);
+  }
+
+  /**
    * A sweep's record with its derived progress. `active` says whether something may still start its
    * runs; by default, whether its last local pool is alive on this host (a SLURM job's queue is the
-   * CLI's to ask: it passes what squeue said).
+   * CLI's to ask: it passes what squeue said). A recorded cancel of its last execution wins over
+   * `active`: its runs not started read cancelled (sweepStatus).
    */
-  entry(record: SweepRecord, active: boolean = poolAlive(record)): SweepEntry {
-    const states = this.states(record);
-    return { record, states, progress: sweepStatus(states, active) };
+  entry(record: SweepRecord, active: boolean = poolAlive(record), cancel: SweepCancel | undefined = this.readCancel(record.id)): SweepEntry {
+    const cancelled = lastExecutionCancelled(record, cancel);
+    const states = statesAfterCancel(this.states(record), cancelled);
+    return { record, states, progress: sweepStatus(states, active, cancelled), ...(cancelled ? { cancel: cancel! } : {}) };
   }
 
   /** Every readable sweep, newest first, with its progress; unreadable folders go to `problems`. */

@@ -2,7 +2,9 @@
 // tasks queued or running gets `scancel <job id>` (its running tasks receive SIGTERM: each run ends
 // `cancelled` after its iteration, its records kept; pending tasks never start). A local pool on this
 // host (a `bilevel sweep` process) gets SIGTERM, which it forwards to its runs; a pool elsewhere, or a
-// sweep VS Code runs, is said how to stop. `--resume ID` reruns what did not complete.
+// sweep VS Code runs, is said how to stop. When it stopped something it records the cancel in the
+// sweep's folder (cancel.json), so every reader counts the runs that never started, and so never
+// wrote a record, as cancelled rather than waiting. `--resume ID` reruns what did not complete.
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { messageOf } from '../../common/messageOf';
@@ -40,16 +42,27 @@ export function sweepCancelCommand(args: ParsedArgs, io: CliIo): number {
   if (args.positionals.length > 2) throw new UsageError(`unexpected argument '${args.positionals[2]}' for 'sweep cancel'; give one sweep id`);
   for (const flag of args.flags.keys()) if (!CANCEL_FLAGS.has(flag)) throw new UsageError(`--${flag} is not taken by 'sweep cancel' (flags: --store, --json)`);
   const store = resolveStoreDir(args.flags)!;
+  const sweeps = new SweepStore(store);
   let record: SweepRecord;
   try {
-    record = new SweepStore(store).read(id);
+    record = sweeps.read(id);
   } catch (err) {
     throw new UsageError(`sweep cancel ${id}: ${messageOf(err)}`);
   }
   const actions: CancelAction[] = [...cancelSlurm(record), ...cancelLocal(record)];
   const manual = actions.some((a) => a.action === 'manual');
+  const stopped = actions.some((a) => a.action === 'scancel' || a.action === 'signalled');
+  let cancelledAt: string | undefined;
+  if (stopped) {
+    try {
+      cancelledAt = sweeps.writeCancel(record).cancelledAt;
+    } catch (err) {
+      // The job is cancelled all the same; only readers' view of the runs it kept from starting is missing.
+      io.stderr.write(`bilevel: note: the cancel is not recorded in ${sweeps.dirOf(record.id)}: ${messageOf(err)}; its runs that never started read "not started", not cancelled\n`);
+    }
+  }
   if (args.flags.has('json') && args.flags.get('json') !== 'false') {
-    io.stdout.write(stringifyRecord({ sweep: record.id, actions }) + '\n');
+    io.stdout.write(stringifyRecord({ sweep: record.id, actions, ...(cancelledAt !== undefined ? { cancelledAt } : {}) }) + '\n');
   } else {
     const lines = actions.filter((a) => a.action !== 'ended').map((a) => a.text);
     if (lines.length === 0) lines.push(`sweep ${record.id}: nothing runs it any more (bilevel sweep status ${record.id})`);

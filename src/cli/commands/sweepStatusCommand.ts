@@ -35,14 +35,17 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
   }
   // A sweep with SLURM jobs: their tasks' states, and whether one may still start runs.
   const views = slurmViews(record);
-  const { progress } = sweeps.entry(record, poolAlive(record) || slurmActive(views));
+  // A recorded cancel (sweep cancel) wins over a queue that still lists the job: its runs that never started read cancelled.
+  const entry = sweeps.entry(record, poolAlive(record) || slurmActive(views));
+  const { progress } = entry;
   const slurm = views?.map(({ execution, view }) => ({
     jobId: execution.jobId!,
     indices: execution.indices,
     ...(view === undefined ? { available: false } : { gone: view.gone, tasks: [...view.tasks.values()].sort((a, b) => a.index - b.index) }),
   }));
   const results = sweepResults(record, store);
-  const { states, messages, groups } = results;
+  const { messages, groups } = results;
+  const states = entry.states;
   const report = reportPath(args.flags);
   if (report !== undefined) io.stderr.write(`report: ${writeSweepReportFile(store, record.id, report, results).file}\n`);
   const notCompleted = record.runs.flatMap((run, i) => {
@@ -59,6 +62,7 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
         total: progress.total,
         finished: progress.finished,
         counts: progress.counts,
+        ...(entry.cancel !== undefined ? { cancelledAt: entry.cancel.cancelledAt } : {}),
         ...(slurm !== undefined ? { slurm } : {}),
         notCompleted,
         groups,
@@ -69,6 +73,7 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
   const lines = [
     `sweep ${record.id}${record.name !== undefined ? ` (${record.name})` : ''}: ${progress.status}, ${progress.finished} of ${progress.total} done (${formatCounts(progress.counts)})`,
     `  ${describeSpec(record)}`,
+    ...(entry.cancel !== undefined ? [`  cancelled at ${entry.cancel.cancelledAt} (bilevel sweep cancel): runs that had not started will not; rerun them with bilevel sweep --resume ${record.id}${record.executions?.at(-1)?.kind === 'slurm' ? ' --executor slurm' : ''}`] : []),
   ];
   for (const { execution, view } of views ?? []) {
     lines.push(`  ${slurmSummary(view, execution.jobId)}`);

@@ -2,7 +2,7 @@
 // after another, and a modal question when the estimate exceeds bilevel.runs.confirmAboveSeconds.
 import * as vscode from 'vscode';
 import type { ExperimentSpec } from '../../protocol/experiment';
-import { costQuestion, estimateCost, shouldConfirm, type ProbeSample } from '../runs/costEstimate';
+import { costQuestion, estimateCost, shouldConfirm, type CostEstimate, type ProbeSample } from '../runs/costEstimate';
 import { PROBE_ITERATIONS } from '../runs/costProbe';
 import type { CommandContext } from './context';
 
@@ -54,8 +54,14 @@ export async function confirmCost(ctx: CommandContext, specs: readonly Experimen
   const start = 'Start';
   const answer = await vscode.window.showInformationMessage(
     costQuestion(estimate),
-    { modal: true, detail: `Each method runs alone, one after another (bilevel.runs.comparisonConcurrency)${runsPerSpec > 1 ? `, once per seed (${runsPerSpec} seeds)` : ''}. You are asked when the estimate exceeds ${threshold} s (bilevel.runs.confirmAboveSeconds).` },
+    { modal: true, detail: `Each method runs alone, one after another (bilevel.runs.comparisonConcurrency)${runsPerSpec > 1 ? `, once per seed (${runsPerSpec} seeds)` : ''}.${budgetNote(estimate)} You are asked when the estimate exceeds ${threshold} s (bilevel.runs.confirmAboveSeconds).` },
     start,
   );
   return answer === start;
+}
+
+/** A sentence on how an oracle-call budget shortens the estimate, when some method has one (else empty). */
+function budgetNote(estimate: CostEstimate): string {
+  if (!estimate.methods.some((m) => m.maxOracleCalls !== undefined)) return '';
+  return ' A run with an oracle-call budget (maxOracleCalls) stops at the first iteration that spends it: its estimate counts the iterations to the budget at the calls per iteration its probe measured, when that is fewer than its iterations.';
 }

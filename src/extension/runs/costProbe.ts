@@ -1,7 +1,7 @@
 // The probe behind a comparison's or a preset's time estimate (costEstimate.ts): the real spec runs in
 // a worker for a few outer iterations, into a temporary run store that is deleted afterwards, so no
-// probe ever shows in the history. The worker reports the iterations the real run would make
-// (runStarted), so the probe needs no copy of the option resolution.
+// probe ever shows in the history. The worker reports the iterations the real run may make and its
+// oracle-call budget (runStarted), so the probe needs no copy of the option resolution.
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,11 +34,16 @@ export async function probeRun(manager: ProbeManager, spec: ExperimentSpec, iter
     throw err;
   }
   let planned: number | undefined;
+  let maxOracleCalls: number | undefined;
   let firstArrival: number | undefined;
   const records: IterationRecord[] = [];
   const subscriptions = [
     manager.onRunStarted((e) => {
-      if (e.handle === handle) planned = e.iterations;
+      if (e.handle !== handle) return;
+      planned = e.iterations;
+      // The resolved budget bounds the real run's iterations as well (costEstimate.ts, expectedIterations).
+      const budget = e.options['maxOracleCalls'];
+      if (typeof budget === 'number' && budget > 0) maxOracleCalls = budget;
     }),
     manager.onMetrics((e) => {
       if (e.handle !== handle) return;
@@ -57,7 +62,7 @@ export async function probeRun(manager: ProbeManager, spec: ExperimentSpec, iter
     // The worker stamps records with its wall clock (same machine); the arrival time is the fallback.
     const firstTime = records[0]!.time;
     const startMs = Math.max(0, (typeof firstTime === 'number' ? firstTime : firstArrival!) - t0);
-    return { ok: true, sample: { method: spec.method, plannedIterations: planned, startMs, records } };
+    return { ok: true, sample: { method: spec.method, plannedIterations: planned, ...(maxOracleCalls !== undefined ? { maxOracleCalls } : {}), startMs, records } };
   } finally {
     for (const s of subscriptions) s.dispose();
     signal?.removeEventListener('abort', abort);

@@ -170,9 +170,10 @@ function ownerFolderOf(storeDir: string): string {
 
 /**
  * Whether something may still start the sweep's runs that have not started: its last execution is a
- * SLURM array with indices not started yet (its pending tasks; a job cancelled before they ran is not
- * seen here without asking squeue, which `bilevel sweep status ID` does), or a local pool whose
- * process is alive on this host (the store's rule).
+ * SLURM array with indices not started yet (its pending tasks), or a local pool whose process is
+ * alive on this host (the store's rule). A job cancelled with `bilevel sweep cancel` (Cancel Sweep
+ * runs it) is recorded in cancel.json, which the status rule puts above this (sweepStatus.ts); one
+ * cancelled by a bare `scancel` before its tasks ran is not seen here without asking squeue.
  */
 export function executionActive(record: SweepRecord, states: readonly SweepRunState[]): boolean {
   const last = record.executions?.[record.executions.length - 1];

@@ -2,7 +2,8 @@
 // read once and re-read only when a file event names it (storeEvents.ts), so a store of thousands of
 // runs costs one directory listing per refresh, not thousands of reads. What the cache cannot learn
 // from events is re-read on every refresh: runs still `running` (their writer may have died, or their
-// heartbeat gone stale) and folders that could not be read yet (run.json not written yet). vscode-free.
+// heartbeat gone stale), folders that could not be read yet (run.json not written yet), and the cancel
+// record of sweeps still queued or running (a cancel from another host sends no event). vscode-free.
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { messageOf } from '../../common/messageOf';
@@ -13,7 +14,7 @@ import { readRunCheck } from '../../store/checkStore';
 import { RUN_ID_PATTERN } from '../../store/runId';
 import { RunStore, type RunStoreProblem } from '../../store/runStore';
 import { SweepStore, SWEEPS_DIR } from '../../store/sweepStore';
-import { sweepStatus, type SweepProgress } from '../../sweep/sweepStatus';
+import { lastExecutionCancelled, statesAfterCancel, sweepStatus, type SweepCancel, type SweepProgress } from '../../sweep/sweepStatus';
 import type { StoredRun } from '../views/historyModel';
 import type { StoreChange } from './storeEvents';
 
@@ -27,6 +28,8 @@ export interface StoreReader {
   readCheck(storeDir: string, id: string): CheckView | undefined;
   /** sweep.json of sweep `id`; throws when missing or unreadable. */
   readSweep(storeDir: string, id: string): SweepRecord;
+  /** cancel.json of sweep `id` (what `bilevel sweep cancel` recorded), undefined when there is none; throws when unreadable. */
+  readSweepCancel(storeDir: string, id: string): SweepCancel | undefined;
 }
 
 /** Reads the real stores. */
@@ -44,17 +47,22 @@ export const FS_STORE_READER: StoreReader = {
   readRun: (storeDir, id) => new RunStore(storeDir).read(id),
   readCheck: (storeDir, id) => readRunCheck(new RunStore(storeDir).dirOf(id))?.check,
   readSweep: (storeDir, id) => new SweepStore(storeDir).read(id),
+  readSweepCancel: (storeDir, id) => new SweepStore(storeDir).readCancel(id),
 };
 
 /** A sweep as the cache gives it: its record, each index's run status, and its progress. */
 export interface CachedSweep {
   readonly record: SweepRecord;
+  /** Each index's run status (`cancelled` for a run a recorded cancel kept from starting). */
   readonly states: readonly SweepRunState[];
   readonly progress: SweepProgress;
+  /** When a recorded cancel stopped its last execution (ISO-8601), if one did. */
+  readonly cancelledAt?: string;
 }
 
 type RunEntry = { readonly run: StoredRun } | { readonly problem: RunStoreProblem };
-type SweepEntry = { readonly record: SweepRecord } | { readonly error: string };
+/** A cached sweep: its record and cancel, and whether it was queued or running at the last listing (its cancel is then re-read each time). */
+type SweepEntry = { readonly record: SweepRecord; cancel: SweepCancel | undefined; open: boolean } | { readonly error: string };
 
 interface StoreState {
   readonly runs: Map<string, RunEntry>;
@@ -128,6 +136,7 @@ export class StoreCache {
     for (const id of ids) {
       const entry = state.sweeps.get(id);
       if (entry === undefined || state.dirtySweeps.has(id) || 'error' in entry) state.sweeps.set(id, this.readSweep(storeDir, id));
+      else if (entry.open) entry.cancel = this.readCancel(storeDir, id, entry.cancel);
     }
     state.dirtySweeps.clear();
     const status = (runId: string): SweepRunState => {
@@ -141,8 +150,15 @@ export class StoreCache {
         problems.push({ id, error: entry.error });
         continue;
       }
-      const states = entry.record.runs.map((run) => status(run.runId));
-      sweeps.push({ record: entry.record, states, progress: sweepStatus(states, active(entry.record, states)) });
+      // The one status rule (sweepStatus.ts): a recorded cancel of the last execution wins over `active`.
+      const cancelled = lastExecutionCancelled(entry.record, entry.cancel);
+      const states = statesAfterCancel(
+        entry.record.runs.map((run) => status(run.runId)),
+        cancelled,
+      );
+      const progress = sweepStatus(states, active(entry.record, states), cancelled);
+      entry.open = progress.status === 'queued' || progress.status === 'running';
+      sweeps.push({ record: entry.record, states, progress, ...(cancelled ? { cancelledAt: entry.cancel!.cancelledAt } : {}) });
     }
     sweeps.sort((a, b) => cmp(b.record.createdAt, a.record.createdAt) || cmp(b.record.id, a.record.id));
     return { sweeps, problems };
@@ -174,10 +190,21 @@ export class StoreCache {
   }
 
   private readSweep(storeDir: string, id: string): SweepEntry {
+    let record: SweepRecord;
     try {
-      return { record: this.reader.readSweep(storeDir, id) };
+      record = this.reader.readSweep(storeDir, id);
     } catch (err) {
       return { error: messageOf(err) };
+    }
+    return { record, cancel: this.readCancel(storeDir, id, undefined), open: true };
+  }
+
+  /** The sweep's cancel, or `previous` when cancel.json cannot be read now (a write in progress elsewhere; the next listing reads it again). */
+  private readCancel(storeDir: string, id: string, previous: SweepCancel | undefined): SweepCancel | undefined {
+    try {
+      return this.reader.readSweepCancel(storeDir, id);
+    } catch {
+      return previous;
     }
   }
 }

@@ -21,6 +21,8 @@ export interface SweepInfo {
   readonly progress: SweepProgress;
   /** True when this window's extension host runs it (its last execution is this process). */
   readonly ownedByWindow: boolean;
+  /** When `bilevel sweep cancel` stopped its last execution (ISO-8601), if it did: its runs not started read cancelled. */
+  readonly cancelledAt?: string;
 }
 
 /** One sweep node of the history. */
@@ -94,7 +96,9 @@ export function sweepItem(info: SweepInfo, runs: readonly HistoryRunItem[], live
   const last = record.executions?.[record.executions.length - 1];
   const runner = info.ownedByWindow
     ? 'run by this window'
-    : last?.kind === 'slurm'
+    : info.cancelledAt !== undefined
+      ? `cancelled at ${info.cancelledAt} (bilevel sweep cancel${last?.kind === 'slurm' ? `: scancel of SLURM job ${last.jobId ?? '?'}` : ''}); runs that had not started will not`
+      : last?.kind === 'slurm'
       ? `run by SLURM job ${last.jobId ?? '?'}: cancel it there (scancel)`
       : last?.pid !== undefined
         ? `run by another process (pid ${last.pid} on ${last.hostname ?? '?'}): stop it there`

@@ -1,5 +1,6 @@
 // `bilevel sweep cancel ID` for a sweep run here: SIGTERM to the recorded pool when it is a `bilevel
-// sweep` process on this host (its running run ends cancelled, the next never starts), and never a
+// sweep` process on this host (its running run ends cancelled, the next never starts, and the cancel
+// is recorded so that one reads cancelled too), and never a
 // signal to a recorded pid that is some other program (a sweep made in VS Code records the extension
 // host's pid): that one is told how to stop, exit 1.
 import assert from 'node:assert/strict';
@@ -38,6 +39,10 @@ void describe('bilevel sweep cancel (local)', () => {
     assert.match(r.stdout, new RegExp(`sent SIGTERM to the pool of sweep ${record!.id} \\(pid ${pool.pid}\\)`));
     assert.equal(await exited, 143, 'the pool exits 128 + SIGTERM');
     assert.deepEqual(sweeps.states(record!), ['cancelled', undefined]);
+    // The cancel is recorded, so the run that never started reads cancelled too, not "not started".
+    assert.notEqual(sweeps.readCancel(record!.id), undefined);
+    assert.deepEqual(sweeps.entry(record!).states, ['cancelled', 'cancelled']);
+    assert.equal(sweeps.entry(record!).progress.status, 'cancelled');
     assert.match(runBilevel(cwd, 'sweep', 'cancel', record!.id, '--store', store).stdout, /nothing runs it any more/);
   });
 

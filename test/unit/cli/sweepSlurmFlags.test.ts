@@ -28,6 +28,12 @@ function bilevel(slurm: boolean, ...args: string[]): CliResult {
 
 const SWEEP = ['sweep', '--problem', 'toy-quadratic', '--methods', 'rhg', '--seeds', '0-3', '--iterations', '2', '--backend', 'cpu'];
 
+/** `scontrol -o show job 4242` of an array with task 0 running and 1-3 pending. */
+const SCONTROL_LIVE = [
+  'JobId=4243 ArrayJobId=4242 ArrayTaskId=0 ArrayTaskThrottle=2 JobName=x UserId=root(0) JobState=RUNNING Reason=None NodeList=node7',
+  'JobId=4242 ArrayJobId=4242 ArrayTaskId=1-3%2 ArrayTaskThrottle=2 JobName=x UserId=root(0) JobState=PENDING Reason=JobArrayTaskLimit NodeList=',
+].join('\n');
+
 /** A fake command: logs `name argv…` to $FAKE_SLURM_LOG, prints `stdout`, exits 0. */
 function fake(name: string, stdout: string): void {
   const file = path.join(fakeBin, name);
@@ -44,10 +50,7 @@ void describe('bilevel sweep --executor slurm without a cluster', () => {
     mkdirSync(path.join(cwd, 'empty'));
     log = path.join(cwd, 'slurm.log');
     fake('sbatch', '4242;cluster-a');
-    fake('scontrol', [
-      'JobId=4243 ArrayJobId=4242 ArrayTaskId=0 ArrayTaskThrottle=2 JobName=x UserId=root(0) JobState=RUNNING Reason=None NodeList=node7',
-      'JobId=4242 ArrayJobId=4242 ArrayTaskId=1-3%2 ArrayTaskThrottle=2 JobName=x UserId=root(0) JobState=PENDING Reason=JobArrayTaskLimit NodeList=',
-    ].join('\n'));
+    fake('scontrol', SCONTROL_LIVE);
     fake('scancel', '');
   });
   after(() => rmSync(cwd, { recursive: true, force: true }));
@@ -130,6 +133,48 @@ void describe('bilevel sweep --executor slurm without a cluster', () => {
     assert.equal(cancel.code, 0, cancel.stderr);
     assert.match(cancel.stdout, /scancel 4242: 4 array tasks of sweep .* cancelled \(1 running\)/);
     assert.match(readFileSync(log, 'utf8'), /^scancel 4242$/m);
+  });
+
+  void it('a sweep cancelled before any task started reads cancelled in status and list, its runs too, and resumes them all', () => {
+    const store = path.join(cwd, 'cancelled early');
+    assert.equal(bilevel(true, ...SWEEP, '--executor', 'slurm', '--store', store).code, 0);
+    const sweeps = new SweepStore(store);
+    const record = sweeps.list().sweeps[0]!.record;
+    const cancel = bilevel(true, 'sweep', 'cancel', record.id, '--store', store, '--json');
+    assert.equal(cancel.code, 0, cancel.stderr);
+    const cancelledAt = (JSON.parse(cancel.stdout) as { cancelledAt?: string }).cancelledAt;
+    assert.match(cancelledAt ?? '', /^\d{4}-\d\d-\d\dT/, 'the cancel is recorded');
+    assert.equal(sweeps.readCancel(record.id)?.cancelledAt, cancelledAt);
+    // scontrol (the fake) still lists the tasks as pending and running, as it may for a moment after
+    // scancel; no run has a record. The recorded cancel wins.
+    const status = bilevel(true, 'sweep', 'status', record.id, '--store', store);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /: cancelled, 4 of 4 done \(4 cancelled\)/);
+    assert.match(status.stdout, new RegExp(`cancelled at ${cancelledAt} \\(bilevel sweep cancel\\): runs that had not started will not; rerun them with bilevel sweep --resume ${record.id} --executor slurm`));
+    assert.equal((status.stdout.match(/ cancelled$/gm) ?? []).length, 4, 'each run not started is listed as cancelled');
+    const json = JSON.parse(bilevel(true, 'sweep', 'status', record.id, '--json', '--store', store).stdout) as { status: string; cancelledAt: string; counts: Record<string, number>; notCompleted: { status: string }[] };
+    assert.equal(json.status, 'cancelled');
+    assert.equal(json.cancelledAt, cancelledAt);
+    assert.equal(json.counts['cancelled'], 4);
+    assert.equal(json.counts['notStarted'], 0);
+    assert.deepEqual(json.notCompleted.map((r) => r.status), ['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    const list = JSON.parse(bilevel(true, 'sweep', 'list', '--json', '--store', store).stdout) as { sweeps: { status: string }[] };
+    assert.deepEqual(list.sweeps.map((s) => s.status), ['cancelled']);
+    // Once SLURM has let the tasks go, it still reads cancelled (without the record it read failed).
+    fake('scontrol', 'JobId=4242 ArrayJobId=4242 ArrayTaskId=0-3 JobName=x UserId=root(0) JobState=CANCELLED Reason=None NodeList=');
+    try {
+      assert.match(bilevel(true, 'sweep', 'status', record.id, '--store', store).stdout, /: cancelled, 4 of 4 done \(4 cancelled\)/);
+      // --resume submits every index again as a new execution, which the cancel does not cover.
+      const resumed = bilevel(true, 'sweep', '--resume', record.id, '--executor', 'slurm', '--store', store);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.deepEqual(sweeps.read(record.id).executions?.map((e) => e.indices), [
+        [0, 1, 2, 3],
+        [0, 1, 2, 3],
+      ]);
+      assert.doesNotMatch(bilevel(true, 'sweep', 'status', record.id, '--store', store).stdout, /: cancelled/);
+    } finally {
+      fake('scontrol', SCONTROL_LIVE);
+    }
   });
 
   void it('--index picks the line an array task runs, and says what an empty $SLURM_ARRAY_TASK_ID means', () => {

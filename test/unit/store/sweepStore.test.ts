@@ -1,5 +1,6 @@
 // The sweep's folder in the store: written whole (runs.jsonl, then sweep.json), read back checked,
-// listed with a status derived from its runs' records (never stored), and skipped by run listings.
+// listed with a status derived from its runs' records (never stored) and its recorded cancel, and
+// skipped by run listings.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -8,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RunConfig } from '../../../src/protocol/runRecord';
 import type { SweepRecord } from '../../../src/protocol/sweep';
 import { RunStore } from '../../../src/store/runStore';
-import { checkSweepRecord, makeSweepId, RUNS_JSONL, SWEEP_FILE, SweepStore, SWEEPS_DIR } from '../../../src/store/sweepStore';
+import { CANCEL_FILE, checkSweepRecord, makeSweepId, RUNS_JSONL, SWEEP_FILE, SweepStore, SWEEPS_DIR } from '../../../src/store/sweepStore';
 
 let root = '';
 
@@ -73,6 +74,43 @@ void describe('SweepStore', () => {
     // A SLURM job cannot be seen from the store: by default nothing is active, the caller says what squeue said.
     assert.equal(sweeps.entry(submitted).progress.status, 'failed');
     assert.equal(sweeps.entry(submitted, true).progress.status, 'queued');
+  });
+
+  void it('reads a SLURM sweep cancelled before any task started as cancelled, its runs too, until a resume', () => {
+    const sweeps = new SweepStore(root);
+    const runs = new RunStore(root);
+    const job = { kind: 'slurm' as const, startedAt: '2026-12-06T03:00:00.000Z', indices: [0, 1, 2], jobId: '88' };
+    const rec = record('20261206-030000-sweep-toy-ufom-dddd', ['d0', 'd1', 'd2'], [job]);
+    sweeps.create(rec, 'l0\nl1\nl2\n');
+    // squeue still lists the job (the caller says active): queued, as long as no cancel is recorded.
+    assert.equal(sweeps.readCancel(rec.id), undefined);
+    assert.equal(sweeps.entry(rec, true).progress.status, 'queued');
+    const cancel = sweeps.writeCancel(rec, new Date('2026-12-06T03:05:00.000Z'));
+    assert.deepEqual(JSON.parse(readFileSync(path.join(root, SWEEPS_DIR, rec.id, CANCEL_FILE), 'utf8')), { schemaVersion: 1, cancelledAt: '2026-12-06T03:05:00.000Z', executions: 1 });
+    assert.deepEqual(sweeps.readCancel(rec.id), cancel);
+    for (const active of [true, false]) {
+      const entry = sweeps.entry(rec, active);
+      assert.equal(entry.progress.status, 'cancelled', `active ${active}`);
+      assert.deepEqual(entry.states, ['cancelled', 'cancelled', 'cancelled']);
+      assert.equal(entry.progress.finished, 3);
+      assert.equal(entry.cancel?.cancelledAt, '2026-12-06T03:05:00.000Z');
+    }
+    assert.deepEqual(sweeps.states(rec), [undefined, undefined, undefined], 'the runs themselves have no record');
+    assert.deepEqual(sweeps.list().sweeps.find((s) => s.record.id === rec.id)?.progress.status, 'cancelled', 'the listing reads it too');
+    // A run that had finished before the cancel keeps its status.
+    runs.create({ ...CONFIG, sweep: { id: rec.id, index: 0 } }, { id: 'd0', versions: {} }).finish('completed', { x: {}, y: {}, iterations: 5, msPerIteration: 1, peakTensors: 0, peakBytes: 0 });
+    assert.deepEqual(sweeps.entry(rec, false).states, ['completed', 'cancelled', 'cancelled']);
+    // A resume appends an execution the cancel did not stop.
+    const resumed = { ...rec, executions: [job, { ...job, jobId: '89', indices: [1, 2] }] };
+    sweeps.writeRecord(resumed);
+    const entry = sweeps.entry(sweeps.read(rec.id), true);
+    assert.equal(entry.progress.status, 'running');
+    assert.equal(entry.cancel, undefined);
+    // cancel.json that is not one is named; one of a newer format is left to newer readers.
+    writeFileSync(path.join(root, SWEEPS_DIR, rec.id, CANCEL_FILE), '{"schemaVersion":1}');
+    assert.throws(() => sweeps.readCancel(rec.id), /cancel\.json is not a sweep cancel/);
+    writeFileSync(path.join(root, SWEEPS_DIR, rec.id, CANCEL_FILE), '{"schemaVersion":99,"cancelledAt":"x","executions":5}');
+    assert.equal(sweeps.readCancel(rec.id), undefined);
   });
 
   void it('lists readable sweeps newest first and reports unreadable ones', () => {

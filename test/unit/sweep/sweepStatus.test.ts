@@ -1,9 +1,11 @@
 // sweepStatus and indicesToResume (src/sweep/sweepStatus.ts): a sweep's status derived from its runs'
-// states, never written by them (issue 15), and what --resume reruns.
+// states, never written by them (issue 15), a recorded cancel of the last execution, and what
+// --resume reruns.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SweepRunState } from '../../../src/protocol/sweep';
-import { indicesToResume, sweepStatus } from '../../../src/sweep/sweepStatus';
+import type { SweepExecution } from '../../../src/protocol/sweep';
+import { indicesToResume, lastExecutionCancelled, statesAfterCancel, sweepStatus } from '../../../src/sweep/sweepStatus';
 
 const status = (states: readonly SweepRunState[], active: boolean): string => sweepStatus(states, active).status;
 
@@ -33,6 +35,36 @@ describe('sweepStatus', () => {
     assert.equal(p.total, 8);
     assert.equal(p.finished, 5);
     assert.equal(p.status, 'running');
+  });
+});
+
+describe('a cancelled sweep', () => {
+  const job: SweepExecution = { kind: 'slurm', startedAt: '2026-12-06T03:00:00Z', indices: [0, 1, 2], jobId: '42' };
+  const cancel = { schemaVersion: 1, cancelledAt: '2026-12-06T03:05:00Z', executions: 1 };
+
+  it('reads cancelled, not queued, when cancelled before any run started, though the queue still lists the job', () => {
+    const p = sweepStatus([undefined, undefined, undefined], true, true);
+    assert.equal(p.status, 'cancelled');
+    assert.deepEqual(p.counts, { notStarted: 0, running: 0, completed: 0, diverged: 0, failed: 0, cancelled: 3, interrupted: 0 });
+    assert.equal(p.finished, 3, 'n of N done counts them');
+    assert.equal(sweepStatus([undefined, undefined, undefined], true, false).status, 'queued', 'without the cancel');
+  });
+
+  it('counts only the runs that never started as cancelled; a run still running keeps the sweep running', () => {
+    assert.equal(status(['completed', undefined], false), 'partial');
+    assert.equal(sweepStatus(['completed', undefined], false, true).status, 'cancelled');
+    assert.equal(sweepStatus(['completed', 'completed'], false, true).status, 'completed', 'nothing left to cancel');
+    assert.equal(sweepStatus(['running', 'queued'], true, true).status, 'running', 'its run ends cancelled after its iteration');
+    assert.deepEqual(statesAfterCancel(['completed', 'failed', 'running', 'queued', undefined], true), ['completed', 'failed', 'running', 'cancelled', 'cancelled']);
+    assert.deepEqual(statesAfterCancel([undefined, 'queued'], false), [undefined, 'queued']);
+  });
+
+  it('applies to the executions the cancel stopped: a resume after it is not cancelled', () => {
+    assert.equal(lastExecutionCancelled({ executions: [job] }, cancel), true);
+    assert.equal(lastExecutionCancelled({ executions: [job] }, undefined), false);
+    assert.equal(lastExecutionCancelled({ executions: [job, { ...job, jobId: '43' }] }, cancel), false, 'resumed after the cancel');
+    assert.equal(lastExecutionCancelled({ executions: [job, { ...job, jobId: '43' }] }, { ...cancel, executions: 2 }), true, 'the resume cancelled too');
+    assert.equal(lastExecutionCancelled({}, { ...cancel, executions: 0 }), false, 'no execution: nothing was stopped');
   });
 });
 

@@ -81,4 +81,17 @@ describe('confirmCost', () => {
     answer = 'Start Anyway';
     assert.equal(await confirmCost(ctx, [spec('rhg'), spec('cg')], true), true);
   });
+
+  it('does not ask about a long --iterations cap that an oracle-call budget ends early, and says which limit applies', async () => {
+    // 100 000 iterations of 360 ms would be 10 h; at 41 calls per iteration a 410-call budget ends
+    // the run after 10 iterations (about 4 s), and a 100 000-call budget after 2440 (about 15 min).
+    const budgeted = (budget: number): ProbeOutcome => {
+      const sample = (probed('rhg', 360, 100_000) as Extract<ProbeOutcome, { ok: true }>).sample;
+      return { ok: true, sample: { ...sample, maxOracleCalls: budget, records: sample.records.map((r) => ({ ...r, gradientEvals: 21 * (r.iteration + 1), hvpEvals: 20 * (r.iteration + 1) })) } };
+    };
+    assert.equal(await confirmCost(context(60, { rhg: budgeted(410) }), [spec('rhg')], true), true);
+    assert.deepEqual(vscodeStub.shown, [], 'about 4 s: not asked');
+    assert.equal(await confirmCost(context(60, { rhg: budgeted(100_000) }), [spec('rhg')], true), false);
+    assert.deepEqual(vscodeStub.shown, ['info: Expected about 14 min 39 s (rhg 14 min 39 s [2440 iterations to the 100000-call budget]; from a 3-iteration probe). Start?']);
+  });
 });

@@ -367,9 +367,12 @@ if (process.env.BILEVEL_FAKE_WORKER === undefined) {
       const busy = m.start(toy(1_000_000));
       const runDirs: string[] = [];
       m.onRunStarted((e) => runDirs.push(e.runDir));
-      const outcome = await probeRun(m, toy(500), 3);
+      // A budget no 3-iteration probe reaches (rhg at K = 5 calls 11 oracles an iteration).
+      const outcome = await probeRun(m, toy(500, { maxOracleCalls: 100_000 }), 3);
       assert.ok(outcome.ok, outcome.ok ? '' : outcome.message);
       assert.equal(outcome.sample.plannedIterations, 500, 'the iterations the real run would make');
+      assert.equal(outcome.sample.maxOracleCalls, 100_000, 'the resolved budget, for the estimate (costEstimate.ts)');
+      assert.ok(outcome.sample.records.every((r) => Number.isFinite((r.gradientEvals ?? Number.NaN) + (r.hvpEvals ?? Number.NaN))), 'records carry the oracle counters');
       assert.ok(outcome.sample.records.length >= 3);
       assert.ok(outcome.sample.startMs > 0);
       assert.ok(outcome.sample.records.every((r) => typeof r.time === 'number'));

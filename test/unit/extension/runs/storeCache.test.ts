@@ -1,6 +1,8 @@
 // The history's store cache re-reads only what changed: a listing reads new runs, runs a file event
 // named, running runs and unreadable folders, and nothing else; sweeps take their runs' states from
-// the cached runs. A fake reader counts every read. Also which sweeps are still active.
+// the cached runs. A fake reader counts every read. Also which sweeps are still active, and that a
+// recorded cancel (cancel.json) turns a SLURM sweep cancelled before any task started from queued to
+// cancelled, even when no file event says so.
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +13,7 @@ import type { RunStatus } from '../../../../src/protocol/metrics';
 import type { RunRecord } from '../../../../src/protocol/runRecord';
 import type { SweepExecution, SweepRecord } from '../../../../src/protocol/sweep';
 import { SWEEPS_DIR } from '../../../../src/store/sweepStore';
+import type { SweepCancel } from '../../../../src/sweep/sweepStatus';
 
 const STORE = '/shared/runs';
 
@@ -18,7 +21,10 @@ const STORE = '/shared/runs';
 class FakeReader implements StoreReader {
   runs = new Map<string, RunStatus | Error>();
   sweeps = new Map<string, SweepRecord>();
+  cancels = new Map<string, SweepCancel>();
   reads: string[] = [];
+  /** Reads of cancel.json, apart from `reads`: a queued or running sweep's is read at every listing. */
+  cancelReads: string[] = [];
 
   ids(dir: string): string[] {
     return dir === path.join(STORE, SWEEPS_DIR) ? [...this.sweeps.keys()] : [...this.runs.keys()];
@@ -36,6 +42,10 @@ class FakeReader implements StoreReader {
   readSweep(_storeDir: string, id: string): SweepRecord {
     this.reads.push(`sweep ${id}`);
     return this.sweeps.get(id)!;
+  }
+  readSweepCancel(_storeDir: string, id: string): SweepCancel | undefined {
+    this.cancelReads.push(id);
+    return this.cancels.get(id);
   }
 }
 
@@ -147,6 +157,44 @@ describe('StoreCache', () => {
     cache.runs(STORE);
     assert.equal(cache.sweeps(STORE, () => true).sweeps[0]!.progress.status, 'queued');
     assert.equal(cache.sweeps(STORE, () => false).sweeps[0]!.progress.status, 'failed');
+  });
+
+  it('reads a SLURM sweep cancelled before any task started as cancelled, its runs too, without a file event', () => {
+    // Submitted as job 42 (indices 0-2), none started: executionActive keeps it queued.
+    const slurm: SweepExecution = { kind: 'slurm', startedAt: '2026-12-06T03:00:00Z', indices: [0, 1, 2], jobId: '42' };
+    reader.sweeps.set('s3', sweep('s3', ['y0', 'y1', 'y2'], slurm));
+    cache.runs(STORE);
+    assert.equal(cache.sweeps(STORE, executionActive).sweeps[0]!.progress.status, 'queued');
+    // `bilevel sweep cancel` on another host writes cancel.json; no event reaches this cache.
+    reader.cancels.set('s3', { schemaVersion: 1, cancelledAt: '2026-12-06T03:05:00.000Z', executions: 1 });
+    reader.reads = [];
+    const [s] = cache.sweeps(STORE, executionActive).sweeps;
+    assert.deepEqual(reader.reads, [], 'sweep.json is not read again');
+    assert.equal(s!.progress.status, 'cancelled');
+    assert.deepEqual(s!.states, ['cancelled', 'cancelled', 'cancelled']);
+    assert.equal(s!.progress.counts.cancelled, 3);
+    assert.equal(s!.progress.finished, 3);
+    assert.equal(s!.cancelledAt, '2026-12-06T03:05:00.000Z');
+    // Settled: its cancel is not read again at each listing.
+    reader.cancelReads = [];
+    cache.sweeps(STORE, executionActive);
+    assert.deepEqual(reader.cancelReads, []);
+    // A resume appends an execution the cancel did not stop: queued again.
+    reader.sweeps.set('s3', { ...sweep('s3', ['y0', 'y1', 'y2']), executions: [slurm, { ...slurm, jobId: '43' }] });
+    cache.changed({ kind: 'sweep', storeDir: STORE, id: 's3' });
+    const [resumed] = cache.sweeps(STORE, executionActive).sweeps;
+    assert.equal(resumed!.progress.status, 'queued');
+    assert.equal(resumed!.cancelledAt, undefined);
+  });
+
+  it('keeps a run that started before the cancel as its record says', () => {
+    const slurm: SweepExecution = { kind: 'slurm', startedAt: '2026-12-06T03:00:00Z', indices: [0, 1], jobId: '42' };
+    reader.sweeps.set('s4', sweep('s4', ['r1', 'z1'], slurm));
+    reader.cancels.set('s4', { schemaVersion: 1, cancelledAt: '2026-12-06T03:05:00.000Z', executions: 1 });
+    cache.runs(STORE);
+    const [s] = cache.sweeps(STORE, executionActive).sweeps;
+    assert.deepEqual(s!.states, ['completed', 'cancelled']);
+    assert.equal(s!.progress.status, 'cancelled');
   });
 });
 

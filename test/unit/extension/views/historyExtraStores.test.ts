@@ -1,7 +1,8 @@
 // The history with an extra store (bilevel.history.extraStores) on real folders: its runs and sweeps
 // show beside the workspace's; a run another process writes there shows after its file events, with
 // several events in a row making one rebuild that reads only that run; dropping the setting drops
-// its runs. The cache's reads are counted through a wrapped file-system reader.
+// its runs; a SLURM sweep there cancelled before any task started reads cancelled once `bilevel sweep
+// cancel` recorded it, with no file event. The cache's reads are counted through a wrapped reader.
 import '../vscodeStub';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,9 @@ import { RunStores } from '../../../../src/extension/runs/runStores';
 import { FS_STORE_READER, StoreCache, type StoreReader } from '../../../../src/extension/runs/storeCache';
 import { HistoryTreeProvider } from '../../../../src/extension/views/historyTree';
 import type { RunConfig } from '../../../../src/protocol/runRecord';
+import type { SweepRecord } from '../../../../src/protocol/sweep';
 import { RUN_FILE, RunStore } from '../../../../src/store/runStore';
+import { SweepStore } from '../../../../src/store/sweepStore';
 
 const RUN: RunConfig = { problem: 'toy-quadratic', problemParams: {}, method: 'rhg', methodOptions: {}, iterations: 2, seed: 0, backend: 'cpu' };
 
@@ -83,6 +86,32 @@ describe('history with an extra store', () => {
     assert.equal(rebuilds, 1);
     assert.deepEqual(reads, ['20261206-030000-rhg-toy-quadratic-0004']);
     assert.ok(history.allRuns().some((r) => r.runOrHandle === '20261206-030000-rhg-toy-quadratic-0004'));
+  });
+
+  it('reads a SLURM sweep cancelled before any task started as cancelled, from the recorded cancel', async () => {
+    // Submitted as job 4242, no task started (no run record): the history can only call it queued.
+    const sweeps = new SweepStore(shared);
+    const id = '20261206-040000-sweep-toy-quadratic-00aa';
+    const record: SweepRecord = {
+      schemaVersion: 1,
+      id,
+      createdAt: '2026-12-06T04:00:00.000Z',
+      spec: { problem: { kind: 'builtin', id: 'toy-quadratic', params: {} }, methods: ['rhg'], seeds: [0, 1], grid: [] },
+      runs: [0, 1].map((i) => ({ index: i, method: 'rhg', seed: i, options: { seed: i }, gridPoint: {}, dropped: [], runId: `20261206-040000-rhg-toy-quadratic-01a${i}` })),
+      executions: [{ kind: 'slurm', startedAt: '2026-12-06T04:00:00.000Z', indices: [0, 1], jobId: '4242' }],
+    };
+    sweeps.create(record, '');
+    history.reload();
+    assert.equal(history.findSweep(id)?.sweep.description, 'queued · 0 of 2 done ░░░░░░░░░░');
+    // `bilevel sweep cancel` (scancel) records the cancel; no file event reaches the history here.
+    sweeps.writeCancel(record, new Date('2026-12-06T04:01:00.000Z'));
+    history.refresh(0);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const node = history.findSweep(id)!.sweep;
+    assert.equal(node.description, 'cancelled · 2 of 2 done ██████████');
+    assert.equal(node.contextValue, 'bilevelSweep.cancelled');
+    assert.deepEqual(node.progress.counts, { notStarted: 0, running: 0, completed: 0, diverged: 0, failed: 0, cancelled: 2, interrupted: 0 });
+    assert.match(node.tooltip, /cancelled at 2026-12-06T04:01:00\.000Z \(bilevel sweep cancel: scancel of SLURM job 4242\); runs that had not started will not$/);
   });
 
   it('drops the extra runs when the setting no longer names the store', () => {
