@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import { layersPlugin } from './eslint.layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-test/**', 'dist-*/**', 'node_modules/**', '.bilevel/**', '**/*.mjs', 'bin/**', 'test/integration/fixtures/**', 'test/fixtures/**', '.lead-out/**', 'e2e/artifacts/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'dist-*/**', 'node_modules/**', '.bilevel/**', '**/*.mjs', 'bin/**', 'test/integration/fixtures/**', 'test/fixtures/**', '.lead-out/**', 'e2e/artifacts/**', '.device/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

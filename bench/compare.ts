@@ -9,6 +9,8 @@
 //        --K 10,50,100, --iterations N (ours, timed), --torch-iters N, --no-torch,
 //        --torch-script PATH (env BILEVEL_TORCH_BENCH), --python PATH (env BILEVEL_PYTHON),
 //        --torch-threads N (torch intra-op, default 1), --openblas-threads N (default: OpenBLAS's own),
+//        --torch-device cpu|cuda (where the script runs, default cpu; cuda: it synchronizes around
+//        each timed iteration, and the JSON lines' torch side names the device and GPU),
 //        --backend NAME (ours, default wasm), --stock-kernels (tfjs's own wasm kernels, to measure
 //        the patches), --wasm-threads N (XNNPACK pool threads, default one per core; 1 = the
 //        single-threaded build), --no-matmul-memo (all patches but the product
@@ -38,7 +40,7 @@ import { combineRounds, median, roundRatio, torchSeconds } from './combineRounds
 import type { RoundResult } from './combineRounds';
 import { REFERENCE_WORKLOADS } from './referenceWorkloads';
 import type { ReferenceWorkload } from './referenceWorkloads';
-import { defaultTorchScript, probeTorch, runTorch } from './torchReference';
+import { defaultTorchScript, parseTorchDevice, probeTorch, runTorch } from './torchReference';
 import type { TorchReferenceConfig, TorchRun } from './torchReference';
 import { timeSolverSteps } from './timeSolverSteps';
 
@@ -156,6 +158,7 @@ function parseArgs(argv: string[]): Args {
       python: value('--python') ?? process.env['BILEVEL_PYTHON'] ?? '/usr/bin/python3',
       threads: int('--torch-threads', 1),
       ...(openblas !== undefined ? { openblasThreads: int('--openblas-threads', 0) } : {}),
+      device: parseTorchDevice(value('--torch-device')),
     },
   };
 }
@@ -361,10 +364,14 @@ async function main(): Promise<void> {
     return;
   }
   const torch = args.noTorch ? ({ ok: false, reason: 'skipped (--no-torch)' } as const) : probeTorch(args.torch);
+  const torchDevice = args.torch.device;
+  const torchWhere = torchDevice === 'cuda'
+    ? `on cuda (${torch.ok ? torch.gpu : '?'})`
+    : `on the CPU, torch intra-op threads ${args.torch.threads}, OPENBLAS_NUM_THREADS ${args.torch.openblasThreads ?? 'unset (OpenBLAS uses every core)'}`;
   const torchNote = torch.ok
-    ? `PyTorch ${torch.version} (${args.torch.python} ${args.torch.script}): torch intra-op threads ${args.torch.threads}, OPENBLAS_NUM_THREADS ${args.torch.openblasThreads ?? 'unset (OpenBLAS uses every core)'}; ours: ${backend.detail.split(', binaries')[0]}. Times: median seconds per outer iteration.`
+    ? `PyTorch ${torch.version} (${args.torch.python} ${args.torch.script}) ${torchWhere}; ours: ${backend.detail.split(', binaries')[0]}. Times: median seconds per outer iteration.`
     : `PyTorch reference not run: ${torch.reason}. Our numbers only.`;
-  if (!torch.ok) console.log(JSON.stringify({ bench: 'compare-torch', available: false, reason: torch.reason }));
+  console.log(JSON.stringify({ bench: 'compare-torch', available: torch.ok, device: torchDevice, ...(torch.ok ? { version: torch.version, ...(torch.gpu !== undefined ? { gpu: torch.gpu } : {}) } : { reason: torch.reason }) }));
   const cells = matrix(args);
   const rows: Row[] = [];
   const started = Date.now();
@@ -405,7 +412,7 @@ async function main(): Promise<void> {
             ...(args.rounds > 1 ? { round } : {}),
             ours: { method: cell.pair.ours, options: cell.pair.options(cell.K), backend: backend.name, ...(row.ours ?? { error: row.oursError }) },
             ...(torch.ok
-              ? { torch: t ? { method: cell.pair.torch, extra: cell.pair.torchExtra ?? [], median_s: t['median_s'], min_s: t['min_s'], peak_mem_mb: t['peak_mem_mb'], kstar_median: t['kstar_median'], error: t['error'] } : { error: torchError ?? 'no record' } }
+              ? { torch: t ? { method: cell.pair.torch, extra: cell.pair.torchExtra ?? [], device: t['device'] ?? torchDevice, device_name: t['device_name'], median_s: t['median_s'], min_s: t['min_s'], peak_mem_mb: t['peak_mem_mb'], kstar_median: t['kstar_median'], error: t['error'] } : { device: torchDevice, error: torchError ?? 'no record' } }
               : {}),
             ...(ratio !== undefined ? { ratio } : {}),
           }),
@@ -422,7 +429,7 @@ async function main(): Promise<void> {
     }
   }
   printTable(rows, torchNote, args.rounds);
-  console.log(JSON.stringify({ bench: 'compare-done', seconds: (Date.now() - started) / 1000, torch: torch.ok }));
+  console.log(JSON.stringify({ bench: 'compare-done', seconds: (Date.now() - started) / 1000, torch: torch.ok, torchDevice }));
   releaseBackend();
 }
 

@@ -1,8 +1,18 @@
-// Runs the PyTorch reference script (../shared/bench/torch_blo_bench.py, never copied into this
-// repository) as a child process and parses its JSON lines, for `npm run bench:compare`.
+// Runs the PyTorch reference script (../shared/bench/torch_blo_bench.py, never committed to this
+// repository; the GPU kit copies it into the ignored .device/) as a child process and parses its JSON
+// lines, for `npm run bench:compare`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+
+/** Where the reference runs: the script's `--device` (on cuda it synchronizes around each timed iteration itself). */
+export type TorchDevice = 'cpu' | 'cuda';
+
+/** Reads `--torch-device` (absent: cpu), naming the flag in the error. */
+export function parseTorchDevice(value: string | undefined): TorchDevice {
+  if (value === undefined || value === 'cpu' || value === 'cuda') return value ?? 'cpu';
+  throw new Error(`--torch-device: cpu or cuda, got ${value}`);
+}
 
 /** Where the script and its interpreter are, and how many threads it may use. */
 export interface TorchReferenceConfig {
@@ -14,10 +24,12 @@ export interface TorchReferenceConfig {
   readonly threads: number;
   /** OPENBLAS_NUM_THREADS for the child; undefined leaves OpenBLAS at its default (all cores). */
   readonly openblasThreads?: number;
+  /** The script's `--device` (flag --torch-device, default cpu). */
+  readonly device: TorchDevice;
 }
 
-/** Whether the reference can run here, and if not, why (printed instead of failing). */
-export type TorchAvailability = { readonly ok: true; readonly version: string } | { readonly ok: false; readonly reason: string };
+/** Whether the reference can run here, and if not, why (printed instead of failing); on cuda, the GPU torch sees. */
+export type TorchAvailability = { readonly ok: true; readonly version: string; readonly gpu?: string } | { readonly ok: false; readonly reason: string };
 
 /** One reference invocation: a workload, methods and Ks sharing the same script flags. */
 export interface TorchRun {
@@ -38,16 +50,21 @@ function childEnv(config: TorchReferenceConfig): NodeJS.ProcessEnv {
   return config.openblasThreads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: String(config.openblasThreads) };
 }
 
-/** Checks the script exists and `python -c "import torch"` works; never throws. */
+/** Checks the script exists and `python -c "import torch"` works, and on cuda that torch sees a GPU; never throws. */
 export function probeTorch(config: TorchReferenceConfig): TorchAvailability {
   if (!existsSync(config.script)) return { ok: false, reason: `the reference script ${config.script} does not exist (set --torch-script or BILEVEL_TORCH_BENCH)` };
-  const r = spawnSync(config.python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', env: childEnv(config) });
+  // Second line: the GPU's name, or '' when torch has no CUDA device (asked on cuda only: it initializes CUDA).
+  const code = config.device === 'cuda' ? 'import torch; print(torch.__version__); print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else "")' : 'import torch; print(torch.__version__)';
+  const r = spawnSync(config.python, ['-c', code], { encoding: 'utf8', env: childEnv(config) });
   if (r.error) return { ok: false, reason: `${config.python} could not be started (${r.error.message}); set --python or BILEVEL_PYTHON` };
   if (r.status !== 0) {
     const last = r.stderr.trim().split('\n').pop() ?? '';
     return { ok: false, reason: `${config.python} cannot import torch (${last}); on Debian: apt-get install python3-torch libopenblas0-pthread` };
   }
-  return { ok: true, version: r.stdout.trim() };
+  const [version = '', gpu = ''] = r.stdout.trim().split('\n').map((line) => line.trim());
+  if (config.device !== 'cuda') return { ok: true, version };
+  if (gpu === '') return { ok: false, reason: `torch ${version} (${config.python}) sees no CUDA device (torch.cuda.is_available() is False); --torch-device cpu runs it on the CPU` };
+  return { ok: true, version, gpu };
 }
 
 /**
@@ -62,6 +79,7 @@ export function runTorch(config: TorchReferenceConfig, run: TorchRun): Record<st
     '--K', run.Ks.join(','),
     '--iters', String(run.iters),
     '--threads', String(config.threads),
+    '--device', config.device,
     '--l2', '0',
     ...(run.extra ?? []),
   ];
