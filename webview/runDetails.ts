@@ -75,19 +75,23 @@ export function finalValues(summary: Pick<RunSummary, 'x' | 'y' | 'shapes'> | un
 /**
  * A run's status line: `queued` alone for a queued run (no progress, no clock: it has not started),
  * `starting` while its worker loads, `no iteration ran` for a run that ended before its first one,
- * else iterations done (of planned, when known) and elapsed time, and the ETA while it runs.
+ * else how far it is toward the limit that ends it (`iteration 3 of 40`, or with an oracle-call budget
+ * nearer its end `1230 of 6000 oracle calls · iteration 30`), elapsed time, and the ETA (in that unit's
+ * pace) while it runs.
  */
 export function statusLine(status: RunStatus, p: Progress): string {
   if (status === 'queued') return 'queued';
-  if (p.done === 0) return status === 'running' ? `starting · elapsed ${formatDuration(p.elapsedMs)}` : 'no iteration ran';
-  const parts = [p.total > 0 ? `iteration ${p.done} of ${p.total}` : `iteration ${p.done}`, `elapsed ${formatDuration(p.elapsedMs)}`];
+  if (p.iterations === 0) return status === 'running' ? `starting · elapsed ${formatDuration(p.elapsedMs)}` : 'no iteration ran';
+  const count =
+    p.unit === 'oracle calls' ? `${p.done} of ${p.total} oracle calls · iteration ${p.iterations}` : p.total > 0 ? `iteration ${p.done} of ${p.total}` : `iteration ${p.done}`;
+  const parts = [count, `elapsed ${formatDuration(p.elapsedMs)}`];
   if (status === 'running') parts.push(`ETA ${formatDuration(p.etaMs)}`);
   return parts.join(' · ');
 }
 
 /** Whether a run's row gets a progress bar: not while queued, nor for a run that ended before any iteration. */
 export function showsProgressBar(status: RunStatus, p: Progress): boolean {
-  return status !== 'queued' && !(p.done === 0 && isFinished(status));
+  return status !== 'queued' && !(p.iterations === 0 && isFinished(status));
 }
 
 /**

@@ -11,6 +11,7 @@ import { baselineColor, baselineLabel, baselinesFor, decimateRange, evalMetricNa
 import type { Point } from '../src/protocol/chartData';
 import { CHART_SECTIONS, evalTitle, KSTAR_HISTOGRAM_TITLE, KSTAR_STAT, metricDef, METRICS, orderStatKeys, statLogScale, statShownFor, statTitleInWords, type ChartSection, type MetricUnit } from '../src/protocol/metricCatalog';
 import type { RunSettings } from '../src/protocol/runSettings';
+import { estimateRemainingMs, progressToward, type ProgressUnit } from '../src/protocol/progressToward';
 import type { ChartDefaults, CheckView, RunView, SnapshotMessage, StatusMessage } from '../src/protocol/webview';
 import { isXAxisKey, xOf, type XAxisKey } from '../src/protocol/xAxis';
 import { toleranceMeasure, type ToleranceMeasure } from './runDetails';
@@ -96,7 +97,7 @@ export interface RunState {
   msSum: number;
   peakBytes: number;
   lastRecord?: IterationRecord;
-  /** The first record with a `time` (iteration and writer's time): the ETA's pace is measured from it, past the warm-up. */
+  /** The first record with a `time` (iteration, writer's time, oracle calls so far): the ETA's pace is measured from it, past the warm-up. */
   firstTimed?: TimedIteration;
   /** The last `baseline.*` value seen per name (records, then the summary): dashed lines on eval charts. */
   readonly baselines: Map<string, number>;
@@ -177,11 +178,15 @@ export interface BarChartData {
 /** Either kind of chart. */
 export type ChartData = LineChartData | BarChartData;
 
-/** Progress of one run. */
+/** Progress of one run, toward the limit that ends it (src/protocol/progressToward.ts, the CLI's bar's rule). */
 export interface Progress {
-  /** Outer iterations done and planned. */
+  /** What `done` and `total` count: outer iterations, or oracle calls of the run's budget (`maxOracleCalls`) when that ends it first. */
+  readonly unit: ProgressUnit;
+  /** Done and planned, in `unit`: iterations done and planned, or oracle calls used and the budget. */
   readonly done: number;
   readonly total: number;
+  /** Outer iterations done (equal to `done` when the unit is iterations). */
+  readonly iterations: number;
   /** 0–1 (1 once finished). */
   readonly fraction: number;
   readonly elapsedMs: number;
@@ -741,7 +746,7 @@ function appendRecords(run: RunState, records: readonly IterationRecord[]): numb
     if (r.iteration <= run.lastIteration) continue;
     run.lastIteration = r.iteration;
     run.lastRecord = r;
-    if (r.time !== undefined) run.firstTimed ??= { iteration: r.iteration, time: r.time };
+    if (r.time !== undefined) run.firstTimed ??= { iteration: r.iteration, time: r.time, calls: r.gradientEvals + r.hvpEvals };
     // Wall time counts from the run's first record (wallTimeX): a run whose first record has no time stays on iterations.
     if (run.count === 0) run.t0 = r.time;
     run.recordIterations.push(r.iteration);
@@ -780,38 +785,51 @@ function push(series: Map<string, Point[]>, id: string, x: number, y: number | u
   else series.set(id, [{ x, y }]);
 }
 
-/** Progress of a run: iterations done of planned, elapsed time and, while running, the ETA. */
+/**
+ * Progress of a run toward the limit that ends it (progressToward, the rule of the CLI's bar):
+ * iterations done of planned, or with an oracle-call budget (the `maxOracleCalls` of its settings)
+ * oracle calls used of the budget when that is nearer its end; elapsed time and, while running, the
+ * ETA in the same unit.
+ */
 export function progressOf(
-  run: Pick<RunState, 'status' | 'iterations' | 'startedAt' | 'endedAt' | 'count' | 'lastIteration' | 'summary'> & { readonly firstTimed?: TimedIteration; readonly lastRecord?: Pick<IterationRecord, 'iteration' | 'time'> },
+  run: Pick<RunState, 'status' | 'iterations' | 'startedAt' | 'endedAt' | 'count' | 'lastIteration' | 'summary'> & {
+    readonly settings?: RunSettings;
+    readonly firstTimed?: TimedIteration;
+    readonly lastRecord?: Pick<IterationRecord, 'iteration' | 'time' | 'gradientEvals' | 'hvpEvals'>;
+  },
   now: number,
 ): Progress {
-  const done = run.lastIteration + 1;
-  const total = Math.max(run.iterations, done);
+  const iterations = run.lastIteration + 1;
+  const record = run.lastRecord?.iteration === run.lastIteration ? run.lastRecord : undefined;
+  const position = record !== undefined ? progressToward(record, { iterations: run.iterations, maxOracleCalls: oracleBudget(run.settings) }) : undefined;
+  const unit = position?.unit ?? 'iterations';
+  const done = position?.done ?? iterations;
+  // An unknown iteration count (0) is at least what is done; a budget is what it is (the last iteration may overshoot it).
+  const total = unit === 'iterations' ? Math.max(run.iterations, done) : position!.total;
   const finished = run.status !== 'running';
   // A finished run's clock stops when it ended (known from the store, or when the panel saw it end).
   const elapsedMs = Math.max(0, (finished ? (run.endedAt ?? now) : now) - run.startedAt);
   // A completed run is full; a cancelled or failed one shows how far it got.
-  const fraction = run.status === 'completed' ? 1 : total > 0 ? done / total : 0;
-  const last = run.lastRecord?.time !== undefined ? { iteration: run.lastRecord.iteration, time: run.lastRecord.time } : undefined;
-  const eta = finished ? undefined : estimateEta(run.firstTimed, last, total);
-  return { done, total, fraction, elapsedMs, ...(eta !== undefined ? { etaMs: eta } : {}) };
+  const fraction = run.status === 'completed' ? 1 : total > 0 ? Math.min(1, done / total) : 0;
+  let eta: number | undefined;
+  if (!finished && run.firstTimed !== undefined && record?.time !== undefined) {
+    const first = unit === 'iterations' ? run.firstTimed.iteration + 1 : run.firstTimed.calls;
+    if (first !== undefined) eta = estimateRemainingMs({ done: first, at: run.firstTimed.time }, { done, at: record.time }, total);
+  }
+  return { unit, done, total, iterations, fraction, elapsedMs, ...(eta !== undefined ? { etaMs: eta } : {}) };
 }
 
-/** An iteration and when its record was made (IterationRecord.time, the writer's clock). */
+/** The run's oracle-call budget from its settings (the resolved `maxOracleCalls`, or as asked before it has a record); 0: none. */
+export function oracleBudget(settings: RunSettings | undefined): number {
+  const budget = settings?.maxOracleCalls;
+  return typeof budget === 'number' && budget > 0 ? budget : 0;
+}
+
+/** An iteration and when its record was made (IterationRecord.time, the writer's clock), with the oracle calls so far when known. */
 export interface TimedIteration {
   readonly iteration: number;
   readonly time: number;
-}
-
-/**
- * Remaining time at the pace between the first and the last timed record: undefined until two
- * iterations are done, so the first iteration's warm-up (tracing, kernel compilation) never counts.
- * Only the writer's record times are compared, never the panel's clock (a remote host may differ).
- */
-export function estimateEta(first: TimedIteration | undefined, last: TimedIteration | undefined, total: number): number | undefined {
-  if (!first || !last || last.iteration <= first.iteration) return undefined;
-  const pace = Math.max(0, last.time - first.time) / (last.iteration - first.iteration);
-  return pace * Math.max(0, total - (last.iteration + 1));
+  readonly calls?: number;
 }
 
 /**

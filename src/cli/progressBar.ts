@@ -1,7 +1,9 @@
 // Progress of a run on the terminal: a redrawn one-line bar on a TTY, else a plain line every ~10%.
 // The bar counts toward the limit that will end the run: its outer iterations, or its oracle-call
-// budget (`--max-oracle-calls`) when that is reached first.
+// budget (`--max-oracle-calls`) when that is reached first: the rule of src/protocol/progressToward.ts,
+// which the live panel's progress line follows too.
 import type { IterationRecord } from '../protocol/metrics';
+import { estimateRemainingMs, progressToward, type ProgressLimits, type ProgressPosition, type ProgressUnit } from '../protocol/progressToward';
 import { formatDuration, formatNumber } from './formatTable';
 
 /** Where progress goes; `isTTY` picks the bar over plain lines. */
@@ -9,40 +11,6 @@ export interface ProgressSink {
   readonly isTTY?: boolean;
   readonly columns?: number;
   write(text: string): unknown;
-}
-
-/** The limits that end a run: its outer iterations, and its oracle-call budget (0: none), as resolved. */
-export interface ProgressLimits {
-  readonly iterations: number;
-  readonly maxOracleCalls: number;
-}
-
-/** The unit a bar counts in: outer iterations, or oracle calls (gradient + HVP evaluations). */
-export type ProgressUnit = 'iterations' | 'oracle calls';
-
-/** How far a run is toward the limit that ends it: `done` of `total` in `unit`. */
-export interface ProgressPosition {
-  readonly unit: ProgressUnit;
-  readonly done: number;
-  readonly total: number;
-  /** Outer iterations done (equal to `done` when the unit is iterations). */
-  readonly iterations: number;
-}
-
-/**
- * The position after `record` toward whichever limit ends the run first: with a budget, the oracle
- * calls used of the budget unless the iterations are nearer their end (a run stops at the first limit
- * it reaches, and at a steady cost per iteration the nearer one is reached first); else iterations.
- */
-export function progressToward(record: Pick<IterationRecord, 'iteration' | 'gradientEvals' | 'hvpEvals'>, limits: ProgressLimits): ProgressPosition {
-  const iterations = record.iteration + 1;
-  const byIterations: ProgressPosition = { unit: 'iterations', done: iterations, total: limits.iterations, iterations };
-  const calls = record.gradientEvals + record.hvpEvals;
-  // A record without cost counters (never from this solver, but records are plain data) cannot be placed on the budget.
-  if (!(limits.maxOracleCalls > 0) || !Number.isFinite(calls)) return byIterations;
-  // The budget wins a tie: the solver names it as the stop reason when both are reached at once.
-  if (calls / limits.maxOracleCalls >= iterations / limits.iterations) return { unit: 'oracle calls', done: calls, total: limits.maxOracleCalls, iterations };
-  return byIterations;
 }
 
 /** The bar's count: `5/10` without a budget; with one, the unit named (`1230/6000 oracle calls · it 30`, `5/10 iterations`). */
@@ -108,14 +76,4 @@ export class ProgressBar {
     if (this.drawn) this.out.write('\n');
     this.drawn = false;
   }
-}
-
-/**
- * Remaining time at the pace since `first` (units done and when; iterations or oracle calls): none
- * until some are done after the first record, so the first iteration's warm-up never inflates it.
- */
-export function estimateRemainingMs(first: { readonly done: number; readonly at: number }, last: { readonly done: number; readonly at: number }, total: number): number | undefined {
-  if (last.done <= first.done) return undefined;
-  const pace = Math.max(0, last.at - first.at) / (last.done - first.done);
-  return pace * Math.max(0, total - last.done);
 }

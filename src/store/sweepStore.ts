@@ -2,7 +2,7 @@
 // spec, the expanded runs and their run ids) and runs.jsonl (one experiment spec per run, what
 // `bilevel run --spec runs.jsonl --index i` reads). A dot folder, so run listings skip it. Only the
 // process that creates or resumes the sweep writes sweep.json and runs.jsonl; `bilevel sweep cancel`
-// writes cancel.json beside them; the runs write their own folders, and the sweep's status is derived
+// (or the history's Cancel Sweep of a sweep its window runs) writes cancel.json beside them; the runs write their own folders, and the sweep's status is derived
 // from those and the cancel (docs/run-store.md, "Sweeps").
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +11,7 @@ import { messageOf } from '../common/messageOf';
 import type { SweepRecord, SweepRunState } from '../protocol/sweep';
 import { SWEEP_SCHEMA_VERSION } from '../protocol/sweep';
 import { lastExecutionCancelled, statesAfterCancel, sweepStatus } from '../sweep/sweepStatus';
-import type { SweepCancel, SweepProgress } from '../sweep/sweepStatus';
+import type { CancelledRuns, SweepCancel, SweepProgress } from '../sweep/sweepStatus';
 import { makeRunId, RUN_ID_PATTERN } from './runId';
 import { RunStore } from './runStore';
 import { StoreWriteError } from './storeWriteError';
@@ -118,9 +118,10 @@ export class SweepStore {
   }
 
   /**
-   * Records that a cancel stopped every execution sweep.json lists now (`bilevel sweep cancel`), so
-   * readers count the runs that never started as cancelled. Written whole and atomically; a resume
-   * appends an execution this does not cover. Throws a StoreWriteError when it cannot write.
+   * Records that a cancel stopped every execution sweep.json lists now (`bilevel sweep cancel`, or
+   * Cancel Sweep of a sweep the VS Code window runs), so readers count the runs that never started as
+   * cancelled. Written whole and atomically; a resume appends an execution this does not cover. Throws
+   * a StoreWriteError when it cannot write.
    */
   writeCancel(record: SweepRecord, now: Date = new Date()): SweepCancel {
     const cancel: SweepCancel = { schemaVersion: SWEEP_CANCEL_SCHEMA_VERSION, cancelledAt: now.toISOString(), executions: record.executions?.length ?? 0 };
@@ -149,12 +150,20 @@ export class SweepStore {
    * A sweep's record with its derived progress. `active` says whether something may still start its
    * runs; by default, whether its last local pool is alive on this host (a SLURM job's queue is the
    * CLI's to ask: it passes what squeue said). A recorded cancel of its last execution wins over
-   * `active`: its runs not started read cancelled (sweepStatus).
+   * `active`: its runs not started read cancelled (sweepStatus). Without one, the runs not started at
+   * `slurmCancelled` (the indices whose array task SLURM reports CANCELLED, slurmCancelledIndices: a
+   * bare scancel, which only a reader that asks SLURM knows of) read cancelled.
    */
-  entry(record: SweepRecord, active: boolean = poolAlive(record), cancel: SweepCancel | undefined = this.readCancel(record.id)): SweepEntry {
-    const cancelled = lastExecutionCancelled(record, cancel);
+  entry(
+    record: SweepRecord,
+    active: boolean = poolAlive(record),
+    cancel: SweepCancel | undefined = this.readCancel(record.id),
+    slurmCancelled: ReadonlySet<number> = new Set(),
+  ): SweepEntry {
+    const recorded = lastExecutionCancelled(record, cancel);
+    const cancelled: CancelledRuns = recorded || slurmCancelled;
     const states = statesAfterCancel(this.states(record), cancelled);
-    return { record, states, progress: sweepStatus(states, active, cancelled), ...(cancelled ? { cancel: cancel! } : {}) };
+    return { record, states, progress: sweepStatus(states, active, cancelled), ...(recorded ? { cancel: cancel! } : {}) };
   }
 
   /** Every readable sweep, newest first, with its progress; unreadable folders go to `problems`. */

@@ -2,10 +2,12 @@
 // (a local pool, a SLURM array on many hosts) each write only their own record (issue 15). A cancel
 // (`bilevel sweep cancel`) is the one fact about a sweep no run record can hold, since the runs it
 // stopped before they started never write one: it is kept beside sweep.json (cancel.json) and read here.
+// A bare `scancel` leaves no cancel.json; SLURM's own CANCELLED for an array task, where a reader can
+// ask SLURM (the CLI), says the same of that task's run.
 import type { RunStatus } from '../protocol/metrics';
-import type { SweepRecord, SweepRunState, SweepStatus } from '../protocol/sweep';
+import type { SweepExecution, SweepRecord, SweepRunState, SweepStatus } from '../protocol/sweep';
 
-/** What `bilevel sweep cancel` keeps in the sweep's folder (cancel.json, docs/run-store.md "Sweeps"). */
+/** What `bilevel sweep cancel` (or the history's Cancel Sweep of its window's sweep) keeps in the sweep's folder (cancel.json, docs/run-store.md "Sweeps"). */
 export interface SweepCancel {
   readonly schemaVersion: number;
   /** ISO-8601 time of the cancel. */
@@ -20,9 +22,40 @@ export function lastExecutionCancelled(record: Pick<SweepRecord, 'executions'>, 
   return cancel !== undefined && executions > 0 && cancel.executions >= executions;
 }
 
-/** Each index's state, where a cancelled sweep's runs that never started (no record, or queued) read `cancelled`. */
-export function statesAfterCancel(states: readonly SweepRunState[], cancelled: boolean): SweepRunState[] {
-  return cancelled ? states.map((s) => (s === undefined || s === 'queued' ? 'cancelled' : s)) : [...states];
+/**
+ * Which of a sweep's runs a cancel kept from starting: every one not started (`true`: a recorded
+ * cancel of its last execution, lastExecutionCancelled), those of the indices in the set (SLURM
+ * reports their array tasks cancelled: slurmCancelledIndices), or none (`false`).
+ */
+export type CancelledRuns = boolean | ReadonlySet<number>;
+
+/** Each index's state, where a run a cancel kept from starting (no record, or queued, at a cancelled index) reads `cancelled`. */
+export function statesAfterCancel(states: readonly SweepRunState[], cancelled: CancelledRuns): SweepRunState[] {
+  if (cancelled === false) return [...states];
+  return states.map((s, i) => ((s === undefined || s === 'queued') && (cancelled === true || cancelled.has(i)) ? 'cancelled' : s));
+}
+
+/**
+ * The indices whose array task SLURM itself reports CANCELLED (scontrol or squeue; a bare `scancel`
+ * records nothing else), each judged by the last execution that holds it, since a resume (a new job,
+ * or a local pool) takes over the indices it reruns. `tasksOf` gives a SLURM execution's tasks by
+ * index as SLURM listed them, or undefined when SLURM cannot say (none of its indices counts then).
+ */
+export function slurmCancelledIndices(
+  executions: readonly SweepExecution[] | undefined,
+  tasksOf: (execution: SweepExecution) => ReadonlyMap<number, { readonly state: string }> | undefined,
+): Set<number> {
+  const out = new Set<number>();
+  for (const execution of executions ?? []) {
+    const tasks = execution.kind === 'slurm' ? tasksOf(execution) : undefined;
+    for (const index of execution.indices) {
+      // `CANCELLED by <uid>` is how sacct and some squeue formats spell it.
+      const state = tasks?.get(index)?.state;
+      if (state !== undefined && /^CANCELLED\b/.test(state)) out.add(index);
+      else out.delete(index);
+    }
+  }
+  return out;
 }
 
 /** Counts of a sweep's runs by state (`notStarted`: no record yet, or `queued`), its status, and how many ended. */
@@ -37,15 +70,16 @@ export interface SweepProgress {
 /**
  * The sweep's progress from its runs' states by index. `active` says whether something may still
  * start the runs that have not started (the local pool is alive, the SLURM array job is queued);
- * `cancelled` (lastExecutionCancelled) that its last execution was cancelled: its runs not started
- * then count as cancelled and nothing is active, whatever a queue still lists.
+ * `cancelled` which runs a cancel kept from starting ({@link CancelledRuns}): they count as cancelled;
+ * when it is `true` (its last execution was cancelled) nothing is active, whatever a queue still lists.
  * Rules, first match wins: every run not started and active → `queued`; a run `running`, or runs not
  * started while active → `running`; every run completed or diverged (an outcome of the numerics,
  * which a rerun repeats) → `completed`; a run cancelled → `cancelled`; none completed or diverged →
  * `failed`; else `partial` (some are failed, interrupted, or will not be started).
  */
-export function sweepStatus(states: readonly SweepRunState[], active: boolean, cancelled = false): SweepProgress {
-  const live = active && !cancelled;
+export function sweepStatus(states: readonly SweepRunState[], active: boolean, cancelled: CancelledRuns = false): SweepProgress {
+  // A cancel of some tasks (SLURM's per task) leaves the others as `active` says.
+  const live = active && cancelled !== true;
   const counts = { notStarted: 0, running: 0, completed: 0, diverged: 0, failed: 0, cancelled: 0, interrupted: 0 };
   for (const state of statesAfterCancel(states, cancelled)) counts[state === undefined || state === 'queued' ? 'notStarted' : state]++;
   const total = states.length;

@@ -7,6 +7,7 @@ import type { SweepRecord } from '../../protocol/sweep';
 import { stringifyRecord } from '../../store/recordJson';
 import { poolAlive, SweepStore } from '../../store/sweepStore';
 import { formatArraySpec } from '../../sweep/slurmScript';
+import { slurmCancelledIndices } from '../../sweep/sweepStatus';
 import type { CliIo } from '../cliIo';
 import { formatTable } from '../formatTable';
 import type { ParsedArgs } from '../parseArgs';
@@ -35,8 +36,11 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
   }
   // A sweep with SLURM jobs: their tasks' states, and whether one may still start runs.
   const views = slurmViews(record);
-  // A recorded cancel (sweep cancel) wins over a queue that still lists the job: its runs that never started read cancelled.
-  const entry = sweeps.entry(record, poolAlive(record) || slurmActive(views));
+  // A recorded cancel (sweep cancel) wins over a queue that still lists the job: its runs that never
+  // started read cancelled. Without one, SLURM's own CANCELLED (a bare scancel) says so of its tasks.
+  const tasksOf = new Map(views?.map(({ execution, view }) => [execution, view?.tasks]));
+  const slurmCancelled = slurmCancelledIndices(record.executions, (execution) => tasksOf.get(execution));
+  const entry = sweeps.entry(record, poolAlive(record) || slurmActive(views), sweeps.readCancel(record.id), slurmCancelled);
   const { progress } = entry;
   const slurm = views?.map(({ execution, view }) => ({
     jobId: execution.jobId!,
@@ -46,6 +50,8 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
   const results = sweepResults(record, store);
   const { messages, groups } = results;
   const states = entry.states;
+  // The runs SLURM's CANCELLED kept from starting (no recorded cancel covers them).
+  const cancelledBySlurm = entry.cancel === undefined ? results.states.flatMap((s, i) => ((s === undefined || s === 'queued') && states[i] === 'cancelled' ? [i] : [])) : [];
   const report = reportPath(args.flags);
   if (report !== undefined) io.stderr.write(`report: ${writeSweepReportFile(store, record.id, report, results).file}\n`);
   const notCompleted = record.runs.flatMap((run, i) => {
@@ -63,6 +69,7 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
         finished: progress.finished,
         counts: progress.counts,
         ...(entry.cancel !== undefined ? { cancelledAt: entry.cancel.cancelledAt } : {}),
+        ...(cancelledBySlurm.length > 0 ? { cancelledBySlurm } : {}),
         ...(slurm !== undefined ? { slurm } : {}),
         notCompleted,
         groups,
@@ -74,6 +81,11 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
     `sweep ${record.id}${record.name !== undefined ? ` (${record.name})` : ''}: ${progress.status}, ${progress.finished} of ${progress.total} done (${formatCounts(progress.counts)})`,
     `  ${describeSpec(record)}`,
     ...(entry.cancel !== undefined ? [`  cancelled at ${entry.cancel.cancelledAt} (bilevel sweep cancel): runs that had not started will not; rerun them with bilevel sweep --resume ${record.id}${record.executions?.at(-1)?.kind === 'slurm' ? ' --executor slurm' : ''}`] : []),
+    ...(cancelledBySlurm.length > 0
+      ? [
+          `  SLURM reports array task${cancelledBySlurm.length === 1 ? '' : 's'} ${formatArraySpec(cancelledBySlurm)} cancelled (scancel) before ${cancelledBySlurm.length === 1 ? 'its run' : 'their runs'} started; rerun them with bilevel sweep --resume ${record.id} --executor slurm`,
+        ]
+      : []),
   ];
   for (const { execution, view } of views ?? []) {
     lines.push(`  ${slurmSummary(view, execution.jobId)}`);

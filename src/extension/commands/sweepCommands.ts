@@ -1,8 +1,12 @@
 // Commands of a sweep's history node: Open Sweep (its runs in one comparison panel, which follows the
 // sweep as more of its runs start) and Cancel Sweep (every queued or running run of it this window
 // runs; a SLURM sweep's array job through `bilevel sweep cancel`; a sweep another local process runs
-// is said to be out of reach, not pretended to be cancelled).
+// is said to be out of reach, not pretended to be cancelled). A cancel of this window's runs is
+// recorded in the sweep's folder (cancel.json) as `bilevel sweep cancel` records its own: the queued
+// runs it removes never write a record, so without it a reload would read them failed, not cancelled.
 import * as vscode from 'vscode';
+import { messageOf } from '../../common/messageOf';
+import { SweepStore } from '../../store/sweepStore';
 import { cliCwd, cliPath, lastLine, runCli } from './runCli';
 import { slurmCancelArgv } from './slurmArgs';
 import type { RunPanel } from '../views/runPanel';
@@ -20,8 +24,8 @@ export const openSweep =
   };
 
 /**
- * `bilevel.cancelSweep(sweep?)`: cancels the sweep's queued and running runs of this window and
- * returns how many; a SLURM sweep's array job is cancelled with `bilevel sweep cancel ID --store DIR`
+ * `bilevel.cancelSweep(sweep?)`: cancels the sweep's queued and running runs of this window, records
+ * the cancel (cancel.json) and returns how many; a SLURM sweep's array job is cancelled with `bilevel sweep cancel ID --store DIR`
  * after a confirmation (returns its unfinished runs' count when the CLI succeeded, else 0).
  */
 export const cancelSweep =
@@ -42,9 +46,26 @@ export const cancelSweep =
     }
     if (decision.action === 'slurm') return cancelSlurmSweep(ctx, sweep, decision.jobId, decision.unfinished);
     const cancelled = ctx.controller.cancelAll(decision.runIds);
+    if (cancelled > 0) recordCancel(ctx, sweep);
     ctx.history.refresh(0);
     return cancelled;
   };
+
+/**
+ * Records in the sweep's folder that this window cancelled it (SweepStore.writeCancel, as `bilevel
+ * sweep cancel` does), so every reader, this window after a reload included, counts the runs that
+ * never started as cancelled. The runs are cancelled all the same when it cannot write: it says so.
+ */
+function recordCancel(ctx: CommandContext, sweep: HistorySweepItem): void {
+  const sweeps = new SweepStore(sweep.storeDir);
+  try {
+    sweeps.writeCancel(sweeps.read(sweep.key));
+  } catch (err) {
+    const why = `the cancel of sweep '${sweep.label}' is not recorded in ${sweeps.dirOf(sweep.key)}: ${messageOf(err)}; after a reload its runs that never started read "not started", not cancelled`;
+    ctx.output.appendLine(`[sweep] ${why}`);
+    void vscode.window.showWarningMessage(`Sweep cancelled, but ${why}.`);
+  }
+}
 
 /** What Cancel Sweep does. */
 export type CancelDecision =

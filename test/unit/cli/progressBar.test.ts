@@ -3,9 +3,9 @@
 // nothing until an iteration after the first is done.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { estimateRemainingMs, ProgressBar, progressCount, progressToward } from '../../../src/cli/progressBar';
-import type { ProgressLimits } from '../../../src/cli/progressBar';
+import { ProgressBar, progressCount } from '../../../src/cli/progressBar';
 import type { IterationRecord } from '../../../src/protocol/metrics';
+import type { ProgressLimits } from '../../../src/protocol/progressToward';
 
 /** Record of outer iteration `iteration`; `callsPerIteration` gradient evaluations each (no HVPs). */
 function record(iteration: number, time?: number, callsPerIteration = 0): IterationRecord {
@@ -22,12 +22,6 @@ function plainBar(limits: ProgressLimits | number): { bar: ProgressBar; lines: s
 }
 
 describe('ProgressBar', () => {
-  it('estimates from the iterations after the first', () => {
-    assert.equal(estimateRemainingMs({ done: 1, at: 0 }, { done: 1, at: 0 }, 10), undefined);
-    assert.equal(estimateRemainingMs({ done: 1, at: 1000 }, { done: 3, at: 1200 }, 10), 700);
-    assert.equal(estimateRemainingMs({ done: 1, at: 1000 }, { done: 10, at: 2000 }, 10), 0);
-  });
-
   it('a first iteration 100× slower than the rest does not inflate the ETA', () => {
     // Iteration 0 takes 10 s (warm-up), each later one 100 ms; 10 iterations.
     const { bar, lines, clock } = plainBar(10);
@@ -91,15 +85,6 @@ describe('ProgressBar with an oracle-call budget', () => {
     assert.match(writes.at(-1)!, /rhg \[█{20}\] 420\/400 oracle calls · it 21 /);
     bar.finish();
     assert.equal(writes.at(-1), '\n');
-  });
-
-  it('progressToward picks the limit nearer its end, the budget on a tie', () => {
-    const at = (iteration: number, calls: number): Pick<IterationRecord, 'iteration' | 'gradientEvals' | 'hvpEvals'> => ({ iteration, gradientEvals: calls - 1, hvpEvals: 1 });
-    assert.deepEqual(progressToward(at(4, 100), { iterations: 10, maxOracleCalls: 0 }), { unit: 'iterations', done: 5, total: 10, iterations: 5 });
-    assert.deepEqual(progressToward(at(4, 100), { iterations: 10, maxOracleCalls: 400 }), { unit: 'iterations', done: 5, total: 10, iterations: 5 }, '50% of the iterations, 25% of the budget');
-    assert.deepEqual(progressToward(at(4, 300), { iterations: 10, maxOracleCalls: 400 }), { unit: 'oracle calls', done: 300, total: 400, iterations: 5 }, '75% of the budget');
-    assert.deepEqual(progressToward(at(4, 200), { iterations: 10, maxOracleCalls: 400 }).unit, 'oracle calls', 'both at 50%');
-    assert.deepEqual(progressToward({ iteration: 4, gradientEvals: Number.NaN, hvpEvals: 0 }, { iterations: 10, maxOracleCalls: 400 }).unit, 'iterations', 'no counters: iterations');
   });
 
   it('progressCount names the unit only when the run has a budget', () => {

@@ -160,11 +160,13 @@ void describe('bilevel sweep --executor slurm without a cluster', () => {
     assert.deepEqual(json.notCompleted.map((r) => r.status), ['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     const list = JSON.parse(bilevel(true, 'sweep', 'list', '--json', '--store', store).stdout) as { sweeps: { status: string }[] };
     assert.deepEqual(list.sweeps.map((s) => s.status), ['cancelled']);
-    // Once SLURM has let the tasks go, it still reads cancelled (without the record it read failed).
+    // Once SLURM has let the tasks go, it still reads cancelled (the record says so, as SLURM does for a while).
     fake('scontrol', 'JobId=4242 ArrayJobId=4242 ArrayTaskId=0-3 JobName=x UserId=root(0) JobState=CANCELLED Reason=None NodeList=');
     try {
       assert.match(bilevel(true, 'sweep', 'status', record.id, '--store', store).stdout, /: cancelled, 4 of 4 done \(4 cancelled\)/);
-      // --resume submits every index again as a new execution, which the cancel does not cover.
+      // --resume submits every index again as a new execution (a new job, which SLURM does not list as
+      // cancelled), which the cancel does not cover.
+      fake('sbatch', '4343;cluster-a');
       const resumed = bilevel(true, 'sweep', '--resume', record.id, '--executor', 'slurm', '--store', store);
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.deepEqual(sweeps.read(record.id).executions?.map((e) => e.indices), [
@@ -172,6 +174,45 @@ void describe('bilevel sweep --executor slurm without a cluster', () => {
         [0, 1, 2, 3],
       ]);
       assert.doesNotMatch(bilevel(true, 'sweep', 'status', record.id, '--store', store).stdout, /: cancelled/);
+    } finally {
+      fake('scontrol', SCONTROL_LIVE);
+      fake('sbatch', '4242;cluster-a');
+    }
+  });
+
+  void it('a bare scancel (no cancel.json) reads cancelled while SLURM reports the tasks CANCELLED, and only those tasks', () => {
+    const store = path.join(cwd, 'bare scancel');
+    assert.equal(bilevel(true, ...SWEEP, '--executor', 'slurm', '--store', store).code, 0);
+    const sweeps = new SweepStore(store);
+    const record = sweeps.list().sweeps[0]!.record;
+    try {
+      // `scancel 4242` by hand, before any task started: scontrol lists the whole array CANCELLED.
+      fake('scontrol', 'JobId=4242 ArrayJobId=4242 ArrayTaskId=0-3 JobName=x UserId=root(0) JobState=CANCELLED Reason=None NodeList=');
+      const status = bilevel(true, 'sweep', 'status', record.id, '--store', store);
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal(sweeps.readCancel(record.id), undefined, 'nothing recorded: the status comes from SLURM');
+      assert.match(status.stdout, /: cancelled, 4 of 4 done \(4 cancelled\)/);
+      assert.match(status.stdout, new RegExp(`SLURM reports array tasks 0-3 cancelled \\(scancel\\) before their runs started; rerun them with bilevel sweep --resume ${record.id} --executor slurm`));
+      assert.equal((status.stdout.match(/ cancelled$/gm) ?? []).length, 4, 'each run not started is listed as cancelled');
+      const json = JSON.parse(bilevel(true, 'sweep', 'status', record.id, '--json', '--store', store).stdout) as { status: string; counts: Record<string, number>; cancelledBySlurm?: number[]; cancelledAt?: string };
+      assert.equal(json.status, 'cancelled');
+      assert.deepEqual(json.cancelledBySlurm, [0, 1, 2, 3]);
+      assert.equal(json.cancelledAt, undefined);
+      assert.equal(json.counts['notStarted'], 0);
+      // `scancel 4242_1` of one pending task: the others still run or wait.
+      fake('scontrol', [
+        'JobId=4243 ArrayJobId=4242 ArrayTaskId=0 JobName=x UserId=root(0) JobState=RUNNING Reason=None NodeList=node7',
+        'JobId=4244 ArrayJobId=4242 ArrayTaskId=1 JobName=x UserId=root(0) JobState=CANCELLED Reason=None NodeList=',
+        'JobId=4242 ArrayJobId=4242 ArrayTaskId=2-3%2 JobName=x UserId=root(0) JobState=PENDING Reason=JobArrayTaskLimit NodeList=',
+      ].join('\n'));
+      const some = JSON.parse(bilevel(true, 'sweep', 'status', record.id, '--json', '--store', store).stdout) as { status: string; counts: Record<string, number>; cancelledBySlurm?: number[] };
+      assert.equal(some.status, 'running');
+      assert.deepEqual([some.counts['cancelled'], some.counts['notStarted']], [1, 3]);
+      assert.deepEqual(some.cancelledBySlurm, [1]);
+      // Without SLURM's word (the job as scontrol first listed it) nothing reads cancelled.
+      fake('scontrol', SCONTROL_LIVE);
+      const live = JSON.parse(bilevel(true, 'sweep', 'status', record.id, '--json', '--store', store).stdout) as { status: string; counts: Record<string, number>; cancelledBySlurm?: number[] };
+      assert.deepEqual([live.status, live.counts['cancelled'], live.cancelledBySlurm], ['queued', 0, undefined]);
     } finally {
       fake('scontrol', SCONTROL_LIVE);
     }

@@ -65,12 +65,19 @@ describe('final values', () => {
 });
 
 describe('statusLine and emptyNoteText', () => {
-  const progress = { done: 0, total: 40, fraction: 0, elapsedMs: 65_000 };
+  const progress = { unit: 'iterations' as const, done: 0, total: 40, iterations: 0, fraction: 0, elapsedMs: 65_000 };
 
   it('says only "queued" for a queued run: no iterations, no elapsed time', () => {
     assert.equal(statusLine('queued', progress), 'queued');
-    assert.match(statusLine('running', { ...progress, done: 3 }), /^iteration 3 of 40 · elapsed .* · ETA /);
-    assert.doesNotMatch(statusLine('completed', { ...progress, done: 40 }), /ETA/);
+    assert.match(statusLine('running', { ...progress, done: 3, iterations: 3 }), /^iteration 3 of 40 · elapsed .* · ETA /);
+    assert.doesNotMatch(statusLine('completed', { ...progress, done: 40, iterations: 40 }), /ETA/);
+  });
+
+  it('counts oracle calls of the budget, and the iterations beside them, when the budget ends the run first', () => {
+    const budgeted = { unit: 'oracle calls' as const, done: 1230, total: 6000, iterations: 30, fraction: 0.205, elapsedMs: 65_000, etaMs: 240_000 };
+    assert.equal(statusLine('running', budgeted), '1230 of 6000 oracle calls · iteration 30 · elapsed 1 min 05 s · ETA 4 min 00 s');
+    assert.match(statusLine('completed', { ...budgeted, done: 6020 }), /^6020 of 6000 oracle calls · iteration 30 · elapsed [^·]+$/);
+    assert.equal(showsProgressBar('running', budgeted), true);
   });
 
   it('says "starting" before the first record and "no iteration ran" for a run that ended before one, without a bar', () => {
@@ -78,8 +85,8 @@ describe('statusLine and emptyNoteText', () => {
     assert.equal(statusLine('cancelled', { ...progress, total: 0 }), 'no iteration ran');
     assert.equal(showsProgressBar('cancelled', { ...progress, total: 0 }), false);
     assert.equal(showsProgressBar('queued', progress), false);
-    assert.equal(showsProgressBar('cancelled', { ...progress, done: 5 }), true);
-    assert.equal(statusLine('running', { ...progress, done: 2, total: 0 }).startsWith('iteration 2 · '), true);
+    assert.equal(showsProgressBar('cancelled', { ...progress, done: 5, iterations: 5 }), true);
+    assert.equal(statusLine('running', { ...progress, done: 2, iterations: 2, total: 0 }).startsWith('iteration 2 · '), true);
   });
 
   it('waits while a run is running or queued, and says how the runs ended once none will record', () => {

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { IterationRecord } from '../../../src/protocol/metrics';
 import type { RunView } from '../../../src/protocol/webview';
+import { statusLine } from '../../../webview/runDetails';
 import {
   decimateMinMax,
-  estimateEta,
   filterForAxes,
   formatChartValue,
   formatCheck,
@@ -170,7 +170,7 @@ describe('PanelModel', () => {
     const m = new PanelModel();
     m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('a', [record(0, { time: 2500 }), record(1, { time: 2750 })], { iterations: 10, startedAt: 1000 })] });
     const p = m.progress('a', 3000)!;
-    assert.deepEqual(p, { done: 2, total: 10, fraction: 0.2, elapsedMs: 2000, etaMs: 2000 });
+    assert.deepEqual(p, { unit: 'iterations', done: 2, total: 10, iterations: 2, fraction: 0.2, elapsedMs: 2000, etaMs: 2000 });
     m.applyStatus({ runId: 'a', status: 'cancelled' }, 3500);
     const q = m.progress('a', 9000)!;
     assert.equal(q.fraction, 0.2, 'a cancelled run shows how far it got');
@@ -241,9 +241,18 @@ describe('series helpers', () => {
   });
 
   it('estimates the ETA from the records after the first, none until two are done', () => {
-    assert.equal(estimateEta(undefined, undefined, 10), undefined);
-    assert.equal(estimateEta({ iteration: 0, time: 5000 }, { iteration: 0, time: 5000 }, 10), undefined);
-    assert.equal(estimateEta({ iteration: 0, time: 1000 }, { iteration: 4, time: 1400 }, 10), 500);
+    const timed = (last: number, time: number): Parameters<typeof progressOf>[0] => ({
+      status: 'running',
+      iterations: 10,
+      startedAt: 0,
+      count: last + 1,
+      lastIteration: last,
+      firstTimed: { iteration: 0, time: 1000, calls: 0 },
+      lastRecord: { iteration: last, time, gradientEvals: last, hvpEvals: 0 },
+    });
+    assert.equal(progressOf(timed(0, 1000), 2000).etaMs, undefined);
+    // 4 iterations in 400 ms after the first: 100 ms each, 5 left.
+    assert.equal(progressOf(timed(4, 1400), 2000).etaMs, 500);
     const p = progressOf({ status: 'running', iterations: 0, startedAt: 0, count: 3, lastIteration: 2 }, 600);
     assert.equal(p.total, 3, 'an unknown total is at least what is done');
     assert.equal(p.etaMs, undefined, 'records without a time give no ETA');
@@ -261,6 +270,39 @@ describe('series helpers', () => {
     assert.equal(p.etaMs, 9500);
     m.applyStatus({ runId: 'r', status: 'completed' }, 20_000);
     assert.equal(m.progress('r', 20_000)?.etaMs, undefined);
+  });
+
+  it('counts a budgeted run in oracle calls toward maxOracleCalls, with its ETA at the pace of calls, as the CLI bar does', () => {
+    // 40 iterations planned; the first costs 40 oracle calls and takes 10 s (warm-up), each later one 41 calls in 100 ms.
+    const timed = (t: number): IterationRecord => record(t, { time: 10_000 + 100 * t, gradientEvals: 40 + 21 * t, hvpEvals: 20 * t });
+    const upTo = (last: number): IterationRecord[] => Array.from({ length: last + 1 }, (_, t) => timed(t));
+    const settings = (maxOracleCalls: number): RunView['settings'] => ({ method: 'rhg', iterations: 40, maxOracleCalls, seed: 0, backend: 'cpu' });
+    const m = new PanelModel();
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('b', upTo(29), { iterations: 40, startedAt: 0, settings: settings(6000) })] });
+    // 1229 of 6000 calls (20%) is behind 30 of 40 iterations (75%): the iterations end the run first.
+    let p = m.progress('b', 13_000)!;
+    assert.equal(p.unit, 'iterations');
+    assert.equal(statusLine('running', p), 'iteration 30 of 40 · elapsed 13 s · ETA 1.0 s');
+    // With a budget of 1300 the budget is nearer (95%): the panel counts calls, and the ETA is the
+    // 71 calls left at 41 calls per 100 ms, not the 10 iterations left.
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('b', upTo(29), { iterations: 40, startedAt: 0, settings: settings(1300) })] });
+    p = m.progress('b', 13_000)!;
+    assert.deepEqual([p.unit, p.done, p.total, p.iterations], ['oracle calls', 1229, 1300, 30]);
+    assert.ok(Math.abs(p.fraction - 1229 / 1300) < 1e-12);
+    assert.ok(Math.abs(p.etaMs! - (71 * 100) / 41) < 1e-9, `ETA ${p.etaMs} ms`);
+    assert.equal(statusLine('running', p), '1229 of 1300 oracle calls · iteration 30 · elapsed 13 s · ETA 173 ms');
+    // The iteration that crosses the budget ends the run: a full bar, no ETA, the overshoot shown as it is.
+    m.append('b', [timed(30), timed(31)]);
+    m.applyStatus({ runId: 'b', status: 'completed' }, 13_200);
+    p = m.progress('b', 14_000)!;
+    assert.deepEqual([p.unit, p.done, p.total, p.iterations, p.fraction, p.etaMs], ['oracle calls', 1311, 1300, 32, 1, undefined]);
+  });
+
+  it('a run without a budget (maxOracleCalls 0 or absent) keeps counting iterations', () => {
+    const m = new PanelModel();
+    const records = [0, 1, 2].map((t) => record(t, { time: 1000 + 100 * t, gradientEvals: 1000 * (t + 1), hvpEvals: 0 }));
+    m.applySnapshot({ title: 't', chartDefaults: DEFAULTS, runs: [view('z', records, { settings: { method: 'rhg', maxOracleCalls: 0 } }), view('n', records)] });
+    for (const id of ['z', 'n']) assert.deepEqual(m.progress(id, 2000), { unit: 'iterations', done: 3, total: 10, iterations: 3, fraction: 0.3, elapsedMs: 2000, etaMs: 700 });
   });
 
   // Durations, bytes and numbers are src/common/format.ts's (test/unit/common/format.test.ts).

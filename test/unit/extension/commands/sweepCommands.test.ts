@@ -22,7 +22,7 @@ import { RunStores, runByThisProcess } from '../../../../src/extension/runs/runS
 import { GroupNode, HistoryTreeProvider, RunNode, SweepNode } from '../../../../src/extension/views/historyTree';
 import type { SweepRecord } from '../../../../src/protocol/sweep';
 import { RunStore } from '../../../../src/store/runStore';
-import { RUNS_JSONL, SweepStore } from '../../../../src/store/sweepStore';
+import { CANCEL_FILE, RUNS_JSONL, SweepStore } from '../../../../src/store/sweepStore';
 import { FakeManager } from '../../helpers/fakeRunManager';
 
 /** A panel as the commands see it: its runs, and what replaced them. */
@@ -151,6 +151,43 @@ describe('New Sweep', () => {
     assert.equal(cancelled, 3);
     // Queued runs first, so the slot the running one frees never starts them.
     assert.deepEqual(manager.cancelled, [started.handles[2], started.handles[3], started.handles[1]]);
+  });
+
+  it('records a cancel of its queued runs (cancel.json), so after a reload the history reads it cancelled, not partial', async () => {
+    const { ctx, manager, history } = extension();
+    const started = (await newSweep(ctx)('toy-ufom', undefined, { methods: ['fom'], seeds: '0-3' })) as StartedSweep;
+    const sweeps = new SweepStore(storeDir);
+    // Run 0 ran to the end (its worker wrote its record); runs 1-3 wait in the queue and have none.
+    new RunStore(storeDir)
+      .create({ problem: 'toy-ufom', problemParams: {}, method: 'fom', methodOptions: { seed: 0 }, iterations: 2, seed: 0, backend: 'cpu', sweep: { id: started.sweepId, index: 0 } }, { versions: {}, id: started.handles[0]! })
+      .finish('completed');
+    finish(manager, manager.handles[0]!, 'completed');
+    assert.equal(sweeps.readCancel(started.sweepId), undefined, 'nothing recorded before the cancel');
+    const before = Date.now();
+    assert.equal(await cancelSweep(ctx)(sweepNode(history)), 3);
+    const cancel = sweeps.readCancel(started.sweepId);
+    assert.ok(cancel !== undefined, 'the cancel is recorded');
+    assert.equal(cancel.executions, 1, 'it covers the one execution, this window');
+    assert.ok(Date.parse(cancel.cancelledAt) >= before - 1000 && Date.parse(cancel.cancelledAt) <= Date.now() + 1000, cancel.cancelledAt);
+    // A reload: the window's extension host is another process now (its execution's pid is gone) and
+    // no run of it is live; the queued runs never wrote a record.
+    const record = sweeps.read(started.sweepId);
+    sweeps.writeRecord({ ...record, executions: record.executions!.map((e) => ({ ...e, pid: 4_194_303 })) });
+    const reloaded = sweepNode(extension().history);
+    assert.equal(reloaded.description, 'cancelled · 4 of 4 done ██████████');
+    assert.equal(reloaded.contextValue, 'bilevelSweep.cancelled');
+    assert.match(String(reloaded.tooltip), /completed 1, cancelled 3/);
+    // Without the record the same store reads partial (one completed, three never started).
+    rmSync(path.join(sweeps.dirOf(started.sweepId), CANCEL_FILE));
+    assert.equal(sweepNode(extension().history).description, 'partial · 1 of 4 done ██░░░░░░░░');
+  });
+
+  it('records no cancel when Cancel found nothing of the window to stop', async () => {
+    const { ctx, manager, history } = extension();
+    const started = (await newSweep(ctx)('toy-ufom', undefined, { methods: ['fom'], seeds: '0-1' })) as StartedSweep;
+    for (const handle of manager.handles) finish(manager, handle, 'completed');
+    assert.equal(await cancelSweep(ctx)(sweepNode(history)), 0);
+    assert.equal(new SweepStore(storeDir).readCancel(started.sweepId), undefined);
   });
 
   it('opens the comparison of all its runs from its node, and Compare Selected on the node does the same', async () => {
