@@ -1,10 +1,10 @@
-// The SLURM commands `bilevel sweep --executor slurm`, `sweep status` and `sweep cancel` run: sbatch,
-// scontrol, squeue and scancel from PATH, each to its end (they answer in milliseconds). What they
-// print is parsed by src/sweep/slurmQueue.ts.
+// The SLURM commands `bilevel sweep --executor slurm`, `sweep status`, `sweep list` and `sweep cancel`
+// run: sbatch, scontrol, squeue, sacct and scancel from PATH, each to its end (they answer in
+// milliseconds). What they print is parsed by src/sweep/slurmQueue.ts.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
-import { parseMaxArraySize, parseSbatchJobId, parseScontrolJobs, parseSqueue, SQUEUE_FORMAT } from '../sweep/slurmQueue';
+import { parseMaxArraySize, parseSacct, parseSbatchJobId, parseScontrolJobs, parseSqueue, sacctArgs, SQUEUE_FORMAT } from '../sweep/slurmQueue';
 import type { SlurmTask } from '../sweep/slurmQueue';
 import { UsageError } from './usageError';
 
@@ -30,8 +30,8 @@ export function requireSbatch(): void {
   }
 }
 
-function run(command: string, args: readonly string[]): { code: number | null; stdout: string; stderr: string; missing: boolean } {
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
+function run(command: string, args: readonly string[], timeout = 60_000): { code: number | null; stdout: string; stderr: string; missing: boolean } {
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout });
   const missing = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
   return { code: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error && !missing ? r.error.message : ''), missing };
 }
@@ -50,20 +50,30 @@ export function maxArraySize(): number | undefined {
   return r.code === 0 ? parseMaxArraySize(r.stdout) : undefined;
 }
 
-/** What SLURM knows of an array job: its tasks by index (`gone` when SLURM no longer knows the job), or undefined when neither scontrol nor squeue is on PATH. */
+/** What SLURM knows of an array job: its tasks by index (`gone` when the controller no longer knows the job), or undefined when neither scontrol nor squeue is on PATH. */
 export interface SlurmJobView {
   readonly jobId: string;
+  /** The tasks as the queue lists them; for a `gone` job, as SLURM's accounting (sacct) keeps them, or none. */
   readonly tasks: ReadonlyMap<number, SlurmTask>;
   readonly gone: boolean;
-  /** Which command answered. */
-  readonly source: 'scontrol' | 'squeue';
+  /** Which command answered (`sacct`: the job is gone and the accounting told its tasks). */
+  readonly source: 'scontrol' | 'squeue' | 'sacct';
 }
 
 /**
- * The tasks of array job `jobId`: from `scontrol -o show job` (which still lists finished tasks for a
- * few minutes), else from `squeue` (pending and running ones). An unknown job id is `gone`.
+ * The tasks of array job `jobId`: from `scontrol -o show job` (which still lists finished tasks for
+ * `MinJobAge`, 300 s by default), else from `squeue` (pending and running ones). An unknown job id
+ * is `gone`; then, unless `accounting` is false, SLURM's accounting (`sacct`) gives its tasks' final
+ * states, which it keeps long after the controller forgets them.
  */
-export function queryJob(jobId: string): SlurmJobView | undefined {
+export function queryJob(jobId: string, accounting = true): SlurmJobView | undefined {
+  const view = queryQueue(jobId);
+  if (view?.gone !== true || !accounting) return view;
+  const tasks = accountedTasks(jobId);
+  return tasks === undefined ? view : { jobId, tasks, gone: true, source: 'sacct' };
+}
+
+function queryQueue(jobId: string): SlurmJobView | undefined {
   const sc = run('scontrol', ['-o', 'show', 'job', jobId]);
   if (!sc.missing) {
     if (sc.code === 0) return { jobId, tasks: parseScontrolJobs(sc.stdout, jobId), gone: false, source: 'scontrol' };
@@ -78,6 +88,19 @@ export function queryJob(jobId: string): SlurmJobView | undefined {
   if (sq.code !== 0) throw new Error(`squeue -j ${jobId} failed (exit ${sq.code}): ${sq.stderr.trim()}`);
   const tasks = parseSqueue(sq.stdout, jobId);
   return { jobId, tasks, gone: tasks.size === 0, source: 'squeue' };
+}
+
+/**
+ * The tasks of array job `jobId` in SLURM's accounting (`sacct -n -P -X -j <id> --format=JobID,State`),
+ * or undefined when it cannot say: sacct not on PATH, failing (`sacct: error: Slurm accounting storage
+ * is disabled`, a slurmdbd that does not answer within 20 s), or knowing no task of the job. Never
+ * throws: the accounting only adds to what the queue said.
+ */
+export function accountedTasks(jobId: string): ReadonlyMap<number, SlurmTask> | undefined {
+  const r = run('sacct', sacctArgs(jobId), 20_000);
+  if (r.missing || r.code !== 0 || /accounting storage is disabled/i.test(r.stdout + r.stderr)) return undefined;
+  const tasks = parseSacct(r.stdout, jobId);
+  return tasks.size > 0 ? tasks : undefined;
 }
 
 /** Runs `scancel <target>` (a job id, or `<job>_<task>`); throws with scancel's message when it fails. */

@@ -152,7 +152,7 @@ export class SweepStore {
    * CLI's to ask: it passes what squeue said). A recorded cancel of its last execution wins over
    * `active`: its runs not started read cancelled (sweepStatus). Without one, the runs not started at
    * `slurmCancelled` (the indices whose array task SLURM reports CANCELLED, slurmCancelledIndices: a
-   * bare scancel, which only a reader that asks SLURM knows of) read cancelled.
+   * bare scancel, which only a reader that asks SLURM knows of: the CLI's sweepWithSlurm) read cancelled.
    */
   entry(
     record: SweepRecord,

@@ -1,6 +1,8 @@
 // What SLURM says about a sweep's array job, read from `scontrol -o show job <id>` or `squeue -h -r
-// -j <id> -o '%i|%T|%r|%N'` (docs/sweeps.md, "On a SLURM cluster"): the state of each array task by
-// task id, which is the sweep index. Pure text parsing; the CLI runs the commands.
+// -j <id> -o '%i|%T|%r|%N'`, and, once the controller has forgotten the job (MinJobAge), from its
+// accounting, `sacct -n -P -X -j <id> --format=JobID,State` (docs/sweeps.md, "On a SLURM cluster"):
+// the state of each array task by task id, which is the sweep index. Pure text parsing; the CLI runs
+// the commands.
 
 /** One array task as SLURM reports it. */
 export interface SlurmTask {
@@ -20,9 +22,14 @@ export const SQUEUE_FORMAT = '%i|%T|%r|%N';
 /** Job states after which a task neither runs nor will (the others, PENDING, RUNNING, COMPLETING, SUSPENDED, …, are live). */
 const ENDED = new Set(['COMPLETED', 'CANCELLED', 'FAILED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE', 'OUT_OF_MEMORY', 'SPECIAL_EXIT', 'REVOKED']);
 
+/** The bare state of SLURM's spellings `CANCELLED by 1000` (sacct, some squeue formats) and `CANCELLED+` (a cut sacct column). */
+export function baseState(state: string): string {
+  return state.trim().split(/\s/)[0]!.replace(/\+$/, '');
+}
+
 /** Whether a task in `state` is pending or running (may still write its run). */
 export function isLiveState(state: string): boolean {
-  return !ENDED.has(state);
+  return !ENDED.has(baseState(state));
 }
 
 /**
@@ -83,6 +90,36 @@ export function parseSqueue(text: string, jobId: string): Map<number, SlurmTask>
     for (const index of expandTaskIds(ids)) {
       tasks.set(index, { index, state, ...(reason !== undefined && reason !== '' && reason !== 'None' ? { reason } : {}), ...(node !== undefined && node !== '' ? { node } : {}) });
     }
+  }
+  return tasks;
+}
+
+/** The sacct arguments `parseSacct` reads the answer of: one line per array task (no steps: -X), no header, `|`-separated. */
+export function sacctArgs(jobId: string): string[] {
+  return ['-n', '-P', '-X', '-j', jobId, '--format=JobID,State'];
+}
+
+/**
+ * The tasks of array job `jobId` in `sacct -n -P -X -j <jobId> --format=JobID,State` output: lines
+ * `<job>_<task>|STATE` (`<job>_[2-5]` for tasks that never left the queue as one record, a `%K` cap
+ * possibly inside), by index, the state bare (`CANCELLED by 0` reads `CANCELLED`). The accounting
+ * keeps what the controller forgets, so this is what a finished job says after MinJobAge. A later
+ * line for the same task (a requeue) wins. Lines that are not a task of this array (steps, other
+ * jobs, a plain job, an error text) are skipped, never thrown on: accounting is a best effort.
+ */
+export function parseSacct(text: string, jobId: string): Map<number, SlurmTask> {
+  const tasks = new Map<number, SlurmTask>();
+  for (const line of text.split('\n')) {
+    const [id, state] = line.trim().split('|');
+    if (id === undefined || state === undefined || state.trim() === '' || !id.startsWith(`${jobId}_`)) continue;
+    const ids = id.slice(jobId.length + 1).replace(/^\[(.*)\]$/, '$1');
+    let indices: number[];
+    try {
+      indices = expandTaskIds(ids);
+    } catch {
+      continue; // `1234_0.batch` and the like
+    }
+    for (const index of indices) tasks.set(index, { index, state: baseState(state) });
   }
   return tasks;
 }

@@ -36,9 +36,9 @@ export function statesAfterCancel(states: readonly SweepRunState[], cancelled: C
 }
 
 /**
- * The indices whose array task SLURM itself reports CANCELLED (scontrol or squeue; a bare `scancel`
- * records nothing else), each judged by the last execution that holds it, since a resume (a new job,
- * or a local pool) takes over the indices it reruns. `tasksOf` gives a SLURM execution's tasks by
+ * The indices whose array task SLURM itself reports CANCELLED (scontrol or squeue, or sacct once the
+ * controller forgot the job; a bare `scancel` records nothing else), each judged by the last
+ * execution that holds it, since a resume (a new job, or a local pool) takes over the indices it reruns. `tasksOf` gives a SLURM execution's tasks by
  * index as SLURM listed them, or undefined when SLURM cannot say (none of its indices counts then).
  */
 export function slurmCancelledIndices(

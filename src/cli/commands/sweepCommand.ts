@@ -18,7 +18,7 @@ import { loadBuiltin } from '../../runner/loadProblem';
 import { parseRecord, stringifyRecord } from '../../store/recordJson';
 import { makeRunId } from '../../store/runId';
 import { RunStore } from '../../store/runStore';
-import { makeSweepId, poolAlive, SweepStore, SWEEPS_DIR } from '../../store/sweepStore';
+import { makeSweepId, SweepStore, SWEEPS_DIR } from '../../store/sweepStore';
 import { catalogFor } from '../../sweep/coreCatalog';
 import { expandSweep, groupKey } from '../../sweep/expandSweep';
 import { parseSeeds } from '../../sweep/parseSeeds';
@@ -38,8 +38,9 @@ import type { WorkerRunOutcome } from '../runPool';
 import { checkProblem } from '../specFile';
 import { formatCounts, formatDropped, formatGroupTables, formatRunLine, sweepResults } from '../sweepResults';
 import { sweepCancelCommand } from './sweepCancelCommand';
-import { checkSubmittable, readExecutor, readSlurmSettings, runOnSlurm, slurmActive, slurmViews, SLURM_ONLY_FLAGS } from './sweepSlurm';
+import { checkSubmittable, readExecutor, readSlurmSettings, runOnSlurm, SLURM_ONLY_FLAGS } from './sweepSlurm';
 import type { Executor } from './sweepSlurm';
+import { sweepWithSlurm } from './sweepWithSlurm';
 import { sweepListCommand, sweepStatusCommand } from './sweepStatusCommand';
 import { UsageError } from '../usageError';
 
@@ -96,7 +97,7 @@ export async function sweepCommand(args: ParsedArgs, io: CliIo): Promise<number>
       throw new UsageError(`--resume ${resumeId}: ${messageOf(err)}`);
     }
     // A SLURM job of the sweep that still has tasks queued or running keeps it active, as a live local pool does.
-    const entry = sweeps().entry(previous, poolAlive(previous) || slurmActive(slurmViews(previous)));
+    const { entry } = sweepWithSlurm(sweeps(), previous);
     if (entry.progress.status === 'running' || entry.progress.status === 'queued') {
       throw new UsageError(`--resume ${resumeId}: the sweep is still ${entry.progress.status} (${entry.progress.counts.running} runs running); wait for it or stop it first (bilevel sweep cancel ${resumeId})`);
     }

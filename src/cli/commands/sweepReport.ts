@@ -10,13 +10,14 @@ import type { SweepRecord } from '../../protocol/sweep';
 import type { SensitivityInput, SweepReportInput, SweepReportRun } from '../../report/sweepReportData';
 import { writeSweepReport } from '../../report/writeSweepReport';
 import { RunStore } from '../../store/runStore';
-import { poolAlive, SweepStore } from '../../store/sweepStore';
-import { slurmActive, slurmViews } from './sweepSlurm';
+import type { SweepEntry } from '../../store/sweepStore';
+import { SweepStore } from '../../store/sweepStore';
 import { groupKey } from '../../sweep/expandSweep';
 import { finalMetrics, groupStatistics } from '../../sweep/groupStatistics';
 import { formatSeeds } from '../../sweep/parseSeeds';
 import { type SweepResults, sweepResults } from '../sweepResults';
 import { UsageError } from '../usageError';
+import { sweepWithSlurm } from './sweepWithSlurm';
 
 /** The problem as the report's header names it: a built-in's id or a file's `name#export`, with the parameters given. */
 function problemText(record: SweepRecord): string {
@@ -33,10 +34,11 @@ function problemText(record: SweepRecord): string {
  * record's status, final metrics and metrics records (runs without a record yet count as not
  * started), the group statistics, and per swept option the statistics of its runs by method and value.
  * `results`: what {@link sweepResults} already read for this sweep (its run records and groups), so
- * that only the metrics files are read here. Throws, naming the sweep id and the store, when the
- * sweep does not exist.
+ * that only the metrics files are read here. `entry`: the sweep's entry as `sweep status` derived it
+ * (sweepWithSlurm), else derived here the same way, so the report's statuses are those of `sweep
+ * status` and `sweep list`. Throws, naming the sweep id and the store, when the sweep does not exist.
  */
-export function readSweepReportInput(store: string, sweepId: string, results?: SweepResults): SweepReportInput {
+export function readSweepReportInput(store: string, sweepId: string, results?: SweepResults, entry?: SweepEntry): SweepReportInput {
   const sweeps = new SweepStore(store);
   let record: SweepRecord;
   try {
@@ -44,8 +46,9 @@ export function readSweepReportInput(store: string, sweepId: string, results?: S
   } catch (err) {
     throw new Error(`cannot report sweep '${sweepId}': ${messageOf(err)}`);
   }
-  // A SLURM job with tasks pending or running keeps the sweep running, as a live local pool does.
-  const entry = sweeps.entry(record, poolAlive(record) || slurmActive(slurmViews(record)));
+  // A SLURM job with tasks pending or running keeps the sweep running, as a live local pool does; a
+  // task SLURM reports CANCELLED (a bare scancel) reads cancelled, as in sweep status.
+  entry ??= sweepWithSlurm(sweeps, record).entry;
   const runStore = new RunStore(store);
   const { records: runRecords, groups } = results ?? sweepResults(record, store);
   const runs: SweepReportRun[] = record.runs.map((run, i) => {
@@ -97,9 +100,9 @@ export function readSweepReportInput(store: string, sweepId: string, results?: S
   };
 }
 
-/** Writes the HTML report of sweep `sweepId` in `store` to `outFile` (reusing `results` when given); returns the number of runs and the file's absolute path. */
-export function writeSweepReportFile(store: string, sweepId: string, outFile: string, results?: SweepResults): { runs: number; file: string } {
-  const input = readSweepReportInput(store, sweepId, results);
+/** Writes the HTML report of sweep `sweepId` in `store` to `outFile` (reusing `results` and `entry` when given); returns the number of runs and the file's absolute path. */
+export function writeSweepReportFile(store: string, sweepId: string, outFile: string, results?: SweepResults, entry?: SweepEntry): { runs: number; file: string } {
+  const input = readSweepReportInput(store, sweepId, results, entry);
   const file = path.resolve(outFile);
   writeSweepReport(file, input);
   return { runs: input.runs.length, file };

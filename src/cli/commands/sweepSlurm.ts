@@ -188,7 +188,8 @@ async function follow(record: SweepRecord, jobId: string, indices: readonly numb
     if (io.interrupted()) return false;
     let view: SlurmJobView | undefined;
     try {
-      view = queryJob(jobId);
+      // Only whether tasks are live matters here: a job the controller forgot has none, so its accounting is not asked every poll.
+      view = queryJob(jobId, false);
     } catch (err) {
       // A controller that does not answer for a moment (a busy cluster) is asked again at the next poll.
       if (!json) io.stderr.write(`${io.stderr.isTTY ? '\n' : ''}bilevel: note: ${messageOf(err)}; asking again\n`);
@@ -224,17 +225,23 @@ export function progressLine(states: readonly SweepRunState[], view: SlurmJobVie
   return `sweep: ${p.finished} of ${p.total} done${done !== '' ? ` (${done})` : ''}, ${running} running · ${slurmSummary(view)}`;
 }
 
-/** `SLURM job 12: 2 RUNNING, 1 PENDING (JobArrayTaskLimit)`, `SLURM job 12: gone`, or that SLURM cannot be asked. */
+/**
+ * `SLURM job 12: 2 RUNNING, 1 PENDING (JobArrayTaskLimit)`, `SLURM job 12: no longer in the queue`
+ * (`; its accounting (sacct): 4 CANCELLED` when sacct told its tasks), or that SLURM cannot be asked.
+ */
 export function slurmSummary(view: SlurmJobView | undefined, jobId?: string): string {
   if (view === undefined) return `SLURM job ${jobId ?? '?'}: no scontrol or squeue on PATH`;
-  if (view.gone) return `SLURM job ${view.jobId}: no longer in the queue`;
   const tasks = [...view.tasks.values()];
+  if (view.gone) {
+    const accounted = view.source === 'sacct' && tasks.length > 0 ? `; its accounting (sacct): ${countStates(tasks).map(({ state, count }) => `${count} ${state}`).join(', ')}` : '';
+    return `SLURM job ${view.jobId}: no longer in the queue${accounted}`;
+  }
   const reasons = [...new Set(tasks.filter((t) => t.state === 'PENDING' && t.reason !== undefined).map((t) => t.reason!))];
   const counts = countStates(tasks).map(({ state, count }) => `${count} ${state}${state === 'PENDING' && reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`);
   return `SLURM job ${view.jobId}: ${counts.length > 0 ? counts.join(', ') : 'no tasks listed'}`;
 }
 
-/** The SLURM executions of `record` with a job id, each with what SLURM says of it; undefined when neither scontrol nor squeue is on PATH (or none has a job id). */
+/** The SLURM executions of `record` with a job id, each with what SLURM says of it (queryJob: the queue, else the accounting); undefined when none has a job id. */
 export function slurmViews(record: SweepRecord): { execution: SweepExecution; view: SlurmJobView | undefined }[] | undefined {
   const executions = (record.executions ?? []).filter((e) => e.kind === 'slurm' && e.jobId !== undefined);
   if (executions.length === 0) return undefined;

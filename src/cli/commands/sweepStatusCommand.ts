@@ -5,9 +5,8 @@ import { formatDuration } from '../../common/format';
 import { messageOf } from '../../common/messageOf';
 import type { SweepRecord } from '../../protocol/sweep';
 import { stringifyRecord } from '../../store/recordJson';
-import { poolAlive, SweepStore } from '../../store/sweepStore';
+import { SweepStore } from '../../store/sweepStore';
 import { formatArraySpec } from '../../sweep/slurmScript';
-import { slurmCancelledIndices } from '../../sweep/sweepStatus';
 import type { CliIo } from '../cliIo';
 import { formatTable } from '../formatTable';
 import type { ParsedArgs } from '../parseArgs';
@@ -15,7 +14,8 @@ import { resolveStoreDir } from '../resolveStoreDir';
 import { formatCounts, formatDropped, formatGroupTables, formatRunLine, sweepResults } from '../sweepResults';
 import { UsageError } from '../usageError';
 import { reportPath, writeSweepReportFile } from './sweepReport';
-import { slurmActive, slurmSummary, slurmViews } from './sweepSlurm';
+import { slurmSummary } from './sweepSlurm';
+import { sweepWithSlurm } from './sweepWithSlurm';
 
 /** Flags of `sweep status` and `sweep list`. */
 const STATUS_FLAGS = new Set(['store', 'json', 'report']);
@@ -34,26 +34,20 @@ export function sweepStatusCommand(args: ParsedArgs, io: CliIo): number {
   } catch (err) {
     throw new UsageError(`sweep status ${id}: ${unknownSweep(sweeps, id, err)}`);
   }
-  // A sweep with SLURM jobs: their tasks' states, and whether one may still start runs.
-  const views = slurmViews(record);
-  // A recorded cancel (sweep cancel) wins over a queue that still lists the job: its runs that never
-  // started read cancelled. Without one, SLURM's own CANCELLED (a bare scancel) says so of its tasks.
-  const tasksOf = new Map(views?.map(({ execution, view }) => [execution, view?.tasks]));
-  const slurmCancelled = slurmCancelledIndices(record.executions, (execution) => tasksOf.get(execution));
-  const entry = sweeps.entry(record, poolAlive(record) || slurmActive(views), sweeps.readCancel(record.id), slurmCancelled);
+  // A sweep with SLURM jobs: their tasks' states, whether one may still start runs, and which of
+  // its runs SLURM reports cancelled (one derivation for status, list and the report: sweepWithSlurm).
+  const { entry, views, cancelledBySlurm } = sweepWithSlurm(sweeps, record, { always: true });
   const { progress } = entry;
   const slurm = views?.map(({ execution, view }) => ({
     jobId: execution.jobId!,
     indices: execution.indices,
-    ...(view === undefined ? { available: false } : { gone: view.gone, tasks: [...view.tasks.values()].sort((a, b) => a.index - b.index) }),
+    ...(view === undefined ? { available: false } : { gone: view.gone, source: view.source, tasks: [...view.tasks.values()].sort((a, b) => a.index - b.index) }),
   }));
   const results = sweepResults(record, store);
   const { messages, groups } = results;
   const states = entry.states;
-  // The runs SLURM's CANCELLED kept from starting (no recorded cancel covers them).
-  const cancelledBySlurm = entry.cancel === undefined ? results.states.flatMap((s, i) => ((s === undefined || s === 'queued') && states[i] === 'cancelled' ? [i] : [])) : [];
   const report = reportPath(args.flags);
-  if (report !== undefined) io.stderr.write(`report: ${writeSweepReportFile(store, record.id, report, results).file}\n`);
+  if (report !== undefined) io.stderr.write(`report: ${writeSweepReportFile(store, record.id, report, results, entry).file}\n`);
   const notCompleted = record.runs.flatMap((run, i) => {
     const state = states[i];
     if (state === 'completed' || state === 'diverged' || state === 'running' || state === undefined || state === 'queued') return [];
@@ -107,7 +101,20 @@ export function sweepListCommand(args: ParsedArgs, io: CliIo): number {
   if (args.positionals.length > 1) throw new UsageError(`unexpected argument '${args.positionals[1]}' for 'sweep list'`);
   checkFlags(args.flags, 'sweep list');
   const store = resolveStoreDir(args.flags)!;
-  const { sweeps, problems } = new SweepStore(store).list();
+  const sweepStore = new SweepStore(store);
+  const listed = sweepStore.list();
+  const { problems } = listed;
+  // SLURM is asked only of the sweeps it may change (a SLURM job, runs not started, no recorded
+  // cancel: slurmMayChange), so that old sweeps cost no squeue or sacct. A sweep SLURM cannot be
+  // asked about (a controller that does not answer) keeps what the store says.
+  const sweeps = listed.sweeps.map((plain) => {
+    try {
+      return sweepWithSlurm(sweepStore, plain.record, { plain }).entry;
+    } catch (err) {
+      io.stderr.write(`bilevel: note: sweep ${plain.record.id}: SLURM did not answer: ${messageOf(err)}\n`);
+      return plain;
+    }
+  });
   if (flagOn(args.flags, 'json')) {
     const rows = sweeps.map(({ record, progress }) => ({
       sweep: record.id,

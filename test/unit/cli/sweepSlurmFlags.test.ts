@@ -120,6 +120,7 @@ void describe('bilevel sweep --executor slurm without a cluster', () => {
         jobId: '4242',
         indices: [0, 1, 2, 3],
         gone: false,
+        source: 'scontrol',
         tasks: [
           { index: 0, state: 'RUNNING', node: 'node7' },
           { index: 1, state: 'PENDING', reason: 'JobArrayTaskLimit' },

@@ -1,8 +1,9 @@
 // Reading SLURM's answers about a sweep's array job: scontrol -o and squeue lines as SLURM 22.05
-// printed them on a one-node cluster (array 0-5%2, task 2 cancelled), sbatch --parsable, MaxArraySize.
+// printed them on a one-node cluster (array 0-5%2, task 2 cancelled), sacct -n -P -X lines of the
+// accounting, sbatch --parsable, MaxArraySize.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countStates, expandTaskIds, isLiveState, parseMaxArraySize, parseSbatchJobId, parseScontrolJobs, parseSqueue } from '../../../src/sweep/slurmQueue';
+import { baseState, countStates, expandTaskIds, isLiveState, parseMaxArraySize, parseSacct, parseSbatchJobId, parseScontrolJobs, parseSqueue, sacctArgs } from '../../../src/sweep/slurmQueue';
 
 // Trimmed to the fields that matter, in SLURM's order; the Command path has a space and a decoy field.
 const SCONTROL = [
@@ -41,6 +42,57 @@ void describe('parseSqueue', () => {
       { index: 3, state: 'RUNNING', node: 'vm' },
     ]);
     assert.equal(parseSqueue('', '1').size, 0);
+  });
+});
+
+void describe('parseSacct', () => {
+  // `sacct -n -P -X -j 1 --format=JobID,State` of array 0-5%2 after `scancel 1` by uid 1000 while
+  // task 3 ran and 4-5 waited: the tasks that never left the queue are one record, a range.
+  const SACCT = ['1_0|COMPLETED', '1_1|FAILED', '1_2|CANCELLED by 0', '1_3|CANCELLED by 1000', '1_[4-5%2]|CANCELLED by 1000', ''].join('\n');
+
+  void it('asks for one line per task, no header, |-separated', () => {
+    assert.deepEqual(sacctArgs('1'), ['-n', '-P', '-X', '-j', '1', '--format=JobID,State']);
+  });
+
+  void it('gives every task by index with its bare state, the range expanded', () => {
+    assert.deepEqual([...parseSacct(SACCT, '1').values()], [
+      { index: 0, state: 'COMPLETED' },
+      { index: 1, state: 'FAILED' },
+      { index: 2, state: 'CANCELLED' },
+      { index: 3, state: 'CANCELLED' },
+      { index: 4, state: 'CANCELLED' },
+      { index: 5, state: 'CANCELLED' },
+    ]);
+  });
+
+  void it('reads a job still queued, and lets a requeued task\'s later line win', () => {
+    const text = '7_0|COMPLETED\n7_1|RUNNING\n7_[2-5]|PENDING\n7_0|PENDING\n';
+    assert.deepEqual(
+      [...parseSacct(text, '7').values()].map((t) => [t.index, t.state]),
+      [
+        [0, 'PENDING'],
+        [1, 'RUNNING'],
+        [2, 'PENDING'],
+        [3, 'PENDING'],
+        [4, 'PENDING'],
+        [5, 'PENDING'],
+      ],
+    );
+  });
+
+  void it('skips steps, other jobs, a plain job and error text, and never throws', () => {
+    const text = ['12|COMPLETED', '1_0.batch|COMPLETED', '1_0.extern|COMPLETED', '10_0|CANCELLED by 0', '1_x|FAILED', '1_1|', 'sacct: error: Slurm accounting storage is disabled', '1_2|TIMEOUT'].join('\n');
+    assert.deepEqual([...parseSacct(text, '1').values()], [{ index: 2, state: 'TIMEOUT' }]);
+    assert.equal(parseSacct('', '1').size, 0);
+    assert.equal(parseSacct('Slurm accounting storage is disabled\n', '1').size, 0);
+  });
+
+  void it('bares `CANCELLED by N` and a cut `CANCELLED+`, which count as ended', () => {
+    assert.equal(baseState('CANCELLED by 1000'), 'CANCELLED');
+    assert.equal(baseState('CANCELLED+'), 'CANCELLED');
+    assert.equal(baseState('RUNNING'), 'RUNNING');
+    assert.ok(!isLiveState('CANCELLED by 0'));
+    assert.ok(isLiveState('PENDING'));
   });
 });
 
