@@ -10,7 +10,7 @@ import type { Trajectory } from '../dynamics/unrollDynamics';
 import type { CompiledProblem } from '../problem/compileProblem';
 import type { TensorList } from '../tensorList';
 import { normList, subLists } from '../tensorList';
-import { now } from '../clock';
+import { computed, now } from '../clock';
 import { reverseThroughDynamics } from './reverseThroughDynamics';
 
 /** `store`: keep all K states (official code, memory O(K·m)); `two-pass`: find k* first, then re-run k* steps (O(k*·m)). */
@@ -116,7 +116,7 @@ export async function pessimisticTruncation(
     tf.dispose(current);
     trajectory = await unrollDynamics(dynamics, x, y0, { steps: kStar, keepFrom: 0 }, counters);
   }
-  await yK[0]!.data(); // Sync so the forward time is honest on asynchronous (GPU) backends.
+  await computed(yK[0]!); // So the forward time is honest on asynchronous (GPU) backends.
   const t1 = now();
   const { gx, gState, adjointNorms } = reverseThroughDynamics(problem, dynamics, x, trajectory, { end: kStar, stop: 0 }, counters);
   const gy0 = tf.tidy(() => stepVectorJacobianProduct((_, y) => dynamics.init(y), x, y0, gState).ps);

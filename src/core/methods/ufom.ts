@@ -1,7 +1,7 @@
 // UFOM: the unbiased first-order method (docs/methods.md §6): FOM's estimate, corrected by the exact
 // reverse-mode gradient on a Bernoulli(q) coin and re-weighted by 1/q; adaptive q after §6.3(b).
 import * as tf from '@tensorflow/tfjs-core';
-import { now } from '../clock';
+import { computed, now } from '../clock';
 import { gradXY, stepVectorJacobianProduct } from '../derivatives';
 import { gradientDescent } from '../dynamics/gradientDescent';
 import { disposeTrajectory, unrollDynamics } from '../dynamics/unrollDynamics';
@@ -162,7 +162,7 @@ async function ufomHypergradient(ctx: HypergradientContext<typeof UFOM_OPTIONS>)
   const trajectory = await unrollDynamics(dynamics, x, y0, { steps: K, keepFrom: exact && store ? 0 : K }, counters);
   const sK = trajectory.states[K]!;
   const yK = tf.tidy(() => dynamics.lower(sK).map((t) => tf.clone(t)));
-  await readScalars([tf.sum(yK[0]!)]); // Sync so the forward time is honest on asynchronous (GPU) backends.
+  await computed(yK[0]!); // So the forward time is honest on asynchronous (GPU) backends.
   const t1 = now();
 
   // FOM: every step Jacobian is I (y) or 0 (x), so dL/dy_0 = ∇_yF(x, y_K) (docs/methods.md §2.5).

@@ -1,13 +1,12 @@
 // Shared body of the unrolled methods (RHG, T-RHG, BDA, IA-GM, IA-GM(A)): unroll a lower dynamics,
 // then reverse through its last M steps.
 import * as tf from '@tensorflow/tfjs-core';
-import { now } from '../clock';
+import { computed, now } from '../clock';
 import { gradientDescent } from '../dynamics/gradientDescent';
 import type { LowerDynamics } from '../dynamics/lowerDynamics';
 import { disposeTrajectory, unrollDynamics } from '../dynamics/unrollDynamics';
 import type { Trajectory } from '../dynamics/unrollDynamics';
 import { stepVectorJacobianProduct } from '../derivatives';
-import { readScalars } from '../hypergrad/conjugateGradient';
 import { zerosLikeList } from '../tensorList';
 import type { TensorList } from '../tensorList';
 import { reverseThroughDynamics } from '../hypergrad/reverseThroughDynamics';
@@ -64,7 +63,7 @@ export async function unrollAndReverse(ctx: HypergradientContext, dynamics: Lowe
   const t0 = now();
   const trajectory = await unrollDynamics(dynamics, x, y0, { steps: K, keepFrom: K - M, ...(options.trace ? { trace: options.trace } : {}) }, counters);
   const yK = dynamics.lower(trajectory.states[K]!).map((t) => tf.clone(t));
-  await yK[0]!.data(); // Sync so the forward time is honest on asynchronous (GPU) backends.
+  await computed(yK[0]!); // So the forward time is honest on asynchronous (GPU) backends.
   const t1 = now();
   const { gx, gState, adjointNorms } = reverseThroughDynamics(problem, dynamics, x, trajectory, { end: K, stop: K - M }, counters);
   // dL/dy_0 through s_0 = init(y_0); steps before K − M are treated as constant, so then it is 0.
@@ -100,6 +99,6 @@ export async function solveLowerApproximately(ctx: HypergradientContext): Promis
   const trajectory = await unrollDynamics(dynamics, x, y0, { steps: K }, counters);
   const yK = dynamics.lower(trajectory.states[K]!).map((t) => tf.clone(t));
   disposeTrajectory(trajectory);
-  await readScalars([tf.sum(yK[0]!)]);
+  await computed(yK[0]!);
   return { yK, forwardMs: now() - t0 };
 }
