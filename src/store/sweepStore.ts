@@ -147,23 +147,12 @@ export class SweepStore {
   }
 
   /**
-   * A sweep's record with its derived progress. `active` says whether something may still start its
-   * runs; by default, whether its last local pool is alive on this host (a SLURM job's queue is the
-   * CLI's to ask: it passes what squeue said). A recorded cancel of its last execution wins over
-   * `active`: its runs not started read cancelled (sweepStatus). Without one, the runs not started at
-   * `slurmCancelled` (the indices whose array task SLURM reports CANCELLED, slurmCancelledIndices: a
-   * bare scancel, which only a reader that asks SLURM knows of: the CLI's sweepWithSlurm) read cancelled.
+   * A sweep's record with its derived progress (sweepEntry over its runs' states as stored).
+   * `active` says whether something may still start its runs; by default, whether its last local
+   * pool is alive on this host (a SLURM job's queue is the CLI's to ask: sweepWithSlurm).
    */
-  entry(
-    record: SweepRecord,
-    active: boolean = poolAlive(record),
-    cancel: SweepCancel | undefined = this.readCancel(record.id),
-    slurmCancelled: ReadonlySet<number> = new Set(),
-  ): SweepEntry {
-    const recorded = lastExecutionCancelled(record, cancel);
-    const cancelled: CancelledRuns = recorded || slurmCancelled;
-    const states = statesAfterCancel(this.states(record), cancelled);
-    return { record, states, progress: sweepStatus(states, active, cancelled), ...(recorded ? { cancel: cancel! } : {}) };
+  entry(record: SweepRecord, active: boolean = poolAlive(record), cancel: SweepCancel | undefined = this.readCancel(record.id)): SweepEntry {
+    return sweepEntry(record, this.states(record), active, cancel);
   }
 
   /** Every readable sweep, newest first, with its progress; unreadable folders go to `problems`. */
@@ -189,6 +178,26 @@ export class SweepStore {
     sweeps.sort((a, b) => (a.record.createdAt < b.record.createdAt ? 1 : a.record.createdAt > b.record.createdAt ? -1 : a.record.id < b.record.id ? 1 : -1));
     return { sweeps, problems };
   }
+}
+
+/**
+ * A sweep's entry from its runs' states as stored (`states`, by index). A recorded cancel of its last
+ * execution wins over `active`: its runs not started read cancelled (sweepStatus). Without one, the
+ * runs not started at `slurmCancelled` (the indices whose array task SLURM reports CANCELLED,
+ * slurmCancelledIndices: a bare scancel, which only a reader that asks SLURM knows of: the CLI's
+ * sweepWithSlurm) read cancelled. Pure: no file is read.
+ */
+export function sweepEntry(
+  record: SweepRecord,
+  states: readonly SweepRunState[],
+  active: boolean,
+  cancel: SweepCancel | undefined,
+  slurmCancelled: ReadonlySet<number> = new Set(),
+): SweepEntry {
+  const recorded = lastExecutionCancelled(record, cancel);
+  const cancelled: CancelledRuns = recorded || slurmCancelled;
+  const shown = statesAfterCancel(states, cancelled);
+  return { record, states: shown, progress: sweepStatus(shown, active, cancelled), ...(recorded ? { cancel: cancel! } : {}) };
 }
 
 /** What is wrong with a parsed sweep.json (as "has …"), or undefined when readers can use it. */

@@ -4,7 +4,7 @@
 // started"), so that they all agree. The store alone (sweepStore.ts) cannot ask SLURM.
 import type { SweepExecution, SweepRecord } from '../../protocol/sweep';
 import type { SweepEntry } from '../../store/sweepStore';
-import { poolAlive, SweepStore } from '../../store/sweepStore';
+import { poolAlive, SweepStore, sweepEntry } from '../../store/sweepStore';
 import { slurmCancelledIndices } from '../../sweep/sweepStatus';
 import type { SlurmJobView } from '../slurmTools';
 import { slurmActive, slurmViews } from './sweepSlurm';
@@ -42,12 +42,14 @@ export function sweepWithSlurm(sweeps: SweepStore, record: SweepRecord, options:
   if (!options.always && !slurmMayChange(plain)) return { entry: plain, cancelledBySlurm: [] };
   const views = slurmViews(record);
   if (views === undefined) return { entry: plain, cancelledBySlurm: [] };
+  // A recorded cancel (sweep cancel) wins over a queue that still lists the job: its runs that never
+  // started read cancelled and nothing is active, whatever SLURM says, so the plain entry stands.
+  if (plain.cancel !== undefined) return { entry: plain, views, cancelledBySlurm: [] };
   const tasksOf = new Map(views.map(({ execution, view }) => [execution, view?.tasks]));
   const slurmCancelled = slurmCancelledIndices(record.executions, (execution) => tasksOf.get(execution));
-  // A recorded cancel (sweep cancel) wins over a queue that still lists the job: its runs that never
-  // started read cancelled. Without one, SLURM's own CANCELLED (a bare scancel) says so of its tasks.
-  const entry = sweeps.entry(record, poolAlive(record) || slurmActive(views), cancel, slurmCancelled);
-  // plain.states are the store's own when no recorded cancel applies (the only case SLURM's word is used).
-  const cancelledBySlurm = entry.cancel === undefined ? plain.states.flatMap((s, i) => ((s === undefined || s === 'queued') && entry.states[i] === 'cancelled' ? [i] : [])) : [];
+  // Without a recorded cancel plain.states are the runs' states as stored, so they are not read again.
+  // SLURM's own CANCELLED (a bare scancel) says its never-started tasks are cancelled.
+  const entry = sweepEntry(record, plain.states, poolAlive(record) || slurmActive(views), cancel, slurmCancelled);
+  const cancelledBySlurm = plain.states.flatMap((s, i) => ((s === undefined || s === 'queued') && entry.states[i] === 'cancelled' ? [i] : []));
   return { entry, views, cancelledBySlurm };
 }
